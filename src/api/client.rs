@@ -1,0 +1,379 @@
+//! The async, typed Partner API client: every request signed, sent exactly as signed.
+
+use std::net::IpAddr;
+use std::time::{Duration, SystemTime};
+
+use reqwest::{Method, StatusCode};
+use url::Url;
+
+use super::error::{ApiError, parse_messages};
+use super::model::{Page, Prospect};
+use super::sign::{Payload, SignedHeaders, http_date};
+use super::target;
+use crate::patch::PatchBody;
+
+/// Everything the client needs to talk to one API.
+#[derive(Clone)]
+pub struct ClientConfig {
+    /// Base URL, possibly with a path prefix (`https://api.example.test/partner`).
+    pub base_url: String,
+    pub token: String,
+    pub secret: String,
+    /// Profile name, used in error sentences.
+    pub profile: String,
+    pub connect_timeout: Duration,
+    /// Total time for one attempt.
+    pub timeout: Duration,
+    /// Retries for idempotent requests (GET); a PATCH is never retried.
+    pub max_retries: u32,
+    /// The longest `Retry-After` the client will wait before retrying.
+    pub max_retry_wait: Duration,
+    /// Responses larger than this are refused.
+    pub max_response_bytes: usize,
+}
+
+impl std::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("base_url", &self.base_url)
+            .field("token", &"<redacted>")
+            .field("secret", &"<redacted>")
+            .field("profile", &self.profile)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientConfig {
+    /// A config with the default timeouts and limits.
+    pub fn new(base_url: &str, token: &str, secret: &str, profile: &str) -> Self {
+        ClientConfig {
+            base_url: base_url.into(),
+            token: token.into(),
+            secret: secret.into(),
+            profile: profile.into(),
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(30),
+            max_retries: 3,
+            max_retry_wait: Duration::from_secs(10),
+            max_response_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// A signed client for the personal prospects endpoints.
+#[derive(Clone)]
+pub struct ApiClient {
+    http: reqwest::Client,
+    /// `scheme://host[:port]`
+    origin: String,
+    /// The base URL's own path, without a trailing slash ("" or "/partner").
+    prefix: String,
+    host: String,
+    cfg: ClientConfig,
+}
+
+impl std::fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiClient").field("cfg", &self.cfg).finish()
+    }
+}
+
+fn is_loopback(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
+        url::Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
+    }
+}
+
+impl ApiClient {
+    /// Checks the base URL and builds the HTTP client.
+    pub fn new(cfg: ClientConfig) -> Result<Self, ApiError> {
+        let base = Url::parse(cfg.base_url.trim()).map_err(|e| {
+            ApiError::Config(format!(
+                "The base URL {:?} is not a valid URL ({e})",
+                cfg.base_url
+            ))
+        })?;
+        let host = base
+            .host()
+            .ok_or_else(|| ApiError::Config(format!("The base URL {base} has no host")))?;
+        match base.scheme() {
+            "https" => {}
+            "http" if is_loopback(&host) => {}
+            "http" => {
+                return Err(ApiError::Config(format!(
+                    "Refusing plain http:// to {host}: use https:// (plain http is allowed only to loopback addresses)"
+                )));
+            }
+            other => {
+                return Err(ApiError::Config(format!(
+                    "The base URL must start with https:// (got {other}://)"
+                )));
+            }
+        }
+        if base.query().is_some() || base.fragment().is_some() {
+            return Err(ApiError::Config(
+                "The base URL must not carry a query or fragment".into(),
+            ));
+        }
+        let host_str = host.to_string();
+        let origin = match base.port() {
+            Some(p) => format!("{}://{}:{p}", base.scheme(), host_str),
+            None => format!("{}://{}", base.scheme(), host_str),
+        };
+        let prefix = base.path().trim_end_matches('/').to_string();
+        let http = reqwest::Client::builder()
+            .connect_timeout(cfg.connect_timeout)
+            .timeout(cfg.timeout)
+            .user_agent(concat!("prospect/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| ApiError::Config(format!("Cannot set up the HTTP client: {e}")))?;
+        Ok(ApiClient {
+            http,
+            origin,
+            prefix,
+            host: base.host_str().unwrap_or_default().to_string(),
+            cfg,
+        })
+    }
+
+    /// The profile this client talks for.
+    pub fn profile(&self) -> &str {
+        &self.cfg.profile
+    }
+
+    /// One page of prospects, optionally filtered by a search over names and emails.
+    pub async fn list(
+        &self,
+        search: Option<&str>,
+        page: u64,
+        limit: u64,
+    ) -> Result<Page, ApiError> {
+        let t = target::list(search, page, limit);
+        let bytes = self
+            .send(Method::GET, &t, None, || "the list endpoint".into())
+            .await?;
+        decode(&bytes)
+    }
+
+    /// One prospect by id.
+    pub async fn get(&self, id: &str) -> Result<Prospect, ApiError> {
+        let bytes = self
+            .send(Method::GET, &target::by_id(id), None, || {
+                format!("no prospect with id {id}")
+            })
+            .await?;
+        decode(&bytes)
+    }
+
+    /// One prospect by the partner's external reference.
+    pub async fn get_by_external_ref(&self, reference: &str) -> Result<Prospect, ApiError> {
+        let bytes = self
+            .send(
+                Method::GET,
+                &target::by_external_ref(reference),
+                None,
+                || format!("no prospect with external reference {reference}"),
+            )
+            .await?;
+        decode(&bytes)
+    }
+
+    /// Sends a minimal PATCH; the response is the full updated record. Never retried.
+    pub async fn patch(&self, id: &str, body: &PatchBody) -> Result<Prospect, ApiError> {
+        let text = serde_json::to_string(body)
+            .map_err(|e| ApiError::Config(format!("Cannot encode the PATCH body: {e}")))?;
+        let bytes = self
+            .send(Method::PATCH, &target::by_id(id), Some(text), || {
+                format!("no prospect with id {id}")
+            })
+            .await?;
+        decode(&bytes)
+    }
+
+    /// Sends one request (with retries for GET) and returns the body of a 2xx answer.
+    async fn send(
+        &self,
+        method: Method,
+        target: &str,
+        body: Option<String>,
+        not_found: impl Fn() -> String,
+    ) -> Result<Vec<u8>, ApiError> {
+        let retries = if method == Method::GET {
+            self.cfg.max_retries
+        } else {
+            0
+        };
+        let mut attempt = 0;
+        loop {
+            let result = self
+                .attempt(&method, target, body.as_deref(), &not_found)
+                .await;
+            match result {
+                Err(e) if attempt < retries && e.is_retryable() => {
+                    let wait = match &e {
+                        ApiError::RateLimited {
+                            retry_after: Some(d),
+                        } => (*d).min(self.cfg.max_retry_wait),
+                        _ => Duration::from_millis(200 * 2u64.pow(attempt)),
+                    };
+                    attempt += 1;
+                    tracing::info!(%method, target, attempt, ?wait, error = %e, "retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        method: &Method,
+        target: &str,
+        body: Option<&str>,
+        not_found: &impl Fn() -> String,
+    ) -> Result<Vec<u8>, ApiError> {
+        // A fresh date and nonce for every attempt: a retry is a new request.
+        let date = http_date(SystemTime::now());
+        let nonce = uuid::Uuid::new_v4().to_string();
+        let signature = Payload {
+            url: target,
+            method: method.as_str(),
+            headers: SignedHeaders {
+                authorization: &self.cfg.token,
+                date: &date,
+                nonce: &nonce,
+            },
+            body: body.unwrap_or(""),
+        }
+        .sign(&self.cfg.secret);
+
+        let wire = format!("{}{}{}", self.origin, self.prefix, target);
+        let url = Url::parse(&wire)
+            .map_err(|e| ApiError::Config(format!("Cannot build the request URL: {e}")))?;
+        // The target must go out exactly as signed; refuse rather than send a mismatch.
+        let sent = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        };
+        if sent != format!("{}{}", self.prefix, target) {
+            return Err(ApiError::Config(format!(
+                "The request target would be re-encoded ({sent}); refusing to send it"
+            )));
+        }
+
+        let mut req = self
+            .http
+            .request(method.clone(), url)
+            .header("authorization", &self.cfg.token)
+            .header("date", &date)
+            .header("x-alg-nonce", &nonce)
+            .header("x-alg-signature", signature)
+            .header("accept", "application/json");
+        if let Some(b) = body {
+            req = req
+                .header("content-type", "application/json")
+                .body(b.to_string());
+        }
+        let started = std::time::Instant::now();
+        let mut resp = req.send().await.map_err(|e| self.transport_error(&e))?;
+        let status = resp.status();
+        let retry_after = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_error(&e))? {
+            if bytes.len() + chunk.len() > self.cfg.max_response_bytes {
+                return Err(ApiError::Decode {
+                    status: status.as_u16(),
+                    detail: format!(
+                        "the response is larger than {} MiB",
+                        self.cfg.max_response_bytes / (1024 * 1024)
+                    ),
+                });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        tracing::debug!(%method, target, status = status.as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "response");
+        if status.is_success() {
+            return Ok(bytes);
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let messages = parse_messages(&text);
+        let detail = messages.join("; ");
+        Err(match status {
+            StatusCode::BAD_REQUEST => ApiError::Validation {
+                messages: if messages.is_empty() {
+                    vec!["the request was rejected without a reason".into()]
+                } else {
+                    messages
+                },
+            },
+            StatusCode::UNAUTHORIZED => ApiError::Unauthorized {
+                profile: self.cfg.profile.clone(),
+                detail,
+            },
+            StatusCode::FORBIDDEN => ApiError::Forbidden {
+                profile: self.cfg.profile.clone(),
+                detail,
+            },
+            StatusCode::NOT_FOUND => ApiError::NotFound { what: not_found() },
+            StatusCode::TOO_MANY_REQUESTS => ApiError::RateLimited { retry_after },
+            s if s.is_server_error() => ApiError::Server {
+                status: s.as_u16(),
+                detail,
+            },
+            s => ApiError::Status {
+                status: s.as_u16(),
+                detail,
+            },
+        })
+    }
+
+    fn transport_error(&self, e: &reqwest::Error) -> ApiError {
+        if e.is_timeout() {
+            return ApiError::Timeout {
+                host: self.host.clone(),
+                secs: self.cfg.timeout.as_secs(),
+            };
+        }
+        // The innermost cause is the sentence worth showing ("Connection refused").
+        let mut cause: &dyn std::error::Error = e;
+        while let Some(next) = cause.source() {
+            cause = next;
+        }
+        ApiError::Connection {
+            host: self.host.clone(),
+            detail: cause.to_string(),
+        }
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::Decode {
+            status: 200,
+            detail: "the body was empty".into(),
+        });
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        let looks_html = bytes
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| *b == b'<');
+        ApiError::Decode {
+            status: 200,
+            detail: if looks_html {
+                "expected JSON but got an HTML page".into()
+            } else {
+                format!("unexpected JSON ({e})")
+            },
+        }
+    })
+}

@@ -1,0 +1,11 @@
+//! The Partner API: records, request signing and the HTTP client. Knows nothing of terminals.
+
+pub mod client;
+pub mod error;
+pub mod model;
+pub mod sign;
+pub mod target;
+
+pub use client::{ApiClient, ClientConfig};
+pub use error::ApiError;
+pub use model::{Address, Page, PageMeta, Prospect};

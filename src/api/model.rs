@@ -1,0 +1,299 @@
+//! The prospect record as the Partner API sends it, decoded without losing anything.
+//!
+//! Known fields are typed; every other key is kept in `extra` and written back out, so a
+//! record survives a round trip through the client even when the server adds fields.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+/// One personal prospect.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Prospect {
+    pub id: String,
+    pub external_reference: Option<String>,
+    pub first_name: Option<String>,
+    pub middle_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: String,
+    pub address: Option<Address>,
+    pub date_of_birth: Option<String>,
+    pub phone_number: Option<String>,
+    pub identification_number: Option<String>,
+    pub create_date: Option<String>,
+    /// Every key the client does not model (e.g. `partnerId`, `onboardingStates`).
+    pub extra: Map<String, Value>,
+}
+
+/// A postal address. Today the API sends `type: "STRUCTURED"`; other types are kept as they came.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Address {
+    /// The `type` discriminator, e.g. `STRUCTURED`.
+    pub kind: String,
+    /// The server-side id of the address, never sent back in a PATCH.
+    pub id: Option<Value>,
+    pub line1: Option<String>,
+    pub line2: Option<String>,
+    pub line3: Option<String>,
+    pub postcode: Option<String>,
+    /// ISO 3166-1 alpha-3, e.g. `GBR`.
+    pub country: Option<String>,
+    /// Keys this client does not model, kept for the round trip.
+    pub extra: Map<String, Value>,
+}
+
+/// The list endpoint's pagination block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageMeta {
+    #[serde(default)]
+    pub current_page: u64,
+    #[serde(default)]
+    pub item_count: u64,
+    #[serde(default)]
+    pub items_per_page: u64,
+    #[serde(default)]
+    pub total_items: u64,
+    #[serde(default)]
+    pub total_pages: u64,
+}
+
+/// One page of the list endpoint.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Page {
+    pub items: Vec<Prospect>,
+    pub meta: PageMeta,
+}
+
+impl Prospect {
+    /// "First Middle Last", skipping empty parts; empty when the record has no name.
+    pub fn full_name(&self) -> String {
+        [&self.first_name, &self.middle_name, &self.last_name]
+            .into_iter()
+            .filter_map(|p| p.as_deref())
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The record as a JSON object, unknown fields included.
+    pub fn to_value(&self) -> Value {
+        Value::Object(self.to_map())
+    }
+
+    fn to_map(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("id".into(), Value::String(self.id.clone()));
+        m.insert("externalReference".into(), opt(&self.external_reference));
+        m.insert("firstName".into(), opt(&self.first_name));
+        m.insert("middleName".into(), opt(&self.middle_name));
+        m.insert("lastName".into(), opt(&self.last_name));
+        m.insert("email".into(), Value::String(self.email.clone()));
+        m.insert(
+            "address".into(),
+            self.address.as_ref().map_or(Value::Null, Address::to_value),
+        );
+        m.insert("dateOfBirth".into(), opt(&self.date_of_birth));
+        m.insert("phoneNumber".into(), opt(&self.phone_number));
+        m.insert(
+            "identificationNumber".into(),
+            opt(&self.identification_number),
+        );
+        if let Some(c) = &self.create_date {
+            m.insert("createDate".into(), Value::String(c.clone()));
+        }
+        for (k, v) in &self.extra {
+            m.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        m
+    }
+
+    /// Decodes a record from a JSON object; `externalId` is accepted for `externalReference`.
+    pub fn from_value(value: Value) -> Result<Self, String> {
+        let Value::Object(mut m) = value else {
+            return Err("a prospect must be a JSON object".into());
+        };
+        let id = match m.remove("id") {
+            Some(Value::String(s)) => s,
+            Some(Value::Number(n)) => n.to_string(),
+            _ => return Err("a prospect has no id".into()),
+        };
+        let external_reference = match take_str(&mut m, "externalReference")? {
+            Some(r) => Some(r),
+            None => take_str(&mut m, "externalId")?,
+        };
+        let email = take_str(&mut m, "email")?.unwrap_or_default();
+        let address = match m.remove("address") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(Address::from_value(v)?),
+        };
+        Ok(Prospect {
+            id,
+            external_reference,
+            first_name: take_str(&mut m, "firstName")?,
+            middle_name: take_str(&mut m, "middleName")?,
+            last_name: take_str(&mut m, "lastName")?,
+            email,
+            address,
+            date_of_birth: take_str(&mut m, "dateOfBirth")?,
+            phone_number: take_str(&mut m, "phoneNumber")?,
+            identification_number: take_str(&mut m, "identificationNumber")?,
+            create_date: take_str(&mut m, "createDate")?,
+            extra: m,
+        })
+    }
+}
+
+impl Address {
+    /// The address as a JSON object, `id` and unknown keys included.
+    pub fn to_value(&self) -> Value {
+        let mut m = self.to_map_without_id();
+        if let Some(id) = &self.id {
+            m.insert("id".into(), id.clone());
+        }
+        Value::Object(m)
+    }
+
+    /// The address as sent in a PATCH: the whole object without its server-side `id`.
+    pub fn to_map_without_id(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("type".into(), Value::String(self.kind.clone()));
+        for (k, v) in [
+            ("line1", &self.line1),
+            ("line2", &self.line2),
+            ("line3", &self.line3),
+            ("postcode", &self.postcode),
+            ("country", &self.country),
+        ] {
+            // Other address types keep their own shape: no invented null keys.
+            if v.is_some() || self.is_structured() {
+                m.insert(k.into(), opt(v));
+            }
+        }
+        for (k, v) in &self.extra {
+            if m.get(k).is_none_or(Value::is_null) {
+                m.insert(k.clone(), v.clone());
+            }
+        }
+        m
+    }
+
+    /// Decodes an address object of any `type`.
+    pub fn from_value(value: Value) -> Result<Self, String> {
+        let Value::Object(mut m) = value else {
+            return Err("address must be a JSON object or null".into());
+        };
+        let kind = match m.remove("type") {
+            Some(Value::String(s)) => s,
+            Some(other) => {
+                m.insert("type".into(), other);
+                String::new()
+            }
+            None => String::new(),
+        };
+        let id = m.remove("id");
+        // For an address of a type we do not know, a non-string value under a familiar key
+        // is kept untouched in `extra` rather than rejected.
+        let mut lenient = |key: &str| match m.get(key) {
+            Some(Value::String(_)) | Some(Value::Null) | None => take_str(&mut m, key),
+            Some(_) => Ok(None),
+        };
+        Ok(Address {
+            line1: lenient("line1")?,
+            line2: lenient("line2")?,
+            line3: lenient("line3")?,
+            postcode: lenient("postcode")?,
+            country: lenient("country")?,
+            kind,
+            id,
+            extra: m,
+        })
+    }
+
+    /// Whether this is the `STRUCTURED` address type the API documents.
+    pub fn is_structured(&self) -> bool {
+        self.kind == "STRUCTURED"
+    }
+}
+
+fn opt(v: &Option<String>) -> Value {
+    v.as_ref().map_or(Value::Null, |s| Value::String(s.clone()))
+}
+
+fn take_str(m: &mut Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+    match m.remove(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(format!("field {key} should be a string, got {other}")),
+    }
+}
+
+impl Serialize for Prospect {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_map().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Prospect {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Prospect::from_value(Value::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for Address {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Address::from_value(Value::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn external_id_is_accepted_and_unknown_fields_survive_a_round_trip() {
+        let raw = json!({
+            "id": "a2b9649e-df7f-4349-adff-1c57283fef10",
+            "externalId": "CRM-0042",
+            "firstName": "Zoë", "middleName": null, "lastName": "O'Brien",
+            "email": "zoe@example.com",
+            "address": {"type": "STRUCTURED", "id": "addr-1", "line1": "1 High St", "line2": null,
+                        "line3": null, "postcode": "AB1 2CD", "country": "GBR"},
+            "dateOfBirth": "1990-02-03", "phoneNumber": "+447101231111",
+            "identificationNumber": null, "createDate": "2026-01-02T03:04:05.000Z",
+            "partnerId": "p-1",
+            "onboardingStates": [{"id": "s1", "state": "STARTED", "createDate": "2026-01-02T03:04:05.000Z"}]
+        });
+        let p: Prospect = serde_json::from_value(raw).unwrap();
+        assert_eq!(p.external_reference.as_deref(), Some("CRM-0042"));
+        assert_eq!(p.full_name(), "Zoë O'Brien");
+        let back = serde_json::to_value(&p).unwrap();
+        assert_eq!(back["partnerId"], "p-1");
+        assert_eq!(back["onboardingStates"][0]["state"], "STARTED");
+        assert_eq!(back["externalReference"], "CRM-0042");
+        assert_eq!(back["address"]["id"], "addr-1");
+    }
+
+    #[test]
+    fn address_of_unknown_type_is_kept_as_it_came() {
+        let raw = json!({"type": "FREEFORM", "text": "somewhere", "line1": 7});
+        let a: Address = serde_json::from_value(raw.clone()).unwrap();
+        assert!(!a.is_structured());
+        let back = a.to_value();
+        assert_eq!(back["type"], "FREEFORM");
+        assert_eq!(back["text"], "somewhere");
+        assert_eq!(back["line1"], 7);
+    }
+
+    #[test]
+    fn a_record_without_id_is_rejected() {
+        assert!(serde_json::from_value::<Prospect>(json!({"email": "a@b.c"})).is_err());
+    }
+}

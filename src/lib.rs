@@ -1,0 +1,5 @@
+//! `prospect`: browse, look up and correct the personal prospects of the Partner API.
+
+pub mod api;
+pub mod patch;
+pub mod sandbox;

@@ -1,0 +1,320 @@
+//! The minimal PATCH: which keys changed between the record as fetched and as edited.
+//!
+//! The CLI's `patch` command, the TUI's form and the sandbox all use this one module, so the
+//! body a user reviews is the body that is sent and the body the sandbox applies.
+
+pub mod validate;
+
+use serde_json::{Map, Value};
+
+use crate::api::model::{Address, Prospect};
+pub use validate::FieldError;
+
+/// A PATCH body: exactly the keys that change.
+pub type PatchBody = Map<String, Value>;
+
+/// The keys a PATCH may carry, in the order the form shows them.
+pub const PATCHABLE: [&str; 8] = [
+    "firstName",
+    "middleName",
+    "lastName",
+    "email",
+    "phoneNumber",
+    "dateOfBirth",
+    "identificationNumber",
+    "address",
+];
+
+/// The scalar text fields of a prospect that a PATCH can change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    FirstName,
+    MiddleName,
+    LastName,
+    Email,
+    PhoneNumber,
+    DateOfBirth,
+    IdentificationNumber,
+}
+
+impl Field {
+    /// Every scalar field, in form order.
+    pub const ALL: [Field; 7] = [
+        Field::FirstName,
+        Field::MiddleName,
+        Field::LastName,
+        Field::Email,
+        Field::PhoneNumber,
+        Field::DateOfBirth,
+        Field::IdentificationNumber,
+    ];
+
+    /// The JSON key.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::FirstName => "firstName",
+            Field::MiddleName => "middleName",
+            Field::LastName => "lastName",
+            Field::Email => "email",
+            Field::PhoneNumber => "phoneNumber",
+            Field::DateOfBirth => "dateOfBirth",
+            Field::IdentificationNumber => "identificationNumber",
+        }
+    }
+
+    /// A label for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::FirstName => "First name",
+            Field::MiddleName => "Middle name",
+            Field::LastName => "Last name",
+            Field::Email => "Email",
+            Field::PhoneNumber => "Phone",
+            Field::DateOfBirth => "Date of birth",
+            Field::IdentificationNumber => "Identification no.",
+        }
+    }
+
+    /// Looks a field up by its JSON key or a few friendly spellings (`first_name`, `phone`).
+    pub fn parse(name: &str) -> Option<Field> {
+        let norm: String = name
+            .chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .flat_map(char::to_lowercase)
+            .collect();
+        Some(match norm.as_str() {
+            "firstname" | "first" => Field::FirstName,
+            "middlename" | "middle" => Field::MiddleName,
+            "lastname" | "last" => Field::LastName,
+            "email" => Field::Email,
+            "phonenumber" | "phone" => Field::PhoneNumber,
+            "dateofbirth" | "dob" | "birthdate" => Field::DateOfBirth,
+            "identificationnumber" | "idnumber" | "identification" => Field::IdentificationNumber,
+            _ => return None,
+        })
+    }
+
+    /// The field's value in a record (email as `Some`).
+    pub fn get(self, p: &Prospect) -> Option<&str> {
+        match self {
+            Field::FirstName => p.first_name.as_deref(),
+            Field::MiddleName => p.middle_name.as_deref(),
+            Field::LastName => p.last_name.as_deref(),
+            Field::Email => Some(p.email.as_str()),
+            Field::PhoneNumber => p.phone_number.as_deref(),
+            Field::DateOfBirth => p.date_of_birth.as_deref(),
+            Field::IdentificationNumber => p.identification_number.as_deref(),
+        }
+    }
+
+    /// Sets the field in a record; `None` clears it (email becomes empty).
+    pub fn set(self, p: &mut Prospect, value: Option<String>) {
+        match self {
+            Field::FirstName => p.first_name = value,
+            Field::MiddleName => p.middle_name = value,
+            Field::LastName => p.last_name = value,
+            Field::Email => p.email = value.unwrap_or_default(),
+            Field::PhoneNumber => p.phone_number = value,
+            Field::DateOfBirth => p.date_of_birth = value,
+            Field::IdentificationNumber => p.identification_number = value,
+        }
+    }
+}
+
+/// The address parts a user can edit, with their JSON keys.
+pub const ADDRESS_PARTS: [&str; 6] = ["type", "line1", "line2", "line3", "postcode", "country"];
+
+/// Text cleared to empty means "no value".
+fn normalize(v: Option<&str>) -> Option<&str> {
+    v.filter(|s| !s.is_empty())
+}
+
+fn normalize_address(a: Option<&Address>) -> Option<Address> {
+    let mut a = a?.clone();
+    for part in [
+        &mut a.line1,
+        &mut a.line2,
+        &mut a.line3,
+        &mut a.postcode,
+        &mut a.country,
+    ] {
+        if part.as_deref() == Some("") {
+            *part = None;
+        }
+    }
+    let empty = a.kind.is_empty()
+        && a.line1.is_none()
+        && a.line2.is_none()
+        && a.line3.is_none()
+        && a.postcode.is_none()
+        && a.country.is_none()
+        && a.extra.is_empty();
+    (!empty).then_some(a)
+}
+
+fn same_address(a: Option<&Address>, b: Option<&Address>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.to_map_without_id() == b.to_map_without_id(),
+        _ => false,
+    }
+}
+
+/// The minimal body that turns `original` into `edited`: exactly the changed keys, `null` for
+/// a cleared nullable field, the whole address (without its `id`) when any part changed.
+pub fn diff(original: &Prospect, edited: &Prospect) -> PatchBody {
+    let mut body = Map::new();
+    for f in Field::ALL {
+        let before = normalize(f.get(original));
+        let after = normalize(f.get(edited));
+        if before != after {
+            body.insert(
+                f.key().into(),
+                after.map_or(Value::Null, |s| Value::String(s.into())),
+            );
+        }
+    }
+    let before = normalize_address(original.address.as_ref());
+    let after = normalize_address(edited.address.as_ref());
+    if !same_address(before.as_ref(), after.as_ref()) {
+        body.insert(
+            "address".into(),
+            after.map_or(Value::Null, |a| Value::Object(a.to_map_without_id())),
+        );
+    }
+    body
+}
+
+/// Checks a PATCH body against the contract; every problem is reported, keyed by field.
+pub fn validate_body(body: &PatchBody) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut err = |field: &str, message: String| {
+        errors.push(FieldError {
+            field: field.into(),
+            message,
+        })
+    };
+    for (key, value) in body {
+        if !PATCHABLE.contains(&key.as_str()) {
+            err(key, format!("property {key} should not exist"));
+            continue;
+        }
+        if key == "address" {
+            match value {
+                Value::Null => {}
+                Value::Object(a) => {
+                    let kind = a.get("type").and_then(Value::as_str).unwrap_or("");
+                    if kind.is_empty() {
+                        err("address.type", "address.type must not be empty".into());
+                    }
+                    for (k, v) in a {
+                        if !(v.is_string() || v.is_null()) && ADDRESS_PARTS.contains(&k.as_str()) {
+                            err(
+                                &format!("address.{k}"),
+                                format!("address.{k} must be a string"),
+                            );
+                        }
+                    }
+                    if kind == "STRUCTURED" {
+                        match a.get("country") {
+                            Some(Value::String(c)) => {
+                                if let Err(m) = validate::country(c) {
+                                    err("address.country", m)
+                                }
+                            }
+                            _ => err(
+                                "address.country",
+                                "address.country is required for a STRUCTURED address".into(),
+                            ),
+                        }
+                        if !matches!(a.get("line1"), Some(Value::String(s)) if !s.is_empty()) {
+                            err(
+                                "address.line1",
+                                "address.line1 is required for a STRUCTURED address".into(),
+                            );
+                        }
+                    }
+                }
+                _ => err("address", "address must be an object or null".into()),
+            }
+            continue;
+        }
+        let text = match value {
+            Value::Null if key == "email" => {
+                err("email", "email cannot be cleared".into());
+                continue;
+            }
+            Value::Null => continue,
+            Value::String(s) => s.as_str(),
+            _ => {
+                err(key, format!("{key} must be a string"));
+                continue;
+            }
+        };
+        let checked = match key.as_str() {
+            "email" => validate::email(text),
+            "phoneNumber" => validate::phone(text),
+            "dateOfBirth" => validate::date(text),
+            _ => Ok(()),
+        };
+        if let Err(m) = checked {
+            err(key, m);
+        }
+    }
+    errors
+}
+
+/// Applies a (valid) body to a record, as the server does.
+pub fn apply(original: &Prospect, body: &PatchBody) -> Result<Prospect, String> {
+    let mut p = original.clone();
+    for (key, value) in body {
+        if key == "address" {
+            p.address = match value {
+                Value::Null => None,
+                v => {
+                    let mut a = Address::from_value(v.clone())?;
+                    // The server keeps the address's identity across an update.
+                    a.id = original.address.as_ref().and_then(|o| o.id.clone());
+                    Some(a)
+                }
+            };
+            continue;
+        }
+        let field = Field::parse(key).ok_or_else(|| format!("property {key} should not exist"))?;
+        let v = match value {
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
+            other => return Err(format!("{key} must be a string, got {other}")),
+        };
+        if field == Field::Email && v.is_none() {
+            return Err("email cannot be cleared".into());
+        }
+        field.set(&mut p, v);
+    }
+    Ok(p)
+}
+
+/// The value a field would show in a review: `—` for none.
+pub fn display_value(v: &Value) -> String {
+    match v {
+        Value::Null => "—".into(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The current value of a patchable key in a record, as JSON (for before → after views).
+pub fn current_value(p: &Prospect, key: &str) -> Value {
+    if key == "address" {
+        return p
+            .address
+            .as_ref()
+            .map_or(Value::Null, |a| Value::Object(a.to_map_without_id()));
+    }
+    Field::parse(key)
+        .and_then(|f| f.get(p))
+        .map_or(Value::Null, |s| Value::String(s.into()))
+}
+
+#[cfg(test)]
+mod tests;
