@@ -222,7 +222,7 @@ fn random_prospect(rng: &mut StdRng, lists: &Lists, i: usize) -> Prospect {
     let id_kind = place.map_or("GBR", |p| p.country);
     let id_raw = pattern(rng, "@@######@");
     let id_ssn = pattern(rng, "###-##-####");
-    let identification_number = rng.random_bool(0.7).then(|| match id_kind {
+    let identification_number = rng.random_bool(0.7).then_some(match id_kind {
         "USA" => id_ssn,
         _ => id_raw,
     });

@@ -212,21 +212,20 @@ async fn list(State(s): State<St>, RawQuery(query): RawQuery) -> Response {
     axum::Json(json!({"items": found.items, "meta": found.meta})).into_response()
 }
 
-/// The id path parameter as a UUID, or the 400 to answer.
-fn prospect_id(id: Result<Path<String>, PathRejection>) -> Result<(String, String), Response> {
-    let Ok(Path(id)) = id else {
-        return Err(bad_request(vec!["prospectId must be a UUID".into()]));
-    };
-    match uuid::Uuid::parse_str(&id) {
-        Ok(u) => Ok((id, u.hyphenated().to_string())),
-        Err(_) => Err(bad_request(vec!["prospectId must be a UUID".into()])),
-    }
+/// The id path parameter as given and in canonical UUID form; `None` when it is not a UUID.
+fn prospect_id(id: Result<Path<String>, PathRejection>) -> Option<(String, String)> {
+    let Path(id) = id.ok()?;
+    let canonical = uuid::Uuid::parse_str(&id).ok()?.hyphenated().to_string();
+    Some((id, canonical))
+}
+
+fn not_a_uuid() -> Response {
+    bad_request(vec!["prospectId must be a UUID".into()])
 }
 
 async fn by_id(State(s): State<St>, id: Result<Path<String>, PathRejection>) -> Response {
-    let (raw, canonical) = match prospect_id(id) {
-        Ok(ids) => ids,
-        Err(r) => return r,
+    let Some((raw, canonical)) = prospect_id(id) else {
+        return not_a_uuid();
     };
     let store = s.read();
     match store.get(&raw).or_else(|| store.get(&canonical)) {
@@ -252,9 +251,8 @@ async fn patch_one(
     id: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Response {
-    let (raw, canonical) = match prospect_id(id) {
-        Ok(ids) => ids,
-        Err(r) => return r,
+    let Some((raw, canonical)) = prospect_id(id) else {
+        return not_a_uuid();
     };
     let body: PatchBody = match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Object(m)) => m,
