@@ -66,52 +66,105 @@ async fn demo_list_finds_john_doe_in_a_table() {
 async fn list_formats_json_ndjson_and_csv() {
     let home = tempfile::tempdir().unwrap();
     let sb = sandbox(40).await;
-    let o = run(home.path(), Some(&sb), &["list", "--limit", "7", "--output", "json"]).await;
+    let o = run(
+        home.path(),
+        Some(&sb),
+        &["list", "--limit", "7", "--output", "json"],
+    )
+    .await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let items: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(items.len(), 7);
-    assert!(items.iter().all(|p| p["partnerId"].is_string()), "unknown fields kept");
+    assert!(
+        items.iter().all(|p| p["partnerId"].is_string()),
+        "unknown fields kept"
+    );
     assert!(items.iter().all(|p| p.get("externalReference").is_some()));
 
-    let o = run(home.path(), Some(&sb), &["list", "--page", "2", "--limit", "15", "-o", "ndjson"]).await;
+    let o = run(
+        home.path(),
+        Some(&sb),
+        &["list", "--page", "2", "--limit", "15", "-o", "ndjson"],
+    )
+    .await;
     let lines: Vec<serde_json::Value> = stdout(&o)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 15);
 
-    let o = run(home.path(), Some(&sb), &["list", "--limit", "3", "--output", "csv"]).await;
+    let o = run(
+        home.path(),
+        Some(&sb),
+        &["list", "--limit", "3", "--output", "csv"],
+    )
+    .await;
     let mut r = csv::Reader::from_reader(o.stdout.as_slice());
     assert_eq!(r.headers().unwrap().get(0), Some("id"));
     assert_eq!(r.records().count(), 3);
 
-    let o = run(home.path(), Some(&sb), &["list", "--search", "no-such-person-xyz"]).await;
+    let o = run(
+        home.path(),
+        Some(&sb),
+        &["list", "--search", "no-such-person-xyz"],
+    )
+    .await;
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("No prospects match"));
-    let o = run(home.path(), Some(&sb), &["list", "--search", "no-such-person-xyz", "-o", "json"]).await;
-    assert_eq!(serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout).unwrap().len(), 0);
+    let o = run(
+        home.path(),
+        Some(&sb),
+        &["list", "--search", "no-such-person-xyz", "-o", "json"],
+    )
+    .await;
+    assert_eq!(
+        serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout)
+            .unwrap()
+            .len(),
+        0
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn list_all_walks_every_page() {
     let home = tempfile::tempdir().unwrap();
     let sb = sandbox(250).await;
-    let o = run(home.path(), Some(&sb), &["list", "--all", "--limit", "100", "-o", "ndjson"]).await;
+    let o = run(
+        home.path(),
+        Some(&sb),
+        &["list", "--all", "--limit", "100", "-o", "ndjson"],
+    )
+    .await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let ids: std::collections::HashSet<String> = stdout(&o)
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(ids.len(), 250);
     let o = run(home.path(), Some(&sb), &["list", "--all", "-o", "json"]).await;
-    assert_eq!(serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout).unwrap().len(), 250);
+    assert_eq!(
+        serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout)
+            .unwrap()
+            .len(),
+        250
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn get_by_id_and_by_external_reference() {
     let home = tempfile::tempdir().unwrap();
     let sb = sandbox(50).await;
-    let o = run(home.path(), Some(&sb), &["get", "--external-ref", "CRM-0042", "-o", "json"]).await;
+    let o = run(
+        home.path(),
+        Some(&sb),
+        &["get", "--external-ref", "CRM-0042", "-o", "json"],
+    )
+    .await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let john: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(john["email"], JOHN);
@@ -122,7 +175,12 @@ async fn get_by_id_and_by_external_reference() {
     let text = stdout(&o);
     assert!(text.contains(JOHN) && text.contains("CRM-0042"), "{text}");
 
-    let o = run(home.path(), Some(&sb), &["get", "--external-ref", "ACME 42/7", "-o", "json"]).await;
+    let o = run(
+        home.path(),
+        Some(&sb),
+        &["get", "--external-ref", "ACME 42/7", "-o", "json"],
+    )
+    .await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let acme: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(acme["externalReference"], "ACME 42/7");
@@ -133,7 +191,12 @@ async fn exit_codes_follow_the_contract() {
     let home = tempfile::tempdir().unwrap();
     let sb = sandbox(10).await;
 
-    let o = run(home.path(), Some(&sb), &["get", "--external-ref", "CRM-NOPE"]).await;
+    let o = run(
+        home.path(),
+        Some(&sb),
+        &["get", "--external-ref", "CRM-NOPE"],
+    )
+    .await;
     assert_eq!(o.status.code(), Some(3));
     assert_eq!(
         stderr(&o).trim(),
@@ -153,7 +216,11 @@ async fn exit_codes_follow_the_contract() {
         .env("PROSPECT_API_SECRET", "wrong-secret-value");
     let o = c.args(["list"]).output().await.unwrap();
     assert_eq!(o.status.code(), Some(4));
-    assert!(stderr(&o).contains("Signature rejected (401)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Signature rejected (401)"),
+        "{}",
+        stderr(&o)
+    );
 
     let o = run(home.path(), None, &["list"]).await;
     assert_eq!(o.status.code(), Some(2));
@@ -168,11 +235,20 @@ async fn exit_codes_follow_the_contract() {
         .await
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("Refusing plain http://"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Refusing plain http://"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 async fn john_id(sb: &Sandbox, home: &Path) -> String {
-    let o = run(home, Some(sb), &["get", "--external-ref", "CRM-0042", "-o", "json"]).await;
+    let o = run(
+        home,
+        Some(sb),
+        &["get", "--external-ref", "CRM-0042", "-o", "json"],
+    )
+    .await;
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     v["id"].as_str().unwrap().to_string()
 }
@@ -190,13 +266,25 @@ async fn patch_sends_exactly_the_minimal_body() {
     let home = tempfile::tempdir().unwrap();
     let sb = sandbox(10).await;
     let id = john_id(&sb, home.path()).await;
-    let set = ["patch", &id, "--set", "email=john.d@example.com", "--clear", "middleName", "--set", "firstName=John"];
+    let set = [
+        "patch",
+        &id,
+        "--set",
+        "email=john.d@example.com",
+        "--clear",
+        "middleName",
+        "--set",
+        "firstName=John",
+    ];
 
     let mut dry: Vec<&str> = set.to_vec();
     dry.push("--dry-run");
     let o = run(home.path(), Some(&sb), &dry).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout(&o).trim(), r#"{"email":"john.d@example.com","middleName":null}"#);
+    assert_eq!(
+        stdout(&o).trim(),
+        r#"{"email":"john.d@example.com","middleName":null}"#
+    );
     assert!(patches(&sb).is_empty(), "a dry run sends nothing");
 
     // Without a terminal and without --yes nothing is sent.
@@ -208,7 +296,10 @@ async fn patch_sends_exactly_the_minimal_body() {
     yes.push("--yes");
     let o = run(home.path(), Some(&sb), &yes).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(patches(&sb), [r#"{"email":"john.d@example.com","middleName":null}"#]);
+    assert_eq!(
+        patches(&sb),
+        [r#"{"email":"john.d@example.com","middleName":null}"#]
+    );
     let stored = sb.get_record(&id).unwrap();
     assert_eq!(stored.email, "john.d@example.com");
     assert_eq!(stored.middle_name, None);
@@ -225,10 +316,20 @@ async fn an_invalid_patch_is_refused_locally_with_exit_5() {
     let home = tempfile::tempdir().unwrap();
     let sb = sandbox(10).await;
     let id = john_id(&sb, home.path()).await;
-    let o = run(home.path(), Some(&sb), &["patch", &id, "--set", "phoneNumber=+44 7101", "--yes"]).await;
+    let o = run(
+        home.path(),
+        Some(&sb),
+        &["patch", &id, "--set", "phoneNumber=+44 7101", "--yes"],
+    )
+    .await;
     assert_eq!(o.status.code(), Some(5));
     assert!(stderr(&o).contains("phoneNumber"), "{}", stderr(&o));
-    let o = run(home.path(), Some(&sb), &["patch", &id, "--clear", "email", "--yes"]).await;
+    let o = run(
+        home.path(),
+        Some(&sb),
+        &["patch", &id, "--clear", "email", "--yes"],
+    )
+    .await;
     assert_eq!(o.status.code(), Some(5));
     assert!(patches(&sb).is_empty());
 }
@@ -255,7 +356,15 @@ async fn a_read_only_profile_refuses_patch() {
         std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
     let o = command(home.path())
-        .args(["--config", cfg.to_str().unwrap(), "patch", &id, "--set", "firstName=Jon", "--yes"])
+        .args([
+            "--config",
+            cfg.to_str().unwrap(),
+            "patch",
+            &id,
+            "--set",
+            "firstName=Jon",
+            "--yes",
+        ])
         .output()
         .await
         .unwrap();
@@ -278,16 +387,34 @@ async fn secrets_never_reach_output_errors_or_the_log() {
     let log = home.path().join("p.log");
     let log_s = log.to_str().unwrap();
     let mut outputs = vec![
-        run(home.path(), Some(&sb), &["-vv", "--log-file", log_s, "list", "-o", "json"]).await,
-        run(home.path(), Some(&sb), &["-vv", "--log-file", log_s, "get", "--external-ref", "nope"]).await,
+        run(
+            home.path(),
+            Some(&sb),
+            &["-vv", "--log-file", log_s, "list", "-o", "json"],
+        )
+        .await,
+        run(
+            home.path(),
+            Some(&sb),
+            &["-vv", "--log-file", log_s, "get", "--external-ref", "nope"],
+        )
+        .await,
     ];
     let mut c = command(home.path());
     c.env("PROSPECT_BASE_URL", sb.base_url())
         .env("PROSPECT_API_TOKEN", sb.token())
         .env("PROSPECT_API_SECRET", "another-wrong-secret");
-    outputs.push(c.args(["-vv", "--log-file", log_s, "list"]).output().await.unwrap());
+    outputs.push(
+        c.args(["-vv", "--log-file", log_s, "list"])
+            .output()
+            .await
+            .unwrap(),
+    );
     let log_text = std::fs::read_to_string(&log).unwrap();
-    assert!(log_text.contains("response"), "the log has content: {log_text}");
+    assert!(
+        log_text.contains("response"),
+        "the log has content: {log_text}"
+    );
     for secret in [sb.token(), sb.secret(), "another-wrong-secret"] {
         assert!(!log_text.contains(secret), "log leaks {secret}");
         for o in &outputs {

@@ -154,7 +154,9 @@ impl ApiClient {
     ) -> Result<Page, ApiError> {
         let t = target::list(search, page, limit);
         let bytes = self
-            .send(Method::GET, &t, None, || "the list endpoint".into())
+            .send(Method::GET, &t, None, || {
+                "the list endpoint (check the base URL)".into()
+            })
             .await?;
         decode(&bytes)
     }

@@ -285,14 +285,13 @@ impl Sandbox {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        if let Some(mut task) = self.task.take() {
-            if tokio::time::timeout(Duration::from_secs(5), &mut task)
+        if let Some(mut task) = self.task.take()
+            && tokio::time::timeout(Duration::from_secs(5), &mut task)
                 .await
                 .is_err()
-            {
-                tracing::warn!("sandbox did not stop within 5 s; aborting it");
-                task.abort();
-            }
+        {
+            tracing::warn!("sandbox did not stop within 5 s; aborting it");
+            task.abort();
         }
     }
 }

@@ -89,10 +89,10 @@ impl Store {
     /// Updates entries and indexes; true when an existing record was replaced.
     fn put_entry(&mut self, p: Prospect) -> bool {
         if let Some(&i) = self.by_id.get(&p.id) {
-            if let Some(old) = &self.entries[i].prospect.external_reference {
-                if self.by_ref.get(old) == Some(&i) {
-                    self.by_ref.remove(old);
-                }
+            if let Some(old) = &self.entries[i].prospect.external_reference
+                && self.by_ref.get(old) == Some(&i)
+            {
+                self.by_ref.remove(old);
             }
             if let Some(r) = &p.external_reference {
                 self.by_ref.insert(r.clone(), i);
@@ -173,12 +173,11 @@ impl Store {
 
 fn list_item(index: usize, p: &Prospect) -> Value {
     let mut v = p.to_value();
-    if index % 2 == 0 {
-        if let Value::Object(m) = &mut v {
-            if let Some(r) = m.remove("externalReference") {
-                m.insert("externalId".into(), r);
-            }
-        }
+    if index.is_multiple_of(2)
+        && let Value::Object(m) = &mut v
+        && let Some(r) = m.remove("externalReference")
+    {
+        m.insert("externalId".into(), r);
     }
     v
 }
