@@ -1,0 +1,121 @@
+//! Making untrusted text safe and tidy for a terminal cell grid.
+
+use std::borrow::Cow;
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Whether a character must not reach the terminal as it is: C0, DEL, C1, and the
+/// bidirectional overrides that can make text display in a misleading order.
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The text with every unsafe character written as a Rust-style escape, e.g. `\u{1b}`.
+pub fn clean(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Display width in terminal columns.
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Cleaned and cut to at most `max` columns, with `…` when something was cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    let s = clean(s);
+    if width(&s) <= max {
+        return s.into_owned();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Cleaned, cut and padded with spaces to exactly `cols` columns.
+pub fn fit(s: &str, cols: usize) -> String {
+    let mut out = truncate(s, cols);
+    let w = width(&out);
+    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(w)));
+    out
+}
+
+/// Cleaned and split into lines of at most `cols` columns (at least one line).
+pub fn wrap(s: &str, cols: usize) -> Vec<String> {
+    let s = clean(s);
+    let cols = cols.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > cols && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        line.push(c);
+        used += w;
+    }
+    lines.push(line);
+    lines
+}
+
+/// All but the last four characters hidden; short values are hidden entirely.
+pub fn mask(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= 4 {
+        return "•".repeat(n.max(4));
+    }
+    let tail: String = s.chars().skip(n - 4).collect();
+    format!("{}{}", "•".repeat(n - 4), clean(&tail))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(clean("a\u{1b}[31mb\u{7}\r\n\u{7f}\u{9b}"), "a\\u{1b}[31mb\\u{7}\\u{d}\\u{a}\\u{7f}\\u{9b}");
+        assert_eq!(clean("evil\u{202e}gnp.exe"), "evil\\u{202e}gnp.exe");
+        assert!(matches!(clean("Zoë 山田"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn wide_characters_are_cut_by_columns() {
+        assert_eq!(truncate("山田太郎", 5), "山田…");
+        assert_eq!(width(&fit("山田太郎", 5)), 5);
+        assert_eq!(fit("ab", 4), "ab  ");
+        assert_eq!(truncate("abc", 0), "");
+        assert_eq!(truncate("😀😀😀", 4), "😀…");
+        assert_eq!(wrap("山田太郎", 5), ["山田", "太郎"]);
+    }
+
+    #[test]
+    fn masking_keeps_only_the_last_four() {
+        assert_eq!(mask("AB123456C"), "•••••456C");
+        assert_eq!(mask("123"), "••••");
+    }
+}
