@@ -14,7 +14,7 @@ mod browse;
 mod lookup;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use effect::Effect;
 pub use msg::Msg;

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream, KeyEvent};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use ratatui::backend::{Backend, TestBackend};
 use ratatui::buffer::Buffer;
 use ratatui::Terminal;
@@ -193,8 +193,18 @@ impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
                 _ = sleep_until_opt(wake) => {}
             }
             // Everything else already queued, then one frame for the whole burst.
-            while let Some(Some(Ok(event))) = events.next().now_or_never() {
-                self.on_event(event);
+            // (Polled inside this task, not with `now_or_never`: the stream keeps the waker
+            // it was last polled with, and a no-op waker would leave later keys unnoticed.)
+            loop {
+                tokio::select! {
+                    biased;
+                    event = events.next() => match event {
+                        Some(Ok(event)) => self.on_event(event),
+                        Some(Err(e)) => return Err(e.into()),
+                        None => break,
+                    },
+                    () = std::future::ready(()) => break,
+                }
             }
             self.drain();
             if self.take_due_tick() || self.state.wants_ticks() {
@@ -239,9 +249,21 @@ pub fn buffer_text(buf: &Buffer) -> String {
 }
 
 impl App<TestBackend> {
-    /// The screen as text.
+    /// The screen as a terminal shows it: the state drawn on a fresh buffer of the same size.
+    ///
+    /// `TestBackend` keeps old cells hidden under a wide character (a real terminal clears
+    /// them), and they would reappear in its buffer later; a fresh frame has no such history.
     pub fn screen(&self) -> String {
-        buffer_text(self.terminal.backend().buffer())
+        let area = self.terminal.backend().buffer().area;
+        let mut buf = Buffer::empty(area);
+        let mut fresh = match Terminal::new(TestBackend::new(area.width, area.height)) {
+            Ok(t) => t,
+            Err(never) => match never {},
+        };
+        if fresh.draw(|f| crate::ui::render(&self.state, f)).is_ok() {
+            buf = fresh.backend().buffer().clone();
+        }
+        buffer_text(&buf)
     }
 
     /// Types each character of `text` as a key press.

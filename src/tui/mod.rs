@@ -1,8 +1,12 @@
 //! The runtime: terminal set-up and restore, the event loop, and the worker that does the HTTP.
 
 pub mod app;
+pub mod demo;
 pub mod terminal;
 pub mod worker;
+
+#[cfg(test)]
+mod tests;
 
 pub use app::{App, Clipboard};
 

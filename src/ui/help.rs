@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
-use super::text::fit;
+use super::text::{fit, wrap};
 use super::{accent, layout};
 use crate::app::State;
 use crate::app::keys::BINDINGS;
@@ -14,22 +14,41 @@ use crate::app::keys::BINDINGS;
 const WHERE_W: usize = 14;
 const KEYS_W: usize = 16;
 
-fn lines(state: &State) -> Vec<Line<'static>> {
+/// The help text for an overlay `cols` columns wide inside; descriptions wrap.
+fn lines(state: &State, cols: u16) -> Vec<Line<'static>> {
     let key_style = Style::new()
         .fg(accent(state))
         .add_modifier(Modifier::BOLD);
+    let desc_w = usize::from(cols).saturating_sub(WHERE_W + KEYS_W + 2).max(10);
     let mut out = vec![Line::from(vec![Span::styled(
         format!("{} {} does", fit("where", WHERE_W), fit("key", KEYS_W)),
         Style::new().add_modifier(Modifier::BOLD),
     )])];
     for b in BINDINGS {
-        out.push(Line::from(vec![
-            Span::raw(format!("{} ", fit(&b.context_labels(), WHERE_W))),
-            Span::styled(format!("{} ", fit(&b.key_labels(), KEYS_W)), key_style),
-            Span::raw(b.description),
-        ]));
+        for (i, part) in wrap(b.description, desc_w).into_iter().enumerate() {
+            let (place, keys) = if i == 0 {
+                (b.context_labels(), b.key_labels())
+            } else {
+                (String::new(), String::new())
+            };
+            out.push(Line::from(vec![
+                Span::raw(format!("{} ", fit(&place, WHERE_W))),
+                Span::styled(format!("{} ", fit(&keys, KEYS_W)), key_style),
+                Span::raw(part),
+            ]));
+        }
     }
     out
+}
+
+const OVERLAY_W: u16 = 96;
+
+/// The overlay's content and its rectangle, centred in `area`.
+fn place(state: &State, area: Rect) -> (Vec<Line<'static>>, Rect) {
+    let width = area.width.min(OVERLAY_W);
+    let content = lines(state, width.saturating_sub(2));
+    let rect = overlay(area, content.len());
+    (content, rect)
 }
 
 fn overlay(area: Rect, content_height: usize) -> Rect {
@@ -37,7 +56,7 @@ fn overlay(area: Rect, content_height: usize) -> Rect {
     let [row] = Layout::vertical([Constraint::Length(height)])
         .flex(Flex::Center)
         .areas(area);
-    let [rect] = Layout::horizontal([Constraint::Length(96)])
+    let [rect] = Layout::horizontal([Constraint::Length(OVERLAY_W)])
         .flex(Flex::Center)
         .areas(row);
     rect
@@ -46,15 +65,15 @@ fn overlay(area: Rect, content_height: usize) -> Rect {
 /// The furthest the help can scroll at the current size.
 pub fn max_scroll(state: &State) -> u16 {
     let main = layout::areas(state, layout::screen(state)).main;
-    let n = lines(state).len();
-    let inner = Block::bordered().inner(overlay(main, n));
+    let (content, rect) = place(state, main);
+    let n = content.len();
+    let inner = Block::bordered().inner(rect);
     u16::try_from(n.saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX)
 }
 
 /// Draws the overlay centred in `area`.
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
-    let content = lines(state);
-    let rect = overlay(area, content.len());
+    let (content, rect) = place(state, area);
     if rect.is_empty() {
         return;
     }

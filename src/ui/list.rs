@@ -128,7 +128,10 @@ fn title_right(state: &State) -> Line<'static> {
     if state.busy() {
         parts.push(state.spinner().to_string());
     }
-    let mut spans = vec![Span::raw(format!(" {} ", parts.join(" · ")))];
+    let mut spans = Vec::new();
+    if !parts.is_empty() {
+        spans.push(Span::raw(format!(" {} ", parts.join(" · "))));
+    }
     if let Some(err) = &state.list.error {
         spans.push(Span::styled(
             format!(" {} ", truncate(err, 40)),
@@ -208,6 +211,9 @@ fn render_empty(state: &State, area: Rect, buf: &mut Buffer) {
             Line::styled("r tries again", dim()),
         ],
         (None, None) => vec![Line::styled("Loading prospects…", dim())],
+        (Some(shown), _) if state.list.loading.is_some() && shown.search != state.list.search => {
+            vec![Line::styled("Searching…", dim())]
+        }
         (Some(_), _) if !state.list.search.is_empty() => vec![Line::from(format!(
             "No prospects match \"{}\" — Esc clears the search",
             truncate(&state.list.search, 200)

@@ -62,21 +62,30 @@ pub fn fit(s: &str, cols: usize) -> String {
     out
 }
 
-/// Cleaned and split into lines of at most `cols` columns (at least one line).
+/// Cleaned and split into lines of at most `cols` columns, at spaces where possible.
 pub fn wrap(s: &str, cols: usize) -> Vec<String> {
     let s = clean(s);
     let cols = cols.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
     let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > cols && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
+    for word in s.split_inclusive(' ') {
+        if used > 0 && used + width(word.trim_end()) > cols {
+            lines.push(std::mem::take(&mut line).trim_end().to_string());
             used = 0;
         }
-        line.push(c);
-        used += w;
+        for c in word.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > cols && used > 0 {
+                if c == ' ' {
+                    continue;
+                }
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push(c);
+            used += w;
+        }
     }
     lines.push(line);
     lines
@@ -111,6 +120,8 @@ mod tests {
         assert_eq!(truncate("abc", 0), "");
         assert_eq!(truncate("😀😀😀", 4), "😀…");
         assert_eq!(wrap("山田太郎", 5), ["山田", "太郎"]);
+        assert_eq!(wrap("one two three", 8), ["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
     }
 
     #[test]
