@@ -2,7 +2,11 @@
 
 pub mod api;
 pub mod app;
+pub mod cli;
+pub mod config;
+pub mod logging;
 pub mod patch;
 pub mod sandbox;
+pub mod text;
 pub mod tui;
 pub mod ui;

@@ -1,0 +1,162 @@
+//! The command line, as product.md names it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Browse, look up and correct the personal prospects of the Partner API.
+#[derive(Debug, Parser)]
+#[command(name = "prospect", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Global {
+    /// Run against an embedded sandbox with sample data: no set-up at all
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Profile from the config file [env: PROSPECT_PROFILE]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// API base URL [env: PROSPECT_BASE_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Config file [env: PROSPECT_CONFIG] [default: ~/.config/prospect/config.toml]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Total timeout for one request, in seconds [default: 30]
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
+    /// Log file [default: ~/.local/state/prospect/prospect.log]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+    /// More detail in the log file (-vv for even more)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// The subcommands; with none, `prospect` opens the TUI.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List prospects, a page at a time or all of them
+    List(ListArgs),
+    /// Show one prospect by id or by external reference
+    Get(GetArgs),
+    /// Change fields of one prospect with a minimal PATCH
+    Patch(PatchArgs),
+    /// Run the sandbox API server alone (prints its URL and credentials)
+    Sandbox(SandboxArgs),
+}
+
+/// Output formats of `list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListOutput {
+    Table,
+    Json,
+    Ndjson,
+    Csv,
+}
+
+/// Output formats of `get`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GetOutput {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Search names and emails
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// Page number, from 1
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub page: u64,
+    /// Prospects per page, 1 to 100 [default: 10, or 100 with --all]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub limit: Option<u64>,
+    /// Walk every page
+    #[arg(long, conflicts_with = "page")]
+    pub all: bool,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = ListOutput::Table)]
+    pub output: ListOutput,
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// The prospect's id (a UUID)
+    #[arg(
+        required_unless_present = "external_ref",
+        conflicts_with = "external_ref"
+    )]
+    pub id: Option<String>,
+    /// Look up by the partner's external reference instead
+    #[arg(long, value_name = "REF")]
+    pub external_ref: Option<String>,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = GetOutput::Text)]
+    pub output: GetOutput,
+    /// Show the identification number in full in text output
+    #[arg(long)]
+    pub reveal: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PatchArgs {
+    /// The prospect's id (a UUID)
+    pub id: String,
+    /// Set a field: firstName, middleName, lastName, email, phoneNumber, dateOfBirth,
+    /// identificationNumber, or address.type/line1/line2/line3/postcode/country
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub set: Vec<String>,
+    /// Clear a field (or the whole address)
+    #[arg(long = "clear", value_name = "FIELD")]
+    pub clear: Vec<String>,
+    /// Print the body that would be sent, and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Send without asking for confirmation
+    #[arg(long, short)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub listen: SocketAddr,
+    /// Number of prospects to generate
+    #[arg(long, default_value_t = 500)]
+    pub count: usize,
+    /// Seed for the generated data
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// API token to accept [default: random]
+    #[arg(long, value_name = "T")]
+    pub token: Option<String>,
+    /// HMAC secret to accept [default: random]
+    #[arg(long, value_name = "S")]
+    pub secret: Option<String>,
+    /// Delay before every answer, in milliseconds
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub latency_ms: u64,
+    /// Fraction of requests answered 500, 503 or 429
+    #[arg(long, default_value_t = 0.0, value_name = "F", value_parser = parse_rate)]
+    pub fail_rate: f64,
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    let f: f64 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.0..=1.0).contains(&f) {
+        Ok(f)
+    } else {
+        Err("the fail rate must be between 0 and 1".into())
+    }
+}

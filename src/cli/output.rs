@@ -1,0 +1,161 @@
+//! How records are printed: a table, CSV, JSON, NDJSON, or labelled text.
+
+use comfy_table::{ContentArrangement, Table, presets::UTF8_BORDERS_ONLY};
+
+use crate::api::Prospect;
+use crate::patch::validate::country_name;
+use crate::text::{escape_control, mask_sensitive};
+
+fn cell(v: Option<&str>) -> String {
+    escape_control(v.unwrap_or("")).into_owned()
+}
+
+/// The created date, day only, for tables.
+fn created_day(p: &Prospect) -> String {
+    let raw = p.create_date.as_deref().unwrap_or("");
+    cell(Some(raw.get(..10).unwrap_or(raw)))
+}
+
+/// A table of prospects sized to the terminal (or unbounded when piped).
+pub fn table(items: &[Prospect]) -> String {
+    let mut t = Table::new();
+    t.load_style(UTF8_BORDERS_ONLY)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(["ID", "NAME", "EMAIL", "EXTERNAL REF", "PHONE", "CREATED"]);
+    for p in items {
+        t.add_row([
+            cell(Some(&p.id)),
+            cell(Some(&p.full_name())),
+            cell(Some(&p.email)),
+            cell(p.external_reference.as_deref()),
+            cell(p.phone_number.as_deref()),
+            created_day(p),
+        ]);
+    }
+    t.to_string()
+}
+
+/// CSV columns, one per field (address flattened).
+pub const CSV_HEADER: [&str; 16] = [
+    "id",
+    "externalReference",
+    "firstName",
+    "middleName",
+    "lastName",
+    "email",
+    "phoneNumber",
+    "dateOfBirth",
+    "identificationNumber",
+    "addressType",
+    "addressLine1",
+    "addressLine2",
+    "addressLine3",
+    "postcode",
+    "country",
+    "createDate",
+];
+
+/// One CSV record.
+pub fn csv_row(p: &Prospect) -> [String; 16] {
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    let a = p.address.clone().unwrap_or_default();
+    [
+        p.id.clone(),
+        s(&p.external_reference),
+        s(&p.first_name),
+        s(&p.middle_name),
+        s(&p.last_name),
+        p.email.clone(),
+        s(&p.phone_number),
+        s(&p.date_of_birth),
+        s(&p.identification_number),
+        a.kind.clone(),
+        s(&a.line1),
+        s(&a.line2),
+        s(&a.line3),
+        s(&a.postcode),
+        s(&a.country),
+        s(&p.create_date),
+    ]
+}
+
+/// A record as labelled lines, every field the server sent included.
+pub fn text(p: &Prospect, reveal: bool) -> String {
+    let mut out = String::new();
+    let mut line = |label: &str, value: Option<&str>| {
+        let v = value.map_or_else(|| "—".to_string(), |v| escape_control(v).into_owned());
+        out.push_str(&format!("{label:<22}{v}\n"));
+    };
+    line("Id", Some(&p.id));
+    line("External reference", p.external_reference.as_deref());
+    line("First name", p.first_name.as_deref());
+    line("Middle name", p.middle_name.as_deref());
+    line("Last name", p.last_name.as_deref());
+    line("Email", Some(&p.email));
+    line("Phone", p.phone_number.as_deref());
+    line("Date of birth", p.date_of_birth.as_deref());
+    let idn = p.identification_number.as_deref().map(|v| {
+        if reveal {
+            v.to_string()
+        } else {
+            mask_sensitive(v)
+        }
+    });
+    line("Identification no.", idn.as_deref());
+    match &p.address {
+        None => line("Address", None),
+        Some(a) => {
+            line("Address type", Some(&a.kind));
+            for (label, v) in [
+                ("Address line 1", &a.line1),
+                ("Address line 2", &a.line2),
+                ("Address line 3", &a.line3),
+                ("Postcode", &a.postcode),
+            ] {
+                line(label, v.as_deref());
+            }
+            let country = a.country.as_deref().map(|c| match country_name(c) {
+                Some(name) => format!("{c} ({name})"),
+                None => c.to_string(),
+            });
+            line("Country", country.as_deref());
+            for (k, v) in &a.extra {
+                line(&format!("Address {k}"), Some(&compact(v)));
+            }
+        }
+    }
+    line("Created", p.create_date.as_deref());
+    for (k, v) in &p.extra {
+        line(k, Some(&compact(v)));
+    }
+    out
+}
+
+fn compact(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_escapes_control_characters_and_masks_the_id_number() {
+        let p = Prospect {
+            id: "x".into(),
+            last_name: Some("Evil\u{1b}[2J".into()),
+            identification_number: Some("QQ123456C".into()),
+            email: "a@b.co".into(),
+            ..Default::default()
+        };
+        let t = text(&p, false);
+        assert!(t.contains("Evil\\e[2J"));
+        assert!(!t.contains('\u{1b}'));
+        assert!(t.contains("•••••456C"));
+        assert!(text(&p, true).contains("QQ123456C"));
+        assert!(!table(&[p]).contains('\u{1b}'));
+    }
+}

@@ -1,0 +1,277 @@
+//! `prospect patch`: the same minimal-PATCH logic as the form, from the command line.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use super::Failure;
+use super::args::PatchArgs;
+use crate::api::{Address, ApiClient, Prospect};
+use crate::config::Settings;
+use crate::patch::{self, Field, PatchBody};
+use crate::text::escape_control;
+
+/// One requested change to a record.
+#[derive(Debug, Clone, PartialEq)]
+enum Change {
+    Set(Target, String),
+    Clear(Target),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Target {
+    Field(Field),
+    /// The whole address (only for `--clear address`).
+    Address,
+    /// One part of the address: an index into `patch::ADDRESS_PARTS`.
+    AddressPart(usize),
+}
+
+fn parse_target(name: &str) -> Result<Target, Failure> {
+    let name = name.trim();
+    if let Some(f) = Field::parse(name) {
+        return Ok(Target::Field(f));
+    }
+    if name.eq_ignore_ascii_case("address") {
+        return Ok(Target::Address);
+    }
+    let part = name
+        .strip_prefix("address.")
+        .or_else(|| name.strip_prefix("address_"));
+    if let Some(i) = part.and_then(|p| {
+        let p = if p.eq_ignore_ascii_case("kind") {
+            "type"
+        } else {
+            p
+        };
+        patch::ADDRESS_PARTS
+            .iter()
+            .position(|k| k.eq_ignore_ascii_case(p))
+    }) {
+        return Ok(Target::AddressPart(i));
+    }
+    Err(Failure::usage(format!(
+        "Unknown field {name:?}: use one of {}, address.type, address.line1, address.line2, address.line3, address.postcode, address.country",
+        Field::ALL.map(Field::key).join(", ")
+    )))
+}
+
+fn parse_changes(a: &PatchArgs) -> Result<Vec<Change>, Failure> {
+    let mut changes = Vec::new();
+    for s in &a.set {
+        let Some((name, value)) = s.split_once('=') else {
+            return Err(Failure::usage(format!(
+                "--set takes FIELD=VALUE (got {s:?})"
+            )));
+        };
+        match parse_target(name)? {
+            Target::Address => {
+                return Err(Failure::usage(
+                    "Set the address part by part, e.g. --set address.line1=\"1 High St\"",
+                ));
+            }
+            t => changes.push(Change::Set(t, value.to_string())),
+        }
+    }
+    for name in &a.clear {
+        changes.push(Change::Clear(parse_target(name)?));
+    }
+    if changes.is_empty() {
+        return Err(Failure::usage(
+            "Nothing to change: give at least one --set FIELD=VALUE or --clear FIELD",
+        ));
+    }
+    Ok(changes)
+}
+
+fn address_part(a: &mut Address, i: usize) -> &mut Option<String> {
+    match i {
+        1 => &mut a.line1,
+        2 => &mut a.line2,
+        3 => &mut a.line3,
+        4 => &mut a.postcode,
+        _ => &mut a.country,
+    }
+}
+
+fn apply_changes(current: &Prospect, changes: &[Change]) -> Prospect {
+    let mut p = current.clone();
+    for c in changes {
+        match c {
+            Change::Set(Target::Field(f), v) => f.set(&mut p, Some(v.clone())),
+            Change::Clear(Target::Field(f)) => f.set(&mut p, None),
+            Change::Clear(Target::Address) => p.address = None,
+            Change::Set(Target::AddressPart(i), v) => {
+                let a = p.address.get_or_insert_with(|| Address {
+                    kind: "STRUCTURED".into(),
+                    ..Default::default()
+                });
+                if *i == 0 {
+                    a.kind = v.clone();
+                } else {
+                    *address_part(a, *i) = Some(v.clone());
+                }
+            }
+            Change::Clear(Target::AddressPart(i)) => {
+                if let Some(a) = p.address.as_mut() {
+                    if *i == 0 {
+                        a.kind.clear();
+                    } else {
+                        *address_part(a, *i) = None;
+                    }
+                }
+            }
+            Change::Set(Target::Address, _) => {}
+        }
+    }
+    p
+}
+
+/// Each changed key as `key: before → after`, for the confirmation.
+pub fn describe(current: &Prospect, body: &PatchBody) -> String {
+    body.iter()
+        .map(|(k, after)| {
+            let before = patch::current_value(current, k);
+            format!(
+                "  {k}: {} → {}\n",
+                escape_control(&patch::display_value(&before)),
+                escape_control(&patch::display_value(after))
+            )
+        })
+        .collect()
+}
+
+/// Runs `patch`: fetch, diff, validate, show, confirm, send.
+pub async fn run(a: PatchArgs, client: &ApiClient, settings: &Settings) -> Result<(), Failure> {
+    if settings.read_only && !a.dry_run {
+        return Err(Failure {
+            code: 4,
+            message: format!(
+                "Profile {} is read-only: patch is refused (use --dry-run to see the body)",
+                settings.profile
+            ),
+        });
+    }
+    if uuid::Uuid::parse_str(&a.id).is_err() {
+        return Err(Failure::usage(format!(
+            "{:?} is not a prospect id (a UUID)",
+            a.id
+        )));
+    }
+    let changes = parse_changes(&a)?;
+    let current = client.get(&a.id).await?;
+    let edited = apply_changes(&current, &changes);
+    let body = patch::diff(&current, &edited);
+    if body.is_empty() {
+        println!(
+            "No changes: prospect {} already has these values; nothing was sent.",
+            a.id
+        );
+        return Ok(());
+    }
+    let errors = patch::validate_body(&body);
+    if !errors.is_empty() {
+        let messages: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+        return Err(Failure {
+            code: 5,
+            message: format!("Invalid change, nothing was sent: {}", messages.join("; ")),
+        });
+    }
+    let text = serde_json::to_string(&body)
+        .map_err(|e| Failure::other(format!("Cannot encode the body: {e}")))?;
+    if a.dry_run {
+        println!("{text}");
+        return Ok(());
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "PATCH {} on profile {}\n{}\n{}",
+        crate::api::target::by_id(&a.id),
+        settings.profile,
+        text,
+        describe(&current, &body).trim_end()
+    );
+    drop(err);
+    if !a.yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(Failure::usage(
+                "Not sending without confirmation: standard input is not a terminal, so pass --yes",
+            ));
+        }
+        eprint!("Send this change? [y/N] ");
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+            eprintln!("Nothing was sent.");
+            return Ok(());
+        }
+    }
+    let updated = client.patch(&a.id, &body).await?;
+    let keys: Vec<&str> = body.keys().map(String::as_str).collect();
+    println!(
+        "Saved {} on prospect {}.",
+        keys.join(", "),
+        escape_control(&updated.id)
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(set: &[&str], clear: &[&str]) -> PatchArgs {
+        PatchArgs {
+            id: "a2b9649e-df7f-4349-adff-1c57283fef10".into(),
+            set: set.iter().map(|s| s.to_string()).collect(),
+            clear: clear.iter().map(|s| s.to_string()).collect(),
+            dry_run: true,
+            yes: false,
+        }
+    }
+
+    #[test]
+    fn sets_and_clears_become_the_minimal_body() {
+        let current = Prospect {
+            id: "x".into(),
+            email: "john@example.com".into(),
+            middle_name: Some("James".into()),
+            first_name: Some("John".into()),
+            ..Default::default()
+        };
+        let changes = parse_changes(&args(
+            &["email=john.doe@example.com", "first_name=John"],
+            &["middleName"],
+        ))
+        .unwrap();
+        let body = patch::diff(&current, &apply_changes(&current, &changes));
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"email":"john.doe@example.com","middleName":null}"#
+        );
+    }
+
+    #[test]
+    fn address_parts_start_a_structured_address() {
+        let current = Prospect::default();
+        let changes = parse_changes(&args(
+            &["address.line1=1 High St", "address.country=GBR"],
+            &[],
+        ))
+        .unwrap();
+        let body = patch::diff(&current, &apply_changes(&current, &changes));
+        assert_eq!(body["address"]["type"], "STRUCTURED");
+        assert_eq!(body["address"]["line1"], "1 High St");
+    }
+
+    #[test]
+    fn bad_arguments_are_usage_errors() {
+        assert_eq!(parse_changes(&args(&["email"], &[])).unwrap_err().code, 2);
+        assert_eq!(
+            parse_changes(&args(&["partnerId=1"], &[]))
+                .unwrap_err()
+                .code,
+            2
+        );
+        assert_eq!(parse_changes(&args(&[], &[])).unwrap_err().code, 2);
+    }
+}

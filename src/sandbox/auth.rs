@@ -1,0 +1,160 @@
+//! Signature verification, exactly as partner-api.md defines it, with a replay (nonce) cache.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::http::HeaderMap;
+
+use crate::api::sign::{Payload, SignedHeaders};
+
+/// How far the `date` header may be from the server clock.
+pub const MAX_SKEW: Duration = Duration::from_secs(300);
+/// How long a nonce is remembered.
+pub const NONCE_TTL: Duration = Duration::from_secs(600);
+/// Longer nonces are refused (a UUID is 36 characters), which bounds the cache's memory.
+const MAX_NONCE_LEN: usize = 128;
+
+/// Nonces seen in the last [`NONCE_TTL`], oldest first.
+#[derive(Default)]
+pub struct NonceCache {
+    seen: HashMap<String, Instant>,
+    order: VecDeque<(Instant, String)>,
+}
+
+impl NonceCache {
+    /// Records `nonce`; false when it was already seen within the TTL.
+    pub fn insert(&mut self, nonce: &str, now: Instant) -> bool {
+        self.prune(now);
+        if self.seen.contains_key(nonce) {
+            return false;
+        }
+        self.seen.insert(nonce.to_string(), now);
+        self.order.push_back((now, nonce.to_string()));
+        true
+    }
+
+    fn prune(&mut self, now: Instant) {
+        while let Some((t, _)) = self.order.front() {
+            if now.duration_since(*t) < NONCE_TTL {
+                break;
+            }
+            if let Some((_, n)) = self.order.pop_front() {
+                self.seen.remove(&n);
+            }
+        }
+    }
+
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.seen.len()
+    }
+}
+
+/// What the server knows to check a request.
+pub struct Credentials<'a> {
+    pub token: &'a str,
+    pub secret: &'a str,
+}
+
+/// Checks one request. `url` is the path and query exactly as received (minus the mount
+/// prefix), `body` the raw body. The error is the 401 message.
+pub fn verify(
+    creds: &Credentials<'_>,
+    nonces: &std::sync::Mutex<NonceCache>,
+    method: &str,
+    url: &str,
+    headers: &HeaderMap,
+    body: &str,
+) -> Result<(), String> {
+    let header = |name: &str| -> Result<&str, String> {
+        headers
+            .get(name)
+            .ok_or_else(|| format!("Missing {name} header"))?
+            .to_str()
+            .map_err(|_| format!("Malformed {name} header"))
+    };
+    let token = header("authorization")?;
+    let date = header("date")?;
+    let nonce = header("x-alg-nonce")?;
+    let signature = header("x-alg-signature")?;
+
+    if !constant_time_eq(token.as_bytes(), creds.token.as_bytes()) {
+        return Err("Unknown API token".into());
+    }
+    let sent = httpdate::parse_http_date(date)
+        .map_err(|_| "Malformed date header: expected an IMF-fixdate".to_string())?;
+    let now = SystemTime::now();
+    let skew = now
+        .duration_since(sent)
+        .or_else(|_| sent.duration_since(now))
+        .unwrap_or_default();
+    if skew > MAX_SKEW {
+        return Err(format!(
+            "Request date is {} s away from the server clock (at most {} s allowed)",
+            skew.as_secs(),
+            MAX_SKEW.as_secs()
+        ));
+    }
+    if nonce.is_empty() || nonce.len() > MAX_NONCE_LEN {
+        return Err("Malformed x-alg-nonce header".into());
+    }
+    let payload = Payload {
+        url,
+        method,
+        headers: SignedHeaders {
+            authorization: token,
+            date,
+            nonce,
+        },
+        body,
+    };
+    if !payload.verify(creds.secret, signature) {
+        return Err("Invalid signature".into());
+    }
+    // Only a correctly signed request may use up a nonce.
+    let fresh = nonces
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .insert(nonce, Instant::now());
+    if !fresh {
+        return Err("Nonce already used".into());
+    }
+    Ok(())
+}
+
+/// Compares two byte strings without an early exit on the first difference.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonces_are_rejected_when_reused_and_forgotten_after_the_ttl() {
+        let mut c = NonceCache::default();
+        let t0 = Instant::now();
+        assert!(c.insert("a", t0));
+        assert!(!c.insert("a", t0 + Duration::from_secs(599)));
+        assert!(c.insert("b", t0 + Duration::from_secs(10)));
+        assert!(c.insert("a", t0 + NONCE_TTL));
+        assert_eq!(
+            c.len(),
+            2,
+            "the old `a` was pruned, `b` and the new `a` remain"
+        );
+        assert!(c.insert("c", t0 + NONCE_TTL * 3));
+        assert_eq!(c.len(), 1);
+    }
+
+    #[test]
+    fn constant_time_eq_works() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

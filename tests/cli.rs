@@ -1,0 +1,299 @@
+//! The built binary, run as a person or a script would: output formats, exit codes, secrecy.
+
+use std::path::Path;
+use std::process::Output;
+
+use prospect::sandbox::{Sandbox, SandboxOptions};
+
+const BIN: &str = env!("CARGO_BIN_EXE_prospect");
+const JOHN: &str = "john.doe@example.com";
+
+/// A command with no configuration leaking in from the machine it runs on.
+fn command(home: &Path) -> tokio::process::Command {
+    let mut c = tokio::process::Command::new(BIN);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("PROSPECT_") {
+            c.env_remove(k);
+        }
+    }
+    c.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true);
+    c
+}
+
+async fn run(home: &Path, sb: Option<&Sandbox>, args: &[&str]) -> Output {
+    let mut c = command(home);
+    if let Some(sb) = sb {
+        c.env("PROSPECT_BASE_URL", sb.base_url())
+            .env("PROSPECT_API_TOKEN", sb.token())
+            .env("PROSPECT_API_SECRET", sb.secret());
+    }
+    c.args(args).output().await.expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+async fn sandbox(count: usize) -> Sandbox {
+    Sandbox::start(SandboxOptions {
+        count,
+        ..Default::default()
+    })
+    .await
+    .expect("sandbox starts")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_list_finds_john_doe_in_a_table() {
+    let home = tempfile::tempdir().unwrap();
+    let o = run(home.path(), None, &["--demo", "list", "--search", "DOE"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains(JOHN), "{out}");
+    assert!(out.contains("EMAIL"), "{out}");
+    assert!(out.contains("page 1 of"), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_formats_json_ndjson_and_csv() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox(40).await;
+    let o = run(home.path(), Some(&sb), &["list", "--limit", "7", "--output", "json"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let items: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(items.len(), 7);
+    assert!(items.iter().all(|p| p["partnerId"].is_string()), "unknown fields kept");
+    assert!(items.iter().all(|p| p.get("externalReference").is_some()));
+
+    let o = run(home.path(), Some(&sb), &["list", "--page", "2", "--limit", "15", "-o", "ndjson"]).await;
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 15);
+
+    let o = run(home.path(), Some(&sb), &["list", "--limit", "3", "--output", "csv"]).await;
+    let mut r = csv::Reader::from_reader(o.stdout.as_slice());
+    assert_eq!(r.headers().unwrap().get(0), Some("id"));
+    assert_eq!(r.records().count(), 3);
+
+    let o = run(home.path(), Some(&sb), &["list", "--search", "no-such-person-xyz"]).await;
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("No prospects match"));
+    let o = run(home.path(), Some(&sb), &["list", "--search", "no-such-person-xyz", "-o", "json"]).await;
+    assert_eq!(serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout).unwrap().len(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_all_walks_every_page() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox(250).await;
+    let o = run(home.path(), Some(&sb), &["list", "--all", "--limit", "100", "-o", "ndjson"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ids: std::collections::HashSet<String> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 250);
+    let o = run(home.path(), Some(&sb), &["list", "--all", "-o", "json"]).await;
+    assert_eq!(serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout).unwrap().len(), 250);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn get_by_id_and_by_external_reference() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox(50).await;
+    let o = run(home.path(), Some(&sb), &["get", "--external-ref", "CRM-0042", "-o", "json"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let john: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(john["email"], JOHN);
+    let id = john["id"].as_str().unwrap().to_string();
+
+    let o = run(home.path(), Some(&sb), &["get", &id]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains(JOHN) && text.contains("CRM-0042"), "{text}");
+
+    let o = run(home.path(), Some(&sb), &["get", "--external-ref", "ACME 42/7", "-o", "json"]).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let acme: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(acme["externalReference"], "ACME 42/7");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_codes_follow_the_contract() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox(10).await;
+
+    let o = run(home.path(), Some(&sb), &["get", "--external-ref", "CRM-NOPE"]).await;
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(
+        stderr(&o).trim(),
+        "prospect: Not found: no prospect with external reference CRM-NOPE"
+    );
+
+    let o = run(home.path(), Some(&sb), &["get", "CRM-0042"]).await;
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--external-ref"));
+
+    let o = run(home.path(), Some(&sb), &["list", "--limit", "0"]).await;
+    assert_eq!(o.status.code(), Some(2));
+
+    let mut c = command(home.path());
+    c.env("PROSPECT_BASE_URL", sb.base_url())
+        .env("PROSPECT_API_TOKEN", sb.token())
+        .env("PROSPECT_API_SECRET", "wrong-secret-value");
+    let o = c.args(["list"]).output().await.unwrap();
+    assert_eq!(o.status.code(), Some(4));
+    assert!(stderr(&o).contains("Signature rejected (401)"), "{}", stderr(&o));
+
+    let o = run(home.path(), None, &["list"]).await;
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--demo"), "{}", stderr(&o));
+
+    let o = command(home.path())
+        .env("PROSPECT_BASE_URL", "http://example.com")
+        .env("PROSPECT_API_TOKEN", "t")
+        .env("PROSPECT_API_SECRET", "s")
+        .args(["list"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Refusing plain http://"), "{}", stderr(&o));
+}
+
+async fn john_id(sb: &Sandbox, home: &Path) -> String {
+    let o = run(home, Some(sb), &["get", "--external-ref", "CRM-0042", "-o", "json"]).await;
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["id"].as_str().unwrap().to_string()
+}
+
+fn patches(sb: &Sandbox) -> Vec<String> {
+    sb.requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH")
+        .map(|r| r.body)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn patch_sends_exactly_the_minimal_body() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox(10).await;
+    let id = john_id(&sb, home.path()).await;
+    let set = ["patch", &id, "--set", "email=john.d@example.com", "--clear", "middleName", "--set", "firstName=John"];
+
+    let mut dry: Vec<&str> = set.to_vec();
+    dry.push("--dry-run");
+    let o = run(home.path(), Some(&sb), &dry).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), r#"{"email":"john.d@example.com","middleName":null}"#);
+    assert!(patches(&sb).is_empty(), "a dry run sends nothing");
+
+    // Without a terminal and without --yes nothing is sent.
+    let o = run(home.path(), Some(&sb), &set).await;
+    assert_eq!(o.status.code(), Some(2));
+    assert!(patches(&sb).is_empty());
+
+    let mut yes: Vec<&str> = set.to_vec();
+    yes.push("--yes");
+    let o = run(home.path(), Some(&sb), &yes).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(patches(&sb), [r#"{"email":"john.d@example.com","middleName":null}"#]);
+    let stored = sb.get_record(&id).unwrap();
+    assert_eq!(stored.email, "john.d@example.com");
+    assert_eq!(stored.middle_name, None);
+
+    // The same change again is no change at all.
+    let o = run(home.path(), Some(&sb), &yes).await;
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("No changes"));
+    assert_eq!(patches(&sb).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_invalid_patch_is_refused_locally_with_exit_5() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox(10).await;
+    let id = john_id(&sb, home.path()).await;
+    let o = run(home.path(), Some(&sb), &["patch", &id, "--set", "phoneNumber=+44 7101", "--yes"]).await;
+    assert_eq!(o.status.code(), Some(5));
+    assert!(stderr(&o).contains("phoneNumber"), "{}", stderr(&o));
+    let o = run(home.path(), Some(&sb), &["patch", &id, "--clear", "email", "--yes"]).await;
+    assert_eq!(o.status.code(), Some(5));
+    assert!(patches(&sb).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_only_profile_refuses_patch() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox(10).await;
+    let id = john_id(&sb, home.path()).await;
+    let cfg = home.path().join("prospect.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[profiles.prod]\nbase_url = \"{}\"\ntoken = \"{}\"\nsecret = \"{}\"\nread_only = true\n",
+            sb.base_url(),
+            sb.token(),
+            sb.secret()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let o = command(home.path())
+        .args(["--config", cfg.to_str().unwrap(), "patch", &id, "--set", "firstName=Jon", "--yes"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(o.status.code(), Some(4));
+    assert!(stderr(&o).contains("read-only"), "{}", stderr(&o));
+    assert!(patches(&sb).is_empty());
+    // Reading works on a read-only profile.
+    let o = command(home.path())
+        .args(["--config", cfg.to_str().unwrap(), "list", "--limit", "1"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn secrets_never_reach_output_errors_or_the_log() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox(10).await;
+    let log = home.path().join("p.log");
+    let log_s = log.to_str().unwrap();
+    let mut outputs = vec![
+        run(home.path(), Some(&sb), &["-vv", "--log-file", log_s, "list", "-o", "json"]).await,
+        run(home.path(), Some(&sb), &["-vv", "--log-file", log_s, "get", "--external-ref", "nope"]).await,
+    ];
+    let mut c = command(home.path());
+    c.env("PROSPECT_BASE_URL", sb.base_url())
+        .env("PROSPECT_API_TOKEN", sb.token())
+        .env("PROSPECT_API_SECRET", "another-wrong-secret");
+    outputs.push(c.args(["-vv", "--log-file", log_s, "list"]).output().await.unwrap());
+    let log_text = std::fs::read_to_string(&log).unwrap();
+    assert!(log_text.contains("response"), "the log has content: {log_text}");
+    for secret in [sb.token(), sb.secret(), "another-wrong-secret"] {
+        assert!(!log_text.contains(secret), "log leaks {secret}");
+        for o in &outputs {
+            assert!(!stdout(o).contains(secret) && !stderr(o).contains(secret));
+        }
+    }
+    // Signatures are never logged either.
+    assert!(!log_text.contains("x-alg-signature:"));
+}
