@@ -16,10 +16,7 @@ impl Drop for Session {
 }
 
 fn tmux(args: &[&str]) -> Output {
-    Command::new("tmux")
-        .args(args)
-        .output()
-        .expect("tmux runs")
+    Command::new("tmux").args(args).output().expect("tmux runs")
 }
 
 impl Session {
@@ -66,9 +63,22 @@ fn demo_in_tmux_browses_searches_looks_up_and_restores_the_terminal() {
         .map_or(0, |d| d.subsec_nanos());
     let name = format!("prospect-e2e-{}-{nanos}", std::process::id());
     let started = tmux(&[
-        "new-session", "-d", "-s", &name, "-x", "120", "-y", "35", "env", "PS1=$ ", "sh",
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "120",
+        "-y",
+        "35",
+        "env",
+        "PS1=$ ",
+        "sh",
     ]);
-    assert!(started.status.success(), "tmux new-session failed: {started:?}");
+    assert!(
+        started.status.success(),
+        "tmux new-session failed: {started:?}"
+    );
     let s = Session(name);
 
     s.keys(&format!("{bin} --demo"));
@@ -80,7 +90,9 @@ fn demo_in_tmux_browses_searches_looks_up_and_restores_the_terminal() {
     s.keys("/");
     s.keys("doe");
     s.key("Enter");
-    s.wait_for("the search", |t| t.contains("search \"doe\"") && t.contains("Doe"));
+    s.wait_for("the search", |t| {
+        t.contains("search \"doe\"") && t.contains("Doe")
+    });
 
     s.keys(":");
     s.keys("CRM-0042");
@@ -90,7 +102,9 @@ fn demo_in_tmux_browses_searches_looks_up_and_restores_the_terminal() {
     });
 
     s.keys("?");
-    s.wait_for("the help", |t| t.contains("help overlay") && t.contains("look up by id"));
+    s.wait_for("the help", |t| {
+        t.contains("help overlay") && t.contains("look up by id")
+    });
     s.keys("?");
     s.wait_for("help to close", |t| !t.contains("help overlay"));
 
@@ -102,7 +116,13 @@ fn demo_in_tmux_browses_searches_looks_up_and_restores_the_terminal() {
     s.key("Enter");
     let screen = s.wait_for("stty", |t| t.lines().any(|l| l.trim() == "STTY-DONE"));
     let words: Vec<&str> = screen.split_whitespace().collect();
-    assert!(words.contains(&"icanon"), "canonical mode is off:\n{screen}");
+    assert!(
+        words.contains(&"icanon"),
+        "canonical mode is off:\n{screen}"
+    );
     assert!(words.contains(&"echo"), "echo is off:\n{screen}");
-    assert!(!words.contains(&"-icanon") && !words.contains(&"-echo"), "{screen}");
+    assert!(
+        !words.contains(&"-icanon") && !words.contains(&"-echo"),
+        "{screen}"
+    );
 }

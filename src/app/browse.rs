@@ -103,7 +103,11 @@ pub(super) fn page_loaded(
         Ok(page) => {
             state.list.cache.insert(key.clone(), page.clone());
             if waited {
-                let select = state.list.loading.take().map_or(Select::First, |l| l.select);
+                let select = state
+                    .list
+                    .loading
+                    .take()
+                    .map_or(Select::First, |l| l.select);
                 display(state, key, &page, select);
                 prefetch_next(state, fx);
             }
@@ -200,7 +204,11 @@ fn follow_selection(state: &mut State) {
 
 /// Opens a prospect in the detail pane.
 pub(super) fn open_detail(state: &mut State, prospect: Prospect, focus: bool) {
-    if state.detail.as_ref().is_some_and(|d| d.prospect.id == prospect.id) {
+    if state
+        .detail
+        .as_ref()
+        .is_some_and(|d| d.prospect.id == prospect.id)
+    {
         if let Some(d) = state.detail.as_mut() {
             d.prospect = prospect;
         }

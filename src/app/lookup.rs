@@ -37,7 +37,11 @@ pub(super) fn start(state: &mut State, text: &str, fx: &mut Vec<Effect>) {
 }
 
 /// A one-prospect answer: for the open detail's reload, for the look-up, or for nobody.
-pub(super) fn prospect_loaded(state: &mut State, req: RequestId, result: Result<Prospect, ApiError>) {
+pub(super) fn prospect_loaded(
+    state: &mut State,
+    req: RequestId,
+    result: Result<Prospect, ApiError>,
+) {
     if let Some(detail) = state.detail.as_mut().filter(|d| d.reload == Some(req)) {
         detail.reload = None;
         match result {
@@ -63,7 +67,7 @@ pub(super) fn prospect_loaded(state: &mut State, req: RequestId, result: Result<
 
 enum Outcome {
     Wait,
-    Found(Prospect),
+    Found(Box<Prospect>),
     Failed(String),
 }
 
@@ -75,9 +79,9 @@ fn resolve(state: &mut State) {
     let id_pending = l.by_id.is_some() && l.id_result.is_none();
     let ref_pending = l.by_ref.is_some() && l.ref_result.is_none();
     let outcome = match (&l.id_result, &l.ref_result) {
-        (Some(Ok(p)), _) => Outcome::Found(p.clone()),
+        (Some(Ok(p)), _) => Outcome::Found(Box::new(p.clone())),
         _ if id_pending => Outcome::Wait,
-        (_, Some(Ok(p))) => Outcome::Found(p.clone()),
+        (_, Some(Ok(p))) => Outcome::Found(Box::new(p.clone())),
         _ if ref_pending => Outcome::Wait,
         (a, b) => {
             // A real failure (401, timeout…) says more than "not found".
@@ -99,7 +103,7 @@ fn resolve(state: &mut State) {
             if let Some(i) = state.list.rows.iter().position(|r| r.id == p.id) {
                 state.list.selected = i;
             }
-            open_detail(state, p, true);
+            open_detail(state, *p, true);
         }
         Outcome::Failed(text) => {
             state.lookup = None;

@@ -6,6 +6,8 @@ use super::state::{Millis, RequestId};
 use crate::api::{ApiError, Page, Prospect};
 
 /// One thing that happened: input, time, or a finished request.
+// A message is moved once from the worker to `update`; its size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     /// A key press.

@@ -51,7 +51,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 
 fn on_tick(state: &mut State, now: u64, fx: &mut Vec<Effect>) {
     state.now = state.now.max(now);
-    if state.status.as_ref().is_some_and(|s| s.expires <= state.now) {
+    if state
+        .status
+        .as_ref()
+        .is_some_and(|s| s.expires <= state.now)
+    {
         state.status = None;
     }
     if state.list.debounce_due.is_some_and(|due| due <= state.now) {

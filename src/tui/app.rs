@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream, KeyEvent};
 use futures::StreamExt;
+use ratatui::Terminal;
 use ratatui::backend::{Backend, TestBackend};
 use ratatui::buffer::Buffer;
-use ratatui::Terminal;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio::task::JoinHandle;
@@ -154,10 +154,7 @@ where
 
     /// When the loop should wake up next without input.
     fn wake_at(&self) -> Option<Instant> {
-        let periodic = self
-            .state
-            .wants_ticks()
-            .then(|| Instant::now() + TICK);
+        let periodic = self.state.wants_ticks().then(|| Instant::now() + TICK);
         match (periodic, self.next_tick) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),

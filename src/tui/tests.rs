@@ -130,7 +130,11 @@ async fn a_uuid_finds_the_record_by_id_and_resizing_relays_out() {
     app.type_text(&target.id);
     press(&mut app, KeyCode::Enter);
     let found = app
-        .wait_for(WAIT, |s, _| s.detail.as_ref().is_some_and(|d| d.prospect.id == target.id))
+        .wait_for(WAIT, |s, _| {
+            s.detail
+                .as_ref()
+                .is_some_and(|d| d.prospect.id == target.id)
+        })
         .await
         .expect("draws");
     assert!(found, "{}", app.screen());
@@ -140,6 +144,9 @@ async fn a_uuid_finds_the_record_by_id_and_resizing_relays_out() {
     app.resize(140, 40);
     app.draw().expect("draws");
     let screen = app.screen();
-    assert!(screen.lines().count() == 40 && screen.contains("page 1 of"), "{screen}");
+    assert!(
+        screen.lines().count() == 40 && screen.contains("page 1 of"),
+        "{screen}"
+    );
     sandbox.shutdown().await;
 }

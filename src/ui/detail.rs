@@ -165,7 +165,10 @@ fn lines(detail: &Detail, cols: u16) -> Vec<Line<'static>> {
         };
         for (i, chunk) in wrap(&text, value_w).into_iter().enumerate() {
             let head = if i == 0 {
-                Span::styled(label.clone(), Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD))
+                Span::styled(
+                    label.clone(),
+                    Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD),
+                )
             } else {
                 Span::raw(" ".repeat(label_w + 1))
             };
@@ -217,8 +220,8 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     let content = lines(detail, inner.width);
-    let max = u16::try_from(content.len().saturating_sub(usize::from(inner.height)))
-        .unwrap_or(u16::MAX);
+    let max =
+        u16::try_from(content.len().saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX);
     Paragraph::new(content)
         .scroll((detail.scroll.min(max), 0))
         .render(inner, buf);

@@ -16,10 +16,10 @@ const KEYS_W: usize = 16;
 
 /// The help text for an overlay `cols` columns wide inside; descriptions wrap.
 fn lines(state: &State, cols: u16) -> Vec<Line<'static>> {
-    let key_style = Style::new()
-        .fg(accent(state))
-        .add_modifier(Modifier::BOLD);
-    let desc_w = usize::from(cols).saturating_sub(WHERE_W + KEYS_W + 2).max(10);
+    let key_style = Style::new().fg(accent(state)).add_modifier(Modifier::BOLD);
+    let desc_w = usize::from(cols)
+        .saturating_sub(WHERE_W + KEYS_W + 2)
+        .max(10);
     let mut out = vec![Line::from(vec![Span::styled(
         format!("{} {} does", fit("where", WHERE_W), fit("key", KEYS_W)),
         Style::new().add_modifier(Modifier::BOLD),
@@ -84,8 +84,8 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         .title_top(Line::from(" ? or Esc closes ").right_aligned());
     let inner = block.inner(rect);
     block.render(rect, buf);
-    let max = u16::try_from(content.len().saturating_sub(usize::from(inner.height)))
-        .unwrap_or(u16::MAX);
+    let max =
+        u16::try_from(content.len().saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX);
     Paragraph::new(content)
         .scroll((state.help.scroll.min(max), 0))
         .render(inner, buf);

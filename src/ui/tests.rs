@@ -81,7 +81,13 @@ fn empty_search() {
             ..Default::default()
         },
     };
-    update(&mut s, Msg::PageLoaded { req, result: Ok(empty) });
+    update(
+        &mut s,
+        Msg::PageLoaded {
+            req,
+            result: Ok(empty),
+        },
+    );
     insta::assert_snapshot!(frame(&s, NARROW).backend());
 }
 
@@ -155,7 +161,7 @@ fn control_characters_are_shown_escaped() {
     let t = frame(&s, NARROW);
     let text = crate::tui::app::buffer_text(t.backend().buffer());
     assert!(!text.chars().any(|c| c.is_control() && c != '\n'));
-    assert!(text.contains("Evil\\u{1b}[2J\\u{7}"));
+    assert!(text.contains("Evil\\e[2J\\u{7}"));
     insta::assert_snapshot!("hostile_detail", t.backend());
 }
 

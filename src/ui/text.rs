@@ -4,26 +4,10 @@ use std::borrow::Cow;
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-/// Whether a character must not reach the terminal as it is: C0, DEL, C1, and the
-/// bidirectional overrides that can make text display in a misleading order.
-fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// The text with every unsafe character written as a Rust-style escape, e.g. `\u{1b}`.
+/// The text with every unsafe character escaped, the same way the CLI shows it
+/// (`crate::text::escape_control`: `\e`, `\n`, `\u{7}`…).
 pub fn clean(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if is_unsafe(c) {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    crate::text::escape_control(s)
 }
 
 /// Display width in terminal columns.
@@ -107,7 +91,10 @@ mod tests {
 
     #[test]
     fn control_characters_are_escaped() {
-        assert_eq!(clean("a\u{1b}[31mb\u{7}\r\n\u{7f}\u{9b}"), "a\\u{1b}[31mb\\u{7}\\u{d}\\u{a}\\u{7f}\\u{9b}");
+        assert_eq!(
+            clean("a\u{1b}[31mb\u{7}\r\n\u{7f}\u{9b}"),
+            "a\\e[31mb\\u{7}\\r\\n\\u{7f}\\u{9b}"
+        );
         assert_eq!(clean("evil\u{202e}gnp.exe"), "evil\\u{202e}gnp.exe");
         assert!(matches!(clean("Zoë 山田"), Cow::Borrowed(_)));
     }

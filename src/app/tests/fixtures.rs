@@ -23,7 +23,11 @@ pub fn prospect(i: usize) -> Prospect {
         external_reference: Some(format!("CRM-{:04}", 42 + i)),
         first_name: Some(first.into()),
         middle_name: middle.map(Into::into),
-        last_name: Some(if i == 0 { last.into() } else { format!("{last} {i}") }),
+        last_name: Some(if i == 0 {
+            last.into()
+        } else {
+            format!("{last} {i}")
+        }),
         email: if i == 0 {
             "john.doe@example.com".into()
         } else {
@@ -124,7 +128,13 @@ pub fn loaded(per_page: u64, total: u64, size: (u16, u16)) -> State {
 }
 
 /// Answers the in-flight request for `page_no` of the search `search` with that page.
-pub fn answer(state: &mut State, search: &str, page_no: u64, per_page: u64, total: u64) -> Vec<Effect> {
+pub fn answer(
+    state: &mut State,
+    search: &str,
+    page_no: u64,
+    per_page: u64,
+    total: u64,
+) -> Vec<Effect> {
     let req = state
         .list
         .requests

@@ -53,7 +53,10 @@ fn other_text_is_asked_of_the_external_reference_endpoint_only() {
 fn an_id_match_is_preferred_over_an_external_reference_match() {
     let mut s = loaded(3, 7, (80, 24));
     let fx = look_up(&mut s, &prospect(1).id);
-    let [Effect::FetchById { req: by_id, .. }, Effect::FetchByRef { req: by_ref, .. }] = fx[..]
+    let [
+        Effect::FetchById { req: by_id, .. },
+        Effect::FetchByRef { req: by_ref, .. },
+    ] = fx[..]
     else {
         panic!("expected both look-ups, got {fx:?}");
     };
@@ -75,7 +78,10 @@ fn an_id_match_is_preferred_over_an_external_reference_match() {
     let shown = s.detail.as_ref().map(|d| d.prospect.id.clone());
     assert_eq!(shown, Some(prospect(1).id));
     assert_eq!(s.focus, Focus::Detail);
-    assert_eq!(s.list.selected, 1, "selected since it is on the current page");
+    assert_eq!(
+        s.list.selected, 1,
+        "selected since it is on the current page"
+    );
     assert!(s.lookup.is_none());
 }
 
@@ -98,7 +104,10 @@ fn an_external_reference_match_shows_when_the_id_is_unknown() {
             result: Ok(prospect(6)),
         },
     );
-    assert_eq!(s.detail.as_ref().map(|d| d.prospect.id.clone()), Some(prospect(6).id));
+    assert_eq!(
+        s.detail.as_ref().map(|d| d.prospect.id.clone()),
+        Some(prospect(6).id)
+    );
     assert_eq!(s.list.selected, 0, "not on this page: the selection stays");
 }
 
@@ -115,7 +124,10 @@ fn nothing_found_says_so_in_the_status_line() {
     );
     let status = s.status.clone().expect("a status");
     assert_eq!(status.kind, StatusKind::Error);
-    assert_eq!(status.text, "No prospect with id or external reference CRM-9999");
+    assert_eq!(
+        status.text,
+        "No prospect with id or external reference CRM-9999"
+    );
     assert!(s.detail.is_none() && s.lookup.is_none());
 }
 

@@ -67,7 +67,11 @@ fn moving_past_the_last_row_goes_to_the_next_page_and_back() {
     assert_eq!(s.list.page, 2, "the cached page shows at once");
     assert_eq!(s.list.selected, 0);
     assert_eq!(s.list.rows[0].id, prospect(3).id);
-    assert_eq!(page_requests(&fx), [(RequestId(3), None, 3)], "page 3 is prefetched");
+    assert_eq!(
+        page_requests(&fx),
+        [(RequestId(3), None, 3)],
+        "page 3 is prefetched"
+    );
 
     update(&mut s, ch('k'));
     assert_eq!(s.list.page, 1);
@@ -128,7 +132,11 @@ fn enter_keeps_the_search_and_esc_restores_the_previous_one() {
     update(&mut s, ch('/'));
     type_text(&mut s, "doe");
     let fx = update(&mut s, key(KeyCode::Enter));
-    assert_eq!(page_requests(&fx)[0].1.as_deref(), Some("doe"), "no wait on Enter");
+    assert_eq!(
+        page_requests(&fx)[0].1.as_deref(),
+        Some("doe"),
+        "no wait on Enter"
+    );
     assert!(s.prompt.is_none());
     assert_eq!(s.search_history, ["doe"]);
     answer(&mut s, "doe", 1, 3, 1);
@@ -141,7 +149,10 @@ fn enter_keeps_the_search_and_esc_restores_the_previous_one() {
     update(&mut s, key(KeyCode::Esc));
     assert!(s.prompt.is_none());
     assert_eq!(s.list.search, "doe", "Esc restores the search from before");
-    assert_eq!(s.list.shown.as_ref().map(|k| k.search.as_str()), Some("doe"));
+    assert_eq!(
+        s.list.shown.as_ref().map(|k| k.search.as_str()),
+        Some("doe")
+    );
 }
 
 #[test]
@@ -152,7 +163,11 @@ fn esc_in_the_list_clears_an_active_search() {
     update(&mut s, key(KeyCode::Enter));
     update(&mut s, key(KeyCode::Esc));
     assert_eq!(s.list.search, "");
-    assert_eq!(s.list.rows[0].id, prospect(0).id, "the unfiltered page is cached");
+    assert_eq!(
+        s.list.rows[0].id,
+        prospect(0).id,
+        "the unfiltered page is cached"
+    );
     assert!(!s.quit);
 }
 
@@ -281,7 +296,10 @@ fn q_backs_out_of_the_detail_and_quits_from_the_list() {
     let mut s = loaded(3, 7, (80, 24));
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.focus, Focus::Detail);
-    assert_eq!(s.detail.as_ref().map(|d| d.prospect.id.clone()), Some(prospect(0).id));
+    assert_eq!(
+        s.detail.as_ref().map(|d| d.prospect.id.clone()),
+        Some(prospect(0).id)
+    );
     assert!(update(&mut s, ch('q')).is_empty());
     assert!(s.detail.is_none());
     assert_eq!(s.focus, Focus::List);
@@ -318,7 +336,10 @@ fn y_copies_the_id_and_the_message_fades_after_four_seconds() {
     let Effect::CopyToClipboard(json) = &fx[0] else {
         panic!("expected a copy, got {fx:?}");
     };
-    assert_eq!(json, &serde_json::to_string_pretty(&prospect(0)).unwrap_or_default());
+    assert_eq!(
+        json,
+        &serde_json::to_string_pretty(&prospect(0)).unwrap_or_default()
+    );
 }
 
 #[test]
@@ -333,7 +354,10 @@ fn tab_switches_focus_and_m_reveals_in_the_detail() {
     assert_eq!(s.focus, Focus::List);
     // Side by side, the open detail follows the selection.
     update(&mut s, ch('j'));
-    assert_eq!(s.detail.as_ref().map(|d| d.prospect.id.clone()), Some(prospect(2).id));
+    assert_eq!(
+        s.detail.as_ref().map(|d| d.prospect.id.clone()),
+        Some(prospect(2).id)
+    );
     update(&mut s, key(KeyCode::Tab));
     assert_eq!(s.focus, Focus::Detail);
 }
@@ -344,7 +368,10 @@ fn detail_scrolls_within_its_content() {
     update(&mut s, key(KeyCode::Enter));
     send(&mut s, (0..100).map(|_| ch('j')));
     let max = s.detail.as_ref().map_or(0, |d| d.scroll);
-    assert!(max > 0 && max < 100, "scroll {max} is clamped to the content");
+    assert!(
+        max > 0 && max < 100,
+        "scroll {max} is clamped to the content"
+    );
     update(&mut s, ch('k'));
     assert_eq!(s.detail.as_ref().map(|d| d.scroll), Some(max - 1));
     send(&mut s, (0..3).map(|_| key(KeyCode::PageUp)));
@@ -360,7 +387,10 @@ fn reload_drops_the_cache_and_asks_again() {
     let fx = update(&mut s, ctrl('r'));
     assert_eq!(s.list.cache.len(), 0);
     assert_eq!(page_requests(&fx).len(), 1);
-    assert!(fx.iter().any(|e| matches!(e, Effect::FetchById { id, .. } if *id == prospect(0).id)));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::FetchById { id, .. } if *id == prospect(0).id))
+    );
 }
 
 #[test]
