@@ -1,9 +1,12 @@
 //! `prospect`: browse, look up and correct the personal prospects of the Partner API.
 
 pub mod api;
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod logging;
 pub mod patch;
 pub mod sandbox;
 pub mod text;
+pub mod tui;
+pub mod ui;

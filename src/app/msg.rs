@@ -1,0 +1,29 @@
+//! Everything that can happen to the TUI.
+
+use crossterm::event::KeyEvent;
+
+use super::state::{Millis, RequestId};
+use crate::api::{ApiError, Page, Prospect};
+
+/// One thing that happened: input, time, or a finished request.
+// A message is moved once from the worker to `update`; its size does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    /// A key press.
+    Key(KeyEvent),
+    /// The terminal now has this many columns and rows.
+    Resize(u16, u16),
+    /// Time passed: milliseconds on a monotonic clock the runtime started at 0.
+    Tick(Millis),
+    /// A list request finished.
+    PageLoaded {
+        req: RequestId,
+        result: Result<Page, ApiError>,
+    },
+    /// A request for one prospect (by id or by external reference) finished.
+    ProspectLoaded {
+        req: RequestId,
+        result: Result<Prospect, ApiError>,
+    },
+}

@@ -1,0 +1,306 @@
+//! The TUI's state: plain data, changed only by `update`.
+
+use std::collections::VecDeque;
+
+use ratatui::style::Color;
+
+use super::input::LineInput;
+use crate::api::{ApiError, Page, PageMeta, Prospect};
+
+/// Milliseconds on the runtime's monotonic clock (0 = start).
+pub type Millis = u64;
+
+/// How long a status message stays on screen.
+pub const STATUS_FADE_MS: Millis = 4_000;
+/// How long typing in the search prompt must pause before the search is sent.
+pub const SEARCH_DEBOUNCE_MS: Millis = 200;
+/// How many pages the cache keeps.
+pub const PAGE_CACHE_PAGES: usize = 20;
+/// Columns from which list and detail sit side by side.
+pub const WIDE_COLUMNS: u16 = 120;
+
+/// Identifies one request, so an answer nobody waits for any more can be dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct RequestId(pub u64);
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    List,
+    Detail,
+}
+
+/// A page of one search (`""` = no search).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    pub search: String,
+    pub page: u64,
+}
+
+/// Which row to select once a page is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Select {
+    First,
+    Last,
+    Index(usize),
+}
+
+/// The page the list is waiting for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingPage {
+    pub req: RequestId,
+    pub key: PageKey,
+    pub select: Select,
+}
+
+/// Bounded least-recently-used cache of pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageCache {
+    capacity: usize,
+    entries: VecDeque<(PageKey, Page)>,
+}
+
+impl PageCache {
+    /// An empty cache holding at most `capacity` pages.
+    pub fn new(capacity: usize) -> Self {
+        PageCache {
+            capacity: capacity.max(1),
+            entries: VecDeque::new(),
+        }
+    }
+
+    /// The page, marked as most recently used.
+    pub fn get(&mut self, key: &PageKey) -> Option<&Page> {
+        let i = self.entries.iter().position(|(k, _)| k == key)?;
+        let entry = self.entries.remove(i)?;
+        self.entries.push_back(entry);
+        self.entries.back().map(|(_, p)| p)
+    }
+
+    /// Whether the page is cached (without touching its recency).
+    pub fn contains(&self, key: &PageKey) -> bool {
+        self.entries.iter().any(|(k, _)| k == key)
+    }
+
+    /// Stores a page, evicting the least recently used one when full.
+    pub fn insert(&mut self, key: PageKey, page: Page) {
+        self.entries.retain(|(k, _)| *k != key);
+        self.entries.push_back((key, page));
+        while self.entries.len() > self.capacity {
+            self.entries.pop_front();
+        }
+    }
+
+    /// Forgets every page.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    /// How many pages are cached.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// The list pane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListState {
+    /// The active search (`""` = none): what is shown or being loaded.
+    pub search: String,
+    /// The page the user asked for (1-based).
+    pub page: u64,
+    /// The rows on screen (kept while another page loads).
+    pub rows: Vec<Prospect>,
+    /// Which search and page `rows` belong to; `None` before the first page arrives.
+    pub shown: Option<PageKey>,
+    pub meta: Option<PageMeta>,
+    pub selected: usize,
+    /// The page the list waits for; other answers only fill the cache.
+    pub loading: Option<PendingPage>,
+    /// Every list request in flight (shown pages and prefetches).
+    pub requests: Vec<(RequestId, PageKey)>,
+    pub cache: PageCache,
+    /// The last error loading the list, until a page loads.
+    pub error: Option<String>,
+    /// When the search being typed is due to be sent.
+    pub debounce_due: Option<Millis>,
+}
+
+/// The detail pane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    pub prospect: Prospect,
+    /// First line shown.
+    pub scroll: u16,
+    /// Whether sensitive fields are shown in clear.
+    pub reveal: bool,
+    /// A reload of this record in flight.
+    pub reload: Option<RequestId>,
+}
+
+/// What a prompt at the bottom is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Search,
+    Lookup,
+}
+
+/// A one-line prompt at the bottom of the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub input: LineInput,
+    /// The search active when the prompt opened (Esc restores it).
+    pub previous_search: String,
+    /// Position in the search history while recalling with ↑/↓.
+    pub history_pos: Option<usize>,
+}
+
+/// Whether a status message reports success or trouble.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Error,
+}
+
+/// A message in the status line, gone at `expires`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub kind: StatusKind,
+    pub expires: Millis,
+}
+
+/// A look-up by id or external reference in flight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lookup {
+    pub text: String,
+    pub by_id: Option<RequestId>,
+    pub by_ref: Option<RequestId>,
+    pub id_result: Option<Result<Prospect, ApiError>>,
+    pub ref_result: Option<Result<Prospect, ApiError>>,
+}
+
+/// The help overlay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Help {
+    pub open: bool,
+    pub scroll: u16,
+}
+
+/// Everything the TUI shows and remembers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    pub profile: String,
+    pub accent: Option<Color>,
+    pub read_only: bool,
+    pub page_size: u64,
+    /// Terminal columns and rows.
+    pub size: (u16, u16),
+    /// The latest time a `Tick` brought.
+    pub now: Millis,
+    pub focus: Focus,
+    pub list: ListState,
+    pub detail: Option<Detail>,
+    pub prompt: Option<Prompt>,
+    pub help: Help,
+    pub status: Option<Status>,
+    pub lookup: Option<Lookup>,
+    /// Searches kept with Enter in this session, oldest first.
+    pub search_history: Vec<String>,
+    pub quit: bool,
+    next_req: u64,
+}
+
+impl State {
+    /// A fresh state; `init` asks for the first page.
+    pub fn new(profile: &str, accent: Option<Color>, read_only: bool, page_size: u64) -> Self {
+        State {
+            profile: profile.to_string(),
+            accent,
+            read_only,
+            page_size: page_size.clamp(1, 100),
+            size: (80, 24),
+            now: 0,
+            focus: Focus::List,
+            list: ListState {
+                search: String::new(),
+                page: 1,
+                rows: Vec::new(),
+                shown: None,
+                meta: None,
+                selected: 0,
+                loading: None,
+                requests: Vec::new(),
+                cache: PageCache::new(PAGE_CACHE_PAGES),
+                error: None,
+                debounce_due: None,
+            },
+            detail: None,
+            prompt: None,
+            help: Help::default(),
+            status: None,
+            lookup: None,
+            search_history: Vec::new(),
+            quit: false,
+            next_req: 0,
+        }
+    }
+
+    /// A new, never used request id.
+    pub fn next_request(&mut self) -> RequestId {
+        self.next_req += 1;
+        RequestId(self.next_req)
+    }
+
+    /// Whether any request is in flight (the spinner turns).
+    pub fn busy(&self) -> bool {
+        !self.list.requests.is_empty()
+            || self.lookup.is_some()
+            || self.detail.as_ref().is_some_and(|d| d.reload.is_some())
+    }
+
+    /// Whether the runtime should keep ticking (spinner, fades, debounce).
+    pub fn wants_ticks(&self) -> bool {
+        self.busy() || self.status.is_some() || self.list.debounce_due.is_some()
+    }
+
+    /// Whether list and detail sit side by side.
+    pub fn is_wide(&self) -> bool {
+        self.size.0 >= WIDE_COLUMNS
+    }
+
+    /// The selected row of the list, if any.
+    pub fn selected_row(&self) -> Option<&Prospect> {
+        self.list.rows.get(self.list.selected)
+    }
+
+    /// The prospect keys act on: the detail's when it has focus, else the selected row.
+    pub fn current_prospect(&self) -> Option<&Prospect> {
+        match (self.focus, &self.detail) {
+            (Focus::Detail, Some(d)) => Some(&d.prospect),
+            _ => self.selected_row(),
+        }
+    }
+
+    /// Shows a message in the status line until it fades.
+    pub fn set_status(&mut self, kind: StatusKind, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            kind,
+            expires: self.now + STATUS_FADE_MS,
+        });
+    }
+
+    /// The spinner frame for the current time.
+    pub fn spinner(&self) -> char {
+        const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+        FRAMES[((self.now / 100) % 10) as usize]
+    }
+}

@@ -1,0 +1,189 @@
+use crossterm::event::KeyCode;
+
+use super::fixtures::*;
+use crate::api::ApiError;
+use crate::app::state::StatusKind;
+use crate::app::{Effect, Focus, Msg, RequestId, State, update};
+
+fn look_up(s: &mut State, text: &str) -> Vec<Effect> {
+    update(s, ch(':'));
+    type_text(s, text);
+    update(s, key(KeyCode::Enter))
+}
+
+fn not_found(what: &str) -> ApiError {
+    ApiError::NotFound { what: what.into() }
+}
+
+#[test]
+fn a_uuid_is_asked_of_both_endpoints() {
+    let mut s = loaded(3, 7, (80, 24));
+    let id = prospect(5).id;
+    let fx = look_up(&mut s, &id);
+    assert_eq!(
+        fx,
+        [
+            Effect::FetchById {
+                req: RequestId(3),
+                id: id.clone()
+            },
+            Effect::FetchByRef {
+                req: RequestId(4),
+                reference: id.clone()
+            },
+        ]
+    );
+    assert!(s.busy());
+}
+
+#[test]
+fn other_text_is_asked_of_the_external_reference_endpoint_only() {
+    let mut s = loaded(3, 7, (80, 24));
+    let fx = look_up(&mut s, "  ACME 42/7 ");
+    assert_eq!(
+        fx,
+        [Effect::FetchByRef {
+            req: RequestId(3),
+            reference: "ACME 42/7".into()
+        }]
+    );
+}
+
+#[test]
+fn an_id_match_is_preferred_over_an_external_reference_match() {
+    let mut s = loaded(3, 7, (80, 24));
+    let fx = look_up(&mut s, &prospect(1).id);
+    let [
+        Effect::FetchById { req: by_id, .. },
+        Effect::FetchByRef { req: by_ref, .. },
+    ] = fx[..]
+    else {
+        panic!("expected both look-ups, got {fx:?}");
+    };
+    update(
+        &mut s,
+        Msg::ProspectLoaded {
+            req: by_ref,
+            result: Ok(prospect(6)),
+        },
+    );
+    assert!(s.detail.is_none(), "waits for the id answer");
+    update(
+        &mut s,
+        Msg::ProspectLoaded {
+            req: by_id,
+            result: Ok(prospect(1)),
+        },
+    );
+    let shown = s.detail.as_ref().map(|d| d.prospect.id.clone());
+    assert_eq!(shown, Some(prospect(1).id));
+    assert_eq!(s.focus, Focus::Detail);
+    assert_eq!(
+        s.list.selected, 1,
+        "selected since it is on the current page"
+    );
+    assert!(s.lookup.is_none());
+}
+
+#[test]
+fn an_external_reference_match_shows_when_the_id_is_unknown() {
+    let mut s = loaded(3, 7, (80, 24));
+    let uuid = "0b7f4a8e-3c1d-4e52-9a6b-2d8c1f0e7a35";
+    look_up(&mut s, uuid);
+    update(
+        &mut s,
+        Msg::ProspectLoaded {
+            req: RequestId(3),
+            result: Err(not_found("no prospect with id x")),
+        },
+    );
+    update(
+        &mut s,
+        Msg::ProspectLoaded {
+            req: RequestId(4),
+            result: Ok(prospect(6)),
+        },
+    );
+    assert_eq!(
+        s.detail.as_ref().map(|d| d.prospect.id.clone()),
+        Some(prospect(6).id)
+    );
+    assert_eq!(s.list.selected, 0, "not on this page: the selection stays");
+}
+
+#[test]
+fn nothing_found_says_so_in_the_status_line() {
+    let mut s = loaded(3, 7, (80, 24));
+    look_up(&mut s, "CRM-9999");
+    update(
+        &mut s,
+        Msg::ProspectLoaded {
+            req: RequestId(3),
+            result: Err(not_found("no prospect with external reference CRM-9999")),
+        },
+    );
+    let status = s.status.clone().expect("a status");
+    assert_eq!(status.kind, StatusKind::Error);
+    assert_eq!(
+        status.text,
+        "No prospect with id or external reference CRM-9999"
+    );
+    assert!(s.detail.is_none() && s.lookup.is_none());
+}
+
+#[test]
+fn a_real_failure_is_told_rather_than_not_found() {
+    let mut s = loaded(3, 7, (80, 24));
+    look_up(&mut s, &prospect(1).id);
+    let unauthorized = ApiError::Unauthorized {
+        profile: "sandbox".into(),
+        detail: String::new(),
+    };
+    update(
+        &mut s,
+        Msg::ProspectLoaded {
+            req: RequestId(3),
+            result: Err(not_found("x")),
+        },
+    );
+    update(
+        &mut s,
+        Msg::ProspectLoaded {
+            req: RequestId(4),
+            result: Err(unauthorized.clone()),
+        },
+    );
+    assert_eq!(s.status.map(|st| st.text), Some(unauthorized.to_string()));
+}
+
+#[test]
+fn answers_to_an_older_look_up_are_dropped() {
+    let mut s = loaded(3, 7, (80, 24));
+    look_up(&mut s, "CRM-0001");
+    look_up(&mut s, "CRM-0043");
+    update(
+        &mut s,
+        Msg::ProspectLoaded {
+            req: RequestId(3),
+            result: Ok(prospect(0)),
+        },
+    );
+    assert!(s.detail.is_none());
+    update(
+        &mut s,
+        Msg::ProspectLoaded {
+            req: RequestId(4),
+            result: Ok(prospect(1)),
+        },
+    );
+    assert_eq!(s.detail.map(|d| d.prospect.id), Some(prospect(1).id));
+}
+
+#[test]
+fn esc_closes_the_look_up_prompt_without_asking() {
+    let mut s = loaded(3, 7, (80, 24));
+    update(&mut s, ch(':'));
+    type_text(&mut s, "CRM");
+    assert!(update(&mut s, key(KeyCode::Esc)).is_empty());
+    assert!(s.prompt.is_none() && s.lookup.is_none());
+}

@@ -1,0 +1,48 @@
+//! The runtime: terminal set-up and restore, the event loop, and the worker that does the HTTP.
+
+pub mod app;
+pub mod demo;
+pub mod terminal;
+pub mod worker;
+
+#[cfg(test)]
+mod tests;
+
+pub use app::{App, Clipboard};
+
+use ratatui::style::Color;
+
+use crate::api::ApiClient;
+
+/// How the TUI looks and behaves for one profile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TuiOptions {
+    /// Shown in the title, in the accent colour.
+    pub profile: String,
+    pub accent: Option<Color>,
+    /// Marked in the title; editing (a later issue) will be refused.
+    pub read_only: bool,
+    /// Rows per page (1..=100).
+    pub page_size: u64,
+}
+
+impl Default for TuiOptions {
+    fn default() -> Self {
+        TuiOptions {
+            profile: "default".into(),
+            accent: None,
+            read_only: false,
+            page_size: 50,
+        }
+    }
+}
+
+/// Runs the TUI on the real terminal until the user quits; the terminal is always restored.
+pub async fn run(client: ApiClient, opts: TuiOptions) -> color_eyre::Result<()> {
+    // main may have installed it already; a second install is refused, which is fine.
+    let _ = color_eyre::install();
+    let terminal = ratatui::try_init()?;
+    let _restore = terminal::RestoreGuard;
+    let mut app = App::new(client, &opts, terminal, Clipboard::Osc52)?;
+    app.run().await
+}

@@ -1,0 +1,110 @@
+//! The two bottom lines: the status (or a prompt) and the footer of key hints.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::text::{clean, truncate, width};
+use super::{accent, dim};
+use crate::app::keys::{Context, hints};
+use crate::app::state::{PromptKind, StatusKind};
+use crate::app::{Focus, State};
+
+/// Draws the status line; returns where the cursor goes when a prompt is open.
+pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Position> {
+    if area.is_empty() {
+        return None;
+    }
+    let cols = usize::from(area.width);
+    if let Some(prompt) = &state.prompt {
+        let label = match prompt.kind {
+            PromptKind::Search => "/",
+            PromptKind::Lookup => ": id or external reference ",
+        };
+        let before = clean(prompt.input.before_cursor()).into_owned();
+        let full = clean(prompt.input.text()).into_owned();
+        // Keep the cursor in view: show the tail when the text is longer than the line.
+        let room = cols.saturating_sub(width(label) + 1);
+        let (shown, cursor_col) = if width(&before) <= room {
+            (truncate(&full, room + 1), width(&before))
+        } else {
+            let tail = tail_fitting(&before, room);
+            let w = width(&tail);
+            (tail, w)
+        };
+        let line = Line::from(vec![
+            Span::styled(
+                label,
+                Style::new().fg(accent(state)).add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(shown),
+        ]);
+        line.render(area, buf);
+        let x = area.x + u16::try_from(width(label) + cursor_col).unwrap_or(u16::MAX);
+        return Some(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+    }
+    if let Some(status) = &state.status {
+        let style = match status.kind {
+            StatusKind::Error => Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            StatusKind::Info => Style::new().fg(Color::Green),
+        };
+        Line::styled(truncate(&status.text, cols), style).render(area, buf);
+    } else if state.busy() {
+        Line::styled(format!("{} loading…", state.spinner()), dim()).render(area, buf);
+    }
+    None
+}
+
+/// The longest end of `s` that fits in `cols` columns.
+fn tail_fitting(s: &str, cols: usize) -> String {
+    let mut used = 0;
+    let mut chars: Vec<char> = s
+        .chars()
+        .rev()
+        .take_while(|c| {
+            used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+            used <= cols
+        })
+        .collect();
+    chars.reverse();
+    chars.into_iter().collect()
+}
+
+/// The contexts whose keys matter where the user is.
+fn contexts(state: &State) -> Vec<Context> {
+    if let Some(p) = &state.prompt {
+        return match p.kind {
+            PromptKind::Search => vec![Context::Prompt, Context::SearchPrompt],
+            PromptKind::Lookup => vec![Context::Prompt],
+        };
+    }
+    if state.help.open {
+        return vec![Context::Help];
+    }
+    match (state.focus, &state.detail) {
+        (Focus::Detail, Some(_)) => vec![Context::Detail, Context::Anywhere],
+        _ => vec![Context::List, Context::Anywhere],
+    }
+}
+
+/// Draws the footer of key hints, cut to the width.
+pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
+    if area.is_empty() {
+        return;
+    }
+    let key = Style::new().fg(accent(state)).add_modifier(Modifier::BOLD);
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (keys, word) in hints(&contexts(state)) {
+        let w = width(&keys) + width(word) + 3;
+        if used + w > usize::from(area.width) {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(keys, key));
+        spans.push(Span::styled(format!(" {word}   "), dim()));
+    }
+    Line::from(spans).render(area, buf);
+}

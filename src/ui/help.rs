@@ -1,0 +1,92 @@
+//! The help overlay, generated from the key table.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+
+use super::text::{fit, wrap};
+use super::{accent, layout};
+use crate::app::State;
+use crate::app::keys::BINDINGS;
+
+const WHERE_W: usize = 14;
+const KEYS_W: usize = 16;
+
+/// The help text for an overlay `cols` columns wide inside; descriptions wrap.
+fn lines(state: &State, cols: u16) -> Vec<Line<'static>> {
+    let key_style = Style::new().fg(accent(state)).add_modifier(Modifier::BOLD);
+    let desc_w = usize::from(cols)
+        .saturating_sub(WHERE_W + KEYS_W + 2)
+        .max(10);
+    let mut out = vec![Line::from(vec![Span::styled(
+        format!("{} {} does", fit("where", WHERE_W), fit("key", KEYS_W)),
+        Style::new().add_modifier(Modifier::BOLD),
+    )])];
+    for b in BINDINGS {
+        for (i, part) in wrap(b.description, desc_w).into_iter().enumerate() {
+            let (place, keys) = if i == 0 {
+                (b.context_labels(), b.key_labels())
+            } else {
+                (String::new(), String::new())
+            };
+            out.push(Line::from(vec![
+                Span::raw(format!("{} ", fit(&place, WHERE_W))),
+                Span::styled(format!("{} ", fit(&keys, KEYS_W)), key_style),
+                Span::raw(part),
+            ]));
+        }
+    }
+    out
+}
+
+const OVERLAY_W: u16 = 96;
+
+/// The overlay's content and its rectangle, centred in `area`.
+fn place(state: &State, area: Rect) -> (Vec<Line<'static>>, Rect) {
+    let width = area.width.min(OVERLAY_W);
+    let content = lines(state, width.saturating_sub(2));
+    let rect = overlay(area, content.len());
+    (content, rect)
+}
+
+fn overlay(area: Rect, content_height: usize) -> Rect {
+    let height = u16::try_from(content_height + 2).unwrap_or(u16::MAX);
+    let [row] = Layout::vertical([Constraint::Length(height)])
+        .flex(Flex::Center)
+        .areas(area);
+    let [rect] = Layout::horizontal([Constraint::Length(OVERLAY_W)])
+        .flex(Flex::Center)
+        .areas(row);
+    rect
+}
+
+/// The furthest the help can scroll at the current size.
+pub fn max_scroll(state: &State) -> u16 {
+    let main = layout::areas(state, layout::screen(state)).main;
+    let (content, rect) = place(state, main);
+    let n = content.len();
+    let inner = Block::bordered().inner(rect);
+    u16::try_from(n.saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX)
+}
+
+/// Draws the overlay centred in `area`.
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
+    let (content, rect) = place(state, area);
+    if rect.is_empty() {
+        return;
+    }
+    Clear.render(rect, buf);
+    let block = Block::bordered()
+        .border_style(Style::new().fg(accent(state)))
+        .title_top(Line::from(" Keys "))
+        .title_top(Line::from(" ? or Esc closes ").right_aligned());
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let max =
+        u16::try_from(content.len().saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX);
+    Paragraph::new(content)
+        .scroll((state.help.scroll.min(max), 0))
+        .render(inner, buf);
+}

@@ -1,0 +1,51 @@
+//! Where each pane goes, for any terminal size.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use crate::app::{Focus, State};
+
+/// The screen's regions; an empty `Rect` means "not shown".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Areas {
+    /// Everything above the status line (the help overlay's room).
+    pub main: Rect,
+    pub list: Rect,
+    pub detail: Rect,
+    pub status: Rect,
+    pub footer: Rect,
+}
+
+/// Splits `area` for the current state: side by side when wide, one pane at a time when narrow.
+pub fn areas(state: &State, area: Rect) -> Areas {
+    let footer_h = u16::from(area.height >= 4);
+    let status_h = u16::from(area.height >= 2);
+    let [main, status, footer] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(status_h),
+        Constraint::Length(footer_h),
+    ])
+    .areas(area);
+    let (list, detail) = match (&state.detail, state.focus) {
+        (None, _) => (main, Rect::default()),
+        (Some(_), _) if state.is_wide() => {
+            let [l, d] =
+                Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+                    .areas(main);
+            (l, d)
+        }
+        (Some(_), Focus::Detail) => (Rect::default(), main),
+        (Some(_), Focus::List) => (main, Rect::default()),
+    };
+    Areas {
+        main,
+        list,
+        detail,
+        status,
+        footer,
+    }
+}
+
+/// The screen as the state knows it.
+pub fn screen(state: &State) -> Rect {
+    Rect::new(0, 0, state.size.0, state.size.1)
+}

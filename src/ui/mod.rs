@@ -1,0 +1,50 @@
+//! Pure views of `State`: no IO, no HTTP, nothing but drawing into a frame.
+
+pub mod bar;
+pub mod detail;
+pub mod help;
+pub mod layout;
+pub mod list;
+pub mod text;
+
+#[cfg(test)]
+mod tests;
+
+use ratatui::Frame;
+use ratatui::style::{Color, Modifier, Style};
+
+use crate::app::State;
+
+/// Draws the whole screen.
+pub fn render(state: &State, frame: &mut Frame) {
+    let areas = layout::areas(state, frame.area());
+    let buf = frame.buffer_mut();
+    list::render(state, areas.list, buf);
+    detail::render(state, areas.detail, buf);
+    bar::render_footer(state, areas.footer, buf);
+    if state.help.open {
+        help::render(state, areas.main, buf);
+    }
+    if let Some(cursor) = bar::render_status(state, areas.status, frame.buffer_mut()) {
+        frame.set_cursor_position(cursor);
+    }
+}
+
+/// The profile's accent colour (cyan unless configured).
+pub fn accent(state: &State) -> Color {
+    state.accent.unwrap_or(Color::Cyan)
+}
+
+/// The border style of a pane, brighter when it has the keyboard.
+pub fn border_style(state: &State, focused: bool) -> Style {
+    if focused {
+        Style::new().fg(accent(state))
+    } else {
+        Style::new().fg(Color::DarkGray)
+    }
+}
+
+/// Style of labels and other secondary text.
+pub fn dim() -> Style {
+    Style::new().add_modifier(Modifier::DIM)
+}

@@ -1,0 +1,192 @@
+//! Snapshots of whole frames at fixed sizes, and every small size without a panic.
+
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+
+use crate::api::{ApiError, Page, PageMeta};
+use crate::app::tests::fixtures::*;
+use crate::app::{Msg, State, init, update};
+
+fn frame(state: &State, (w, h): (u16, u16)) -> Terminal<TestBackend> {
+    let mut state = state.clone();
+    state.size = (w, h);
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    t.draw(|f| super::render(&state, f)).expect("draw");
+    t
+}
+
+fn at(state: &State, size: (u16, u16)) -> State {
+    let mut s = state.clone();
+    update(&mut s, Msg::Resize(size.0, size.1));
+    s
+}
+
+const NARROW: (u16, u16) = (80, 24);
+const WIDE: (u16, u16) = (140, 40);
+
+fn list() -> State {
+    let mut s = loaded(20, 45, NARROW);
+    s.profile = "production".into();
+    s.accent = Some(Color::Red);
+    s.read_only = true;
+    // The prefetch answers: no spinner in the frame.
+    answer(&mut s, "", 2, 20, 45);
+    s
+}
+
+fn with_detail(size: (u16, u16)) -> State {
+    let mut s = at(&list(), size);
+    update(&mut s, ch('j'));
+    update(&mut s, key(KeyCode::Enter));
+    s
+}
+
+#[test]
+fn list_80x24() {
+    insta::assert_snapshot!(frame(&list(), NARROW).backend());
+}
+
+#[test]
+fn list_140x40() {
+    insta::assert_snapshot!(frame(&at(&list(), WIDE), WIDE).backend());
+}
+
+#[test]
+fn loading_first_page() {
+    let mut s = State::new("sandbox", None, false, 50);
+    init(&mut s);
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn loading_next_page_keeps_old_rows_with_a_spinner() {
+    let mut s = loaded(20, 45, NARROW);
+    update(&mut s, ch('n'));
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn empty_search() {
+    let mut s = list();
+    update(&mut s, ch('/'));
+    type_text(&mut s, "xyz");
+    update(&mut s, key(KeyCode::Enter));
+    let req = s.list.loading.as_ref().map(|l| l.req).expect("searching");
+    let empty = Page {
+        items: vec![],
+        meta: PageMeta {
+            current_page: 1,
+            ..Default::default()
+        },
+    };
+    update(
+        &mut s,
+        Msg::PageLoaded {
+            req,
+            result: Ok(empty),
+        },
+    );
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn search_prompt_while_typing() {
+    let mut s = list();
+    update(&mut s, ch('/'));
+    type_text(&mut s, "doe");
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn detail_wide() {
+    insta::assert_snapshot!(frame(&with_detail(WIDE), WIDE).backend());
+}
+
+#[test]
+fn detail_narrow() {
+    insta::assert_snapshot!(frame(&with_detail(NARROW), NARROW).backend());
+}
+
+#[test]
+fn detail_revealed_identification_number() {
+    let mut s = with_detail(NARROW);
+    update(&mut s, ch('m'));
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn help_80x24() {
+    let mut s = list();
+    update(&mut s, ch('?'));
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn help_140x40() {
+    let mut s = at(&list(), WIDE);
+    update(&mut s, ch('?'));
+    insta::assert_snapshot!(frame(&s, WIDE).backend());
+}
+
+#[test]
+fn lookup_prompt() {
+    let mut s = list();
+    update(&mut s, ch(':'));
+    type_text(&mut s, "ACME 42/7");
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn error_state() {
+    let mut s = State::new("sandbox", None, false, 50);
+    let fx = init(&mut s);
+    let req = page_requests(&fx)[0].0;
+    let result = Err(ApiError::Unauthorized {
+        profile: "sandbox".into(),
+        detail: String::new(),
+    });
+    update(&mut s, Msg::PageLoaded { req, result });
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn control_characters_are_shown_escaped() {
+    let mut s = list();
+    s.list.rows[1] = hostile();
+    update(&mut s, ch('j'));
+    insta::assert_snapshot!("hostile_list", frame(&s, NARROW).backend());
+    update(&mut s, key(KeyCode::Enter));
+    let t = frame(&s, NARROW);
+    let text = crate::tui::app::buffer_text(t.backend().buffer());
+    assert!(!text.chars().any(|c| c.is_control() && c != '\n'));
+    assert!(text.contains("Evil\\e[2J\\u{7}"));
+    insta::assert_snapshot!("hostile_detail", t.backend());
+}
+
+#[test]
+fn every_small_size_renders_without_panic() {
+    let base = list();
+    let mut states = vec![base.clone()];
+    let mut s = base.clone();
+    update(&mut s, key(KeyCode::Enter));
+    states.push(s.clone());
+    update(&mut s, ch('?'));
+    states.push(s);
+    let mut s = base.clone();
+    update(&mut s, ch('/'));
+    type_text(&mut s, "山田😀 long search text");
+    states.push(s);
+    let mut s = State::new("p", None, true, 50);
+    init(&mut s);
+    states.push(s);
+    for state in &states {
+        for w in 1..=40 {
+            for h in 1..=15 {
+                let sized = at(state, (w, h));
+                frame(&sized, (w, h));
+            }
+        }
+    }
+}

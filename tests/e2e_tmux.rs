@@ -1,0 +1,128 @@
+//! The real binary in a real terminal (tmux): `prospect --demo`, browse, search, look up,
+//! help, quit — and the terminal is back in its normal mode afterwards.
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Kills the tmux session however the test ends.
+struct Session(String);
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .output();
+    }
+}
+
+fn tmux(args: &[&str]) -> Output {
+    Command::new("tmux").args(args).output().expect("tmux runs")
+}
+
+impl Session {
+    fn capture(&self) -> String {
+        let out = tmux(&["capture-pane", "-p", "-J", "-S", "-200", "-t", &self.0]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, literal: &str) {
+        tmux(&["send-keys", "-t", &self.0, "-l", literal]);
+    }
+
+    fn key(&self, name: &str) {
+        tmux(&["send-keys", "-t", &self.0, name]);
+    }
+
+    /// Polls the screen until `want` holds, or fails with the screen as it was.
+    fn wait_for(&self, what: &str, want: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let screen = self.capture();
+            if want(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; the screen was:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+#[test]
+fn demo_in_tmux_browses_searches_looks_up_and_restores_the_terminal() {
+    let version = Command::new("tmux").arg("-V").output();
+    assert!(
+        version.is_ok_and(|o| o.status.success()),
+        "tmux is required for this end-to-end test: install tmux (CI does)"
+    );
+    let bin = env!("CARGO_BIN_EXE_prospect");
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let name = format!("prospect-e2e-{}-{nanos}", std::process::id());
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "120",
+        "-y",
+        "35",
+        "env",
+        "PS1=$ ",
+        "sh",
+    ]);
+    assert!(
+        started.status.success(),
+        "tmux new-session failed: {started:?}"
+    );
+    let s = Session(name);
+
+    s.keys(&format!("{bin} --demo"));
+    s.key("Enter");
+    s.wait_for("the first page", |t| {
+        t.contains("page 1 of") && t.contains("John James Doe")
+    });
+
+    s.keys("/");
+    s.keys("doe");
+    s.key("Enter");
+    s.wait_for("the search", |t| {
+        t.contains("search \"doe\"") && t.contains("Doe")
+    });
+
+    s.keys(":");
+    s.keys("CRM-0042");
+    s.key("Enter");
+    s.wait_for("the look-up", |t| {
+        t.contains("External reference CRM-0042") && t.contains("john.doe@example.com")
+    });
+
+    s.keys("?");
+    s.wait_for("the help", |t| {
+        t.contains("help overlay") && t.contains("look up by id")
+    });
+    s.keys("?");
+    s.wait_for("help to close", |t| !t.contains("help overlay"));
+
+    s.keys("q"); // back from the detail
+    s.keys("q"); // quit from the list
+    s.wait_for("the shell", |t| t.trim_end().ends_with('$'));
+
+    s.keys("stty -a; echo STTY''-DONE");
+    s.key("Enter");
+    let screen = s.wait_for("stty", |t| t.lines().any(|l| l.trim() == "STTY-DONE"));
+    let words: Vec<&str> = screen.split_whitespace().collect();
+    assert!(
+        words.contains(&"icanon"),
+        "canonical mode is off:\n{screen}"
+    );
+    assert!(words.contains(&"echo"), "echo is off:\n{screen}");
+    assert!(
+        !words.contains(&"-icanon") && !words.contains(&"-echo"),
+        "{screen}"
+    );
+}
