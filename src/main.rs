@@ -72,12 +72,15 @@ async fn run(cli: Cli, redactor: Redactor) -> Result<(), Failure> {
     match cli.command {
         Some(command) => cli::run_command(command, &client, &settings).await,
         None => {
-            // Until the TUI lands, the bare command lists the first page.
-            let list = Cli::parse_from(["prospect", "list"]).command;
-            match list {
-                Some(c) => cli::run_command(c, &client, &settings).await,
-                None => Ok(()),
-            }
+            let opts = prospect::tui::TuiOptions {
+                profile: settings.profile.clone(),
+                accent: settings.accent.as_deref().and_then(|a| a.parse().ok()),
+                read_only: settings.read_only,
+                page_size: settings.page_size,
+            };
+            prospect::tui::run(client, opts)
+                .await
+                .map_err(|e| Failure::other(e.to_string()))
         }
     }
 }
