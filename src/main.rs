@@ -50,7 +50,7 @@ async fn run(cli: Cli, redactor: Redactor) -> Result<(), Failure> {
         page_size: None,
     };
     let (_sandbox, settings) = if g.demo {
-        let (sb, mut s) = cli::start_demo_sandbox(500, config::DEFAULT_PAGE_SIZE).await?;
+        let (sb, mut s) = cli::start_demo_sandbox(g.demo_count, config::DEFAULT_PAGE_SIZE).await?;
         if let Some(t) = g.timeout {
             s.timeout = std::time::Duration::from_secs(t);
         }

@@ -21,6 +21,15 @@ pub struct Global {
     /// Run against an embedded sandbox with sample data: no set-up at all
     #[arg(long, global = true)]
     pub demo: bool,
+    /// Prospects in the --demo sandbox (for measurements)
+    #[arg(
+        long,
+        global = true,
+        hide = true,
+        default_value_t = 500,
+        value_name = "N"
+    )]
+    pub demo_count: usize,
     /// Profile from the config file [env: PROSPECT_PROFILE]
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
