@@ -3,6 +3,7 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod edit;
 pub mod logging;
 pub mod patch;
 pub mod sandbox;
