@@ -176,7 +176,10 @@ mod tests {
         save(dir.path(), &draft("prod", "x")).unwrap();
         save(dir.path(), &draft("sandbox", "x")).unwrap();
         assert_eq!(load(dir.path(), "prod", "y").unwrap(), None);
-        assert_eq!(load(dir.path(), "prod", "x").unwrap().unwrap().profile, "prod");
+        assert_eq!(
+            load(dir.path(), "prod", "x").unwrap().unwrap().profile,
+            "prod"
+        );
         let mut newer = draft("prod", "x");
         newer.saved_at = "2026-11-27T00:00:00Z".into();
         save(dir.path(), &newer).unwrap();

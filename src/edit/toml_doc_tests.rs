@@ -77,7 +77,10 @@ fn editing_the_email_in_the_text_gives_the_email_body() {
     );
     let back = from_toml(&p, &doc).unwrap();
     let body = diff(&p, &back);
-    assert_eq!(Value::Object(body), json!({"email": "john.doe@example.com"}));
+    assert_eq!(
+        Value::Object(body),
+        json!({"email": "john.doe@example.com"})
+    );
 }
 
 #[test]
@@ -133,10 +136,7 @@ fn an_address_can_be_added_by_uncommenting_the_template() {
 #[test]
 fn a_syntax_error_names_its_line() {
     let p = sample();
-    let doc = to_toml(&p).replace(
-        "email = \"john@example.com\"",
-        "email = \"john@example.com",
-    );
+    let doc = to_toml(&p).replace("email = \"john@example.com\"", "email = \"john@example.com");
     let line = doc.lines().position(|l| l.starts_with("email")).unwrap() + 1;
     let e = from_toml(&p, &doc).unwrap_err();
     assert!(e.contains(&format!("line {line},")), "{e}");
@@ -147,11 +147,19 @@ fn unknown_keys_and_non_strings_are_all_named() {
     let p = sample();
     let doc = format!(
         "{}\nid = \"other\"\nnickname = \"J\"\npostcod = \"X\"\n",
-        to_toml(&p).replace("phoneNumber = \"+447101231111\"", "phoneNumber = +447101231111")
+        to_toml(&p).replace(
+            "phoneNumber = \"+447101231111\"",
+            "phoneNumber = +447101231111"
+        )
     );
     let e = from_toml(&p, &doc).unwrap_err();
     assert!(e.contains("unknown or read-only keys"), "{e}");
-    for name in ["id", "nickname", "address.postcod", "phoneNumber must be a string"] {
+    for name in [
+        "id",
+        "nickname",
+        "address.postcod",
+        "phoneNumber must be a string",
+    ] {
         assert!(e.contains(name), "{name} not in {e}");
     }
 }
