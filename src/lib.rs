@@ -4,6 +4,7 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod edit;
 pub mod logging;
 pub mod patch;
 pub mod sandbox;

@@ -1,0 +1,223 @@
+//! The local journal of changes sent: one JSON object per line in
+//! `$XDG_STATE_HOME/prospect/journal.jsonl`, appended after every successful save.
+//!
+//! Each line is a [`JournalEntry`] serialized with camelCase keys (the same spelling as the
+//! API's), e.g.
+//! `{"time":"2026-11-26T17:21:03Z","profile":"sandbox","prospectId":"a2b9…","body":{"email":"new@example.com"},"previous":{"email":"old@example.com"},"status":200}`.
+//!
+//! The journal holds personal data (it may contain identification numbers), so the file is
+//! created with mode 0600 and its directory with 0700.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::normalized_value;
+use crate::api::model::Prospect;
+use crate::patch::PatchBody;
+
+/// One change sent to the API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JournalEntry {
+    /// When the response arrived, RFC 3339 in UTC (passed in by the caller).
+    pub time: String,
+    /// The profile the change was sent with.
+    pub profile: String,
+    /// The prospect's id.
+    pub prospect_id: String,
+    /// The PATCH body exactly as sent.
+    pub body: PatchBody,
+    /// The value each key of `body` had before the change (see [`previous_values`]).
+    pub previous: Map<String, Value>,
+    /// The HTTP status of the response.
+    pub status: u16,
+}
+
+/// `config::state_dir()/journal.jsonl`, or `None` when no home directory is known.
+pub fn default_path() -> Option<PathBuf> {
+    crate::config::state_dir().map(|d| d.join("journal.jsonl"))
+}
+
+/// The values the keys of `body` had in `before` (the record the change was computed
+/// against), normalized as the diff normalizes them: `null` for empty, the address without
+/// its `id`. This is the `previous` of a [`JournalEntry`].
+pub fn previous_values(before: &Prospect, body: &PatchBody) -> Map<String, Value> {
+    body.keys()
+        .map(|k| (k.clone(), normalized_value(before, k)))
+        .collect()
+}
+
+/// The body that undoes `entry`: each key it sent, set back to its previous value. A key
+/// missing from `previous` is left out rather than guessed.
+///
+/// Feed it through the usual review: apply it to the record as it is now, diff, check
+/// conflicts against the record the change produced, validate.
+pub fn inverse_body(entry: &JournalEntry) -> PatchBody {
+    entry
+        .body
+        .keys()
+        .filter_map(|k| entry.previous.get(k).map(|v| (k.clone(), v.clone())))
+        .collect()
+}
+
+/// Appends one entry as one line, creating the directory (0700) and file (0600) as needed.
+///
+/// The line is written with a single `write` on a file opened with `O_APPEND`, so concurrent
+/// writers do not interleave. If the file's last line was cut short (a crash mid-write), a
+/// newline is written first so the new entry starts on a line of its own.
+pub fn append(path: &Path, entry: &JournalEntry) -> io::Result<()> {
+    let mut line = serde_json::to_vec(entry).map_err(io::Error::other)?;
+    line.push(b'\n');
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+    }
+    let mut opts = OpenOptions::new();
+    opts.read(true).append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut file = opts.open(path)?;
+    if ends_without_newline(&mut file)? {
+        line.insert(0, b'\n');
+    }
+    file.write_all(&line)?;
+    file.sync_data()
+}
+
+fn ends_without_newline(file: &mut File) -> io::Result<bool> {
+    let len = file.seek(SeekFrom::End(0))?;
+    if len == 0 {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::Start(len - 1))?;
+    let mut last = [0u8; 1];
+    file.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
+}
+
+/// Creates `dir` and its parents; on Unix the directories created get mode 0700.
+pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+}
+
+/// Every entry of the journal, oldest first; a missing file is an empty journal.
+///
+/// Tolerant by design: a line that is not a valid entry (a last line cut short by a crash,
+/// or a line damaged by hand) is skipped, never fatal. Only I/O errors are returned.
+pub fn read(path: &Path) -> io::Result<Vec<JournalEntry>> {
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    Ok(bytes
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .filter_map(|l| serde_json::from_slice(l).ok())
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn entry(id: &str, status: u16) -> JournalEntry {
+        let body = json!({"email": "new@example.com", "middleName": null});
+        let previous = json!({"email": "old@example.com", "middleName": "James"});
+        JournalEntry {
+            time: "2026-11-26T17:21:03Z".into(),
+            profile: "sandbox".into(),
+            prospect_id: id.into(),
+            body: body.as_object().unwrap().clone(),
+            previous: previous.as_object().unwrap().clone(),
+            status,
+        }
+    }
+
+    #[test]
+    fn entries_are_appended_one_per_line_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state/prospect/journal.jsonl");
+        append(&path, &entry("a", 200)).unwrap();
+        append(&path, &entry("b", 200)).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 2);
+        assert!(text.ends_with('\n'));
+        let first: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+        assert_eq!(first["prospectId"], "a");
+        assert_eq!(first["body"]["middleName"], Value::Null);
+        assert_eq!(read(&path).unwrap(), vec![entry("a", 200), entry("b", 200)]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_journal_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new/journal.jsonl");
+        append(&path, &entry("a", 200)).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir.path().join("new")), 0o700);
+    }
+
+    #[test]
+    fn a_truncated_last_line_is_skipped_and_the_next_append_starts_a_new_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        append(&path, &entry("a", 200)).unwrap();
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(br#"{"time":"2026-11-26T17:2"#).unwrap();
+        drop(f);
+        assert_eq!(read(&path).unwrap(), vec![entry("a", 200)]);
+        append(&path, &entry("c", 200)).unwrap();
+        assert_eq!(read(&path).unwrap(), vec![entry("a", 200), entry("c", 200)]);
+    }
+
+    #[test]
+    fn a_missing_journal_is_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(read(&dir.path().join("nope.jsonl")).unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_inverse_body_sets_the_sent_keys_back() {
+        let inv = inverse_body(&entry("a", 200));
+        assert_eq!(
+            Value::Object(inv),
+            json!({"email": "old@example.com", "middleName": "James"})
+        );
+    }
+
+    #[test]
+    fn previous_values_are_normalized_like_the_diff() {
+        let before: Prospect = serde_json::from_value(json!({
+            "id": "x", "email": "old@example.com", "middleName": "",
+            "address": {"type": "STRUCTURED", "id": "addr-1", "line1": "1 High St",
+                        "postcode": "", "country": "GBR"}
+        }))
+        .unwrap();
+        let body = json!({"email": "n@example.com", "middleName": "M", "address": null});
+        let prev = previous_values(&before, body.as_object().unwrap());
+        assert_eq!(prev["email"], "old@example.com");
+        assert_eq!(prev["middleName"], Value::Null);
+        assert!(prev["address"].get("id").is_none());
+        assert_eq!(prev["address"]["postcode"], Value::Null);
+        assert_eq!(prev["address"]["line1"], "1 High St");
+        assert_eq!(prev.len(), 3);
+    }
+}
