@@ -3,9 +3,9 @@
 use std::io::{self, Write};
 
 use base64::Engine;
-use crossterm::cursor::Show;
+use crossterm::cursor::{Hide, Show};
 use crossterm::execute;
-use crossterm::terminal::{EnterAlternateScreen, enable_raw_mode};
+use crossterm::terminal::{Clear, ClearType, EnterAlternateScreen, enable_raw_mode};
 use ratatui::DefaultTerminal;
 
 /// Restores the terminal when dropped, whichever way `run` ends.
@@ -26,8 +26,17 @@ pub fn suspend(terminal: &mut DefaultTerminal) -> io::Result<()> {
     signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
     // Here after SIGCONT.
     enable_raw_mode()?;
-    execute!(io::stdout(), EnterAlternateScreen)?;
-    terminal.clear()
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        Clear(ClearType::All),
+        Hide
+    )?;
+    // `Terminal::clear` would ask the terminal for the cursor position, and the answer would be
+    // swallowed by the event stream's reader (a 2 s stall, then an error). Instead draw one
+    // blank frame, so ratatui's next diff repaints every cell.
+    terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))?;
+    Ok(())
 }
 
 /// The OSC 52 sequence that puts `text` on the clipboard.
