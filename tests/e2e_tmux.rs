@@ -50,14 +50,13 @@ impl Session {
     }
 }
 
-#[test]
-fn demo_in_tmux_browses_searches_looks_up_and_restores_the_terminal() {
+/// A fresh tmux session running an interactive shell (with job control).
+fn start_shell() -> Session {
     let version = Command::new("tmux").arg("-V").output();
     assert!(
         version.is_ok_and(|o| o.status.success()),
         "tmux is required for this end-to-end test: install tmux (CI does)"
     );
-    let bin = env!("CARGO_BIN_EXE_prospect");
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
@@ -73,13 +72,40 @@ fn demo_in_tmux_browses_searches_looks_up_and_restores_the_terminal() {
         "35",
         "env",
         "PS1=$ ",
-        "sh",
+        "bash",
+        "--norc",
+        "--noprofile",
+        "-i",
     ]);
     assert!(
         started.status.success(),
         "tmux new-session failed: {started:?}"
     );
-    let s = Session(name);
+    Session(name)
+}
+
+/// Runs `stty -a` in the shell and checks the terminal is back in its normal (cooked) mode.
+fn assert_terminal_restored(s: &Session) {
+    s.wait_for("the shell", |t| t.trim_end().ends_with('$'));
+    s.keys("clear; stty -a; echo STTY''-DONE");
+    s.key("Enter");
+    let screen = s.wait_for("stty", |t| t.lines().any(|l| l.trim() == "STTY-DONE"));
+    let words: Vec<&str> = screen.split_whitespace().collect();
+    assert!(
+        words.contains(&"icanon"),
+        "canonical mode is off:\n{screen}"
+    );
+    assert!(words.contains(&"echo"), "echo is off:\n{screen}");
+    assert!(
+        !words.contains(&"-icanon") && !words.contains(&"-echo"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn demo_in_tmux_browses_searches_looks_up_and_restores_the_terminal() {
+    let bin = env!("CARGO_BIN_EXE_prospect");
+    let s = start_shell();
 
     s.keys(&format!("{bin} --demo"));
     s.key("Enter");
@@ -110,19 +136,41 @@ fn demo_in_tmux_browses_searches_looks_up_and_restores_the_terminal() {
 
     s.keys("q"); // back from the detail
     s.keys("q"); // quit from the list
-    s.wait_for("the shell", |t| t.trim_end().ends_with('$'));
+    assert_terminal_restored(&s);
+}
 
-    s.keys("stty -a; echo STTY''-DONE");
+#[test]
+fn ctrl_z_suspends_fg_repaints_and_sigterm_restores_the_terminal() {
+    let bin = env!("CARGO_BIN_EXE_prospect");
+    let s = start_shell();
+    s.keys(&format!("{bin} --demo"));
     s.key("Enter");
-    let screen = s.wait_for("stty", |t| t.lines().any(|l| l.trim() == "STTY-DONE"));
-    let words: Vec<&str> = screen.split_whitespace().collect();
-    assert!(
-        words.contains(&"icanon"),
-        "canonical mode is off:\n{screen}"
-    );
-    assert!(words.contains(&"echo"), "echo is off:\n{screen}");
-    assert!(
-        !words.contains(&"-icanon") && !words.contains(&"-echo"),
-        "{screen}"
-    );
+    s.wait_for("the first page", |t| {
+        t.contains("page 1 of") && t.contains("John James Doe")
+    });
+
+    s.key("C-z");
+    s.wait_for("the job to stop", |t| t.contains("Stopped"));
+    s.keys("fg");
+    s.key("Enter");
+    // The screen comes back by itself, without a key press.
+    s.wait_for("the list after fg", |t| {
+        t.contains("page 1 of") && t.contains("John James Doe")
+    });
+    s.keys("j");
+    s.wait_for("the selection to move", |t| {
+        t.lines().any(|l| l.contains("› Zoë O'Brien"))
+    });
+
+    let shell = tmux(&["display-message", "-p", "-t", &s.0, "#{pane_pid}"]);
+    let shell = String::from_utf8_lossy(&shell.stdout).trim().to_string();
+    let child = Command::new("pgrep")
+        .args(["-P", &shell])
+        .output()
+        .expect("pgrep runs");
+    let pid = String::from_utf8_lossy(&child.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "the app's process was not found");
+    let killed = Command::new("kill").args(["-TERM", &pid]).status();
+    assert!(killed.is_ok_and(|st| st.success()));
+    assert_terminal_restored(&s);
 }
