@@ -102,16 +102,20 @@ fn assert_terminal_restored(s: &Session) {
     );
 }
 
-#[test]
-fn demo_in_tmux_browses_searches_looks_up_and_restores_the_terminal() {
-    let bin = env!("CARGO_BIN_EXE_prospect");
+/// `prospect --demo` in a fresh shell, on its first page.
+fn start_demo() -> Session {
     let s = start_shell();
-
-    s.keys(&format!("{bin} --demo"));
+    s.keys(&format!("{} --demo", env!("CARGO_BIN_EXE_prospect")));
     s.key("Enter");
     s.wait_for("the first page", |t| {
         t.contains("page 1 of") && t.contains("John James Doe")
     });
+    s
+}
+
+#[test]
+fn demo_in_tmux_browses_searches_looks_up_and_restores_the_terminal() {
+    let s = start_demo();
 
     s.keys("/");
     s.keys("doe");
@@ -141,13 +145,7 @@ fn demo_in_tmux_browses_searches_looks_up_and_restores_the_terminal() {
 
 #[test]
 fn ctrl_z_suspends_fg_repaints_and_sigterm_restores_the_terminal() {
-    let bin = env!("CARGO_BIN_EXE_prospect");
-    let s = start_shell();
-    s.keys(&format!("{bin} --demo"));
-    s.key("Enter");
-    s.wait_for("the first page", |t| {
-        t.contains("page 1 of") && t.contains("John James Doe")
-    });
+    let s = start_demo();
 
     s.key("C-z");
     s.wait_for("the job to stop", |t| t.contains("Stopped"));
