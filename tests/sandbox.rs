@@ -681,6 +681,16 @@ async fn bad_proxy() -> (String, tokio::task::JoinHandle<()>) {
             Html("<html><body>Welcome</body></html>").into_response()
         } else if path.starts_with("/empty") {
             StatusCode::OK.into_response()
+        } else if path.starts_with("/forbidden") {
+            let body = r#"{"statusCode":403,"message":"Forbidden resource","error":"Forbidden"}"#;
+            (StatusCode::FORBIDDEN, body).into_response()
+        } else if path.starts_with("/invalid") {
+            let body = r#"{"statusCode":400,"message":["email must be an email","phoneNumber must be a phone"],"error":"Bad Request"}"#;
+            (StatusCode::BAD_REQUEST, body).into_response()
+        } else if path.starts_with("/limited") {
+            (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "3")], "").into_response()
+        } else if path.starts_with("/huge") {
+            (StatusCode::OK, "[".repeat(4096)).into_response()
         } else {
             (StatusCode::BAD_GATEWAY, Html("<h1>502 Bad Gateway</h1>")).into_response()
         }
@@ -722,6 +732,47 @@ async fn client_error_classes() {
         .await
         .unwrap_err();
     assert!(matches!(e, ApiError::Server { status: 502, .. }), "{e:?}");
+    let e = client_at(format!("{origin}/forbidden"))
+        .get(data::JOHN_DOE_ID)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::Forbidden { .. }), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        "Forbidden (403): profile sandbox may not do this (Forbidden resource)"
+    );
+    assert_eq!(e.exit_code(), 4);
+    let e = client_at(format!("{origin}/invalid"))
+        .list(None, 1, 10)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.messages(),
+        ["email must be an email", "phoneNumber must be a phone"]
+    );
+    assert_eq!(e.exit_code(), 5);
+    let e = client_at(format!("{origin}/limited"))
+        .list(None, 1, 10)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e,
+        ApiError::RateLimited {
+            retry_after: Some(Duration::from_secs(3))
+        }
+    );
+    assert_eq!(e.to_string(), "Rate limited: retry in 3 s");
+    let mut small = ClientConfig::new(&format!("{origin}/huge"), "t", "s", "sandbox");
+    small.max_response_bytes = 1024;
+    let e = ApiClient::new(small)
+        .unwrap()
+        .list(None, 1, 10)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, ApiError::Decode { detail, .. } if detail.contains("larger than")),
+        "{e:?}"
+    );
     proxy.abort();
 
     // Connection refused: a port that was just free.
@@ -761,9 +812,13 @@ async fn shutdown_stops_the_server_and_banner_has_exports() {
     assert!(other.token().starts_with("pk_sbx_"));
     let url = other.base_url();
     drop(other);
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    assert!(
-        reqwest::get(format!("{url}{PERSONAL}")).await.is_err(),
-        "stopped on drop"
-    );
+    // Stopping is asynchronous: poll with a generous deadline rather than sleep a fixed time.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while reqwest::get(format!("{url}{PERSONAL}")).await.is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still serving after drop"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

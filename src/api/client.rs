@@ -295,8 +295,8 @@ impl ApiClient {
                 return Err(ApiError::Decode {
                     status: status.as_u16(),
                     detail: format!(
-                        "the response is larger than {} MiB",
-                        self.cfg.max_response_bytes / (1024 * 1024)
+                        "the response is larger than the {} limit",
+                        human_size(self.cfg.max_response_bytes)
                     ),
                 });
             }
@@ -378,4 +378,13 @@ fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             },
         }
     })
+}
+
+/// A byte count for people: `16 MiB`, `1 KiB`, `512 bytes`.
+fn human_size(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
 }
