@@ -225,6 +225,14 @@ async fn exit_codes_follow_the_contract() {
     let o = run(home.path(), None, &["list"]).await;
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--demo"), "{}", stderr(&o));
+    // With no configuration the TUI does not start: the hint is printed instead.
+    let o = run(home.path(), None, &[]).await;
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o).trim(),
+        format!("prospect: {}", prospect::config::NOT_CONFIGURED)
+    );
+    assert!(o.stdout.is_empty(), "nothing drawn on the terminal");
 
     let o = command(home.path())
         .env("PROSPECT_BASE_URL", "http://example.com")
