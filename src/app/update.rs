@@ -193,11 +193,16 @@ fn scroll_detail(state: &mut State, by: i32) {
 
 /// Keeps the detail and help scroll positions within what the current layout can show.
 fn clamp_scrolls(state: &mut State) {
-    let max_detail = ui::detail::max_scroll(state);
-    if let Some(d) = state.detail.as_mut() {
-        d.scroll = d.scroll.min(max_detail);
+    // Laying out the detail or the help text costs more than the key itself: only when shown.
+    if state.detail.is_some() {
+        let max_detail = ui::detail::max_scroll(state);
+        if let Some(d) = state.detail.as_mut() {
+            d.scroll = d.scroll.min(max_detail);
+        }
     }
-    state.help.scroll = state.help.scroll.min(ui::help::max_scroll(state));
+    if state.help.open {
+        state.help.scroll = state.help.scroll.min(ui::help::max_scroll(state));
+    }
 }
 
 fn open_prompt(state: &mut State, kind: PromptKind) {
