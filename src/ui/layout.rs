@@ -15,6 +15,11 @@ pub struct Areas {
     pub footer: Rect,
 }
 
+/// The side-by-side detail pane's preferred minimum width.
+const DETAIL_MIN_WIDTH: u16 = 58;
+/// The narrowest the list gets beside the detail.
+const LIST_MIN_WIDTH: u16 = 60;
+
 /// Splits `area` for the current state: side by side when wide, one pane at a time when narrow.
 pub fn areas(state: &State, area: Rect) -> Areas {
     let footer_h = u16::from(area.height >= 4);
@@ -28,8 +33,13 @@ pub fn areas(state: &State, area: Rect) -> Areas {
     let (list, detail) = match (&state.detail, state.focus) {
         (None, _) => (main, Rect::default()),
         (Some(_), _) if state.is_wide() => {
+            // 40% of the width, but room for a label and a whole UUID (58 columns) when the
+            // list can spare it.
+            let detail_w = (main.width * 2 / 5)
+                .max(DETAIL_MIN_WIDTH)
+                .min(main.width.saturating_sub(LIST_MIN_WIDTH));
             let [l, d] =
-                Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+                Layout::horizontal([Constraint::Fill(1), Constraint::Length(detail_w)])
                     .areas(main);
             (l, d)
         }
