@@ -50,6 +50,89 @@ impl Session {
     }
 }
 
+/// A tmux session running `sh` in a 120×35 window, with `env` before the shell.
+fn session(env: &[&str]) -> Session {
+    let version = Command::new("tmux").arg("-V").output();
+    assert!(
+        version.is_ok_and(|o| o.status.success()),
+        "tmux is required for this end-to-end test: install tmux (CI does)"
+    );
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let name = format!("prospect-e2e-{}-{nanos}", std::process::id());
+    let mut args = vec![
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "120",
+        "-y",
+        "35",
+        "env",
+        "PS1=$ ",
+    ];
+    args.extend_from_slice(env);
+    args.push("sh");
+    let started = tmux(&args);
+    assert!(
+        started.status.success(),
+        "tmux new-session failed: {started:?}"
+    );
+    Session(name)
+}
+
+#[test]
+fn demo_in_tmux_edits_an_email_and_the_reload_shows_it() {
+    let state = std::env::temp_dir().join(format!(
+        "prospect-e2e-state-{}-{}",
+        std::process::id(),
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos())
+    ));
+    let xdg = format!("XDG_STATE_HOME={}", state.display());
+    let s = session(&[&xdg]);
+    let bin = env!("CARGO_BIN_EXE_prospect");
+    s.keys(&format!("{bin} --demo"));
+    s.key("Enter");
+    s.wait_for("the first page", |t| {
+        t.contains("page 1 of") && t.contains("John James Doe")
+    });
+    s.keys(":");
+    s.keys("CRM-0042");
+    s.key("Enter");
+    s.wait_for("John Doe", |t| t.contains("External reference CRM-0042"));
+    s.keys("e");
+    s.wait_for("the form", |t| t.contains("Edit John James Doe"));
+    for _ in 0..3 {
+        s.key("Tab");
+    }
+    // The textarea's keys: head of line, then delete to its end.
+    s.key("C-a");
+    s.key("C-k");
+    s.keys("john.e2e@example.com");
+    s.wait_for("the typed email", |t| t.contains("john.e2e@example.com"));
+    s.key("C-s");
+    s.wait_for("the review", |t| {
+        t.contains("Review the change") && t.contains(r#"{"email":"john.e2e@example.com"}"#)
+    });
+    s.key("Enter");
+    s.wait_for("the save", |t| t.contains("Saved email"));
+    s.keys("r");
+    s.wait_for("the reloaded record", |t| {
+        t.contains("john.e2e@example.com") && !t.contains("Edit John")
+    });
+    let journal = std::fs::read_to_string(state.join("prospect/journal.jsonl"))
+        .expect("the journal is in the XDG state dir");
+    assert!(journal.contains("john.e2e@example.com"), "{journal}");
+    s.keys("q");
+    s.keys("q");
+    s.wait_for("the shell", |t| t.trim_end().ends_with('$'));
+    let _ = std::fs::remove_dir_all(&state);
+}
+
 #[test]
 fn demo_in_tmux_browses_searches_looks_up_and_restores_the_terminal() {
     let version = Command::new("tmux").arg("-V").output();

@@ -8,6 +8,8 @@ pub mod worker;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod form_tests;
 
 pub use app::{App, Clipboard};
 

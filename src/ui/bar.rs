@@ -116,8 +116,10 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     let mut used = 0;
     for (keys, word) in hints(&contexts(state)) {
-        let w = width(&keys) + width(word) + 3;
-        if used + w > usize::from(area.width) {
+        // The key, a space, the word and three spaces of gap.
+        let w = width(&keys) + width(word) + 4;
+        // The last hint needs no gap after it.
+        if used + w - 3 > usize::from(area.width) {
             break;
         }
         used += w;

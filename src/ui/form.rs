@@ -85,7 +85,12 @@ fn content(state: &State, form: &Form, cols: usize) -> Content {
         let focused = i == form.focus;
         let changed = form.field_changed(i);
         let messages = form.messages_for(i);
-        let marker = if changed { "• " } else { "  " };
+        // A mark that needs no colour: `›` has the keyboard, `•` changed.
+        let marker = format!(
+            "{}{}",
+            if focused { "›" } else { " " },
+            if changed { "•" } else { " " }
+        );
         let mut style = label_style;
         if changed {
             style = style.fg(Color::Yellow);

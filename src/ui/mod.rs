@@ -24,7 +24,7 @@ pub fn render(state: &State, frame: &mut Frame) {
     list::render(state, areas.list, buf);
     detail::render(state, areas.detail, buf);
     let form_cursor = form::render(state, areas.form, buf);
-    dialogs::render(state, areas.form, buf);
+    dialogs::render(state, form::place(areas.form), buf);
     bar::render_footer(state, areas.footer, buf);
     if state.help.open {
         help::render(state, areas.main, buf);
@@ -54,3 +54,6 @@ pub fn border_style(state: &State, focused: bool) -> Style {
 pub fn dim() -> Style {
     Style::new().add_modifier(Modifier::DIM)
 }
+
+#[cfg(test)]
+mod form_tests;
