@@ -50,11 +50,7 @@ pub(super) fn start_external(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 /// `$EDITOR` closed: its document goes through the form's validation, diff and review.
-pub(super) fn editor_closed(
-    state: &mut State,
-    id: &str,
-    result: Result<String, String>,
-) {
+pub(super) fn editor_closed(state: &mut State, id: &str, result: Result<String, String>) {
     let Some(original) = state.external_edit.take().filter(|p| p.id == id) else {
         return;
     };
@@ -83,7 +79,8 @@ pub(super) fn on_quit(state: &mut State, fx: &mut Vec<Effect>) {
     };
     match form.stage {
         Stage::Checking { .. } | Stage::Sending { .. } | Stage::Verifying { .. } => {
-            const WAIT: &str = "A save is in flight: wait for its answer, or press ctrl-c again to quit anyway";
+            const WAIT: &str =
+                "A save is in flight: wait for its answer, or press ctrl-c again to quit anyway";
             if state.status.as_ref().is_some_and(|s| s.text == WAIT) {
                 state.quit = true;
                 fx.push(Effect::Quit);
@@ -152,7 +149,10 @@ fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                     id: draft.prospect_id.clone(),
                 });
                 *form = Form::new(draft.original, &draft.edited);
-                state.set_status(StatusKind::Info, "Draft restored: ctrl-s to review and save");
+                state.set_status(
+                    StatusKind::Info,
+                    "Draft restored: ctrl-s to review and save",
+                );
             }
         }
         Action::DropDraft => {
@@ -218,4 +218,3 @@ pub fn current_draft(state: &State) -> Option<Draft> {
         edited: form.edited(),
     })
 }
-

@@ -10,8 +10,8 @@ use super::effect::Effect;
 use super::input::LineInput;
 use super::keys::{Action, Context, action_for};
 use super::lookup;
-use super::save;
 use super::msg::Msg;
+use super::save;
 use super::state::{
     Focus, PageKey, Prompt, PromptKind, SEARCH_DEBOUNCE_MS, Select, State, StatusKind,
 };

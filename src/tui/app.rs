@@ -192,7 +192,8 @@ where
                     let Some(dir) = self.state_dir.as_deref() else {
                         continue;
                     };
-                    if let Err(e) = draft::discard(&local::drafts_dir(dir), &self.state.profile, &id)
+                    if let Err(e) =
+                        draft::discard(&local::drafts_dir(dir), &self.state.profile, &id)
                     {
                         self.error(format!("Cannot remove the saved draft: {e}"));
                     }

@@ -129,7 +129,10 @@ async fn changing_the_email_sends_only_the_email_and_undo_sends_it_back() {
         patch_bodies(&sandbox),
         [json!({"email": "john.new@example.com"})]
     );
-    assert!(app.screen().contains("john.new@example.com"), "the detail shows it");
+    assert!(
+        app.screen().contains("john.new@example.com"),
+        "the detail shows it"
+    );
     assert_eq!(john(&sandbox, &app).email, "john.new@example.com");
     let journal = crate::edit::journal::read(&dir.path().join("journal.jsonl")).expect("reads");
     assert_eq!(journal.len(), 1);
@@ -146,7 +149,12 @@ async fn changing_the_email_sends_only_the_email_and_undo_sends_it_back() {
     ));
     press(&mut app, KeyCode::Enter);
     let undone = app
-        .wait_for(WAIT, |s, _| s.form.is_none() && s.last_save.as_ref().is_some_and(|l| l.after.email == "john.doe@example.com"))
+        .wait_for(WAIT, |s, _| {
+            s.form.is_none()
+                && s.last_save
+                    .as_ref()
+                    .is_some_and(|l| l.after.email == "john.doe@example.com")
+        })
         .await
         .expect("draws");
     assert!(undone, "{}", app.screen());
@@ -162,7 +170,9 @@ async fn changing_the_email_sends_only_the_email_and_undo_sends_it_back() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clearing_the_middle_name_sends_null() {
-    let Setup { sandbox, mut app, .. } = start(None).await;
+    let Setup {
+        sandbox, mut app, ..
+    } = start(None).await;
     press(&mut app, KeyCode::Char('e'));
     focus(&mut app, 1);
     retype(&mut app, "");
@@ -174,25 +184,34 @@ async fn clearing_the_middle_name_sends_null() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invalid_phone_is_refused_and_nothing_is_sent() {
-    let Setup { sandbox, mut app, .. } = start(None).await;
+    let Setup {
+        sandbox, mut app, ..
+    } = start(None).await;
     press(&mut app, KeyCode::Char('e'));
     focus(&mut app, 4);
     retype(&mut app, "+44 7101 231111");
     ctrl(&mut app, 's');
     let refused = app
-        .wait_for(WAIT, |_, screen| screen.contains("Cannot save: Phone is invalid"))
+        .wait_for(WAIT, |_, screen| {
+            screen.contains("Cannot save: Phone is invalid")
+        })
         .await
         .expect("draws");
     assert!(refused, "{}", app.screen());
     assert!(app.screen().contains("phoneNumber must be digits"));
-    assert_eq!(app.state.form.as_ref().map(|f| &f.stage), Some(&Stage::Editing));
+    assert_eq!(
+        app.state.form.as_ref().map(|f| &f.stage),
+        Some(&Stage::Editing)
+    );
     assert!(patch_bodies(&sandbox).is_empty());
     sandbox.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_on_the_server_meanwhile_is_shown_and_overwrite_sends_only_my_keys() {
-    let Setup { sandbox, mut app, .. } = start(None).await;
+    let Setup {
+        sandbox, mut app, ..
+    } = start(None).await;
     press(&mut app, KeyCode::Char('e'));
     focus(&mut app, EMAIL);
     retype(&mut app, "mine@example.com");
@@ -205,29 +224,43 @@ async fn a_change_on_the_server_meanwhile_is_shown_and_overwrite_sends_only_my_k
     press(&mut app, KeyCode::Enter);
     let conflict = app
         .wait_for(WAIT, |s, screen| {
-            matches!(s.form.as_ref().map(|f| &f.stage), Some(Stage::Conflict { .. }))
-                && screen.contains("theirs@example.com")
+            matches!(
+                s.form.as_ref().map(|f| &f.stage),
+                Some(Stage::Conflict { .. })
+            ) && screen.contains("theirs@example.com")
         })
         .await
         .expect("draws");
     assert!(conflict, "{}", app.screen());
-    assert!(patch_bodies(&sandbox).is_empty(), "nothing sent before choosing");
+    assert!(
+        patch_bodies(&sandbox).is_empty(),
+        "nothing sent before choosing"
+    );
     press(&mut app, KeyCode::Char('o'));
     let saved = app
         .wait_for(WAIT, |s, _| s.form.is_none())
         .await
         .expect("draws");
     assert!(saved, "{}", app.screen());
-    assert_eq!(patch_bodies(&sandbox), [json!({"email": "mine@example.com"})]);
+    assert_eq!(
+        patch_bodies(&sandbox),
+        [json!({"email": "mine@example.com"})]
+    );
     let now = john(&sandbox, &app);
     assert_eq!(now.email, "mine@example.com");
-    assert_eq!(now.last_name.as_deref(), Some("Doe-Smith"), "their change stays");
+    assert_eq!(
+        now.last_name.as_deref(),
+        Some("Doe-Smith"),
+        "their change stays"
+    );
     sandbox.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_stopping_during_a_save_keeps_the_typed_values() {
-    let Setup { sandbox, mut app, .. } = start(None).await;
+    let Setup {
+        sandbox, mut app, ..
+    } = start(None).await;
     press(&mut app, KeyCode::Char('e'));
     focus(&mut app, EMAIL);
     retype(&mut app, "kept@example.com");
@@ -249,23 +282,34 @@ async fn the_server_stopping_during_a_save_keeps_the_typed_values() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_external_editor_document_is_reviewed_and_sent() {
-    let Setup { sandbox, mut app, .. } =
-        start(Some("sed -i 's/john.doe@example.com/edited@example.com/'")).await;
+    let Setup {
+        sandbox, mut app, ..
+    } = start(Some("sed -i 's/john.doe@example.com/edited@example.com/'")).await;
     press(&mut app, KeyCode::Char('E'));
     let review = app
         .wait_for(WAIT, |s, _| {
-            matches!(s.form.as_ref().map(|f| &f.stage), Some(Stage::Review { .. }))
+            matches!(
+                s.form.as_ref().map(|f| &f.stage),
+                Some(Stage::Review { .. })
+            )
         })
         .await
         .expect("draws");
     assert!(review, "{}", app.screen());
-    assert!(app.screen().contains(r#"{"email":"edited@example.com"}"#), "{}", app.screen());
+    assert!(
+        app.screen().contains(r#"{"email":"edited@example.com"}"#),
+        "{}",
+        app.screen()
+    );
     press(&mut app, KeyCode::Enter);
     let saved = app
         .wait_for(WAIT, |s, _| s.form.is_none())
         .await
         .expect("draws");
     assert!(saved, "{}", app.screen());
-    assert_eq!(patch_bodies(&sandbox), [json!({"email": "edited@example.com"})]);
+    assert_eq!(
+        patch_bodies(&sandbox),
+        [json!({"email": "edited@example.com"})]
+    );
     sandbox.shutdown().await;
 }

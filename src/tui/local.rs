@@ -62,10 +62,7 @@ pub fn run_editor(command: &str, text: &str) -> Result<String, String> {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
-    let path = std::env::temp_dir().join(format!(
-        "prospect-{}-{nanos}.toml",
-        std::process::id()
-    ));
+    let path = std::env::temp_dir().join(format!("prospect-{}-{nanos}.toml", std::process::id()));
     let mut opts = OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -88,8 +85,9 @@ pub fn run_editor(command: &str, text: &str) -> Result<String, String> {
         .arg(&path)
         .status();
     let result = match status {
-        Ok(s) if s.success() => fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read the edited file back: {e}")),
+        Ok(s) if s.success() => {
+            fs::read_to_string(&path).map_err(|e| format!("cannot read the edited file back: {e}"))
+        }
         Ok(s) => Err(format!("{command} exited with {s}; nothing was changed")),
         Err(e) => Err(format!("cannot start {command}: {e}")),
     };

@@ -7,9 +7,9 @@ pub mod terminal;
 pub mod worker;
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod form_tests;
+#[cfg(test)]
+mod tests;
 
 pub use app::{App, Clipboard};
 

@@ -8,8 +8,8 @@ use ratatui::widgets::Widget;
 
 use super::text::{clean, truncate, width};
 use super::{accent, dim};
-use crate::app::keys::{Context, hints};
 use crate::app::form::Stage;
+use crate::app::keys::{Context, hints};
 use crate::app::state::{PromptKind, StatusKind};
 use crate::app::{Focus, State};
 

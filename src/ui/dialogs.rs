@@ -78,7 +78,12 @@ fn review(state: &State, body: &PatchBody, base_id: &str, checked: bool, cols: u
         cols,
         bold,
     );
-    wrapped(&mut lines, &body_json(body), cols, Style::new().fg(Color::Cyan));
+    wrapped(
+        &mut lines,
+        &body_json(body),
+        cols,
+        Style::new().fg(Color::Cyan),
+    );
     lines.push(Line::default());
     let label_w = 20;
     for (key, after) in body {
@@ -111,7 +116,10 @@ fn review(state: &State, body: &PatchBody, base_id: &str, checked: bool, cols: u
             dim(),
         );
     }
-    lines.push(keys_line(&[("Enter/y", "send"), ("Esc/n", "back to the form")], state));
+    lines.push(keys_line(
+        &[("Enter/y", "send"), ("Esc/n", "back to the form")],
+        state,
+    ));
     Dialog {
         title: " Review the change ".into(),
         lines,
@@ -158,7 +166,11 @@ fn conflict(state: &State, conflicts: &[Conflict], body: &PatchBody, cols: usize
         Style::new().fg(Color::Cyan),
     );
     lines.push(keys_line(
-        &[("o", "overwrite with mine"), ("r", "rebase"), ("Esc", "back")],
+        &[
+            ("o", "overwrite with mine"),
+            ("r", "rebase"),
+            ("Esc", "back"),
+        ],
         state,
     ));
     Dialog {

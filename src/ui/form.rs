@@ -64,10 +64,7 @@ fn content(state: &State, form: &Form, cols: usize) -> Content {
     ] {
         lines.push(Line::from(vec![
             Span::styled(format!("  {}", fit(label, LABEL_W - 2)), dim()),
-            Span::styled(
-                truncate(value.as_deref().unwrap_or("—"), input_w),
-                dim(),
-            ),
+            Span::styled(truncate(value.as_deref().unwrap_or("—"), input_w), dim()),
         ]));
     }
     let mut cursor = (0, 0);
@@ -76,7 +73,10 @@ fn content(state: &State, form: &Form, cols: usize) -> Content {
         if i == 0 || *field == FormField::Address("type") {
             lines.push(Line::default());
             if *field == FormField::Address("type") {
-                lines.push(Line::styled("  Address", dim().add_modifier(Modifier::BOLD)));
+                lines.push(Line::styled(
+                    "  Address",
+                    dim().add_modifier(Modifier::BOLD),
+                ));
             }
         }
         let Some(input) = form.inputs.get(i) else {
@@ -120,7 +120,10 @@ fn content(state: &State, form: &Form, cols: usize) -> Content {
         };
         let pad = input_w.saturating_sub(width(&value));
         let mut spans = vec![
-            Span::styled(format!("{marker}{}", fit(field.label(), LABEL_W - 3)), style),
+            Span::styled(
+                format!("{marker}{}", fit(field.label(), LABEL_W - 3)),
+                style,
+            ),
             Span::raw(" "),
             Span::styled(value, input_style),
         ];

@@ -28,12 +28,7 @@ fn list() -> State {
 fn form() -> State {
     let mut s = list();
     let fx = update(&mut s, ch('e'));
-    assert_eq!(
-        fx,
-        [Effect::LoadDraft {
-            id: prospect(0).id
-        }]
-    );
+    assert_eq!(fx, [Effect::LoadDraft { id: prospect(0).id }]);
     s
 }
 
@@ -59,7 +54,10 @@ fn stage(s: &State) -> &Stage {
 }
 
 fn status(s: &State) -> String {
-    s.status.as_ref().map(|x| x.text.clone()).unwrap_or_default()
+    s.status
+        .as_ref()
+        .map(|x| x.text.clone())
+        .unwrap_or_default()
 }
 
 fn fetches(fx: &[Effect]) -> Vec<(RequestId, String)> {
@@ -151,7 +149,10 @@ fn typing_uses_the_textarea_keys_and_marks_changed_fields() {
     assert_eq!(text(&s, 0), "XJohnqje", "ctrl-u undoes");
     // Enter does not break the line.
     update(&mut s, key(KeyCode::Enter));
-    assert_eq!(s.form.as_ref().map(|f| f.inputs[0].0.lines().len()), Some(1));
+    assert_eq!(
+        s.form.as_ref().map(|f| f.inputs[0].0.lines().len()),
+        Some(1)
+    );
     let f = s.form.as_ref().expect("a form");
     assert!(f.field_changed(0));
     assert!(!f.field_changed(1));
@@ -199,7 +200,10 @@ fn the_review_shows_the_minimal_body_and_esc_returns_with_everything_intact() {
     let Stage::Review { body: b, base, .. } = stage(&s) else {
         panic!("no review: {:?}", stage(&s));
     };
-    assert_eq!(b, &body(json!({"email": "new@example.com", "phoneNumber": null})));
+    assert_eq!(
+        b,
+        &body(json!({"email": "new@example.com", "phoneNumber": null}))
+    );
     assert_eq!(base, &prospect(0));
     update(&mut s, key(KeyCode::Esc));
     assert_eq!(s.form, before, "back in the form, nothing lost");
@@ -273,13 +277,18 @@ fn rebase_keeps_my_edits_on_the_server_version() {
     update(&mut s, ch('r'));
     let f = s.form.as_ref().expect("a form");
     assert_eq!(f.stage, Stage::Editing);
-    assert_eq!(f.original, server, "the form's original is the server's version");
+    assert_eq!(
+        f.original, server,
+        "the form's original is the server's version"
+    );
     assert_eq!(text(&s, 0), "Jon");
     assert_eq!(text(&s, 2), "Doe-Smith");
     assert_eq!(text(&s, EMAIL), "new@example.com");
     assert_eq!(
         s.form.as_ref().map(|f| f.body()),
-        Some(body(json!({"email": "new@example.com", "firstName": "Jon"})))
+        Some(body(
+            json!({"email": "new@example.com", "firstName": "Jon"})
+        ))
     );
 }
 
@@ -355,9 +364,7 @@ fn a_successful_save_updates_detail_row_and_cache_and_is_journaled() {
     );
     assert_eq!(entry.prospect_id, prospect(0).id);
     assert_eq!(entry.time, "", "the runtime stamps the time");
-    assert!(fx.contains(&Effect::DiscardDraft {
-        id: prospect(0).id
-    }));
+    assert!(fx.contains(&Effect::DiscardDraft { id: prospect(0).id }));
 }
 
 #[test]
@@ -394,7 +401,13 @@ fn a_rejected_save_keeps_every_value_and_marks_the_fields_named() {
     // Editing a field clears the server's complaint about it.
     focus(&mut s, PHONE);
     type_text(&mut s, "1");
-    assert!(s.form.as_ref().expect("form").messages_for(PHONE).is_empty());
+    assert!(
+        s.form
+            .as_ref()
+            .expect("form")
+            .messages_for(PHONE)
+            .is_empty()
+    );
 }
 
 #[test]
@@ -495,7 +508,11 @@ fn esc_and_ctrl_c_ask_before_discarding_changes() {
     assert!(s.quit);
 
     let mut s = form();
-    assert_eq!(update(&mut s, ctrl('c')), [Effect::Quit], "unchanged: quits");
+    assert_eq!(
+        update(&mut s, ctrl('c')),
+        [Effect::Quit],
+        "unchanged: quits"
+    );
 }
 
 #[test]

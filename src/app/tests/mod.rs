@@ -1,6 +1,6 @@
 //! Tests of `update`, driven with real crossterm key events.
 
-mod form;
 pub(crate) mod fixtures;
+mod form;
 mod lookup;
 mod update;
