@@ -134,6 +134,32 @@ fn demo_in_tmux_edits_an_email_and_the_reload_shows_it() {
 }
 
 #[test]
+fn demo_in_tmux_hands_the_terminal_to_the_editor_and_back() {
+    let state = std::env::temp_dir().join(format!("prospect-e2e-editor-{}", std::process::id()));
+    let xdg = format!("XDG_STATE_HOME={}", state.display());
+    let s = session(&[&xdg, "VISUAL=sed -i s/john.doe@/john.ed@/"]);
+    let bin = env!("CARGO_BIN_EXE_prospect");
+    s.keys(&format!("{bin} --demo"));
+    s.key("Enter");
+    s.wait_for("the first page", |t| t.contains("John James Doe"));
+    s.keys(":");
+    s.keys("CRM-0042");
+    s.key("Enter");
+    s.wait_for("John Doe", |t| t.contains("External reference CRM-0042"));
+    s.keys("E");
+    s.wait_for("the review", |t| {
+        t.contains("Review the change") && t.contains(r#"{"email":"john.ed@example.com"}"#)
+    });
+    s.key("Enter");
+    s.wait_for("the save", |t| t.contains("Saved email"));
+    // The keyboard is ours again after the editor.
+    s.keys("q");
+    s.keys("q");
+    s.wait_for("the shell", |t| t.trim_end().ends_with('$'));
+    let _ = std::fs::remove_dir_all(&state);
+}
+
+#[test]
 fn demo_in_tmux_browses_searches_looks_up_and_restores_the_terminal() {
     let version = Command::new("tmux").arg("-V").output();
     assert!(

@@ -313,3 +313,46 @@ async fn the_external_editor_document_is_reviewed_and_sent() {
     );
     sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_left_by_a_crash_is_offered_back_and_restored() {
+    let Setup {
+        sandbox,
+        mut app,
+        dir,
+    } = start(None).await;
+    let original = john(&sandbox, &app);
+    let mut edited = original.clone();
+    edited.email = "drafted@example.com".into();
+    let draft = crate::edit::draft::Draft {
+        prospect_id: original.id.clone(),
+        profile: "sandbox".into(),
+        saved_at: "2026-11-26T17:21:03Z".into(),
+        original,
+        edited,
+    };
+    let drafts = super::local::drafts_dir(dir.path());
+    crate::edit::draft::save(&drafts, &draft).expect("saved");
+    press(&mut app, KeyCode::Char('e'));
+    let offered = app
+        .wait_for(WAIT, |_, screen| {
+            screen.contains("A draft from 26 Nov 2026 17:21 UTC exists")
+        })
+        .await
+        .expect("draws");
+    assert!(offered, "{}", app.screen());
+    press(&mut app, KeyCode::Char('r'));
+    let form = app.state.form.as_ref().expect("the form");
+    assert_eq!(form.inputs[EMAIL].text(), "drafted@example.com");
+    // The restored draft is gone from disk: the live copy takes over.
+    let gone = app
+        .wait_for(WAIT, |_, _| {
+            crate::edit::draft::load(&drafts, "sandbox", &draft.prospect_id)
+                .is_ok_and(|d| d.is_none())
+        })
+        .await
+        .expect("draws");
+    assert!(gone);
+    assert!(app.draft_slot().lock().is_ok_and(|d| d.is_some()));
+    sandbox.shutdown().await;
+}
