@@ -77,6 +77,8 @@ async fn run(cli: Cli, redactor: Redactor) -> Result<(), Failure> {
                 accent: settings.accent.as_deref().and_then(|a| a.parse().ok()),
                 read_only: settings.read_only,
                 page_size: settings.page_size,
+                state_dir: prospect::config::state_dir(),
+                editor: None,
             };
             prospect::tui::run(client, opts)
                 .await

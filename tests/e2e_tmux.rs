@@ -50,8 +50,8 @@ impl Session {
     }
 }
 
-/// A fresh tmux session running an interactive shell (with job control).
-fn start_shell() -> Session {
+/// A fresh tmux session running an interactive shell (with job control), `env` set.
+fn start_shell(env: &[&str]) -> Session {
     let version = Command::new("tmux").arg("-V").output();
     assert!(
         version.is_ok_and(|o| o.status.success()),
@@ -61,7 +61,7 @@ fn start_shell() -> Session {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
     let name = format!("prospect-e2e-{}-{nanos}", std::process::id());
-    let started = tmux(&[
+    let mut args = vec![
         "new-session",
         "-d",
         "-s",
@@ -72,11 +72,10 @@ fn start_shell() -> Session {
         "35",
         "env",
         "PS1=$ ",
-        "bash",
-        "--norc",
-        "--noprofile",
-        "-i",
-    ]);
+    ];
+    args.extend_from_slice(env);
+    args.extend_from_slice(&["bash", "--norc", "--noprofile", "-i"]);
+    let started = tmux(&args);
     assert!(
         started.status.success(),
         "tmux new-session failed: {started:?}"
@@ -103,8 +102,8 @@ fn assert_terminal_restored(s: &Session) {
 }
 
 /// `prospect --demo` in a fresh shell, on its first page.
-fn start_demo() -> Session {
-    let s = start_shell();
+fn start_demo(env: &[&str]) -> Session {
+    let s = start_shell(env);
     s.keys(&format!("{} --demo", env!("CARGO_BIN_EXE_prospect")));
     s.key("Enter");
     s.wait_for("the first page", |t| {
@@ -115,7 +114,7 @@ fn start_demo() -> Session {
 
 #[test]
 fn demo_in_tmux_browses_searches_looks_up_and_restores_the_terminal() {
-    let s = start_demo();
+    let s = start_demo(&[]);
 
     s.keys("/");
     s.keys("doe");
@@ -145,7 +144,7 @@ fn demo_in_tmux_browses_searches_looks_up_and_restores_the_terminal() {
 
 #[test]
 fn ctrl_z_suspends_fg_repaints_and_sigterm_restores_the_terminal() {
-    let s = start_demo();
+    let s = start_demo(&[]);
 
     s.key("C-z");
     s.wait_for("the job to stop", |t| t.contains("Stopped"));
@@ -171,4 +170,70 @@ fn ctrl_z_suspends_fg_repaints_and_sigterm_restores_the_terminal() {
     let killed = Command::new("kill").args(["-TERM", &pid]).status();
     assert!(killed.is_ok_and(|st| st.success()));
     assert_terminal_restored(&s);
+}
+
+#[test]
+fn demo_in_tmux_edits_an_email_and_the_reload_shows_it() {
+    let state = std::env::temp_dir().join(format!(
+        "prospect-e2e-state-{}-{}",
+        std::process::id(),
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos())
+    ));
+    let xdg = format!("XDG_STATE_HOME={}", state.display());
+    let s = start_demo(&[&xdg]);
+    s.keys(":");
+    s.keys("CRM-0042");
+    s.key("Enter");
+    s.wait_for("John Doe", |t| t.contains("External reference CRM-0042"));
+    s.keys("e");
+    s.wait_for("the form", |t| t.contains("Edit John James Doe"));
+    for _ in 0..3 {
+        s.key("Tab");
+    }
+    // The textarea's keys: head of line, then delete to its end.
+    s.key("C-a");
+    s.key("C-k");
+    s.keys("john.e2e@example.com");
+    s.wait_for("the typed email", |t| t.contains("john.e2e@example.com"));
+    s.key("C-s");
+    s.wait_for("the review", |t| {
+        t.contains("Review the change") && t.contains(r#"{"email":"john.e2e@example.com"}"#)
+    });
+    s.key("Enter");
+    s.wait_for("the save", |t| t.contains("Saved email"));
+    s.keys("r");
+    s.wait_for("the reloaded record", |t| {
+        t.contains("john.e2e@example.com") && !t.contains("Edit John")
+    });
+    let journal = std::fs::read_to_string(state.join("prospect/journal.jsonl"))
+        .expect("the journal is in the XDG state dir");
+    assert!(journal.contains("john.e2e@example.com"), "{journal}");
+    s.keys("q");
+    s.keys("q");
+    s.wait_for("the shell", |t| t.trim_end().ends_with('$'));
+    let _ = std::fs::remove_dir_all(&state);
+}
+
+#[test]
+fn demo_in_tmux_hands_the_terminal_to_the_editor_and_back() {
+    let state = std::env::temp_dir().join(format!("prospect-e2e-editor-{}", std::process::id()));
+    let xdg = format!("XDG_STATE_HOME={}", state.display());
+    let s = start_demo(&[&xdg, "VISUAL=sed -i s/john.doe@/john.ed@/"]);
+    s.keys(":");
+    s.keys("CRM-0042");
+    s.key("Enter");
+    s.wait_for("John Doe", |t| t.contains("External reference CRM-0042"));
+    s.keys("E");
+    s.wait_for("the review", |t| {
+        t.contains("Review the change") && t.contains(r#"{"email":"john.ed@example.com"}"#)
+    });
+    s.key("Enter");
+    s.wait_for("the save", |t| t.contains("Saved email"));
+    // The keyboard is ours again after the editor.
+    s.keys("q");
+    s.keys("q");
+    s.wait_for("the shell", |t| t.trim_end().ends_with('$'));
+    let _ = std::fs::remove_dir_all(&state);
 }

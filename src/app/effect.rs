@@ -3,9 +3,13 @@
 use std::time::Duration;
 
 use super::state::RequestId;
+use crate::edit::journal::JournalEntry;
+use crate::patch::PatchBody;
 
 /// Work for the runtime or the worker; each API effect answers with a `Msg` carrying `req`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+// Effects are moved once to the runtime; their size does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// One page of the list, optionally filtered (`None` = no search).
     FetchPage {
@@ -18,6 +22,22 @@ pub enum Effect {
     FetchById { req: RequestId, id: String },
     /// One prospect by external reference.
     FetchByRef { req: RequestId, reference: String },
+    /// A minimal PATCH; answers with `Msg::PatchSent`.
+    SendPatch {
+        req: RequestId,
+        id: String,
+        body: PatchBody,
+    },
+    /// Append a saved change to the local journal. `time` is empty: the runtime stamps it
+    /// with the wall clock (update has none).
+    AppendJournal(JournalEntry),
+    /// Look for a crash draft of this prospect; answers with `Msg::DraftLoaded`.
+    LoadDraft { id: String },
+    /// Remove the crash draft of this prospect, if any.
+    DiscardDraft { id: String },
+    /// Hand the terminal to `$VISUAL`/`$EDITOR` on this document; answers with
+    /// `Msg::EditorClosed`.
+    OpenEditor { id: String, text: String },
     /// Put this text on the clipboard (OSC 52).
     CopyToClipboard(String),
     /// Deliver a `Msg::Tick` after this long (debounce, fades).
@@ -33,7 +53,10 @@ impl Effect {
     pub fn is_request(&self) -> bool {
         matches!(
             self,
-            Effect::FetchPage { .. } | Effect::FetchById { .. } | Effect::FetchByRef { .. }
+            Effect::FetchPage { .. }
+                | Effect::FetchById { .. }
+                | Effect::FetchByRef { .. }
+                | Effect::SendPatch { .. }
         )
     }
 }

@@ -33,6 +33,20 @@ pub enum Action {
     Cancel,
     HistoryBack,
     HistoryForward,
+    Edit,
+    EditExternal,
+    Undo,
+    NextField,
+    PrevField,
+    SaveForm,
+    LeaveForm,
+    Send,
+    BackToForm,
+    Overwrite,
+    Rebase,
+    ConfirmDiscard,
+    RestoreDraft,
+    DropDraft,
 }
 
 /// Where a binding applies.
@@ -49,6 +63,16 @@ pub enum Context {
     Prompt,
     /// The search prompt only.
     SearchPrompt,
+    /// The edit form (keys not in the table type text).
+    Form,
+    /// The review of a PATCH body before it is sent.
+    Review,
+    /// Someone else changed what the user is about to change.
+    Conflict,
+    /// "Discard changes?"
+    Discard,
+    /// A draft from an earlier session is offered back.
+    Draft,
 }
 
 impl Context {
@@ -61,6 +85,11 @@ impl Context {
             Context::Help => "help",
             Context::Prompt => "prompt",
             Context::SearchPrompt => "search",
+            Context::Form => "form",
+            Context::Review => "review",
+            Context::Conflict => "conflict",
+            Context::Discard => "discard dialog",
+            Context::Draft => "draft dialog",
         }
     }
 }
@@ -95,7 +124,7 @@ impl Key {
     pub fn matches(&self, ev: &KeyEvent) -> bool {
         let mods = match ev.code {
             // Shift is how a capital letter or `?` is typed, not a separate binding.
-            KeyCode::Char(_) => ev.modifiers - KeyModifiers::SHIFT,
+            KeyCode::Char(_) | KeyCode::BackTab => ev.modifiers - KeyModifiers::SHIFT,
             _ => ev.modifiers,
         };
         ev.code == self.code && mods == self.mods
@@ -117,6 +146,7 @@ impl Key {
             KeyCode::Enter => "Enter".into(),
             KeyCode::Esc => "Esc".into(),
             KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "shift-Tab".into(),
             other => format!("{other:?}"),
         };
         if self.mods.contains(KeyModifiers::CONTROL) {
@@ -185,7 +215,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[ctrl('c')],
         action: A::Quit,
         contexts: &[C::Global],
-        description: "quit",
+        description: "quit (asks first when edits are unsaved)",
         hint: None,
     },
     Binding {
@@ -294,6 +324,27 @@ pub const BINDINGS: &[Binding] = &[
         hint: None,
     },
     Binding {
+        keys: &[ch('e')],
+        action: A::Edit,
+        contexts: &[C::List, C::Detail],
+        description: "edit the selected prospect",
+        hint: Some("edit"),
+    },
+    Binding {
+        keys: &[ch('E')],
+        action: A::EditExternal,
+        contexts: &[C::List, C::Detail],
+        description: "edit the selected prospect in $VISUAL/$EDITOR",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('u')],
+        action: A::Undo,
+        contexts: &[C::List, C::Detail],
+        description: "undo the last change saved in this session (after review)",
+        hint: None,
+    },
+    Binding {
         keys: &[ch('m')],
         action: A::Reveal,
         contexts: &[C::Detail],
@@ -384,6 +435,97 @@ pub const BINDINGS: &[Binding] = &[
         description: "later searches",
         hint: None,
     },
+    Binding {
+        keys: &[plain(K::Tab), plain(K::Down)],
+        action: A::NextField,
+        contexts: &[C::Form],
+        description: "next field",
+        hint: Some("next"),
+    },
+    Binding {
+        keys: &[plain(K::BackTab), plain(K::Up)],
+        action: A::PrevField,
+        contexts: &[C::Form],
+        description: "previous field",
+        hint: None,
+    },
+    Binding {
+        keys: &[ctrl('s')],
+        action: A::SaveForm,
+        contexts: &[C::Form],
+        description: "review and save: shows the PATCH body before anything is sent",
+        hint: Some("save"),
+    },
+    Binding {
+        keys: &[plain(K::Esc)],
+        action: A::LeaveForm,
+        contexts: &[C::Form],
+        description: "leave the form (asks \"Discard changes?\" when anything changed)",
+        hint: Some("leave"),
+    },
+    Binding {
+        keys: &[plain(K::Enter), ch('y')],
+        action: A::Send,
+        contexts: &[C::Review],
+        description: "send the PATCH shown",
+        hint: Some("send"),
+    },
+    Binding {
+        keys: &[plain(K::Esc), ch('n')],
+        action: A::BackToForm,
+        contexts: &[C::Review],
+        description: "back to the form, everything kept",
+        hint: Some("back"),
+    },
+    Binding {
+        keys: &[ch('o')],
+        action: A::Overwrite,
+        contexts: &[C::Conflict],
+        description: "overwrite with mine (sends only the fields you changed)",
+        hint: Some("overwrite"),
+    },
+    Binding {
+        keys: &[ch('r')],
+        action: A::Rebase,
+        contexts: &[C::Conflict],
+        description: "rebase: keep my edits on top of the server's version",
+        hint: Some("rebase"),
+    },
+    Binding {
+        keys: &[plain(K::Esc)],
+        action: A::BackToForm,
+        contexts: &[C::Conflict],
+        description: "back to the form",
+        hint: Some("back"),
+    },
+    Binding {
+        keys: &[ch('y')],
+        action: A::ConfirmDiscard,
+        contexts: &[C::Discard],
+        description: "discard the changes",
+        hint: Some("discard"),
+    },
+    Binding {
+        keys: &[ch('n'), plain(K::Esc)],
+        action: A::BackToForm,
+        contexts: &[C::Discard],
+        description: "keep editing",
+        hint: Some("keep editing"),
+    },
+    Binding {
+        keys: &[ch('r')],
+        action: A::RestoreDraft,
+        contexts: &[C::Draft],
+        description: "restore the draft",
+        hint: Some("restore"),
+    },
+    Binding {
+        keys: &[ch('d')],
+        action: A::DropDraft,
+        contexts: &[C::Draft],
+        description: "discard the draft",
+        hint: Some("discard"),
+    },
 ];
 
 /// The action for a key pressed where `contexts` apply, first match in table order.
@@ -407,6 +549,7 @@ pub fn hints(contexts: &[Context]) -> Vec<(String, &'static str)> {
             let keys = match b.action {
                 A::Down | A::ScrollDown => "j/k".to_string(),
                 A::NextPage => "n/p".to_string(),
+                A::NextField => "Tab/↑↓".to_string(),
                 _ => b.keys[0].label(),
             };
             out.push((keys, hint));

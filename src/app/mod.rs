@@ -3,7 +3,9 @@
 //! Nothing here does IO or reads a clock: time arrives in `Msg::Tick`, results arrive as
 //! messages carrying the `RequestId` they answer, and IO leaves as `Effect` data.
 
+pub mod edit;
 pub mod effect;
+pub mod form;
 pub mod input;
 pub mod keys;
 pub mod msg;
@@ -12,6 +14,7 @@ pub mod update;
 
 mod browse;
 mod lookup;
+mod save;
 
 #[cfg(test)]
 pub(crate) mod tests;

@@ -4,6 +4,7 @@ use crossterm::event::KeyEvent;
 
 use super::state::{Millis, RequestId};
 use crate::api::{ApiError, Page, Prospect};
+use crate::edit::draft::Draft;
 
 /// One thing that happened: input, time, or a finished request.
 // A message is moved once from the worker to `update`; its size does not matter.
@@ -25,5 +26,20 @@ pub enum Msg {
     ProspectLoaded {
         req: RequestId,
         result: Result<Prospect, ApiError>,
+    },
+    /// A PATCH finished: the full updated record, or why not.
+    PatchSent {
+        req: RequestId,
+        result: Result<Prospect, ApiError>,
+    },
+    /// The crash draft of a prospect (or none), or why it could not be read.
+    DraftLoaded {
+        id: String,
+        result: Result<Option<Draft>, String>,
+    },
+    /// `$EDITOR` exited: the document's text, or why there is none.
+    EditorClosed {
+        id: String,
+        result: Result<String, String>,
     },
 }

@@ -4,6 +4,7 @@ use std::collections::VecDeque;
 
 use ratatui::style::Color;
 
+use super::form::{Form, SavedChange, Stage};
 use super::input::LineInput;
 use crate::api::{ApiError, Page, PageMeta, Prospect};
 
@@ -89,6 +90,15 @@ impl PageCache {
         self.entries.push_back((key, page));
         while self.entries.len() > self.capacity {
             self.entries.pop_front();
+        }
+    }
+
+    /// Puts a changed record in place of its old version in every cached page.
+    pub fn replace_record(&mut self, p: &Prospect) {
+        for (_, page) in &mut self.entries {
+            for row in page.items.iter_mut().filter(|r| r.id == p.id) {
+                *row = p.clone();
+            }
         }
     }
 
@@ -214,6 +224,12 @@ pub struct State {
     pub lookup: Option<Lookup>,
     /// Searches kept with Enter in this session, oldest first.
     pub search_history: Vec<String>,
+    /// The edit form, when open (it takes the keyboard).
+    pub form: Option<Form>,
+    /// The record `E` handed to `$EDITOR`, until the editor closes.
+    pub external_edit: Option<Prospect>,
+    /// The last change saved in this session (what `u` undoes).
+    pub last_save: Option<SavedChange>,
     pub quit: bool,
     next_req: u64,
 }
@@ -248,6 +264,9 @@ impl State {
             status: None,
             lookup: None,
             search_history: Vec::new(),
+            form: None,
+            external_edit: None,
+            last_save: None,
             quit: false,
             next_req: 0,
         }
@@ -264,6 +283,12 @@ impl State {
         !self.list.requests.is_empty()
             || self.lookup.is_some()
             || self.detail.as_ref().is_some_and(|d| d.reload.is_some())
+            || self.form.as_ref().is_some_and(|f| {
+                matches!(
+                    f.stage,
+                    Stage::Checking { .. } | Stage::Sending { .. } | Stage::Verifying { .. }
+                )
+            })
     }
 
     /// Whether the runtime should keep ticking (spinner, fades, debounce).

@@ -5,11 +5,13 @@ use std::time::Duration;
 use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::browse;
+use super::edit;
 use super::effect::Effect;
 use super::input::LineInput;
 use super::keys::{Action, Context, action_for};
 use super::lookup;
 use super::msg::Msg;
+use super::save;
 use super::state::{
     Focus, PageKey, Prompt, PromptKind, SEARCH_DEBOUNCE_MS, Select, State, StatusKind,
 };
@@ -41,10 +43,19 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => on_tick(state, now, &mut fx),
         Msg::PageLoaded { req, result } => browse::page_loaded(state, req, result, &mut fx),
+        Msg::ProspectLoaded { req, result } if save::waits_for(state, req) => {
+            save::prospect_loaded(state, result, &mut fx);
+        }
         Msg::ProspectLoaded { req, result } => {
             lookup::prospect_loaded(state, req, result);
             clamp_scrolls(state);
         }
+        Msg::PatchSent { req, result } => {
+            save::patch_sent(state, req, result, &mut fx);
+            clamp_scrolls(state);
+        }
+        Msg::DraftLoaded { id, result } => edit::draft_loaded(state, &id, result),
+        Msg::EditorClosed { id, result } => edit::editor_closed(state, &id, result),
     }
     fx
 }
@@ -73,9 +84,13 @@ fn on_tick(state: &mut State, now: u64, fx: &mut Vec<Effect>) {
 
 fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     match action_for(&[Context::Global], &key) {
+        Some(Action::Quit) if state.form.is_some() => return edit::on_quit(state, fx),
         Some(Action::Quit) => return quit(state, fx),
         Some(Action::Suspend) => return fx.push(Effect::Suspend),
         _ => {}
+    }
+    if state.form.is_some() {
+        return edit::on_key(state, key, fx);
     }
     if state.prompt.is_some() {
         return on_prompt_key(state, key, fx);
@@ -153,11 +168,25 @@ fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::ScrollPageDown => scroll_detail(state, page_height(state)),
         Action::ScrollPageUp => scroll_detail(state, -page_height(state)),
         Action::Suspend => fx.push(Effect::Suspend),
+        Action::Edit => edit::start(state, fx),
+        Action::EditExternal => edit::start_external(state, fx),
+        Action::Undo => save::undo(state),
         Action::CloseHelp
         | Action::Submit
         | Action::Cancel
         | Action::HistoryBack
-        | Action::HistoryForward => {}
+        | Action::HistoryForward
+        | Action::NextField
+        | Action::PrevField
+        | Action::SaveForm
+        | Action::LeaveForm
+        | Action::Send
+        | Action::BackToForm
+        | Action::Overwrite
+        | Action::Rebase
+        | Action::ConfirmDiscard
+        | Action::RestoreDraft
+        | Action::DropDraft => {}
     }
 }
 

@@ -3,6 +3,8 @@
 //! The real loop (`run`) and the headless test driver (`wait_for` on a `TestBackend`) share
 //! `dispatch`, so the tests exercise the same path as the terminal.
 
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, EventStream, KeyEvent};
@@ -15,9 +17,12 @@ use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio::task::JoinHandle;
 use tokio::time::sleep_until;
 
+use super::local::{self, DraftSlot};
 use super::{TuiOptions, terminal, worker};
 use crate::api::ApiClient;
+use crate::app::state::StatusKind;
 use crate::app::{Effect, Msg, State, init, update};
+use crate::edit::draft;
 
 /// How often the spinner turns and fades are checked while anything is going on.
 const TICK: Duration = Duration::from_millis(100);
@@ -38,6 +43,13 @@ pub struct App<B: Backend> {
     pub clipboard: Clipboard,
     effects: UnboundedSender<Effect>,
     msgs: UnboundedReceiver<Msg>,
+    /// For answers the runtime gives itself (drafts, the editor), handled like the worker's.
+    own_msgs: UnboundedSender<Msg>,
+    state_dir: Option<PathBuf>,
+    editor: Option<String>,
+    draft: DraftSlot,
+    /// A document waiting to be handed to the editor: (prospect id, text).
+    pending_editor: Option<(String, String)>,
     worker: JoinHandle<()>,
     started: Instant,
     next_tick: Option<Instant>,
@@ -57,6 +69,7 @@ where
     ) -> color_eyre::Result<Self> {
         let (effects, effects_rx) = mpsc::unbounded_channel();
         let (msgs_tx, msgs) = mpsc::unbounded_channel();
+        let own_msgs = msgs_tx.clone();
         let worker = worker::spawn(client, effects_rx, msgs_tx);
         let mut state = State::new(&opts.profile, opts.accent, opts.read_only, opts.page_size);
         let size = terminal.size()?;
@@ -67,6 +80,11 @@ where
             clipboard,
             effects,
             msgs,
+            own_msgs,
+            state_dir: opts.state_dir.clone(),
+            editor: opts.editor.clone(),
+            draft: Arc::new(Mutex::new(None)),
+            pending_editor: None,
             worker,
             started: Instant::now(),
             next_tick: None,
@@ -86,6 +104,41 @@ where
     pub fn dispatch(&mut self, msg: Msg) {
         let fx = update(&mut self.state, msg);
         self.perform(fx);
+        // Kept current for the panic hook and the signal path.
+        let current = crate::app::edit::current_draft(&self.state);
+        match self.draft.lock() {
+            Ok(mut slot) => *slot = current,
+            Err(poisoned) => *poisoned.into_inner() = current,
+        }
+    }
+
+    /// The slot holding the form's unsaved content (for a panic hook).
+    pub fn draft_slot(&self) -> DraftSlot {
+        self.draft.clone()
+    }
+
+    /// Writes the unsaved form, if any, as a draft (SIGTERM/SIGHUP).
+    pub fn save_draft(&self) -> Option<PathBuf> {
+        local::save_draft(&self.draft, self.state_dir.as_deref())
+    }
+
+    fn error(&mut self, text: String) {
+        self.state.set_status(StatusKind::Error, text);
+    }
+
+    /// Runs the editor on the pending document, if any, and queues its answer. Blocks until
+    /// the editor exits; the caller hands the terminal over first.
+    fn run_pending_editor(&mut self) {
+        let Some((id, text)) = self.pending_editor.take() else {
+            return;
+        };
+        let command = local::editor_command(self.editor.as_deref());
+        let run = || local::run_editor(&command, &text);
+        let result = match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+            Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(run),
+            _ => run(),
+        };
+        let _ = self.own_msgs.send(Msg::EditorClosed { id, result });
     }
 
     /// A key, with the time brought up to date first (debounce and fades count from it).
@@ -117,6 +170,35 @@ where
                     }
                 },
                 Effect::Suspend => self.suspend = true,
+                Effect::AppendJournal(entry) => {
+                    let Some(dir) = self.state_dir.clone() else {
+                        continue;
+                    };
+                    if let Err(e) = local::append_journal(&dir, entry) {
+                        self.error(format!(
+                            "Saved, but the change could not be written to the journal: {e}"
+                        ));
+                    }
+                }
+                Effect::LoadDraft { id } => {
+                    let Some(dir) = self.state_dir.as_deref() else {
+                        continue;
+                    };
+                    let result = draft::load(&local::drafts_dir(dir), &self.state.profile, &id)
+                        .map_err(|e| e.to_string());
+                    let _ = self.own_msgs.send(Msg::DraftLoaded { id, result });
+                }
+                Effect::DiscardDraft { id } => {
+                    let Some(dir) = self.state_dir.as_deref() else {
+                        continue;
+                    };
+                    if let Err(e) =
+                        draft::discard(&local::drafts_dir(dir), &self.state.profile, &id)
+                    {
+                        self.error(format!("Cannot remove the saved draft: {e}"));
+                    }
+                }
+                Effect::OpenEditor { id, text } => self.pending_editor = Some((id, text)),
                 _ => {}
             }
         }
@@ -179,8 +261,14 @@ impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
             let wake = self.wake_at();
             tokio::select! {
                 biased;
-                _ = term.recv() => break,
-                _ = hup.recv() => break,
+                _ = term.recv() => {
+                    self.save_draft();
+                    break;
+                }
+                _ = hup.recv() => {
+                    self.save_draft();
+                    break;
+                }
                 event = events.next() => match event {
                     Some(Ok(event)) => self.on_event(event),
                     Some(Err(e)) => return Err(e.into()),
@@ -210,6 +298,15 @@ impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
             if self.suspend {
                 self.suspend = false;
                 terminal::suspend(&mut self.terminal)?;
+            }
+            if self.pending_editor.is_some() {
+                // The editor gets the terminal and the keyboard: no stream may read stdin.
+                drop(events);
+                terminal::release(&mut self.terminal)?;
+                self.run_pending_editor();
+                terminal::take_back(&mut self.terminal)?;
+                events = EventStream::new();
+                self.drain();
             }
             self.draw()?;
         }
@@ -279,6 +376,8 @@ impl App<TestBackend> {
     ) -> color_eyre::Result<bool> {
         let deadline = Instant::now() + timeout;
         loop {
+            // No terminal to hand over here: the editor (a script in tests) just runs.
+            self.run_pending_editor();
             self.drain();
             if self.take_due_tick() || self.state.wants_ticks() {
                 self.dispatch(Msg::Tick(self.now_ms()));

@@ -26,6 +26,8 @@ pub async fn run_demo(count: usize, page_size: u64) -> color_eyre::Result<()> {
                 accent: Some(Color::Cyan),
                 read_only: false,
                 page_size,
+                state_dir: crate::config::state_dir(),
+                editor: None,
             };
             run(client, opts).await
         }

@@ -2,13 +2,18 @@
 
 pub mod app;
 pub mod demo;
+pub mod local;
 pub mod terminal;
 pub mod worker;
 
 #[cfg(test)]
+mod form_tests;
+#[cfg(test)]
 mod tests;
 
 pub use app::{App, Clipboard};
+
+use std::path::PathBuf;
 
 use ratatui::style::Color;
 
@@ -24,6 +29,10 @@ pub struct TuiOptions {
     pub read_only: bool,
     /// Rows per page (1..=100).
     pub page_size: u64,
+    /// Where the change journal and crash drafts are kept (`None`: not kept).
+    pub state_dir: Option<PathBuf>,
+    /// The editor command for `E`; `None` uses `$VISUAL`, `$EDITOR`, then `vi`.
+    pub editor: Option<String>,
 }
 
 impl Default for TuiOptions {
@@ -33,6 +42,8 @@ impl Default for TuiOptions {
             accent: None,
             read_only: false,
             page_size: 50,
+            state_dir: None,
+            editor: None,
         }
     }
 }
@@ -44,5 +55,14 @@ pub async fn run(client: ApiClient, opts: TuiOptions) -> color_eyre::Result<()> 
     let terminal = ratatui::try_init()?;
     let _restore = terminal::RestoreGuard;
     let mut app = App::new(client, &opts, terminal, Clipboard::Osc52)?;
+    // ratatui's hook (restore the terminal) is already installed: ours keeps the unsaved
+    // form as a draft first, then hands over to it.
+    let slot = app.draft_slot();
+    let dir = opts.state_dir.clone();
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        local::save_draft(&slot, dir.as_deref());
+        previous(info);
+    }));
     app.run().await
 }

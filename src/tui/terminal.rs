@@ -39,6 +39,19 @@ pub fn suspend(terminal: &mut DefaultTerminal) -> io::Result<()> {
     Ok(())
 }
 
+/// Gives the terminal back to its normal mode for another program (`$EDITOR`).
+pub fn release(_terminal: &mut DefaultTerminal) -> io::Result<()> {
+    ratatui::restore();
+    execute!(io::stdout(), Show)
+}
+
+/// Takes the terminal again after another program had it, and redraws everything.
+pub fn take_back(terminal: &mut DefaultTerminal) -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen)?;
+    terminal.clear()
+}
+
 /// The OSC 52 sequence that puts `text` on the clipboard.
 pub fn osc52(text: &str) -> String {
     let encoded = base64::engine::general_purpose::STANDARD.encode(text);

@@ -54,6 +54,10 @@ async fn perform(client: &ApiClient, effect: Effect) -> Option<Msg> {
             req,
             result: client.get_by_external_ref(&reference).await,
         },
+        Effect::SendPatch { req, id, body } => Msg::PatchSent {
+            req,
+            result: client.patch(&id, &body).await,
+        },
         _ => return None,
     })
 }

@@ -8,6 +8,7 @@ use ratatui::widgets::Widget;
 
 use super::text::{clean, truncate, width};
 use super::{accent, dim};
+use crate::app::form::Stage;
 use crate::app::keys::{Context, hints};
 use crate::app::state::{PromptKind, StatusKind};
 use crate::app::{Focus, State};
@@ -51,6 +52,13 @@ pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
             StatusKind::Info => Style::new().fg(Color::Green),
         };
         Line::styled(truncate(&status.text, cols), style).render(area, buf);
+    } else if let Some(doing) = state.form.as_ref().and_then(|f| match f.stage {
+        Stage::Checking { .. } => Some("checking the server's current version…"),
+        Stage::Sending { .. } => Some("saving…"),
+        Stage::Verifying { .. } => Some("checking whether the change was applied…"),
+        _ => None,
+    }) {
+        Line::styled(format!("{} {doing}", state.spinner()), dim()).render(area, buf);
     } else if state.busy() {
         Line::styled(format!("{} loading…", state.spinner()), dim()).render(area, buf);
     }
@@ -83,6 +91,16 @@ fn contexts(state: &State) -> Vec<Context> {
     if state.help.open {
         return vec![Context::Help];
     }
+    if let Some(form) = &state.form {
+        return match form.stage {
+            Stage::Editing => vec![Context::Form],
+            Stage::Review { .. } => vec![Context::Review],
+            Stage::Conflict { .. } => vec![Context::Conflict],
+            Stage::Discard { .. } => vec![Context::Discard],
+            Stage::DraftOffer(_) => vec![Context::Draft],
+            _ => Vec::new(),
+        };
+    }
     match (state.focus, &state.detail) {
         (Focus::Detail, Some(_)) => vec![Context::Detail, Context::Anywhere],
         _ => vec![Context::List, Context::Anywhere],
@@ -98,8 +116,10 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     let mut used = 0;
     for (keys, word) in hints(&contexts(state)) {
-        let w = width(&keys) + width(word) + 3;
-        if used + w > usize::from(area.width) {
+        // The key, a space, the word and three spaces of gap.
+        let w = width(&keys) + width(word) + 4;
+        // The last hint needs no gap after it.
+        if used + w - 3 > usize::from(area.width) {
             break;
         }
         used += w;

@@ -11,6 +11,8 @@ pub struct Areas {
     pub main: Rect,
     pub list: Rect,
     pub detail: Rect,
+    /// The edit form and its dialogs (it takes the screen while open).
+    pub form: Rect,
     pub status: Rect,
     pub footer: Rect,
 }
@@ -30,6 +32,15 @@ pub fn areas(state: &State, area: Rect) -> Areas {
         Constraint::Length(footer_h),
     ])
     .areas(area);
+    if state.form.is_some() {
+        return Areas {
+            main,
+            form: main,
+            status,
+            footer,
+            ..Areas::default()
+        };
+    }
     let (list, detail) = match (&state.detail, state.focus) {
         (None, _) => (main, Rect::default()),
         (Some(_), _) if state.is_wide() => {
@@ -39,8 +50,7 @@ pub fn areas(state: &State, area: Rect) -> Areas {
                 .max(DETAIL_MIN_WIDTH)
                 .min(main.width.saturating_sub(LIST_MIN_WIDTH));
             let [l, d] =
-                Layout::horizontal([Constraint::Fill(1), Constraint::Length(detail_w)])
-                    .areas(main);
+                Layout::horizontal([Constraint::Fill(1), Constraint::Length(detail_w)]).areas(main);
             (l, d)
         }
         (Some(_), Focus::Detail) => (Rect::default(), main),
@@ -50,6 +60,7 @@ pub fn areas(state: &State, area: Rect) -> Areas {
         main,
         list,
         detail,
+        form: Rect::default(),
         status,
         footer,
     }

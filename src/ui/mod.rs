@@ -2,6 +2,8 @@
 
 pub mod bar;
 pub mod detail;
+pub mod dialogs;
+pub mod form;
 pub mod help;
 pub mod layout;
 pub mod list;
@@ -21,11 +23,15 @@ pub fn render(state: &State, frame: &mut Frame) {
     let buf = frame.buffer_mut();
     list::render(state, areas.list, buf);
     detail::render(state, areas.detail, buf);
+    let form_cursor = form::render(state, areas.form, buf);
+    dialogs::render(state, form::place(areas.form), buf);
     bar::render_footer(state, areas.footer, buf);
     if state.help.open {
         help::render(state, areas.main, buf);
     }
     if let Some(cursor) = bar::render_status(state, areas.status, frame.buffer_mut()) {
+        frame.set_cursor_position(cursor);
+    } else if let Some(cursor) = form_cursor {
         frame.set_cursor_position(cursor);
     }
 }
@@ -48,3 +54,6 @@ pub fn border_style(state: &State, focused: bool) -> Style {
 pub fn dim() -> Style {
     Style::new().add_modifier(Modifier::DIM)
 }
+
+#[cfg(test)]
+mod form_tests;

@@ -1,0 +1,220 @@
+//! The edit form's keys: opening it (`e`, `E`), typing, moving between fields, leaving it,
+//! and the crash draft offered back. The save itself is in `app::save`.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::effect::Effect;
+use super::form::{FORM_FIELDS, Form, Stage};
+use super::keys::{Action, Context, action_for};
+use super::save;
+use super::state::{State, StatusKind};
+use crate::edit::draft::Draft;
+use crate::edit::toml_doc;
+
+/// Refuses editing on a read-only profile; returns whether it refused.
+pub(super) fn refuse_read_only(state: &mut State) -> bool {
+    if state.read_only {
+        let text = format!("Profile {} is read-only: editing is off", state.profile);
+        state.set_status(StatusKind::Error, text);
+    }
+    state.read_only
+}
+
+/// `e`: the form for the selected prospect (and a look for a crash draft of it).
+pub(super) fn start(state: &mut State, fx: &mut Vec<Effect>) {
+    if refuse_read_only(state) {
+        return;
+    }
+    let Some(p) = state.current_prospect().cloned() else {
+        state.set_status(StatusKind::Info, "Nothing to edit: no prospect is selected");
+        return;
+    };
+    fx.push(Effect::LoadDraft { id: p.id.clone() });
+    state.form = Some(Form::new(p.clone(), &p));
+}
+
+/// `E`: the selected prospect as a TOML document in `$VISUAL`/`$EDITOR`.
+pub(super) fn start_external(state: &mut State, fx: &mut Vec<Effect>) {
+    if refuse_read_only(state) {
+        return;
+    }
+    let Some(p) = state.current_prospect().cloned() else {
+        state.set_status(StatusKind::Info, "Nothing to edit: no prospect is selected");
+        return;
+    };
+    fx.push(Effect::OpenEditor {
+        id: p.id.clone(),
+        text: toml_doc::to_toml(&p),
+    });
+    state.external_edit = Some(p);
+}
+
+/// `$EDITOR` closed: its document goes through the form's validation, diff and review.
+pub(super) fn editor_closed(state: &mut State, id: &str, result: Result<String, String>) {
+    let Some(original) = state.external_edit.take().filter(|p| p.id == id) else {
+        return;
+    };
+    match result {
+        Err(e) => state.set_status(StatusKind::Error, format!("The editor failed: {e}")),
+        Ok(text) => match toml_doc::from_toml(&original, &text) {
+            Ok(edited) => {
+                state.form = Some(Form::new(original, &edited));
+                save::review(state);
+            }
+            Err(e) => {
+                state.form = Some(Form::new(original.clone(), &original));
+                state.set_status(
+                    StatusKind::Error,
+                    format!("The edited document was not used: {e}"),
+                );
+            }
+        },
+    }
+}
+
+/// ctrl-c with the form open: asks first when anything changed.
+pub(super) fn on_quit(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(form) = state.form.as_mut() else {
+        return;
+    };
+    match form.stage {
+        Stage::Checking { .. } | Stage::Sending { .. } | Stage::Verifying { .. } => {
+            const WAIT: &str =
+                "A save is in flight: wait for its answer, or press ctrl-c again to quit anyway";
+            if state.status.as_ref().is_some_and(|s| s.text == WAIT) {
+                state.quit = true;
+                fx.push(Effect::Quit);
+            } else {
+                state.set_status(StatusKind::Error, WAIT);
+            }
+        }
+        Stage::Discard { .. } => {}
+        _ if form.changed() => form.stage = Stage::Discard { quit: true },
+        _ => {
+            state.quit = true;
+            fx.push(Effect::Quit);
+        }
+    }
+}
+
+/// A key while the form is open (the form, or one of its dialogs, has the keyboard).
+pub(super) fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let Some(form) = state.form.as_mut() else {
+        return;
+    };
+    let context = match form.stage {
+        Stage::Editing => Context::Form,
+        Stage::Review { .. } => Context::Review,
+        Stage::Conflict { .. } => Context::Conflict,
+        Stage::Discard { .. } => Context::Discard,
+        Stage::DraftOffer(_) => Context::Draft,
+        // Waiting for the server: keys wait too (ctrl-c is handled before).
+        Stage::Checking { .. } | Stage::Sending { .. } | Stage::Verifying { .. } => return,
+    };
+    let action = action_for(&[context], &key);
+    match (context, action) {
+        (Context::Form, None) => type_key(state, key),
+        (_, None) => {}
+        (_, Some(action)) => on_action(state, action, fx),
+    }
+}
+
+fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+    let Some(form) = state.form.as_mut() else {
+        return;
+    };
+    let n = FORM_FIELDS.len();
+    match action {
+        Action::NextField => form.focus = (form.focus + 1) % n,
+        Action::PrevField => form.focus = (form.focus + n - 1) % n,
+        Action::SaveForm => save::review(state),
+        Action::LeaveForm if form.changed() => form.stage = Stage::Discard { quit: false },
+        Action::LeaveForm => state.form = None,
+        Action::BackToForm => form.stage = Stage::Editing,
+        Action::ConfirmDiscard => {
+            let quit = matches!(form.stage, Stage::Discard { quit: true });
+            state.form = None;
+            state.set_status(StatusKind::Info, "Changes discarded");
+            if quit {
+                state.quit = true;
+                fx.push(Effect::Quit);
+            }
+        }
+        Action::Send => save::confirm(state, fx),
+        Action::Overwrite => save::overwrite(state, fx),
+        Action::Rebase => save::rebase(state),
+        Action::RestoreDraft => {
+            if let Stage::DraftOffer(draft) = std::mem::replace(&mut form.stage, Stage::Editing) {
+                fx.push(Effect::DiscardDraft {
+                    id: draft.prospect_id.clone(),
+                });
+                *form = Form::new(draft.original, &draft.edited);
+                state.set_status(
+                    StatusKind::Info,
+                    "Draft restored: ctrl-s to review and save",
+                );
+            }
+        }
+        Action::DropDraft => {
+            form.stage = Stage::Editing;
+            fx.push(Effect::DiscardDraft {
+                id: form.id().to_string(),
+            });
+            state.set_status(StatusKind::Info, "Draft discarded");
+        }
+        _ => {}
+    }
+}
+
+/// A key the form does not bind goes to the focused field's textarea (its own keys:
+/// ctrl-a/ctrl-e, ctrl-w, ctrl-k, ctrl-u undo…); line breaks are kept out of a one-line field.
+fn type_key(state: &mut State, key: KeyEvent) {
+    let Some(form) = state.form.as_mut() else {
+        return;
+    };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let breaks_line = matches!(key.code, KeyCode::Enter | KeyCode::Char('\n' | '\r'))
+        || (ctrl && key.code == KeyCode::Char('m'));
+    if breaks_line || key.code == KeyCode::Tab {
+        return;
+    }
+    let field = form.focused();
+    if let Some(input) = form.inputs.get_mut(form.focus)
+        && input.0.input(key)
+    {
+        form.server_errors.retain(|(f, _)| *f != field);
+    }
+}
+
+/// A crash draft of the prospect in the form, offered back while nothing has been typed yet.
+pub(super) fn draft_loaded(state: &mut State, id: &str, result: Result<Option<Draft>, String>) {
+    let Some(form) = state.form.as_mut().filter(|f| f.id() == id) else {
+        return;
+    };
+    match result {
+        Ok(Some(draft)) if form.stage == Stage::Editing && !form.changed() => {
+            form.stage = Stage::DraftOffer(Box::new(draft));
+        }
+        Ok(_) => {}
+        Err(e) => state.set_status(
+            StatusKind::Error,
+            format!("A saved draft of this prospect could not be read: {e}"),
+        ),
+    }
+}
+
+/// The form's unsaved content as a draft (without a time: the runtime stamps it), when
+/// there is anything to lose.
+pub fn current_draft(state: &State) -> Option<Draft> {
+    let form = state.form.as_ref()?;
+    if !form.changed() {
+        return None;
+    }
+    Some(Draft {
+        prospect_id: form.id().to_string(),
+        profile: state.profile.clone(),
+        saved_at: String::new(),
+        original: form.original.clone(),
+        edited: form.edited(),
+    })
+}

@@ -1,0 +1,328 @@
+//! The edit form's state: the record it was opened from, one text input per editable field,
+//! and which step of a save it is in. Plain data; the logic lives in `app::edit` and
+//! `app::save`.
+
+use ratatui_textarea::{CursorMove, TextArea};
+
+use super::state::RequestId;
+use crate::api::model::{Address, Prospect};
+use crate::edit::conflict::Conflict;
+use crate::edit::draft::Draft;
+use crate::edit::journal::JournalEntry;
+use crate::patch::{self, Field, FieldError, PatchBody};
+
+/// One editable field of the form, in the order the form shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FormField {
+    Scalar(Field),
+    /// An address part, by its key in `patch::ADDRESS_PARTS` (`type`, `line1`…).
+    Address(&'static str),
+}
+
+/// Every field of the form, top to bottom.
+pub const FORM_FIELDS: [FormField; 13] = [
+    FormField::Scalar(Field::FirstName),
+    FormField::Scalar(Field::MiddleName),
+    FormField::Scalar(Field::LastName),
+    FormField::Scalar(Field::Email),
+    FormField::Scalar(Field::PhoneNumber),
+    FormField::Scalar(Field::DateOfBirth),
+    FormField::Scalar(Field::IdentificationNumber),
+    FormField::Address("type"),
+    FormField::Address("line1"),
+    FormField::Address("line2"),
+    FormField::Address("line3"),
+    FormField::Address("postcode"),
+    FormField::Address("country"),
+];
+
+impl FormField {
+    /// The key validation and the server use: `email`, `address.country`…
+    pub fn key(self) -> String {
+        match self {
+            FormField::Scalar(f) => f.key().to_string(),
+            FormField::Address(part) => format!("address.{part}"),
+        }
+    }
+
+    /// The label shown in front of the input.
+    pub fn label(self) -> &'static str {
+        match self {
+            FormField::Scalar(f) => f.label(),
+            FormField::Address("type") => "Address type",
+            FormField::Address("line1") => "Address line 1",
+            FormField::Address("line2") => "Address line 2",
+            FormField::Address("line3") => "Address line 3",
+            FormField::Address("postcode") => "Postcode",
+            FormField::Address(_) => "Country",
+        }
+    }
+
+    /// The field's text in a record ("" for none).
+    pub fn text(self, p: &Prospect) -> String {
+        match self {
+            FormField::Scalar(f) => f.get(p).unwrap_or("").to_string(),
+            FormField::Address(part) => p
+                .address
+                .as_ref()
+                .and_then(|a| address_part(a, part))
+                .unwrap_or("")
+                .to_string(),
+        }
+    }
+
+    /// The form field a validation or server message is about, if any: the message names the
+    /// field's key (`email must be…`, `address.country …`).
+    pub fn for_message(message: &str) -> Option<FormField> {
+        let m = message.trim_start();
+        // Address parts first: `address.line1` must not be taken for a bare `address`.
+        FORM_FIELDS
+            .into_iter()
+            .rev()
+            .find(|f| m.starts_with(&f.key()))
+            .or_else(|| {
+                FORM_FIELDS.into_iter().rev().find(|f| {
+                    let key = f.key();
+                    m.split(|c: char| !(c.is_alphanumeric() || c == '.'))
+                        .any(|word| word == key)
+                })
+            })
+            .or_else(|| {
+                m.starts_with("address")
+                    .then_some(FormField::Address("line1"))
+            })
+    }
+}
+
+fn address_part<'a>(a: &'a Address, part: &str) -> Option<&'a str> {
+    match part {
+        "type" => Some(a.kind.as_str()),
+        "line1" => a.line1.as_deref(),
+        "line2" => a.line2.as_deref(),
+        "line3" => a.line3.as_deref(),
+        "postcode" => a.postcode.as_deref(),
+        "country" => a.country.as_deref(),
+        _ => None,
+    }
+}
+
+/// A single-line `ratatui-textarea` input, compared by its text and cursor so `State` stays
+/// comparable in tests.
+#[derive(Debug, Clone)]
+pub struct FieldInput(pub TextArea<'static>);
+
+impl PartialEq for FieldInput {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.lines() == other.0.lines() && self.0.cursor() == other.0.cursor()
+    }
+}
+
+impl FieldInput {
+    /// An input holding `text`, cursor at the end.
+    pub fn new(text: &str) -> Self {
+        // One line: a value with a line break (from the server) stays one line.
+        let mut t = TextArea::new(vec![text.replace(['\n', '\r'], " ")]);
+        t.move_cursor(CursorMove::End);
+        FieldInput(t)
+    }
+
+    /// The text typed.
+    pub fn text(&self) -> String {
+        self.0.lines().join("")
+    }
+
+    /// The text before the cursor (for placing the terminal cursor).
+    pub fn before_cursor(&self) -> String {
+        let col = self.0.cursor().1;
+        self.0
+            .lines()
+            .first()
+            .map(|l| l.chars().take(col).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// A change saved in this session: what `u` undoes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedChange {
+    pub entry: JournalEntry,
+    /// The record as the save returned it.
+    pub after: Prospect,
+}
+
+/// Which step of editing and saving the form is in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stage {
+    /// Typing.
+    Editing,
+    /// The body that will be sent, waiting for `Enter`/`y`. `base` is the record the body was
+    /// computed against; `checked` when it already is the server's current version.
+    Review {
+        body: PatchBody,
+        base: Prospect,
+        checked: bool,
+    },
+    /// Fetching the server's current version before sending `body`.
+    Checking { req: RequestId, body: PatchBody },
+    /// Someone changed fields the user is about to change: overwrite, rebase or go back.
+    Conflict {
+        server: Prospect,
+        conflicts: Vec<Conflict>,
+        /// What "overwrite with mine" sends.
+        body: PatchBody,
+    },
+    /// The PATCH is on its way.
+    Sending {
+        req: RequestId,
+        body: PatchBody,
+        base: Prospect,
+    },
+    /// The PATCH timed out: fetching the record to learn whether it was applied.
+    Verifying {
+        req: RequestId,
+        body: PatchBody,
+        base: Prospect,
+    },
+    /// "Discard changes?"; `quit` when ctrl-c asked (quits after discarding).
+    Discard { quit: bool },
+    /// A draft saved by an earlier session: restore or discard.
+    DraftOffer(Box<Draft>),
+}
+
+/// The edit form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    /// The version the form was opened from (or rebased onto): the base of the diff.
+    pub original: Prospect,
+    /// One input per entry of `FORM_FIELDS`.
+    pub inputs: Vec<FieldInput>,
+    /// Index into `FORM_FIELDS` of the field with the keyboard.
+    pub focus: usize,
+    /// Messages the server sent about fields (a 400), until the field is edited.
+    pub server_errors: Vec<(FormField, String)>,
+    pub stage: Stage,
+}
+
+impl Form {
+    /// A form on `original` showing the values of `edited`.
+    pub fn new(original: Prospect, edited: &Prospect) -> Self {
+        Form {
+            inputs: FORM_FIELDS
+                .iter()
+                .map(|f| FieldInput::new(&f.text(edited)))
+                .collect(),
+            original,
+            focus: 0,
+            server_errors: Vec::new(),
+            stage: Stage::Editing,
+        }
+    }
+
+    /// The id of the prospect being edited.
+    pub fn id(&self) -> &str {
+        &self.original.id
+    }
+
+    /// The text of one field.
+    pub fn text(&self, field: FormField) -> String {
+        FORM_FIELDS
+            .iter()
+            .position(|f| *f == field)
+            .and_then(|i| self.inputs.get(i))
+            .map(FieldInput::text)
+            .unwrap_or_default()
+    }
+
+    /// The record as the form now has it.
+    pub fn edited(&self) -> Prospect {
+        let mut p = self.original.clone();
+        for f in Field::ALL {
+            let t = self.text(FormField::Scalar(f));
+            f.set(&mut p, (!t.is_empty() || f == Field::Email).then_some(t));
+        }
+        let part = |name: &'static str| {
+            let t = self.text(FormField::Address(name));
+            (!t.is_empty()).then_some(t)
+        };
+        let parts = ["line1", "line2", "line3", "postcode", "country"].map(part);
+        let kind = self.text(FormField::Address("type"));
+        p.address = match &self.original.address {
+            None if kind.is_empty() && parts.iter().all(Option::is_none) => None,
+            original => {
+                let mut a = original.clone().unwrap_or_default();
+                // A new address without a type is the only kind the API has today.
+                a.kind = if kind.is_empty() && original.is_none() {
+                    "STRUCTURED".into()
+                } else {
+                    kind
+                };
+                let [l1, l2, l3, pc, c] = parts;
+                (a.line1, a.line2, a.line3, a.postcode, a.country) = (l1, l2, l3, pc, c);
+                Some(a)
+            }
+        };
+        p
+    }
+
+    /// The minimal body for what the form holds now.
+    pub fn body(&self) -> PatchBody {
+        patch::diff(&self.original, &self.edited())
+    }
+
+    /// Whether anything differs from the original.
+    pub fn changed(&self) -> bool {
+        !self.body().is_empty()
+    }
+
+    /// Whether one field's text differs from the original's.
+    pub fn field_changed(&self, i: usize) -> bool {
+        match (FORM_FIELDS.get(i), self.inputs.get(i)) {
+            (Some(f), Some(input)) => f.text(&self.original) != input.text(),
+            _ => false,
+        }
+    }
+
+    /// Validation problems of the change, each with the field it belongs to (the same rules
+    /// as the CLI: `patch::validate_body` on the diff).
+    pub fn errors(&self) -> Vec<(FormField, FieldError)> {
+        patch::validate_body(&self.body())
+            .into_iter()
+            .map(|e| {
+                let field = FORM_FIELDS
+                    .into_iter()
+                    .find(|f| f.key() == e.field)
+                    .or_else(|| FormField::for_message(&e.message))
+                    .unwrap_or(FormField::Address("line1"));
+                (field, e)
+            })
+            .collect()
+    }
+
+    /// Every message for the field at index `i`: validation first, then the server's.
+    pub fn messages_for(&self, i: usize) -> Vec<String> {
+        let Some(field) = FORM_FIELDS.get(i).copied() else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = self
+            .errors()
+            .into_iter()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, e)| e.message)
+            .collect();
+        out.extend(
+            self.server_errors
+                .iter()
+                .filter(|(f, _)| *f == field)
+                .map(|(_, m)| m.clone()),
+        );
+        out
+    }
+
+    /// The field with the keyboard.
+    pub fn focused(&self) -> FormField {
+        FORM_FIELDS
+            .get(self.focus)
+            .copied()
+            .unwrap_or(FORM_FIELDS[0])
+    }
+}

@@ -1,0 +1,345 @@
+//! Saving the form: validate, review the minimal body, compare with the server's current
+//! version (conflicts), send, and handle every answer, including a timeout after sending.
+//! Also `u`, which undoes the last change saved in this session through the same review.
+
+use super::effect::Effect;
+use super::form::{FORM_FIELDS, Form, FormField, SavedChange, Stage};
+use super::state::{RequestId, State, StatusKind};
+use crate::api::{ApiError, Prospect};
+use crate::edit::conflict;
+use crate::edit::journal::{self, JournalEntry};
+use crate::patch::{self, PatchBody};
+
+/// ctrl-s: refuses an invalid form naming the field, says "No changes" when there are none,
+/// else shows the body for review. Nothing is sent here.
+pub(super) fn review(state: &mut State) {
+    let Some(form) = state.form.as_mut() else {
+        return;
+    };
+    if let Some((field, e)) = form.errors().into_iter().next() {
+        if let Some(i) = FORM_FIELDS.iter().position(|f| *f == field) {
+            form.focus = i;
+        }
+        let text = format!("Cannot save: {} is invalid: {}", field.label(), e.message);
+        state.set_status(StatusKind::Error, text);
+        return;
+    }
+    let body = form.body();
+    if body.is_empty() {
+        state.set_status(StatusKind::Info, "No changes");
+        return;
+    }
+    form.stage = Stage::Review {
+        body,
+        base: form.original.clone(),
+        checked: false,
+    };
+}
+
+/// `Enter`/`y` in the review: fetch the server's version first (unless the body was already
+/// computed against it), then send.
+pub(super) fn confirm(state: &mut State, fx: &mut Vec<Effect>) {
+    let req = state.next_request();
+    let Some(form) = state.form.as_mut() else {
+        return;
+    };
+    let Stage::Review {
+        body,
+        base,
+        checked,
+    } = std::mem::replace(&mut form.stage, Stage::Editing)
+    else {
+        return;
+    };
+    if checked {
+        return send(state, body, base, fx);
+    }
+    fx.push(Effect::FetchById {
+        req,
+        id: form.id().to_string(),
+    });
+    form.stage = Stage::Checking { req, body };
+}
+
+fn send(state: &mut State, body: PatchBody, base: Prospect, fx: &mut Vec<Effect>) {
+    let req = state.next_request();
+    let Some(form) = state.form.as_mut() else {
+        return;
+    };
+    fx.push(Effect::SendPatch {
+        req,
+        id: form.id().to_string(),
+        body: body.clone(),
+    });
+    form.stage = Stage::Sending { req, body, base };
+}
+
+/// Whether the form waits for this one-prospect answer (the check before sending, or the
+/// check after a timeout).
+pub(super) fn waits_for(state: &State, req: RequestId) -> bool {
+    state.form.as_ref().is_some_and(|f| match &f.stage {
+        Stage::Checking { req: r, .. } | Stage::Verifying { req: r, .. } => *r == req,
+        _ => false,
+    })
+}
+
+/// The server's current version arrived (see [`waits_for`]).
+pub(super) fn prospect_loaded(
+    state: &mut State,
+    result: Result<Prospect, ApiError>,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(form) = state.form.as_mut() else {
+        return;
+    };
+    match std::mem::replace(&mut form.stage, Stage::Editing) {
+        Stage::Checking { body, .. } => checked(state, body, result, fx),
+        Stage::Verifying { body, base, .. } => verified(state, body, base, result, fx),
+        other => form.stage = other,
+    }
+}
+
+fn checked(
+    state: &mut State,
+    reviewed: PatchBody,
+    result: Result<Prospect, ApiError>,
+    fx: &mut Vec<Effect>,
+) {
+    let server = match result {
+        Ok(p) => p,
+        Err(e) => {
+            let text = format!("Nothing was sent: the current version could not be fetched: {e}");
+            return state.set_status(StatusKind::Error, text);
+        }
+    };
+    let Some(form) = state.form.as_mut() else {
+        return;
+    };
+    let edited = form.edited();
+    let conflicts = conflict::conflicts(&form.original, &server, &form.body());
+    // The user's keys against the fresh record: fields only the server changed stay out.
+    let body = conflict::overwrite_body(&server, &form.original, &edited);
+    if !conflicts.is_empty() {
+        form.stage = Stage::Conflict {
+            server,
+            conflicts,
+            body,
+        };
+        return;
+    }
+    if body.is_empty() {
+        *form = rebased(form, server);
+        return state.set_status(
+            StatusKind::Info,
+            "No changes: the server already has these values",
+        );
+    }
+    if body == reviewed {
+        return send(state, body, server, fx);
+    }
+    // The server changed something the edit merges with (an address part): the body differs
+    // from the one reviewed, so it is shown again before anything is sent.
+    form.stage = Stage::Review {
+        body,
+        base: server,
+        checked: true,
+    };
+    state.set_status(
+        StatusKind::Info,
+        "The record changed on the server meanwhile: review the merged change",
+    );
+}
+
+fn rebased(form: &Form, server: Prospect) -> Form {
+    let edited = conflict::rebase(&server, &form.original, &form.edited());
+    let mut next = Form::new(server, &edited);
+    next.focus = form.focus;
+    next
+}
+
+/// `o` in the conflict dialog: send the user's values for the keys the user changed.
+pub(super) fn overwrite(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(form) = state.form.as_mut() else {
+        return;
+    };
+    let Stage::Conflict { server, body, .. } = std::mem::replace(&mut form.stage, Stage::Editing)
+    else {
+        return;
+    };
+    if body.is_empty() {
+        *form = rebased(form, server);
+        return state.set_status(StatusKind::Info, "No changes");
+    }
+    send(state, body, server, fx);
+}
+
+/// `r` in the conflict dialog: the form's original becomes the server's version, with the
+/// user's edits kept on top.
+pub(super) fn rebase(state: &mut State) {
+    let Some(form) = state.form.as_mut() else {
+        return;
+    };
+    if let Stage::Conflict { server, .. } = std::mem::replace(&mut form.stage, Stage::Editing) {
+        *form = rebased(form, server);
+        state.set_status(
+            StatusKind::Info,
+            "Rebased on the server's version with your edits kept: ctrl-s to review again",
+        );
+    }
+}
+
+/// A PATCH answered.
+pub(super) fn patch_sent(
+    state: &mut State,
+    req: RequestId,
+    result: Result<Prospect, ApiError>,
+    fx: &mut Vec<Effect>,
+) {
+    let verify = state.next_request();
+    let Some(form) = state.form.as_mut() else {
+        return;
+    };
+    let (body, base) = match std::mem::replace(&mut form.stage, Stage::Editing) {
+        Stage::Sending { req: r, body, base } if r == req => (body, base),
+        other => {
+            form.stage = other;
+            return;
+        }
+    };
+    match result {
+        Ok(after) => saved(state, body, &base, after, None, fx),
+        Err(ApiError::Timeout { .. }) => {
+            // It may have been applied: never resend blindly, ask the server.
+            fx.push(Effect::FetchById {
+                req: verify,
+                id: form.id().to_string(),
+            });
+            form.stage = Stage::Verifying {
+                req: verify,
+                body,
+                base,
+            };
+            state.set_status(
+                StatusKind::Info,
+                "The save timed out: checking whether the server has your change…",
+            );
+        }
+        Err(e) => {
+            let mut unplaced = Vec::new();
+            for m in e.messages() {
+                match FormField::for_message(m) {
+                    Some(f) => form.server_errors.push((f, m.clone())),
+                    None => unplaced.push(m.clone()),
+                }
+            }
+            if let Some(i) = form
+                .server_errors
+                .first()
+                .and_then(|(f, _)| FORM_FIELDS.iter().position(|x| x == f))
+            {
+                form.focus = i;
+            }
+            state.set_status(StatusKind::Error, e.to_string());
+        }
+    }
+}
+
+fn verified(
+    state: &mut State,
+    body: PatchBody,
+    base: Prospect,
+    result: Result<Prospect, ApiError>,
+    fx: &mut Vec<Effect>,
+) {
+    match result {
+        Ok(server) => {
+            let applied = patch::apply(&server, &body)
+                .is_ok_and(|after| patch::diff(&server, &after).is_empty());
+            if applied {
+                let text = format!(
+                    "The save timed out, but the server has your change: saved {}",
+                    keys(&body)
+                );
+                saved(state, body, &base, server, Some(text), fx);
+            } else {
+                state.set_status(
+                    StatusKind::Error,
+                    "The save timed out and the change was not applied; your edits are still in the form",
+                );
+            }
+        }
+        Err(e) => state.set_status(
+            StatusKind::Error,
+            format!(
+                "The save timed out and the record could not be checked ({e}); your edits are \
+                 still in the form: reload before saving again"
+            ),
+        ),
+    }
+}
+
+fn keys(body: &PatchBody) -> String {
+    body.keys().cloned().collect::<Vec<_>>().join(", ")
+}
+
+/// A save went through: the record is updated everywhere it is shown, the change journaled,
+/// the form closed.
+fn saved(
+    state: &mut State,
+    body: PatchBody,
+    base: &Prospect,
+    after: Prospect,
+    text: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
+    let entry = JournalEntry {
+        time: String::new(),
+        profile: state.profile.clone(),
+        prospect_id: after.id.clone(),
+        previous: journal::previous_values(base, &body),
+        body,
+        status: 200,
+    };
+    let text = text.unwrap_or_else(|| format!("Saved {}", keys(&entry.body)));
+    fx.push(Effect::AppendJournal(entry.clone()));
+    fx.push(Effect::DiscardDraft {
+        id: after.id.clone(),
+    });
+    replace_record(state, &after);
+    state.last_save = Some(SavedChange { entry, after });
+    state.form = None;
+    state.set_status(StatusKind::Info, text);
+}
+
+/// Shows a changed record wherever the old version is: detail, list rows, cached pages.
+fn replace_record(state: &mut State, p: &Prospect) {
+    if let Some(d) = state.detail.as_mut().filter(|d| d.prospect.id == p.id) {
+        d.prospect = p.clone();
+    }
+    for row in state.list.rows.iter_mut().filter(|r| r.id == p.id) {
+        *row = p.clone();
+    }
+    state.list.cache.replace_record(p);
+}
+
+/// `u`: the inverse of the last change saved in this session, through the usual review.
+pub(super) fn undo(state: &mut State) {
+    if super::edit::refuse_read_only(state) {
+        return;
+    }
+    let Some(last) = state.last_save.clone() else {
+        return state.set_status(
+            StatusKind::Info,
+            "Nothing to undo: no change was saved in this session",
+        );
+    };
+    let inverse = journal::inverse_body(&last.entry);
+    let edited = match patch::apply(&last.after, &inverse) {
+        Ok(p) => p,
+        Err(e) => {
+            return state.set_status(StatusKind::Error, format!("Cannot undo: {e}"));
+        }
+    };
+    state.form = Some(Form::new(last.after, &edited));
+    review(state);
+}

@@ -1,0 +1,265 @@
+//! The form's dialogs: review of the PATCH body, conflicts, "Discard changes?" and the crash
+//! draft offered back. Each is a bordered box centred over the form.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use serde_json::Value;
+
+use super::text::{fit, wrap};
+use super::{accent, dim};
+use crate::app::State;
+use crate::app::form::Stage;
+use crate::edit::conflict::Conflict;
+use crate::patch::{self, Field, PatchBody};
+
+const MAX_W: u16 = 90;
+
+/// How a person reads a patchable key.
+fn key_label(key: &str) -> &'static str {
+    Field::parse(key).map_or("Address", Field::label)
+}
+
+/// A value as the review shows it: `—` for none, an address as its parts.
+fn shown(v: &Value) -> String {
+    match v {
+        Value::Object(m) => {
+            let parts: Vec<String> = ["line1", "line2", "line3", "postcode", "country"]
+                .iter()
+                .filter_map(|k| m.get(*k).and_then(Value::as_str))
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let kind = m.get("type").and_then(Value::as_str).unwrap_or("");
+            if parts.is_empty() {
+                kind.to_string()
+            } else {
+                format!("{} ({kind})", parts.join(", "))
+            }
+        }
+        other => patch::display_value(other),
+    }
+}
+
+fn body_json(body: &PatchBody) -> String {
+    serde_json::to_string(body).unwrap_or_default()
+}
+
+struct Dialog {
+    title: String,
+    lines: Vec<Line<'static>>,
+    color: Color,
+}
+
+fn wrapped(out: &mut Vec<Line<'static>>, text: &str, cols: usize, style: Style) {
+    for part in wrap(text, cols) {
+        out.push(Line::styled(part, style));
+    }
+}
+
+fn keys_line(keys: &[(&str, &str)], state: &State) -> Line<'static> {
+    let key = Style::new().fg(accent(state)).add_modifier(Modifier::BOLD);
+    let mut spans = Vec::new();
+    for (k, word) in keys {
+        spans.push(Span::styled((*k).to_string(), key));
+        spans.push(Span::styled(format!(" {word}   "), dim()));
+    }
+    Line::from(spans)
+}
+
+fn review(state: &State, body: &PatchBody, base_id: &str, checked: bool, cols: usize) -> Dialog {
+    let mut lines = Vec::new();
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    wrapped(
+        &mut lines,
+        &format!("PATCH /v1/partner/prospects/personal/{base_id}"),
+        cols,
+        bold,
+    );
+    wrapped(
+        &mut lines,
+        &body_json(body),
+        cols,
+        Style::new().fg(Color::Cyan),
+    );
+    lines.push(Line::default());
+    let label_w = 20;
+    for (key, after) in body {
+        let before = state
+            .form
+            .as_ref()
+            .and_then(|f| match &f.stage {
+                Stage::Review { base, .. } => Some(patch::current_value(base, key)),
+                _ => None,
+            })
+            .unwrap_or(Value::Null);
+        let text = format!("{} → {}", shown(&before), shown(after));
+        for (i, part) in wrap(&text, cols.saturating_sub(label_w).max(1))
+            .into_iter()
+            .enumerate()
+        {
+            let head = if i == 0 { key_label(key) } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(fit(head, label_w), bold.fg(Color::Gray)),
+                Span::raw(part),
+            ]));
+        }
+    }
+    lines.push(Line::default());
+    if !checked {
+        wrapped(
+            &mut lines,
+            "Before sending, the server's current version is fetched and compared.",
+            cols,
+            dim(),
+        );
+    }
+    lines.push(keys_line(
+        &[("Enter/y", "send"), ("Esc/n", "back to the form")],
+        state,
+    ));
+    Dialog {
+        title: " Review the change ".into(),
+        lines,
+        color: accent(state),
+    }
+}
+
+fn conflict(state: &State, conflicts: &[Conflict], body: &PatchBody, cols: usize) -> Dialog {
+    let mut lines = Vec::new();
+    wrapped(
+        &mut lines,
+        "Someone changed these fields on the server since the form was opened. Nothing was sent.",
+        cols,
+        Style::new(),
+    );
+    for c in conflicts {
+        lines.push(Line::default());
+        lines.push(Line::styled(
+            key_label(&c.key),
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+        for (label, v, style) in [
+            ("when opened", &c.original, dim()),
+            ("on the server", &c.server, Style::new().fg(Color::Yellow)),
+            ("yours", &c.mine, Style::new().fg(Color::Green)),
+        ] {
+            for (i, part) in wrap(&shown(v), cols.saturating_sub(16).max(1))
+                .into_iter()
+                .enumerate()
+            {
+                let head = if i == 0 { label } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {}", fit(head, 14)), dim()),
+                    Span::styled(part, style),
+                ]));
+            }
+        }
+    }
+    lines.push(Line::default());
+    wrapped(
+        &mut lines,
+        &format!("o sends {}", body_json(body)),
+        cols,
+        Style::new().fg(Color::Cyan),
+    );
+    lines.push(keys_line(
+        &[
+            ("o", "overwrite with mine"),
+            ("r", "rebase"),
+            ("Esc", "back"),
+        ],
+        state,
+    ));
+    Dialog {
+        title: " Changed on the server ".into(),
+        lines,
+        color: Color::Yellow,
+    }
+}
+
+/// `2026-11-26T17:21:03Z` as `26 Nov 2026 17:21 UTC` (or as it is).
+fn readable_time(raw: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(raw).map_or_else(
+        |_| raw.to_string(),
+        |t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%d %b %Y %H:%M UTC")
+                .to_string()
+        },
+    )
+}
+
+fn dialog(state: &State, cols: usize) -> Option<Dialog> {
+    let form = state.form.as_ref()?;
+    Some(match &form.stage {
+        Stage::Review { body, checked, .. } => review(state, body, form.id(), *checked, cols),
+        Stage::Conflict {
+            conflicts, body, ..
+        } => conflict(state, conflicts, body, cols),
+        Stage::Discard { .. } => Dialog {
+            title: " Discard changes? ".into(),
+            lines: vec![
+                Line::from("The changes in the form have not been saved."),
+                Line::default(),
+                keys_line(&[("y", "discard"), ("n/Esc", "keep editing")], state),
+            ],
+            color: Color::Yellow,
+        },
+        Stage::DraftOffer(d) => {
+            let mut lines = Vec::new();
+            wrapped(
+                &mut lines,
+                &format!(
+                    "A draft from {} exists: unsaved edits of this prospect kept when the app stopped.",
+                    readable_time(&d.saved_at)
+                ),
+                cols,
+                Style::new(),
+            );
+            lines.push(Line::default());
+            lines.push(keys_line(&[("r", "restore"), ("d", "discard")], state));
+            Dialog {
+                title: " Draft ".into(),
+                lines,
+                color: accent(state),
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// Draws the dialog of the form's current stage, if it has one, centred in `area`.
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
+    let width = area.width.min(MAX_W);
+    let Some(d) = dialog(state, usize::from(width.saturating_sub(4))) else {
+        return;
+    };
+    let height = u16::try_from(d.lines.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let rect = Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    );
+    if rect.is_empty() {
+        return;
+    }
+    Clear.render(rect, buf);
+    let block = Block::bordered()
+        .border_style(Style::new().fg(d.color))
+        .title_top(Line::from(d.title));
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let inner = Rect::new(
+        inner.x + 1,
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height,
+    );
+    Paragraph::new(d.lines).render(inner, buf);
+}

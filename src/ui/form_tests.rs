@@ -1,0 +1,188 @@
+//! Snapshots of the edit form and its dialogs at 80×24 and 140×40.
+
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use crate::api::ApiError;
+use crate::app::tests::fixtures::*;
+use crate::app::{Effect, Msg, State, update};
+
+fn frame(state: &State, (w, h): (u16, u16)) -> Terminal<TestBackend> {
+    let mut state = state.clone();
+    update(&mut state, Msg::Resize(w, h));
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+    t.draw(|f| super::render(&state, f)).expect("draw");
+    t
+}
+
+const NARROW: (u16, u16) = (80, 24);
+const WIDE: (u16, u16) = (140, 40);
+
+fn form() -> State {
+    let mut s = loaded(20, 45, NARROW);
+    answer(&mut s, "", 2, 20, 45);
+    update(&mut s, ch('e'));
+    s
+}
+
+fn to_field(s: &mut State, i: usize) {
+    while s.form.as_ref().map(|f| f.focus) != Some(i) {
+        update(s, key(KeyCode::Tab));
+    }
+}
+
+fn retype(s: &mut State, text: &str) {
+    update(s, ctrl('a'));
+    update(s, ctrl('k'));
+    type_text(s, text);
+}
+
+/// Email and middle name changed, focus on the email.
+fn changed() -> State {
+    let mut s = form();
+    to_field(&mut s, 1);
+    retype(&mut s, "");
+    to_field(&mut s, 3);
+    retype(&mut s, "new@example.com");
+    s
+}
+
+#[test]
+fn form_clean_80x24() {
+    insta::assert_snapshot!(frame(&form(), NARROW).backend());
+}
+
+#[test]
+fn form_clean_140x40() {
+    insta::assert_snapshot!(frame(&form(), WIDE).backend());
+}
+
+#[test]
+fn form_changed_80x24() {
+    insta::assert_snapshot!(frame(&changed(), NARROW).backend());
+}
+
+#[test]
+fn form_invalid_80x24() {
+    let mut s = form();
+    to_field(&mut s, 4);
+    retype(&mut s, "+44 7101");
+    update(&mut s, ctrl('s'));
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn form_scrolls_to_the_focused_field_80x24() {
+    let mut s = form();
+    to_field(&mut s, 12);
+    retype(&mut s, "XX");
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn review_dialog_80x24() {
+    let mut s = changed();
+    update(&mut s, ctrl('s'));
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn review_dialog_140x40() {
+    let mut s = changed();
+    update(&mut s, ctrl('s'));
+    insta::assert_snapshot!(frame(&s, WIDE).backend());
+}
+
+fn conflicted() -> State {
+    let mut s = changed();
+    update(&mut s, ctrl('s'));
+    let fx = update(&mut s, key(KeyCode::Enter));
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchById { req, .. } => Some(*req),
+            _ => None,
+        })
+        .expect("a fetch");
+    let mut server = prospect(0);
+    server.email = "someone.else@example.com".into();
+    update(
+        &mut s,
+        Msg::ProspectLoaded {
+            req,
+            result: Ok(server),
+        },
+    );
+    s
+}
+
+#[test]
+fn conflict_dialog_80x24() {
+    insta::assert_snapshot!(frame(&conflicted(), NARROW).backend());
+}
+
+#[test]
+fn conflict_dialog_140x40() {
+    insta::assert_snapshot!(frame(&conflicted(), WIDE).backend());
+}
+
+#[test]
+fn failed_save_80x24() {
+    let mut s = changed();
+    update(&mut s, ctrl('s'));
+    let fx = update(&mut s, key(KeyCode::Enter));
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchById { req, .. } => Some(*req),
+            _ => None,
+        })
+        .expect("a fetch");
+    let fx = update(
+        &mut s,
+        Msg::ProspectLoaded {
+            req,
+            result: Ok(prospect(0)),
+        },
+    );
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::SendPatch { req, .. } => Some(*req),
+            _ => None,
+        })
+        .expect("a patch");
+    update(
+        &mut s,
+        Msg::PatchSent {
+            req,
+            result: Err(ApiError::Validation {
+                messages: vec!["email must be an email address the server accepts".into()],
+            }),
+        },
+    );
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn discard_dialog_80x24() {
+    let mut s = changed();
+    update(&mut s, key(KeyCode::Esc));
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn the_form_renders_at_every_small_size_without_panic() {
+    let mut states = vec![form(), changed(), conflicted()];
+    let mut s = changed();
+    update(&mut s, ctrl('s'));
+    states.push(s);
+    for state in &states {
+        for w in 1..=40 {
+            for h in 1..=15 {
+                frame(state, (w, h));
+            }
+        }
+    }
+}
