@@ -34,6 +34,14 @@ pub(super) fn review(state: &mut State) {
         base: form.original.clone(),
         checked: false,
     };
+    // A complaint about an earlier attempt no longer applies to this body.
+    if state
+        .status
+        .as_ref()
+        .is_some_and(|s| s.kind == StatusKind::Error)
+    {
+        state.status = None;
+    }
 }
 
 /// `Enter`/`y` in the review: fetch the server's version first (unless the body was already

@@ -175,6 +175,12 @@ fn an_invalid_field_refuses_ctrl_s_names_it_and_sends_nothing() {
     let st = status(&s);
     assert!(st.starts_with("Cannot save: Phone is invalid"), "{st}");
     assert!(st.contains("phoneNumber must be digits"), "{st}");
+
+    // Once fixed, the review opens and the old complaint is gone.
+    retype(&mut s, "+447101");
+    update(&mut s, ctrl('s'));
+    assert!(matches!(stage(&s), Stage::Review { .. }));
+    assert!(s.status.is_none(), "{:?}", s.status);
 }
 
 #[test]
