@@ -116,15 +116,15 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     let mut used = 0;
     for (keys, word) in hints(&contexts(state)) {
-        // The key, a space, the word and three spaces of gap.
-        let w = width(&keys) + width(word) + 4;
+        // The key, a space, the word and two spaces of gap (so `q quit` fits at 80 columns).
+        let w = width(&keys) + width(word) + 3;
         // The last hint needs no gap after it.
-        if used + w - 3 > usize::from(area.width) {
+        if used + w - 2 > usize::from(area.width) {
             break;
         }
         used += w;
         spans.push(Span::styled(keys, key));
-        spans.push(Span::styled(format!(" {word}   "), dim()));
+        spans.push(Span::styled(format!(" {word}  "), dim()));
     }
     Line::from(spans).render(area, buf);
 }
