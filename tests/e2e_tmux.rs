@@ -33,6 +33,20 @@ impl Session {
         tmux(&["send-keys", "-t", &self.0, name]);
     }
 
+    /// Sends a signal to the program running in the session's shell.
+    fn signal_app(&self, signal: &str) {
+        let shell = tmux(&["display-message", "-p", "-t", &self.0, "#{pane_pid}"]);
+        let shell = String::from_utf8_lossy(&shell.stdout).trim().to_string();
+        let child = Command::new("pgrep")
+            .args(["-P", &shell])
+            .output()
+            .expect("pgrep runs");
+        let pid = String::from_utf8_lossy(&child.stdout).trim().to_string();
+        assert!(!pid.is_empty(), "the app's process was not found");
+        let killed = Command::new("kill").args([signal, &pid]).status();
+        assert!(killed.is_ok_and(|st| st.success()));
+    }
+
     /// Polls the screen until `want` holds, or fails with the screen as it was.
     fn wait_for(&self, what: &str, want: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -159,16 +173,7 @@ fn ctrl_z_suspends_fg_repaints_and_sigterm_restores_the_terminal() {
         t.lines().any(|l| l.contains("› Zoë O'Brien"))
     });
 
-    let shell = tmux(&["display-message", "-p", "-t", &s.0, "#{pane_pid}"]);
-    let shell = String::from_utf8_lossy(&shell.stdout).trim().to_string();
-    let child = Command::new("pgrep")
-        .args(["-P", &shell])
-        .output()
-        .expect("pgrep runs");
-    let pid = String::from_utf8_lossy(&child.stdout).trim().to_string();
-    assert!(!pid.is_empty(), "the app's process was not found");
-    let killed = Command::new("kill").args(["-TERM", &pid]).status();
-    assert!(killed.is_ok_and(|st| st.success()));
+    s.signal_app("-TERM");
     assert_terminal_restored(&s);
 }
 
@@ -233,6 +238,48 @@ fn demo_in_tmux_hands_the_terminal_to_the_editor_and_back() {
     s.wait_for("the save", |t| t.contains("Saved email"));
     // The keyboard is ours again after the editor.
     s.keys("q");
+    s.keys("q");
+    s.wait_for("the shell", |t| t.trim_end().ends_with('$'));
+    let _ = std::fs::remove_dir_all(&state);
+}
+
+#[test]
+fn sighup_keeps_an_unsaved_form_as_a_draft_that_is_offered_back() {
+    let state = std::env::temp_dir().join(format!(
+        "prospect-e2e-draft-{}-{}",
+        std::process::id(),
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos())
+    ));
+    let xdg = format!("XDG_STATE_HOME={}", state.display());
+    let s = start_demo(&[&xdg]);
+    s.keys("e");
+    s.wait_for("the form", |t| t.contains("Edit John James Doe"));
+    s.key("C-e");
+    s.keys("ny");
+    s.wait_for("the typed name", |t| t.contains("Johnny"));
+    s.signal_app("-HUP");
+    assert_terminal_restored(&s);
+    let drafts = state.join("prospect/drafts");
+    let files: Vec<_> = std::fs::read_dir(&drafts)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert_eq!(files.len(), 1, "one draft in {}", drafts.display());
+
+    // The next time that prospect is edited, the draft is offered back.
+    s.keys(&format!("clear; {} --demo", env!("CARGO_BIN_EXE_prospect")));
+    s.key("Enter");
+    s.wait_for("the first page", |t| t.contains("John James Doe"));
+    s.keys("e");
+    s.wait_for("the draft offer", |t| t.contains("A draft from"));
+    s.keys("r");
+    s.wait_for("the restored draft", |t| {
+        t.contains("Johnny") && t.contains("1 field changed")
+    });
+    s.key("Escape");
+    s.wait_for("the discard question", |t| t.contains("Discard changes?"));
+    s.keys("y");
     s.keys("q");
     s.wait_for("the shell", |t| t.trim_end().ends_with('$'));
     let _ = std::fs::remove_dir_all(&state);
