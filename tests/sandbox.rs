@@ -762,6 +762,19 @@ async fn client_error_classes() {
         }
     );
     assert_eq!(e.to_string(), "Rate limited: retry in 3 s");
+    // With a retry allowed, the observer hears of it before the wait (capped here to 10 ms).
+    let mut patient = ClientConfig::new(&format!("{origin}/limited"), "t", "s", "sandbox");
+    patient.max_retries = 1;
+    patient.max_retry_wait = Duration::from_millis(10);
+    let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = heard.clone();
+    let observed = ApiClient::new(patient)
+        .unwrap()
+        .with_retry_observer(std::sync::Arc::new(move |e: &ApiError, wait| {
+            log.lock().unwrap().push(e.retrying_sentence(wait));
+        }));
+    assert!(observed.list(None, 1, 10).await.is_err());
+    assert_eq!(*heard.lock().unwrap(), ["Rate limited: retrying in 1 s"]);
     let mut small = ClientConfig::new(&format!("{origin}/huge"), "t", "s", "sandbox");
     small.max_response_bytes = 1024;
     let e = ApiClient::new(small)

@@ -1,6 +1,7 @@
 //! The async, typed Partner API client: every request signed, sent exactly as signed.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use reqwest::{Method, StatusCode};
@@ -61,10 +62,14 @@ impl ClientConfig {
     }
 }
 
+/// Called before a GET is retried: the error that caused it and the wait before the retry.
+pub type RetryObserver = Arc<dyn Fn(&ApiError, Duration) + Send + Sync>;
+
 /// A signed client for the personal prospects endpoints.
 #[derive(Clone)]
 pub struct ApiClient {
     http: reqwest::Client,
+    on_retry: Option<RetryObserver>,
     /// `scheme://host[:port]`
     origin: String,
     /// The base URL's own path, without a trailing slash ("" or "/partner").
@@ -133,11 +138,20 @@ impl ApiClient {
             .map_err(|e| ApiError::Config(format!("Cannot set up the HTTP client: {e}")))?;
         Ok(ApiClient {
             http,
+            on_retry: None,
             origin,
             prefix,
             host: base.host_str().unwrap_or_default().to_string(),
             cfg,
         })
+    }
+
+    /// A client that tells `observer` before each retry (e.g. "Rate limited: retrying in 3 s").
+    pub fn with_retry_observer(&self, observer: RetryObserver) -> Self {
+        ApiClient {
+            on_retry: Some(observer),
+            ..self.clone()
+        }
     }
 
     /// The profile this client talks for.
@@ -224,6 +238,9 @@ impl ApiClient {
                     };
                     attempt += 1;
                     tracing::info!(%method, target, attempt, ?wait, error = %e, "retrying");
+                    if let Some(observer) = &self.on_retry {
+                        observer(&e, wait);
+                    }
                     tokio::time::sleep(wait).await;
                 }
                 other => return other,

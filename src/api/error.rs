@@ -72,6 +72,22 @@ impl ApiError {
         }
     }
 
+    /// The status line while a GET waits to be retried after this error.
+    pub fn retrying_sentence(&self, wait: Duration) -> String {
+        // Round up: "retrying in 0 s" would read as if nothing were happening.
+        let secs = wait.as_millis().div_ceil(1000).max(1);
+        match self {
+            ApiError::RateLimited { .. } => format!("Rate limited: retrying in {secs} s"),
+            ApiError::Server { status, .. } => {
+                format!("Server error ({status}): retrying in {secs} s")
+            }
+            ApiError::Connection { host, .. } => {
+                format!("Cannot reach {host}: retrying in {secs} s")
+            }
+            other => format!("{other}: retrying in {secs} s"),
+        }
+    }
+
     /// For a 400, the server's messages (each usually names its field).
     pub fn messages(&self) -> &[String] {
         match self {
@@ -135,5 +151,17 @@ mod tests {
         };
         assert_eq!(e.to_string(), "Rate limited: retry in 3 s");
         assert_eq!(ApiError::Validation { messages: vec![] }.exit_code(), 5);
+        assert_eq!(
+            e.retrying_sentence(Duration::from_millis(2500)),
+            "Rate limited: retrying in 3 s"
+        );
+        let busy = ApiError::Server {
+            status: 503,
+            detail: String::new(),
+        };
+        assert_eq!(
+            busy.retrying_sentence(Duration::from_millis(200)),
+            "Server error (503): retrying in 1 s"
+        );
     }
 }

@@ -27,6 +27,8 @@ pub enum Msg {
         req: RequestId,
         result: Result<Prospect, ApiError>,
     },
+    /// A GET failed and will be retried after a wait; `text` says so in one sentence.
+    Retrying { req: RequestId, text: String },
     /// A PATCH finished: the full updated record, or why not.
     PatchSent {
         req: RequestId,

@@ -13,7 +13,7 @@ use super::lookup;
 use super::msg::Msg;
 use super::save;
 use super::state::{
-    Focus, PageKey, Prompt, PromptKind, SEARCH_DEBOUNCE_MS, Select, State, StatusKind,
+    Focus, PageKey, Prompt, PromptKind, RequestId, SEARCH_DEBOUNCE_MS, Select, State, StatusKind,
 };
 use crate::ui;
 
@@ -54,10 +54,27 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             save::patch_sent(state, req, result, &mut fx);
             clamp_scrolls(state);
         }
+        Msg::Retrying { req, text } => {
+            // Only for what the user waits on: a prefetch may retry quietly.
+            if awaited(state, req) {
+                state.set_status(StatusKind::Info, text);
+            }
+        }
         Msg::DraftLoaded { id, result } => edit::draft_loaded(state, &id, result),
         Msg::EditorClosed { id, result } => edit::editor_closed(state, &id, result),
     }
     fx
+}
+
+/// Whether the user is waiting on this request (a shown page, a look-up, a reload, a save).
+fn awaited(state: &State, req: RequestId) -> bool {
+    state.list.loading.as_ref().is_some_and(|p| p.req == req)
+        || state
+            .lookup
+            .as_ref()
+            .is_some_and(|l| l.by_id == Some(req) || l.by_ref == Some(req))
+        || state.detail.as_ref().is_some_and(|d| d.reload == Some(req))
+        || save::waits_for(state, req)
 }
 
 fn on_tick(state: &mut State, now: u64, fx: &mut Vec<Effect>) {

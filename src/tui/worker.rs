@@ -3,8 +3,10 @@
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::task::JoinHandle;
 
-use crate::api::ApiClient;
-use crate::app::{Effect, Msg};
+use std::sync::Arc;
+
+use crate::api::{ApiClient, ApiError};
+use crate::app::{Effect, Msg, RequestId};
 
 /// Starts the worker; it ends when the effect channel closes.
 pub fn spawn(
@@ -18,7 +20,17 @@ pub fn spawn(
             tokio::select! {
                 effect = effects.recv() => {
                     let Some(effect) = effect else { break };
-                    let client = client.clone();
+                    let client = match request_id(&effect) {
+                        // Retries are told to the status line, tagged with the request.
+                        Some(req) => {
+                            let tell = msgs.clone();
+                            client.with_retry_observer(Arc::new(move |e: &ApiError, wait| {
+                                let text = e.retrying_sentence(wait);
+                                let _ = tell.send(Msg::Retrying { req, text });
+                            }))
+                        }
+                        None => client.clone(),
+                    };
                     let msgs = msgs.clone();
                     tasks.spawn(async move {
                         if let Some(msg) = perform(&client, effect).await {
@@ -33,6 +45,17 @@ pub fn spawn(
         }
         tasks.abort_all();
     })
+}
+
+/// The request id of an effect the worker answers.
+fn request_id(effect: &Effect) -> Option<RequestId> {
+    match effect {
+        Effect::FetchPage { req, .. }
+        | Effect::FetchById { req, .. }
+        | Effect::FetchByRef { req, .. }
+        | Effect::SendPatch { req, .. } => Some(*req),
+        _ => None,
+    }
 }
 
 async fn perform(client: &ApiClient, effect: Effect) -> Option<Msg> {

@@ -401,3 +401,34 @@ fn key_releases_are_ignored() {
     assert!(update(&mut s, Msg::Key(ev)).is_empty());
     assert!(!s.quit);
 }
+
+#[test]
+fn a_retry_of_what_the_user_waits_on_is_told_and_a_prefetch_retries_quietly() {
+    let mut s = State::new("sandbox", None, false, 50);
+    let fx = init(&mut s);
+    let first = page_requests(&fx)[0].0;
+    update(
+        &mut s,
+        Msg::Retrying {
+            req: first,
+            text: "Rate limited: retrying in 3 s".into(),
+        },
+    );
+    let status = s.status.as_ref().map(|st| (st.kind, st.text.as_str()));
+    assert_eq!(
+        status,
+        Some((StatusKind::Info, "Rate limited: retrying in 3 s"))
+    );
+
+    let fx = answer(&mut s, "", 1, 50, 120);
+    s.status = None;
+    let prefetch = page_requests(&fx)[0].0;
+    update(
+        &mut s,
+        Msg::Retrying {
+            req: prefetch,
+            text: "Server error (503): retrying in 1 s".into(),
+        },
+    );
+    assert_eq!(s.status, None);
+}
