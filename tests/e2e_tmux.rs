@@ -212,9 +212,20 @@ fn demo_in_tmux_edits_an_email_and_the_reload_shows_it() {
     s.wait_for("the reloaded record", |t| {
         t.contains("john.e2e@example.com") && !t.contains("Edit John")
     });
-    let journal = std::fs::read_to_string(state.join("prospect/journal.jsonl"))
-        .expect("the journal is in the XDG state dir");
-    assert!(journal.contains("john.e2e@example.com"), "{journal}");
+    // Written off the event loop: poll for it.
+    let path = state.join("prospect/journal.jsonl");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let journal = loop {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if text.contains("john.e2e@example.com") || Instant::now() > deadline {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(
+        journal.contains("john.e2e@example.com"),
+        "the journal is in the XDG state dir: {journal}"
+    );
     s.keys("q");
     s.keys("q");
     s.wait_for("the shell", |t| t.trim_end().ends_with('$'));

@@ -39,6 +39,8 @@ pub enum Msg {
         id: String,
         result: Result<Option<Draft>, String>,
     },
+    /// A local file operation (journal, draft) failed: the sentence to show.
+    LocalFailed(String),
     /// `$EDITOR` exited: the document's text, or why there is none.
     EditorClosed {
         id: String,

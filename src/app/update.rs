@@ -61,6 +61,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::DraftLoaded { id, result } => edit::draft_loaded(state, &id, result),
+        Msg::LocalFailed(text) => state.set_status(StatusKind::Error, text),
         Msg::EditorClosed { id, result } => edit::editor_closed(state, &id, result),
     }
     fx

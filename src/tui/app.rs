@@ -20,7 +20,6 @@ use tokio::time::sleep_until;
 use super::local::{self, DraftSlot};
 use super::{TuiOptions, terminal, worker};
 use crate::api::ApiClient;
-use crate::app::state::StatusKind;
 use crate::app::{Effect, Msg, State, init, update};
 use crate::edit::draft;
 
@@ -122,10 +121,6 @@ where
         local::save_draft(&self.draft, self.state_dir.as_deref())
     }
 
-    fn error(&mut self, text: String) {
-        self.state.set_status(StatusKind::Error, text);
-    }
-
     /// Runs the editor on the pending document, if any, and queues its answer. Blocks until
     /// the editor exits; the caller hands the terminal over first.
     fn run_pending_editor(&mut self) {
@@ -170,33 +165,46 @@ where
                     }
                 },
                 Effect::Suspend => self.suspend = true,
+                // File work runs on the blocking pool, never on the event loop (the journal
+                // syncs to disk); failures come back as messages.
                 Effect::AppendJournal(entry) => {
                     let Some(dir) = self.state_dir.clone() else {
                         continue;
                     };
-                    if let Err(e) = local::append_journal(&dir, entry) {
-                        self.error(format!(
-                            "Saved, but the change could not be written to the journal: {e}"
-                        ));
-                    }
+                    let tell = self.own_msgs.clone();
+                    tokio::task::spawn_blocking(move || {
+                        if let Err(e) = local::append_journal(&dir, entry) {
+                            let _ = tell.send(Msg::LocalFailed(format!(
+                                "Saved, but the change could not be written to the journal: {e}"
+                            )));
+                        }
+                    });
                 }
                 Effect::LoadDraft { id } => {
-                    let Some(dir) = self.state_dir.as_deref() else {
+                    let Some(dir) = self.state_dir.clone() else {
                         continue;
                     };
-                    let result = draft::load(&local::drafts_dir(dir), &self.state.profile, &id)
-                        .map_err(|e| e.to_string());
-                    let _ = self.own_msgs.send(Msg::DraftLoaded { id, result });
+                    let profile = self.state.profile.clone();
+                    let tell = self.own_msgs.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let result = draft::load(&local::drafts_dir(&dir), &profile, &id)
+                            .map_err(|e| e.to_string());
+                        let _ = tell.send(Msg::DraftLoaded { id, result });
+                    });
                 }
                 Effect::DiscardDraft { id } => {
-                    let Some(dir) = self.state_dir.as_deref() else {
+                    let Some(dir) = self.state_dir.clone() else {
                         continue;
                     };
-                    if let Err(e) =
-                        draft::discard(&local::drafts_dir(dir), &self.state.profile, &id)
-                    {
-                        self.error(format!("Cannot remove the saved draft: {e}"));
-                    }
+                    let profile = self.state.profile.clone();
+                    let tell = self.own_msgs.clone();
+                    tokio::task::spawn_blocking(move || {
+                        if let Err(e) = draft::discard(&local::drafts_dir(&dir), &profile, &id) {
+                            let _ = tell.send(Msg::LocalFailed(format!(
+                                "Cannot remove the saved draft: {e}"
+                            )));
+                        }
+                    });
                 }
                 Effect::OpenEditor { id, text } => self.pending_editor = Some((id, text)),
                 _ => {}

@@ -134,7 +134,16 @@ async fn changing_the_email_sends_only_the_email_and_undo_sends_it_back() {
         "the detail shows it"
     );
     assert_eq!(john(&sandbox, &app).email, "john.new@example.com");
-    let journal = crate::edit::journal::read(&dir.path().join("journal.jsonl")).expect("reads");
+    // The journal is written off the event loop: poll for it.
+    let path = dir.path().join("journal.jsonl");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let journal = loop {
+        let journal = crate::edit::journal::read(&path).expect("reads");
+        if !journal.is_empty() || std::time::Instant::now() > deadline {
+            break journal;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    };
     assert_eq!(journal.len(), 1);
     assert_eq!(
         Value::Object(journal[0].previous.clone()),
