@@ -79,6 +79,7 @@ async fn run(cli: Cli, redactor: Redactor) -> Result<(), Failure> {
                 page_size: settings.page_size,
                 state_dir: prospect::config::state_dir(),
                 editor: None,
+                warnings: settings.warnings.clone(),
             };
             prospect::tui::run(client, opts)
                 .await

@@ -89,6 +89,12 @@ where
             next_tick: None,
             suspend: false,
         };
+        if !opts.warnings.is_empty() {
+            app.state.set_status(
+                crate::app::state::StatusKind::Error,
+                format!("Warning: {}", opts.warnings.join("; ")),
+            );
+        }
         let fx = init(&mut app.state);
         app.perform(fx);
         Ok(app)

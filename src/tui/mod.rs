@@ -1,7 +1,6 @@
 //! The runtime: terminal set-up and restore, the event loop, and the worker that does the HTTP.
 
 pub mod app;
-pub mod demo;
 pub mod local;
 pub mod terminal;
 pub mod worker;
@@ -25,7 +24,7 @@ pub struct TuiOptions {
     /// Shown in the title, in the accent colour.
     pub profile: String,
     pub accent: Option<Color>,
-    /// Marked in the title; editing (a later issue) will be refused.
+    /// Marked in the title; editing is refused.
     pub read_only: bool,
     /// Rows per page (1..=100).
     pub page_size: u64,
@@ -33,6 +32,8 @@ pub struct TuiOptions {
     pub state_dir: Option<PathBuf>,
     /// The editor command for `E`; `None` uses `$VISUAL`, `$EDITOR`, then `vi`.
     pub editor: Option<String>,
+    /// Shown in the status line at start (e.g. a config file readable by others).
+    pub warnings: Vec<String>,
 }
 
 impl Default for TuiOptions {
@@ -44,6 +45,7 @@ impl Default for TuiOptions {
             page_size: 50,
             state_dir: None,
             editor: None,
+            warnings: Vec::new(),
         }
     }
 }

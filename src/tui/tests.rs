@@ -38,6 +38,30 @@ fn press(app: &mut App<TestBackend>, code: KeyCode) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configuration_warnings_show_in_the_status_line() {
+    let sandbox = Sandbox::start(SandboxOptions {
+        count: 3,
+        ..Default::default()
+    })
+    .await
+    .expect("the sandbox starts");
+    let config = ClientConfig::new(&sandbox.base_url(), sandbox.token(), sandbox.secret(), "t");
+    let client = ApiClient::new(config).expect("a client");
+    let terminal = Terminal::new(TestBackend::new(100, 20)).expect("a terminal");
+    let opts = TuiOptions {
+        warnings: vec!["config.toml holds a secret and is readable by other users".into()],
+        ..TuiOptions::default()
+    };
+    let app = App::new(client, &opts, terminal, Clipboard::Memory(Vec::new())).expect("the app");
+    assert!(
+        app.screen()
+            .contains("Warning: config.toml holds a secret and is readable by other users"),
+        "{}",
+        app.screen()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browse_search_and_look_up_against_the_sandbox() {
     let (sandbox, mut app) = start(
         SandboxOptions {
