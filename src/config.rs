@@ -16,6 +16,8 @@ pub struct ConfigFile {
     pub page_size: Option<u64>,
     /// Total request timeout in seconds.
     pub timeout: Option<u64>,
+    /// Connection timeout in seconds.
+    pub connect_timeout: Option<u64>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileFile>,
 }
@@ -60,6 +62,7 @@ pub struct Settings {
     pub accent: Option<String>,
     pub page_size: u64,
     pub timeout: Duration,
+    pub connect_timeout: Duration,
     /// Warnings for the user (e.g. a config file with a secret readable by others).
     pub warnings: Vec<String>,
 }
@@ -88,6 +91,8 @@ pub const NOT_CONFIGURED: &str = "No API is configured: run `prospect --demo` to
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
 /// Default total request timeout.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
+/// Default connection timeout.
+pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 5;
 
 /// `$XDG_CONFIG_HOME/prospect/config.toml`.
 pub fn default_config_path() -> Option<PathBuf> {
@@ -197,6 +202,11 @@ pub fn resolve(
         accent: profile.accent.clone(),
         page_size,
         timeout: Duration::from_secs(timeout),
+        connect_timeout: Duration::from_secs(
+            file.connect_timeout
+                .unwrap_or(DEFAULT_CONNECT_TIMEOUT_SECS)
+                .clamp(1, timeout),
+        ),
         warnings,
     })
 }
@@ -343,6 +353,8 @@ mod tests {
             r#"
 default_profile = "sandbox"
 page_size = 20
+timeout = 12
+connect_timeout = 3
 [profiles.sandbox]
 base_url = "https://file.example"
 token = "file-token"
@@ -365,6 +377,8 @@ accent = "red"
         assert_eq!(s.base_url, "https://file.example");
         assert_eq!(s.secret, "cmd-secret");
         assert_eq!(s.page_size, 20);
+        assert_eq!(s.timeout, Duration::from_secs(12));
+        assert_eq!(s.connect_timeout, Duration::from_secs(3));
         assert!(!s.read_only);
 
         let env = env_of(&[

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 
-/// Replaces every occurrence of the known secrets (token, HMAC secret, signatures) with
+/// Replaces every occurrence of the known secrets (the token and the HMAC secret) with
 /// `<redacted>`: a second line of defence behind never logging headers at all.
 #[derive(Clone, Default)]
 pub struct Redactor {

@@ -1,6 +1,7 @@
 //! The `prospect` binary: parses the command line, resolves settings, and runs a command or the TUI.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use prospect::api::{ApiClient, ClientConfig};
@@ -10,6 +11,24 @@ use prospect::logging::{self, Redactor};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let redactor = Redactor::default();
+    // Settings are resolved before the async runtime starts: reading the config file and
+    // running a `secret_command` block, and must not do so on a runtime thread.
+    let settings = if cli.global.demo || matches!(cli.command, Some(Command::Sandbox(_))) {
+        None
+    } else {
+        let overrides = Overrides {
+            profile: cli.global.profile.clone(),
+            base_url: cli.global.base_url.clone(),
+            config: cli.global.config.clone(),
+            timeout: cli.global.timeout,
+            page_size: cli.limit,
+        };
+        match config::resolve(&overrides, &|k| std::env::var(k).ok()) {
+            Ok(s) => Some(s),
+            Err(e) => return exit(&redactor, Failure::from(e)),
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -20,46 +39,37 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let redactor = Redactor::default();
-    let code = match runtime.block_on(run(cli, redactor.clone())) {
-        Ok(()) => 0,
-        Err(f) => {
-            eprintln!("prospect: {}", redactor.redact(&f.message));
-            f.code
-        }
-    };
+    let result = runtime.block_on(run(cli, settings, redactor.clone()));
     // Background tasks (an in-process sandbox, a prefetch) must not hold the exit.
-    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
-    ExitCode::from(u8::try_from(code).unwrap_or(1))
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => exit(&redactor, f),
+    }
 }
 
-async fn run(cli: Cli, redactor: Redactor) -> Result<(), Failure> {
+/// Prints a failure as one sentence, secrets redacted, and gives its exit code.
+fn exit(redactor: &Redactor, f: Failure) -> ExitCode {
+    eprintln!("prospect: {}", redactor.redact(&f.message));
+    ExitCode::from(u8::try_from(f.code).unwrap_or(1))
+}
+
+async fn run(cli: Cli, settings: Option<Settings>, redactor: Redactor) -> Result<(), Failure> {
     let g = cli.global;
-    if let Some(Command::Sandbox(_)) = &cli.command {
+    if let Some(Command::Sandbox(args)) = cli.command {
         logging::init(g.log_file.as_deref(), g.verbose, redactor).map_err(Failure::usage)?;
-        let Some(command) = cli.command else {
-            return Ok(());
-        };
-        return cli::run_command(command, &unreachable_client()?, &empty_settings()).await;
+        return cli::run_sandbox(args).await;
     }
-    let overrides = Overrides {
-        profile: g.profile.clone(),
-        base_url: g.base_url.clone(),
-        config: g.config.clone(),
-        timeout: g.timeout,
-        page_size: None,
-    };
-    let (_sandbox, settings) = if g.demo {
-        let (sb, mut s) = cli::start_demo_sandbox(g.demo_count, config::DEFAULT_PAGE_SIZE).await?;
-        if let Some(t) = g.timeout {
-            s.timeout = std::time::Duration::from_secs(t);
+    let (_sandbox, settings) = match settings {
+        Some(s) => (None, s),
+        None => {
+            let page_size = cli.limit.unwrap_or(config::DEFAULT_PAGE_SIZE);
+            let (sb, mut s) = cli::start_demo_sandbox(g.demo_count, page_size).await?;
+            if let Some(t) = g.timeout {
+                s.timeout = Duration::from_secs(t);
+            }
+            (Some(sb), s)
         }
-        (Some(sb), s)
-    } else {
-        (
-            None,
-            config::resolve(&overrides, &|k| std::env::var(k).ok())?,
-        )
     };
     for w in &settings.warnings {
         eprintln!("prospect: warning: {w}");
@@ -77,7 +87,7 @@ async fn run(cli: Cli, redactor: Redactor) -> Result<(), Failure> {
                 accent: settings.accent.as_deref().and_then(|a| a.parse().ok()),
                 read_only: settings.read_only,
                 page_size: settings.page_size,
-                state_dir: prospect::config::state_dir(),
+                state_dir: config::state_dir(),
                 editor: None,
                 warnings: settings.warnings.clone(),
             };
@@ -91,23 +101,6 @@ async fn run(cli: Cli, redactor: Redactor) -> Result<(), Failure> {
 fn client_config(s: &Settings) -> ClientConfig {
     let mut c = ClientConfig::new(&s.base_url, &s.token, &s.secret, &s.profile);
     c.timeout = s.timeout;
+    c.connect_timeout = s.connect_timeout;
     c
-}
-
-fn empty_settings() -> Settings {
-    Settings {
-        profile: String::new(),
-        base_url: "http://127.0.0.1:9".into(),
-        token: String::new(),
-        secret: String::new(),
-        read_only: true,
-        accent: None,
-        page_size: config::DEFAULT_PAGE_SIZE,
-        timeout: std::time::Duration::from_secs(1),
-        warnings: Vec::new(),
-    }
-}
-
-fn unreachable_client() -> Result<ApiClient, Failure> {
-    Ok(ApiClient::new(client_config(&empty_settings()))?)
 }

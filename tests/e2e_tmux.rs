@@ -12,6 +12,7 @@ impl Drop for Session {
         let _ = Command::new("tmux")
             .args(["kill-session", "-t", &self.0])
             .output();
+        let _ = std::fs::remove_dir_all(std::env::temp_dir().join(format!("{}-state", self.0)));
     }
 }
 
@@ -75,6 +76,11 @@ fn start_shell(env: &[&str]) -> Session {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
     let name = format!("prospect-e2e-{}-{nanos}", std::process::id());
+    // Logs and journals go to a throwaway state dir unless the test names its own.
+    let default_state = format!(
+        "XDG_STATE_HOME={}",
+        std::env::temp_dir().join(format!("{name}-state")).display()
+    );
     let mut args = vec![
         "new-session",
         "-d",
@@ -87,6 +93,9 @@ fn start_shell(env: &[&str]) -> Session {
         "env",
         "PS1=$ ",
     ];
+    if !env.iter().any(|e| e.starts_with("XDG_STATE_HOME=")) {
+        args.push(&default_state);
+    }
     args.extend_from_slice(env);
     args.extend_from_slice(&["bash", "--norc", "--noprofile", "-i"]);
     let started = tmux(&args);

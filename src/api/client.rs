@@ -297,6 +297,16 @@ impl ApiClient {
                 .header("content-type", "application/json")
                 .body(b.to_string());
         }
+        // Credentials are named but never written: the log shows that they were sent.
+        tracing::debug!(
+            %method,
+            target,
+            date = %date,
+            nonce = %nonce,
+            authorization = "<redacted>",
+            x_alg_signature = "<redacted>",
+            "request"
+        );
         let started = std::time::Instant::now();
         let mut resp = req.send().await.map_err(|e| self.transport_error(&e))?;
         let status = resp.status();

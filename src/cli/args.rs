@@ -11,6 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
+    /// Rows per page in the TUI, 1 to 100 [default: 50, or page_size in the config file]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub limit: Option<u64>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

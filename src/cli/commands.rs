@@ -30,6 +30,9 @@ pub async fn start_demo_sandbox(
         accent: Some("cyan".into()),
         page_size,
         timeout: std::time::Duration::from_secs(crate::config::DEFAULT_TIMEOUT_SECS),
+        connect_timeout: std::time::Duration::from_secs(
+            crate::config::DEFAULT_CONNECT_TIMEOUT_SECS,
+        ),
         warnings: Vec::new(),
     };
     Ok((sandbox, settings))
@@ -45,7 +48,7 @@ pub async fn run_command(
         Command::List(a) => list(a, client).await,
         Command::Get(a) => get(a, client).await,
         Command::Patch(a) => patch_cmd::run(a, client, settings).await,
-        Command::Sandbox(a) => sandbox(a).await,
+        Command::Sandbox(a) => run_sandbox(a).await,
     }
 }
 
@@ -225,7 +228,8 @@ async fn get(a: GetArgs, client: &ApiClient) -> Result<(), Failure> {
     out.finish()
 }
 
-async fn sandbox(a: SandboxArgs) -> Result<(), Failure> {
+/// `prospect sandbox`: serves until ctrl-c, SIGTERM or SIGHUP.
+pub async fn run_sandbox(a: SandboxArgs) -> Result<(), Failure> {
     let sandbox = Sandbox::start(SandboxOptions {
         listen: a.listen,
         count: a.count,

@@ -6,7 +6,7 @@ pub mod output;
 mod patch_cmd;
 
 pub use args::{Cli, Command, Global};
-pub use commands::{run_command, start_demo_sandbox};
+pub use commands::{run_command, run_sandbox, start_demo_sandbox};
 
 use crate::api::ApiError;
 use crate::config::ConfigError;

@@ -198,8 +198,16 @@ pub async fn run(a: PatchArgs, client: &ApiClient, settings: &Settings) -> Resul
             ));
         }
         eprint!("Send this change? [y/N] ");
-        let mut answer = String::new();
-        std::io::stdin().lock().read_line(&mut answer)?;
+        // Reading the terminal blocks: off the async runtime's threads.
+        let answer = tokio::task::spawn_blocking(|| {
+            let mut answer = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut answer)
+                .map(|_| answer)
+        })
+        .await
+        .map_err(|e| Failure::other(format!("Cannot read the answer: {e}")))??;
         if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
             eprintln!("Nothing was sent.");
             return Ok(());

@@ -67,12 +67,13 @@ fn columns(width: u16) -> Vec<(Column, u16)> {
         )
     } else if width >= 64 {
         (
-            vec![Name, Email, Reference, Created],
+            // Phone before Created: a caller on the line is found by number.
+            vec![Name, Email, Reference, Phone],
             vec![
                 Constraint::Fill(2),
                 Constraint::Fill(3),
                 Constraint::Length(12),
-                Constraint::Length(10),
+                Constraint::Length(14),
             ],
         )
     } else if width >= 30 {
