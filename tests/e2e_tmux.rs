@@ -304,3 +304,17 @@ fn sighup_keeps_an_unsaved_form_as_a_draft_that_is_offered_back() {
     s.wait_for("the shell", |t| t.trim_end().ends_with('$'));
     let _ = std::fs::remove_dir_all(&state);
 }
+
+#[test]
+fn limit_sets_the_rows_per_page_of_the_tui() {
+    let s = start_shell(&[]);
+    s.keys(&format!(
+        "{} --demo --limit 7",
+        env!("CARGO_BIN_EXE_prospect")
+    ));
+    s.key("Enter");
+    // 500 demo prospects at 7 a page.
+    s.wait_for("pages of seven", |t| t.contains("page 1 of 72"));
+    s.keys("q");
+    assert_terminal_restored(&s);
+}
