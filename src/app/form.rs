@@ -206,6 +206,9 @@ pub struct Form {
     pub focus: usize,
     /// Messages the server sent about fields (a 400), until the field is edited.
     pub server_errors: Vec<(FormField, String)>,
+    /// Messages of a 400 that name no field: shown in full on top of the form until the next
+    /// save attempt.
+    pub server_messages: Vec<String>,
     pub stage: Stage,
 }
 
@@ -220,6 +223,7 @@ impl Form {
             original,
             focus: 0,
             server_errors: Vec::new(),
+            server_messages: Vec::new(),
             stage: Stage::Editing,
         }
     }

@@ -402,6 +402,11 @@ fn a_rejected_save_keeps_every_value_and_marks_the_fields_named() {
         ["email", "phoneNumber", "address.country"]
     );
     assert_eq!(f.messages_for(COUNTRY), [messages[2].clone()]);
+    assert_eq!(
+        f.server_messages,
+        ["something else entirely"],
+        "kept in full on the form"
+    );
     assert_eq!(f.focus, EMAIL);
     assert!(status(&s).contains("something else entirely"));
     // Editing a field clears the server's complaint about it.
@@ -414,6 +419,44 @@ fn a_rejected_save_keeps_every_value_and_marks_the_fields_named() {
             .messages_for(PHONE)
             .is_empty()
     );
+}
+
+/// Ctrl-s, Enter, the check answered with the unchanged record: the PATCH in flight.
+fn send_again(s: &mut State) -> RequestId {
+    update(s, ctrl('s'));
+    let fx = update(s, key(KeyCode::Enter));
+    let req = fetches(&fx)[0].0;
+    let fx = update(s, loaded_msg(req, prospect(0)));
+    patches(&fx)[0].0
+}
+
+#[test]
+fn a_second_rejection_replaces_the_first_ones_messages() {
+    let (mut s, req) = sending();
+    let rejected = |req| Msg::PatchSent {
+        req,
+        result: Err(ApiError::Validation {
+            messages: vec![
+                "email must be an email".to_string(),
+                "the partner is suspended".to_string(),
+            ],
+        }),
+    };
+    update(&mut s, rejected(req));
+    let req = send_again(&mut s);
+    let f = s.form.as_ref().expect("the form");
+    assert!(f.server_messages.is_empty(), "gone with the next attempt");
+    assert_eq!(f.server_errors.len(), 1);
+    update(&mut s, rejected(req));
+    let f = s.form.as_ref().expect("the form");
+    assert_eq!(
+        f.server_errors.len(),
+        1,
+        "no duplicates: {:?}",
+        f.server_errors
+    );
+    assert_eq!(f.messages_for(EMAIL), ["email must be an email"]);
+    assert_eq!(f.server_messages, ["the partner is suspended"]);
 }
 
 /// A record whose first name and address line 1 hold line breaks and control characters
