@@ -276,7 +276,7 @@ async fn a_change_on_the_server_meanwhile_is_shown_and_overwrite_sends_only_my_k
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_server_stopping_during_a_save_keeps_the_typed_values() {
+async fn the_server_stopping_before_a_save_keeps_the_typed_values() {
     let Setup {
         sandbox, mut app, ..
     } = start(None).await;
@@ -297,6 +297,59 @@ async fn the_server_stopping_during_a_save_keeps_the_typed_values() {
     let form = app.state.form.as_ref().expect("the form stays");
     assert_eq!(form.inputs[EMAIL].text(), "kept@example.com");
     assert!(app.screen().contains("kept@example.com"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_stopping_during_the_patch_keeps_the_typed_values_and_applies_nothing() {
+    let Setup {
+        mut sandbox,
+        mut app,
+        ..
+    } = start(None).await;
+    press(&mut app, KeyCode::Char('e'));
+    focus(&mut app, EMAIL);
+    retype(&mut app, "mine@example.com");
+    // A change behind the user's back: the check before sending succeeds and finds it.
+    let mut theirs = john(&sandbox, &app);
+    theirs.email = "theirs@example.com".into();
+    sandbox.put_record(theirs);
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Enter);
+    let conflict = app
+        .wait_for(WAIT, |s, _| {
+            matches!(
+                s.form.as_ref().map(|f| &f.stage),
+                Some(Stage::Conflict { .. })
+            )
+        })
+        .await
+        .expect("draws");
+    assert!(conflict, "{}", app.screen());
+    let gets = sandbox.requests().len();
+    // The server goes away between the check and the PATCH: "overwrite" sends into nothing.
+    sandbox.stop().await;
+    press(&mut app, KeyCode::Char('o'));
+    assert!(
+        matches!(
+            app.state.form.as_ref().map(|f| &f.stage),
+            Some(Stage::Sending { .. })
+        ),
+        "the PATCH is attempted"
+    );
+    let failed = app
+        .wait_for(WAIT, |s, screen| {
+            s.form.as_ref().is_some_and(|f| f.stage == Stage::Editing)
+                && screen.contains("Cannot reach")
+        })
+        .await
+        .expect("draws");
+    assert!(failed, "{}", app.screen());
+    let form = app.state.form.as_ref().expect("the form stays");
+    assert_eq!(form.inputs[EMAIL].text(), "mine@example.com");
+    assert!(app.screen().contains("mine@example.com"));
+    assert_eq!(sandbox.requests().len(), gets, "nothing reached the server");
+    assert!(patch_bodies(&sandbox).is_empty());
+    assert_eq!(john(&sandbox, &app).email, "theirs@example.com");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
