@@ -835,3 +835,20 @@ async fn shutdown_stops_the_server_and_banner_has_exports() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test]
+async fn stop_keeps_the_recorded_requests_and_records_readable() {
+    let mut stopped = sandbox(3).await;
+    let c = client(&stopped);
+    let first = c.list(None, 1, 1).await.unwrap().items[0].clone();
+    stopped.stop().await;
+    let e = c.list(None, 1, 1).await.unwrap_err();
+    assert!(matches!(e, ApiError::Connection { .. }), "{e:?}");
+    assert_eq!(
+        stopped.requests().len(),
+        1,
+        "what reached it is still recorded"
+    );
+    assert_eq!(stopped.get_record(&first.id), Some(first));
+    stopped.stop().await; // twice is harmless
+}

@@ -117,11 +117,17 @@ impl PartialEq for FieldInput {
     }
 }
 
+/// How a value shows in a one-line input: line breaks (from the server) become spaces. An
+/// input whose text is still this of the original's value is untouched (see
+/// [`Form::field_changed`]), and the original value, line breaks and all, is what counts.
+pub fn one_line(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+}
+
 impl FieldInput {
-    /// An input holding `text`, cursor at the end.
+    /// An input holding `text` (made one line), cursor at the end.
     pub fn new(text: &str) -> Self {
-        // One line: a value with a line break (from the server) stays one line.
-        let mut t = TextArea::new(vec![text.replace(['\n', '\r'], " ")]);
+        let mut t = TextArea::new(vec![one_line(text)]);
         t.move_cursor(CursorMove::End);
         FieldInput(t)
     }
@@ -200,6 +206,9 @@ pub struct Form {
     pub focus: usize,
     /// Messages the server sent about fields (a 400), until the field is edited.
     pub server_errors: Vec<(FormField, String)>,
+    /// Messages of a 400 that name no field: shown in full on top of the form until the next
+    /// save attempt.
+    pub server_messages: Vec<String>,
     pub stage: Stage,
 }
 
@@ -214,6 +223,7 @@ impl Form {
             original,
             focus: 0,
             server_errors: Vec::new(),
+            server_messages: Vec::new(),
             stage: Stage::Editing,
         }
     }
@@ -233,29 +243,52 @@ impl Form {
             .unwrap_or_default()
     }
 
-    /// The record as the form now has it.
+    /// Whether the user changed `field`: its text is no longer what the form showed of the
+    /// original's value.
+    fn changed_field(&self, field: FormField) -> bool {
+        one_line(&field.text(&self.original)) != self.text(field)
+    }
+
+    /// The record as the form now has it. A field the user has not changed keeps the
+    /// original's exact value (a line break the one-line input could not show included), so
+    /// it never ends up in the body.
     pub fn edited(&self) -> Prospect {
         let mut p = self.original.clone();
         for f in Field::ALL {
-            let t = self.text(FormField::Scalar(f));
-            f.set(&mut p, (!t.is_empty() || f == Field::Email).then_some(t));
+            if self.changed_field(FormField::Scalar(f)) {
+                let t = self.text(FormField::Scalar(f));
+                f.set(&mut p, (!t.is_empty() || f == Field::Email).then_some(t));
+            }
         }
+        let original = self.original.address.as_ref();
         let part = |name: &'static str| {
-            let t = self.text(FormField::Address(name));
-            (!t.is_empty()).then_some(t)
+            let field = FormField::Address(name);
+            if self.changed_field(field) {
+                let t = self.text(field);
+                (!t.is_empty()).then_some(t)
+            } else {
+                original
+                    .and_then(|a| address_part(a, name))
+                    .map(str::to_owned)
+            }
         };
         let parts = ["line1", "line2", "line3", "postcode", "country"].map(part);
-        let kind = self.text(FormField::Address("type"));
-        p.address = match &self.original.address {
+        let kind_field = FormField::Address("type");
+        let kind = self.text(kind_field);
+        p.address = match original {
             None if kind.is_empty() && parts.iter().all(Option::is_none) => None,
             original => {
-                let mut a = original.clone().unwrap_or_default();
-                // A new address without a type is the only kind the API has today.
-                a.kind = if kind.is_empty() && original.is_none() {
-                    "STRUCTURED".into()
-                } else {
-                    kind
-                };
+                let mut a = original.cloned().unwrap_or_default();
+                if original.is_none() {
+                    // A new address without a type is the only kind the API has today.
+                    a.kind = if kind.is_empty() {
+                        "STRUCTURED".into()
+                    } else {
+                        kind
+                    };
+                } else if self.changed_field(kind_field) {
+                    a.kind = kind;
+                }
                 let [l1, l2, l3, pc, c] = parts;
                 (a.line1, a.line2, a.line3, a.postcode, a.country) = (l1, l2, l3, pc, c);
                 Some(a)
@@ -274,12 +307,10 @@ impl Form {
         !self.body().is_empty()
     }
 
-    /// Whether one field's text differs from the original's.
+    /// Whether the user changed the field at index `i` (its text differs from what the form
+    /// showed of the original's value).
     pub fn field_changed(&self, i: usize) -> bool {
-        match (FORM_FIELDS.get(i), self.inputs.get(i)) {
-            (Some(f), Some(input)) => f.text(&self.original) != input.text(),
-            _ => false,
-        }
+        FORM_FIELDS.get(i).is_some_and(|f| self.changed_field(*f))
     }
 
     /// Validation problems of the change, each with the field it belongs to (the same rules

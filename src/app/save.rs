@@ -79,6 +79,8 @@ fn send(state: &mut State, body: PatchBody, base: Prospect, fx: &mut Vec<Effect>
         id: form.id().to_string(),
         body: body.clone(),
     });
+    // A new attempt: the last one's general complaints no longer apply.
+    form.server_messages.clear();
     form.stage = Stage::Sending { req, body, base };
 }
 
@@ -233,11 +235,16 @@ pub(super) fn patch_sent(
             );
         }
         Err(e) => {
-            let mut unplaced = Vec::new();
+            if !e.messages().is_empty() {
+                // This answer's complaints replace the previous attempt's.
+                form.server_errors.clear();
+                form.server_messages.clear();
+            }
             for m in e.messages() {
                 match FormField::for_message(m) {
                     Some(f) => form.server_errors.push((f, m.clone())),
-                    None => unplaced.push(m.clone()),
+                    // Shown in full on top of the form: the status line cuts and fades.
+                    None => form.server_messages.push(m.clone()),
                 }
             }
             if let Some(i) = form

@@ -282,6 +282,12 @@ impl Sandbox {
 
     /// Stops accepting, lets requests in flight finish (at most 5 s), and returns.
     pub async fn shutdown(mut self) {
+        self.stop().await;
+    }
+
+    /// Like [`Sandbox::shutdown`], but keeps the `Sandbox`: its recorded requests and records
+    /// can still be read after the server stopped (a test of what reached it before).
+    pub async fn stop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

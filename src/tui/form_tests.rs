@@ -22,13 +22,24 @@ struct Setup {
     dir: tempfile::TempDir,
 }
 
-async fn start(editor: Option<&str>) -> Setup {
-    let sandbox = Sandbox::start(SandboxOptions {
+/// The sandbox's options in these tests.
+fn options() -> SandboxOptions {
+    SandboxOptions {
         count: 60,
         ..Default::default()
-    })
-    .await
-    .expect("the sandbox starts");
+    }
+}
+
+async fn start(editor: Option<&str>) -> Setup {
+    // John James Doe, by his external reference.
+    start_with(editor, "CRM-0042", |_| {}).await
+}
+
+/// The app on a fresh sandbox (changed first by `prepare`), showing the prospect `lookup`
+/// finds in the detail.
+async fn start_with(editor: Option<&str>, lookup: &str, prepare: impl FnOnce(&Sandbox)) -> Setup {
+    let sandbox = Sandbox::start(options()).await.expect("the sandbox starts");
+    prepare(&sandbox);
     let config = ClientConfig::new(
         &sandbox.base_url(),
         sandbox.token(),
@@ -52,9 +63,8 @@ async fn start(editor: Option<&str>) -> Setup {
         .await
         .expect("draws");
     assert!(ready, "{}", app.screen());
-    // John James Doe, by his external reference.
     press(&mut app, KeyCode::Char(':'));
-    app.type_text("CRM-0042");
+    app.type_text(lookup);
     press(&mut app, KeyCode::Enter);
     let found = app
         .wait_for(WAIT, |s, _| s.detail.is_some())
@@ -266,7 +276,7 @@ async fn a_change_on_the_server_meanwhile_is_shown_and_overwrite_sends_only_my_k
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_server_stopping_during_a_save_keeps_the_typed_values() {
+async fn the_server_stopping_before_a_save_keeps_the_typed_values() {
     let Setup {
         sandbox, mut app, ..
     } = start(None).await;
@@ -287,6 +297,88 @@ async fn the_server_stopping_during_a_save_keeps_the_typed_values() {
     let form = app.state.form.as_ref().expect("the form stays");
     assert_eq!(form.inputs[EMAIL].text(), "kept@example.com");
     assert!(app.screen().contains("kept@example.com"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_stopping_during_the_patch_keeps_the_typed_values_and_applies_nothing() {
+    let Setup {
+        mut sandbox,
+        mut app,
+        ..
+    } = start(None).await;
+    press(&mut app, KeyCode::Char('e'));
+    focus(&mut app, EMAIL);
+    retype(&mut app, "mine@example.com");
+    // A change behind the user's back: the check before sending succeeds and finds it.
+    let mut theirs = john(&sandbox, &app);
+    theirs.email = "theirs@example.com".into();
+    sandbox.put_record(theirs);
+    ctrl(&mut app, 's');
+    press(&mut app, KeyCode::Enter);
+    let conflict = app
+        .wait_for(WAIT, |s, _| {
+            matches!(
+                s.form.as_ref().map(|f| &f.stage),
+                Some(Stage::Conflict { .. })
+            )
+        })
+        .await
+        .expect("draws");
+    assert!(conflict, "{}", app.screen());
+    let gets = sandbox.requests().len();
+    // The server goes away between the check and the PATCH: "overwrite" sends into nothing.
+    sandbox.stop().await;
+    press(&mut app, KeyCode::Char('o'));
+    assert!(
+        matches!(
+            app.state.form.as_ref().map(|f| &f.stage),
+            Some(Stage::Sending { .. })
+        ),
+        "the PATCH is attempted"
+    );
+    let failed = app
+        .wait_for(WAIT, |s, screen| {
+            s.form.as_ref().is_some_and(|f| f.stage == Stage::Editing)
+                && screen.contains("Cannot reach")
+        })
+        .await
+        .expect("draws");
+    assert!(failed, "{}", app.screen());
+    let form = app.state.form.as_ref().expect("the form stays");
+    assert_eq!(form.inputs[EMAIL].text(), "mine@example.com");
+    assert!(app.screen().contains("mine@example.com"));
+    assert_eq!(sandbox.requests().len(), gets, "nothing reached the server");
+    assert!(patch_bodies(&sandbox).is_empty());
+    assert_eq!(john(&sandbox, &app).email, "theirs@example.com");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn untouched_fields_with_line_breaks_and_control_characters_are_not_sent() {
+    use crate::sandbox::data::CONTROL_CHARS_INDEX;
+    let mut record =
+        crate::sandbox::generate(options().count, options().seed).swap_remove(CONTROL_CHARS_INDEX);
+    // Its last name carries ESC and BEL already; a line break too, and one in the address.
+    record.last_name = record.last_name.map(|l| format!("{l}\r\nline two"));
+    if let Some(a) = record.address.as_mut() {
+        a.line1 = Some("1 Long\r\nRoad\u{7}".into());
+    }
+    let id = record.id.clone();
+    let Setup {
+        sandbox, mut app, ..
+    } = start_with(None, &id, |sb| sb.put_record(record.clone())).await;
+    assert_eq!(john(&sandbox, &app), record, "the detail shows it");
+    press(&mut app, KeyCode::Char('e'));
+    focus(&mut app, EMAIL);
+    retype(&mut app, "mallory.new@example.net");
+    save_and_wait(&mut app, "Saved email").await;
+    assert_eq!(
+        patch_bodies(&sandbox),
+        [json!({"email": "mallory.new@example.net"})]
+    );
+    let now = john(&sandbox, &app);
+    assert_eq!(now.last_name, record.last_name, "kept, line break and all");
+    assert_eq!(now.address, record.address);
+    sandbox.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

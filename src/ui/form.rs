@@ -57,6 +57,18 @@ fn content(state: &State, form: &Form, cols: usize) -> Content {
     let input_w = cols.saturating_sub(LABEL_W + 1).max(1);
     let p = &form.original;
     let mut lines = Vec::new();
+    // What the server said about no field in particular, in full, until the next attempt.
+    for m in &form.server_messages {
+        for part in wrap(&format!("⚠ {m}"), cols.saturating_sub(2).max(1)) {
+            lines.push(Line::from(vec![
+                Span::raw("  "),
+                Span::styled(part, Style::new().fg(Color::Red)),
+            ]));
+        }
+    }
+    if !form.server_messages.is_empty() {
+        lines.push(Line::default());
+    }
     for (label, value) in [
         ("Id", Some(p.id.clone())),
         ("External reference", p.external_reference.clone()),

@@ -127,8 +127,8 @@ fn conflict_dialog_140x40() {
     insta::assert_snapshot!(frame(&conflicted(), WIDE).backend());
 }
 
-#[test]
-fn failed_save_80x24() {
+/// The changed form saved, the check passed, and the PATCH answered with a 400 of `messages`.
+fn failed(messages: &[&str]) -> State {
     let mut s = changed();
     update(&mut s, ctrl('s'));
     let fx = update(&mut s, key(KeyCode::Enter));
@@ -158,11 +158,30 @@ fn failed_save_80x24() {
         Msg::PatchSent {
             req,
             result: Err(ApiError::Validation {
-                messages: vec!["email must be an email address the server accepts".into()],
+                messages: messages.iter().map(|m| (*m).to_string()).collect(),
             }),
         },
     );
+    s
+}
+
+#[test]
+fn failed_save_80x24() {
+    let s = failed(&["email must be an email address the server accepts"]);
     insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn failed_save_with_a_message_naming_no_field_80x24() {
+    let s = failed(&[
+        "email must be an email address the server accepts",
+        "The partner account partner-7 is suspended until the compliance review of its \
+         onboarding documents is complete; contact support",
+    ]);
+    let t = frame(&s, NARROW);
+    let text = crate::tui::app::buffer_text(t.backend().buffer());
+    assert!(text.contains("contact support"), "shown in full:\n{text}");
+    insta::assert_snapshot!(t.backend());
 }
 
 #[test]
@@ -174,7 +193,12 @@ fn discard_dialog_80x24() {
 
 #[test]
 fn the_form_renders_at_every_small_size_without_panic() {
-    let mut states = vec![form(), changed(), conflicted()];
+    let mut states = vec![
+        form(),
+        changed(),
+        conflicted(),
+        failed(&["a long message naming no field at all, to be wrapped"]),
+    ];
     let mut s = changed();
     update(&mut s, ctrl('s'));
     states.push(s);

@@ -53,23 +53,41 @@ fn list_140x40() {
     insta::assert_snapshot!(frame(&at(&list(), WIDE), WIDE).backend());
 }
 
+fn loading(size: (u16, u16)) -> State {
+    let mut s = State::new("sandbox", None, false, 50);
+    s.size = size;
+    init(&mut s);
+    s
+}
+
 #[test]
 fn loading_first_page() {
-    let mut s = State::new("sandbox", None, false, 50);
-    init(&mut s);
-    insta::assert_snapshot!(frame(&s, NARROW).backend());
+    insta::assert_snapshot!(frame(&loading(NARROW), NARROW).backend());
+}
+
+#[test]
+fn loading_first_page_140x40() {
+    insta::assert_snapshot!(frame(&loading(WIDE), WIDE).backend());
+}
+
+fn loading_next(size: (u16, u16)) -> State {
+    let mut s = loaded(20, 45, size);
+    update(&mut s, ch('n'));
+    s
 }
 
 #[test]
 fn loading_next_page_keeps_old_rows_with_a_spinner() {
-    let mut s = loaded(20, 45, NARROW);
-    update(&mut s, ch('n'));
-    insta::assert_snapshot!(frame(&s, NARROW).backend());
+    insta::assert_snapshot!(frame(&loading_next(NARROW), NARROW).backend());
 }
 
 #[test]
-fn empty_search() {
-    let mut s = list();
+fn loading_next_page_keeps_old_rows_with_a_spinner_140x40() {
+    insta::assert_snapshot!(frame(&loading_next(WIDE), WIDE).backend());
+}
+
+fn empty_search_at(size: (u16, u16)) -> State {
+    let mut s = at(&list(), size);
     update(&mut s, ch('/'));
     type_text(&mut s, "xyz");
     update(&mut s, key(KeyCode::Enter));
@@ -88,15 +106,34 @@ fn empty_search() {
             result: Ok(empty),
         },
     );
-    insta::assert_snapshot!(frame(&s, NARROW).backend());
+    s
+}
+
+#[test]
+fn empty_search() {
+    insta::assert_snapshot!(frame(&empty_search_at(NARROW), NARROW).backend());
+}
+
+#[test]
+fn empty_search_140x40() {
+    insta::assert_snapshot!(frame(&empty_search_at(WIDE), WIDE).backend());
+}
+
+fn search_prompt(size: (u16, u16)) -> State {
+    let mut s = at(&list(), size);
+    update(&mut s, ch('/'));
+    type_text(&mut s, "doe");
+    s
 }
 
 #[test]
 fn search_prompt_while_typing() {
-    let mut s = list();
-    update(&mut s, ch('/'));
-    type_text(&mut s, "doe");
-    insta::assert_snapshot!(frame(&s, NARROW).backend());
+    insta::assert_snapshot!(frame(&search_prompt(NARROW), NARROW).backend());
+}
+
+#[test]
+fn search_prompt_while_typing_140x40() {
+    insta::assert_snapshot!(frame(&search_prompt(WIDE), WIDE).backend());
 }
 
 #[test]
@@ -109,11 +146,20 @@ fn detail_narrow() {
     insta::assert_snapshot!(frame(&with_detail(NARROW), NARROW).backend());
 }
 
+fn revealed(size: (u16, u16)) -> State {
+    let mut s = with_detail(size);
+    update(&mut s, ch('m'));
+    s
+}
+
 #[test]
 fn detail_revealed_identification_number() {
-    let mut s = with_detail(NARROW);
-    update(&mut s, ch('m'));
-    insta::assert_snapshot!(frame(&s, NARROW).backend());
+    insta::assert_snapshot!(frame(&revealed(NARROW), NARROW).backend());
+}
+
+#[test]
+fn detail_revealed_identification_number_140x40() {
+    insta::assert_snapshot!(frame(&revealed(WIDE), WIDE).backend());
 }
 
 #[test]
@@ -130,17 +176,26 @@ fn help_140x40() {
     insta::assert_snapshot!(frame(&s, WIDE).backend());
 }
 
-#[test]
-fn lookup_prompt() {
-    let mut s = list();
+fn lookup(size: (u16, u16)) -> State {
+    let mut s = at(&list(), size);
     update(&mut s, ch(':'));
     type_text(&mut s, "ACME 42/7");
-    insta::assert_snapshot!(frame(&s, NARROW).backend());
+    s
 }
 
 #[test]
-fn error_state() {
+fn lookup_prompt() {
+    insta::assert_snapshot!(frame(&lookup(NARROW), NARROW).backend());
+}
+
+#[test]
+fn lookup_prompt_140x40() {
+    insta::assert_snapshot!(frame(&lookup(WIDE), WIDE).backend());
+}
+
+fn error(size: (u16, u16)) -> State {
     let mut s = State::new("sandbox", None, false, 50);
+    s.size = size;
     let fx = init(&mut s);
     let req = page_requests(&fx)[0].0;
     let result = Err(ApiError::Unauthorized {
@@ -148,21 +203,42 @@ fn error_state() {
         detail: String::new(),
     });
     update(&mut s, Msg::PageLoaded { req, result });
-    insta::assert_snapshot!(frame(&s, NARROW).backend());
+    s
+}
+
+#[test]
+fn error_state() {
+    insta::assert_snapshot!(frame(&error(NARROW), NARROW).backend());
+}
+
+#[test]
+fn error_state_140x40() {
+    insta::assert_snapshot!(frame(&error(WIDE), WIDE).backend());
+}
+
+/// The list with the hostile record selected, then its detail: both snapshotted as
+/// `{name}_list` and `{name}_detail`.
+fn hostile_at(size: (u16, u16), name: &str) {
+    let mut s = at(&list(), size);
+    s.list.rows[1] = hostile();
+    update(&mut s, ch('j'));
+    insta::assert_snapshot!(format!("{name}_list"), frame(&s, size).backend());
+    update(&mut s, key(KeyCode::Enter));
+    let t = frame(&s, size);
+    let text = crate::tui::app::buffer_text(t.backend().buffer());
+    assert!(!text.chars().any(|c| c.is_control() && c != '\n'));
+    assert!(text.contains("Evil\\e[2J\\u{7}"));
+    insta::assert_snapshot!(format!("{name}_detail"), t.backend());
 }
 
 #[test]
 fn control_characters_are_shown_escaped() {
-    let mut s = list();
-    s.list.rows[1] = hostile();
-    update(&mut s, ch('j'));
-    insta::assert_snapshot!("hostile_list", frame(&s, NARROW).backend());
-    update(&mut s, key(KeyCode::Enter));
-    let t = frame(&s, NARROW);
-    let text = crate::tui::app::buffer_text(t.backend().buffer());
-    assert!(!text.chars().any(|c| c.is_control() && c != '\n'));
-    assert!(text.contains("Evil\\e[2J\\u{7}"));
-    insta::assert_snapshot!("hostile_detail", t.backend());
+    hostile_at(NARROW, "hostile");
+}
+
+#[test]
+fn control_characters_are_shown_escaped_140x40() {
+    hostile_at(WIDE, "hostile_140x40");
 }
 
 #[test]

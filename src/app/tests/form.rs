@@ -402,6 +402,11 @@ fn a_rejected_save_keeps_every_value_and_marks_the_fields_named() {
         ["email", "phoneNumber", "address.country"]
     );
     assert_eq!(f.messages_for(COUNTRY), [messages[2].clone()]);
+    assert_eq!(
+        f.server_messages,
+        ["something else entirely"],
+        "kept in full on the form"
+    );
     assert_eq!(f.focus, EMAIL);
     assert!(status(&s).contains("something else entirely"));
     // Editing a field clears the server's complaint about it.
@@ -414,6 +419,115 @@ fn a_rejected_save_keeps_every_value_and_marks_the_fields_named() {
             .messages_for(PHONE)
             .is_empty()
     );
+}
+
+/// Ctrl-s, Enter, the check answered with the unchanged record: the PATCH in flight.
+fn send_again(s: &mut State) -> RequestId {
+    update(s, ctrl('s'));
+    let fx = update(s, key(KeyCode::Enter));
+    let req = fetches(&fx)[0].0;
+    let fx = update(s, loaded_msg(req, prospect(0)));
+    patches(&fx)[0].0
+}
+
+#[test]
+fn a_second_rejection_replaces_the_first_ones_messages() {
+    let (mut s, req) = sending();
+    let rejected = |req| Msg::PatchSent {
+        req,
+        result: Err(ApiError::Validation {
+            messages: vec![
+                "email must be an email".to_string(),
+                "the partner is suspended".to_string(),
+            ],
+        }),
+    };
+    update(&mut s, rejected(req));
+    let req = send_again(&mut s);
+    let f = s.form.as_ref().expect("the form");
+    assert!(f.server_messages.is_empty(), "gone with the next attempt");
+    assert_eq!(f.server_errors.len(), 1);
+    update(&mut s, rejected(req));
+    let f = s.form.as_ref().expect("the form");
+    assert_eq!(
+        f.server_errors.len(),
+        1,
+        "no duplicates: {:?}",
+        f.server_errors
+    );
+    assert_eq!(f.messages_for(EMAIL), ["email must be an email"]);
+    assert_eq!(f.server_messages, ["the partner is suspended"]);
+}
+
+/// A record whose first name and address line 1 hold line breaks and control characters
+/// (the one-line inputs show the breaks as spaces).
+fn with_line_breaks() -> Prospect {
+    let mut p = hostile();
+    p.first_name = Some("Ann\r\nMarie\u{7}".into());
+    if let Some(a) = p.address.as_mut() {
+        a.line1 = Some("1 High\r\nStreet\u{1b}[2J".into());
+    }
+    p
+}
+
+fn form_on(p: Prospect) -> State {
+    let mut s = list();
+    s.list.rows[0] = p;
+    update(&mut s, ch('e'));
+    s
+}
+
+#[test]
+fn untouched_fields_holding_line_breaks_are_never_sent() {
+    let p = with_line_breaks();
+    let mut s = form_on(p.clone());
+    assert_eq!(text(&s, 0), "Ann  Marie\u{7}", "shown on one line");
+    let f = s.form.as_ref().expect("a form");
+    assert!(!f.changed());
+    assert!((0..FORM_FIELDS.len()).all(|i| !f.field_changed(i)));
+    assert_eq!(f.edited(), p, "untouched: the original's exact values");
+
+    focus(&mut s, EMAIL);
+    retype(&mut s, "ann@example.com");
+    let f = s.form.as_ref().expect("a form");
+    assert_eq!(f.body(), body(json!({"email": "ann@example.com"})));
+    assert_eq!(f.edited().first_name, p.first_name);
+    assert_eq!(f.edited().address, p.address);
+    update(&mut s, ctrl('s'));
+    let Stage::Review { body: b, .. } = stage(&s) else {
+        panic!("no review: {:?}", stage(&s));
+    };
+    assert_eq!(b, &body(json!({"email": "ann@example.com"})));
+
+    // A field the user does edit is sent as the form shows it.
+    update(&mut s, key(KeyCode::Esc));
+    focus(&mut s, 0);
+    type_text(&mut s, "e");
+    let f = s.form.as_ref().expect("a form");
+    assert_eq!(
+        f.body(),
+        body(json!({"email": "ann@example.com", "firstName": "Ann  Marie\u{7}e"}))
+    );
+}
+
+#[test]
+fn leaving_an_untouched_form_on_line_breaks_asks_nothing() {
+    let mut s = form_on(with_line_breaks());
+    assert_eq!(crate::app::edit::current_draft(&s), None, "nothing to keep");
+    update(&mut s, key(KeyCode::Esc));
+    assert!(s.form.is_none(), "Esc just leaves");
+
+    let mut s = form_on(with_line_breaks());
+    assert_eq!(
+        update(&mut s, ctrl('c')),
+        [Effect::Quit],
+        "ctrl-c just quits"
+    );
+
+    let mut s = form_on(with_line_breaks());
+    update(&mut s, ctrl('s'));
+    assert_eq!(status(&s), "No changes");
+    assert_eq!(stage(&s), &Stage::Editing);
 }
 
 #[test]
