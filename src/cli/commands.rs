@@ -230,6 +230,9 @@ async fn get(a: GetArgs, client: &ApiClient) -> Result<(), Failure> {
 
 /// `prospect sandbox`: serves until ctrl-c, SIGTERM or SIGHUP.
 pub async fn run_sandbox(a: SandboxArgs) -> Result<(), Failure> {
+    // Listen for the signals before the banner is out: a script that sends SIGTERM as soon as
+    // it has read the exports must get a clean stop, not the signal's default action.
+    let signals = ShutdownSignals::install();
     let sandbox = Sandbox::start(SandboxOptions {
         listen: a.listen,
         count: a.count,
@@ -242,33 +245,52 @@ pub async fn run_sandbox(a: SandboxArgs) -> Result<(), Failure> {
     })
     .await
     .map_err(|e| Failure::other(format!("Cannot listen on {}: {e}", a.listen)))?;
-    println!("{}", sandbox.banner());
-    let _ = std::io::stdout().flush();
-    wait_for_shutdown_signal().await;
+    {
+        // A closed stdout (`prospect sandbox | head -n 9`) must not stop the server.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", sandbox.banner()).and_then(|()| out.flush());
+    }
+    signals.wait().await;
     sandbox.shutdown().await;
     Ok(())
 }
 
-/// Waits for ctrl-c, SIGTERM or SIGHUP.
-pub async fn wait_for_shutdown_signal() {
+/// Ctrl-c, SIGTERM and SIGHUP, caught from the moment this is made.
+struct ShutdownSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) else {
-            let _ = tokio::signal::ctrl_c().await;
-            return;
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-            _ = hup.recv() => {}
+    streams: Option<[tokio::signal::unix::Signal; 3]>,
+}
+
+impl ShutdownSignals {
+    fn install() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let streams = (|| -> std::io::Result<_> {
+                Ok([
+                    signal(SignalKind::interrupt())?,
+                    signal(SignalKind::terminate())?,
+                    signal(SignalKind::hangup())?,
+                ])
+            })()
+            .ok();
+            ShutdownSignals { streams }
         }
+        #[cfg(not(unix))]
+        ShutdownSignals {}
     }
-    #[cfg(not(unix))]
-    {
+
+    /// Waits for the first of the signals.
+    async fn wait(self) {
+        #[cfg(unix)]
+        if let Some([mut int, mut term, mut hup]) = self.streams {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+            return;
+        }
         let _ = tokio::signal::ctrl_c().await;
     }
 }

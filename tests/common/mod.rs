@@ -1,0 +1,104 @@
+//! Helpers shared by the integration tests that talk to the sandbox over real HTTP.
+// Each test crate that includes this module uses only some of the helpers.
+#![allow(dead_code)]
+
+use std::time::SystemTime;
+
+use prospect::api::sign::{Payload, SignedHeaders, http_date};
+use prospect::api::{ApiClient, ClientConfig};
+use prospect::patch::PatchBody;
+use prospect::sandbox::{Sandbox, SandboxOptions};
+use serde_json::Value;
+
+pub const PERSONAL: &str = "/v1/partner/prospects/personal";
+
+pub async fn sandbox(count: usize) -> Sandbox {
+    Sandbox::start(SandboxOptions {
+        count,
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap()
+}
+
+pub fn config(sb: &Sandbox) -> ClientConfig {
+    ClientConfig::new(&sb.base_url(), sb.token(), sb.secret(), "sandbox")
+}
+
+pub fn client(sb: &Sandbox) -> ApiClient {
+    ApiClient::new(config(sb)).unwrap()
+}
+
+pub fn body(v: Value) -> PatchBody {
+    v.as_object().unwrap().clone()
+}
+
+/// A raw request, signed by hand; every part can be spoiled by the caller.
+pub struct Raw {
+    pub method: &'static str,
+    pub target: String,
+    pub body: Option<String>,
+    pub token: String,
+    pub secret: String,
+    pub date: String,
+    pub nonce: String,
+    pub omit: Option<&'static str>,
+}
+
+impl Raw {
+    pub fn new(sb: &Sandbox, method: &'static str, target: &str) -> Self {
+        Raw {
+            method,
+            target: target.into(),
+            body: None,
+            token: sb.token().into(),
+            secret: sb.secret().into(),
+            date: http_date(SystemTime::now()),
+            nonce: uuid::Uuid::new_v4().to_string(),
+            omit: None,
+        }
+    }
+
+    pub fn signature(&self) -> String {
+        Payload {
+            url: &self.target,
+            method: self.method,
+            headers: SignedHeaders {
+                authorization: &self.token,
+                date: &self.date,
+                nonce: &self.nonce,
+            },
+            body: self.body.as_deref().unwrap_or(""),
+        }
+        .sign(&self.secret)
+    }
+
+    /// Sends to `origin` + `sent_target` (which defaults to the signed target).
+    pub async fn send_to(&self, sb: &Sandbox, sent_target: Option<&str>) -> (u16, Value) {
+        let url = format!("{}{}", sb.base_url(), sent_target.unwrap_or(&self.target));
+        let mut headers = vec![
+            ("authorization", self.token.clone()),
+            ("date", self.date.clone()),
+            ("x-alg-nonce", self.nonce.clone()),
+            ("x-alg-signature", self.signature()),
+        ];
+        headers.retain(|(k, _)| Some(*k) != self.omit);
+        let mut req = reqwest::Client::new().request(self.method.parse().unwrap(), &url);
+        for (k, v) in headers {
+            req = req.header(k, v);
+        }
+        if let Some(b) = &self.body {
+            req = req
+                .header("content-type", "application/json")
+                .body(b.clone());
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        let text = resp.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn send(&self, sb: &Sandbox) -> (u16, Value) {
+        self.send_to(sb, None).await
+    }
+}
