@@ -4,39 +4,48 @@
 use std::process::{Command, Output};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// Kills the tmux session however the test ends.
+/// A tmux session on its own server (socket `-L NAME`), so tests running in parallel never race
+/// to start one shared server or see each other; killed however the test ends.
 struct Session(String);
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.0])
-            .output();
+        let _ = tmux(&self.0, &["kill-server"]);
         let _ = std::fs::remove_dir_all(std::env::temp_dir().join(format!("{}-state", self.0)));
     }
 }
 
-fn tmux(args: &[&str]) -> Output {
-    Command::new("tmux").args(args).output().expect("tmux runs")
+fn tmux(socket: &str, args: &[&str]) -> Output {
+    Command::new("tmux")
+        .args(["-L", socket])
+        .args(args)
+        .output()
+        .expect("tmux runs")
 }
 
 impl Session {
     fn capture(&self) -> String {
-        let out = tmux(&["capture-pane", "-p", "-J", "-S", "-200", "-t", &self.0]);
+        let out = tmux(
+            &self.0,
+            &["capture-pane", "-p", "-J", "-S", "-200", "-t", &self.0],
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     fn keys(&self, literal: &str) {
-        tmux(&["send-keys", "-t", &self.0, "-l", literal]);
+        tmux(&self.0, &["send-keys", "-t", &self.0, "-l", literal]);
     }
 
     fn key(&self, name: &str) {
-        tmux(&["send-keys", "-t", &self.0, name]);
+        tmux(&self.0, &["send-keys", "-t", &self.0, name]);
     }
 
     /// Sends a signal to the program running in the session's shell.
     fn signal_app(&self, signal: &str) {
-        let shell = tmux(&["display-message", "-p", "-t", &self.0, "#{pane_pid}"]);
+        let shell = tmux(
+            &self.0,
+            &["display-message", "-p", "-t", &self.0, "#{pane_pid}"],
+        );
         let shell = String::from_utf8_lossy(&shell.stdout).trim().to_string();
         let child = Command::new("pgrep")
             .args(["-P", &shell])
@@ -98,7 +107,7 @@ fn start_shell(env: &[&str]) -> Session {
     }
     args.extend_from_slice(env);
     args.extend_from_slice(&["bash", "--norc", "--noprofile", "-i"]);
-    let started = tmux(&args);
+    let started = tmux(&name, &args);
     assert!(
         started.status.success(),
         "tmux new-session failed: {started:?}"
