@@ -349,7 +349,7 @@ pub const BINDINGS: &[Binding] = &[
         action: A::Reveal,
         contexts: &[C::Detail],
         description: "reveal / mask sensitive fields (identification number)",
-        hint: Some("reveal"),
+        hint: Some("reveal/mask"),
     },
     Binding {
         keys: &[plain(K::Down), ch('j')],

@@ -115,7 +115,7 @@ fn title_left(state: &State) -> Line<'static> {
     Line::from(spans)
 }
 
-fn title_right(state: &State) -> Line<'static> {
+fn title_right(state: &State, room: usize) -> Line<'static> {
     let mut parts = Vec::new();
     if let (Some(key), Some(meta)) = (&state.list.shown, state.list.meta) {
         parts.push(format!("page {} of {}", key.page, meta.total_pages.max(1)));
@@ -134,8 +134,11 @@ fn title_right(state: &State) -> Line<'static> {
         spans.push(Span::raw(format!(" {} ", parts.join(" · "))));
     }
     if let Some(err) = &state.list.error {
+        // The error gets whatever the border has left, but never less than a readable start.
+        let used: usize = spans.iter().map(|s| s.width()).sum();
+        let budget = room.saturating_sub(used + 2).max(24);
         spans.push(Span::styled(
-            format!(" {} ", truncate(err, 40)),
+            format!(" {} ", truncate(err, budget)),
             Style::new().fg(Color::Red),
         ));
     }
@@ -148,10 +151,13 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         return;
     }
     let focused = state.focus == Focus::List || state.detail.is_none();
+    let left = title_left(state);
+    // Two corners and a gap of two between the titles.
+    let room = usize::from(area.width).saturating_sub(left.width() + 4);
     let block = Block::bordered()
         .border_style(border_style(state, focused))
-        .title_top(title_left(state))
-        .title_top(title_right(state));
+        .title_top(left)
+        .title_top(title_right(state, room));
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.is_empty() {
