@@ -11,7 +11,7 @@ struct Session(String);
 impl Drop for Session {
     fn drop(&mut self) {
         let _ = tmux(&self.0, &["kill-server"]);
-        let _ = std::fs::remove_dir_all(std::env::temp_dir().join(format!("{}-state", self.0)));
+        let _ = std::fs::remove_dir_all(self.state_dir());
     }
 }
 
@@ -24,6 +24,11 @@ fn tmux(socket: &str, args: &[&str]) -> Output {
 }
 
 impl Session {
+    /// The session's own `XDG_STATE_HOME` (logs, journal, drafts), removed with the session.
+    fn state_dir(&self) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("{}-state", self.0))
+    }
+
     fn capture(&self) -> String {
         let out = tmux(
             &self.0,
@@ -85,8 +90,8 @@ fn start_shell(env: &[&str]) -> Session {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
     let name = format!("prospect-e2e-{}-{nanos}", std::process::id());
-    // Logs and journals go to a throwaway state dir unless the test names its own.
-    let default_state = format!(
+    // Logs, journal and drafts go to the session's own state dir, never the real home.
+    let state = format!(
         "XDG_STATE_HOME={}",
         std::env::temp_dir().join(format!("{name}-state")).display()
     );
@@ -102,9 +107,7 @@ fn start_shell(env: &[&str]) -> Session {
         "env",
         "PS1=$ ",
     ];
-    if !env.iter().any(|e| e.starts_with("XDG_STATE_HOME=")) {
-        args.push(&default_state);
-    }
+    args.push(&state);
     args.extend_from_slice(env);
     args.extend_from_slice(&["bash", "--norc", "--noprofile", "-i"]);
     let started = tmux(&name, &args);
@@ -197,15 +200,8 @@ fn ctrl_z_suspends_fg_repaints_and_sigterm_restores_the_terminal() {
 
 #[test]
 fn demo_in_tmux_edits_an_email_and_the_reload_shows_it() {
-    let state = std::env::temp_dir().join(format!(
-        "prospect-e2e-state-{}-{}",
-        std::process::id(),
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos())
-    ));
-    let xdg = format!("XDG_STATE_HOME={}", state.display());
-    let s = start_demo(&[&xdg]);
+    let s = start_demo(&[]);
+    let state = s.state_dir();
     s.keys(":");
     s.keys("CRM-0042");
     s.key("Enter");
@@ -247,14 +243,11 @@ fn demo_in_tmux_edits_an_email_and_the_reload_shows_it() {
     s.keys("q");
     s.keys("q");
     s.wait_for("the shell", |t| t.trim_end().ends_with('$'));
-    let _ = std::fs::remove_dir_all(&state);
 }
 
 #[test]
 fn demo_in_tmux_hands_the_terminal_to_the_editor_and_back() {
-    let state = std::env::temp_dir().join(format!("prospect-e2e-editor-{}", std::process::id()));
-    let xdg = format!("XDG_STATE_HOME={}", state.display());
-    let s = start_demo(&[&xdg, "VISUAL=sed -i s/john.doe@/john.ed@/"]);
+    let s = start_demo(&["VISUAL=sed -i s/john.doe@/john.ed@/"]);
     s.keys(":");
     s.keys("CRM-0042");
     s.key("Enter");
@@ -269,20 +262,12 @@ fn demo_in_tmux_hands_the_terminal_to_the_editor_and_back() {
     s.keys("q");
     s.keys("q");
     s.wait_for("the shell", |t| t.trim_end().ends_with('$'));
-    let _ = std::fs::remove_dir_all(&state);
 }
 
 #[test]
 fn sighup_keeps_an_unsaved_form_as_a_draft_that_is_offered_back() {
-    let state = std::env::temp_dir().join(format!(
-        "prospect-e2e-draft-{}-{}",
-        std::process::id(),
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos())
-    ));
-    let xdg = format!("XDG_STATE_HOME={}", state.display());
-    let s = start_demo(&[&xdg]);
+    let s = start_demo(&[]);
+    let state = s.state_dir();
     s.keys("e");
     s.wait_for("the form", |t| t.contains("Edit John James Doe"));
     s.key("C-e");
@@ -311,7 +296,6 @@ fn sighup_keeps_an_unsaved_form_as_a_draft_that_is_offered_back() {
     s.keys("y");
     s.keys("q");
     s.wait_for("the shell", |t| t.trim_end().ends_with('$'));
-    let _ = std::fs::remove_dir_all(&state);
 }
 
 #[test]

@@ -210,6 +210,32 @@ impl Address {
         })
     }
 
+    /// A part by its JSON key (`type`, `line1`, `line2`, `line3`, `postcode`, `country`).
+    pub fn part(&self, name: &str) -> Option<&str> {
+        match name {
+            "type" => Some(self.kind.as_str()),
+            "line1" => self.line1.as_deref(),
+            "line2" => self.line2.as_deref(),
+            "line3" => self.line3.as_deref(),
+            "postcode" => self.postcode.as_deref(),
+            "country" => self.country.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Sets a part by its JSON key; `None` clears it (an empty `type`). Unknown keys are ignored.
+    pub fn set_part(&mut self, name: &str, value: Option<String>) {
+        match name {
+            "type" => self.kind = value.unwrap_or_default(),
+            "line1" => self.line1 = value,
+            "line2" => self.line2 = value,
+            "line3" => self.line3 = value,
+            "postcode" => self.postcode = value,
+            "country" => self.country = value,
+            _ => {}
+        }
+    }
+
     /// Whether this is the `STRUCTURED` address type the API documents.
     pub fn is_structured(&self) -> bool {
         self.kind == "STRUCTURED"

@@ -5,7 +5,7 @@
 use ratatui_textarea::{CursorMove, TextArea};
 
 use super::state::RequestId;
-use crate::api::model::{Address, Prospect};
+use crate::api::model::Prospect;
 use crate::edit::conflict::Conflict;
 use crate::edit::draft::Draft;
 use crate::edit::journal::JournalEntry;
@@ -65,7 +65,7 @@ impl FormField {
             FormField::Address(part) => p
                 .address
                 .as_ref()
-                .and_then(|a| address_part(a, part))
+                .and_then(|a| a.part(part))
                 .unwrap_or("")
                 .to_string(),
         }
@@ -91,18 +91,6 @@ impl FormField {
                 m.starts_with("address")
                     .then_some(FormField::Address("line1"))
             })
-    }
-}
-
-fn address_part<'a>(a: &'a Address, part: &str) -> Option<&'a str> {
-    match part {
-        "type" => Some(a.kind.as_str()),
-        "line1" => a.line1.as_deref(),
-        "line2" => a.line2.as_deref(),
-        "line3" => a.line3.as_deref(),
-        "postcode" => a.postcode.as_deref(),
-        "country" => a.country.as_deref(),
-        _ => None,
     }
 }
 
@@ -267,9 +255,7 @@ impl Form {
                 let t = self.text(field);
                 (!t.is_empty()).then_some(t)
             } else {
-                original
-                    .and_then(|a| address_part(a, name))
-                    .map(str::to_owned)
+                original.and_then(|a| a.part(name)).map(str::to_owned)
             }
         };
         let parts = ["line1", "line2", "line3", "postcode", "country"].map(part);

@@ -82,16 +82,6 @@ fn parse_changes(a: &PatchArgs) -> Result<Vec<Change>, Failure> {
     Ok(changes)
 }
 
-fn address_part(a: &mut Address, i: usize) -> &mut Option<String> {
-    match i {
-        1 => &mut a.line1,
-        2 => &mut a.line2,
-        3 => &mut a.line3,
-        4 => &mut a.postcode,
-        _ => &mut a.country,
-    }
-}
-
 fn apply_changes(current: &Prospect, changes: &[Change]) -> Prospect {
     let mut p = current.clone();
     for c in changes {
@@ -104,19 +94,11 @@ fn apply_changes(current: &Prospect, changes: &[Change]) -> Prospect {
                     kind: "STRUCTURED".into(),
                     ..Default::default()
                 });
-                if *i == 0 {
-                    a.kind = v.clone();
-                } else {
-                    *address_part(a, *i) = Some(v.clone());
-                }
+                a.set_part(patch::ADDRESS_PARTS[*i], Some(v.clone()));
             }
             Change::Clear(Target::AddressPart(i)) => {
                 if let Some(a) = p.address.as_mut() {
-                    if *i == 0 {
-                        a.kind.clear();
-                    } else {
-                        *address_part(a, *i) = None;
-                    }
+                    a.set_part(patch::ADDRESS_PARTS[*i], None);
                 }
             }
             Change::Set(Target::Address, _) => {}

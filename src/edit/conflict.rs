@@ -82,7 +82,7 @@ pub fn rebase(server: &Prospect, original: &Prospect, edited: &Prospect) -> Pros
                 let mut a = s.clone();
                 for name in ADDRESS_PARTS {
                     if part(e, name) != part(o, name) {
-                        set_part(&mut a, name, raw_part(e, name));
+                        a.set_part(name, e.part(name).map(str::to_owned));
                     }
                 }
                 Some(a)
@@ -134,32 +134,7 @@ fn address_merges(original: &Prospect, server: &Prospect, mine: &Value) -> bool 
 
 /// An address part as the diff sees it: empty text is no value.
 fn part<'a>(a: &'a Address, name: &str) -> Option<&'a str> {
-    raw_part(a, name).filter(|s| !s.is_empty())
-}
-
-fn raw_part<'a>(a: &'a Address, name: &str) -> Option<&'a str> {
-    match name {
-        "type" => Some(a.kind.as_str()),
-        "line1" => a.line1.as_deref(),
-        "line2" => a.line2.as_deref(),
-        "line3" => a.line3.as_deref(),
-        "postcode" => a.postcode.as_deref(),
-        "country" => a.country.as_deref(),
-        _ => None,
-    }
-}
-
-fn set_part(a: &mut Address, name: &str, v: Option<&str>) {
-    let v = v.map(str::to_owned);
-    match name {
-        "type" => a.kind = v.unwrap_or_default(),
-        "line1" => a.line1 = v,
-        "line2" => a.line2 = v,
-        "line3" => a.line3 = v,
-        "postcode" => a.postcode = v,
-        "country" => a.country = v,
-        _ => {}
-    }
+    a.part(name).filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]
