@@ -2,5 +2,7 @@
 
 pub(crate) mod fixtures;
 mod form;
+mod form_fixtures;
+mod form_outcomes;
 mod lookup;
 mod update;
