@@ -58,8 +58,14 @@ pub(super) fn editor_closed(state: &mut State, id: &str, result: Result<String, 
         Err(e) => state.set_status(StatusKind::Error, format!("The editor failed: {e}")),
         Ok(text) => match toml_doc::from_toml(&original, &text) {
             Ok(edited) => {
-                state.form = Some(Form::new(original, &edited));
-                save::review(state);
+                let form = Form::new(original, &edited);
+                if form.changed() {
+                    state.form = Some(form);
+                    save::review(state);
+                } else {
+                    // Nothing to review: back where the user was.
+                    state.set_status(StatusKind::Info, "No changes");
+                }
             }
             Err(e) => {
                 state.form = Some(Form::new(original.clone(), &original));

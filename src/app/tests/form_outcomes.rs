@@ -438,4 +438,21 @@ fn the_external_editor_result_goes_through_validation_and_review() {
     );
     assert_eq!(stage(&s), &Stage::Editing, "the form opens with the record");
     assert!(status(&s).contains("nonsense"), "{}", status(&s));
+
+    // Quitting the editor without a change opens nothing.
+    let mut s = list();
+    let fx = update(&mut s, ch('E'));
+    let [Effect::OpenEditor { id, text: doc }] = fx.as_slice() else {
+        panic!("{fx:?}");
+    };
+    let (id, doc) = (id.clone(), doc.clone());
+    update(
+        &mut s,
+        Msg::EditorClosed {
+            id,
+            result: Ok(doc),
+        },
+    );
+    assert!(s.form.is_none(), "{:?}", s.form);
+    assert_eq!(status(&s), "No changes");
 }
