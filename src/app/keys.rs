@@ -471,7 +471,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some("send"),
     },
     Binding {
-        keys: &[plain(K::Esc), ch('n')],
+        keys: &[plain(K::Esc), ch('n'), ch('q')],
         action: A::BackToForm,
         contexts: &[C::Review],
         description: "back to the form, everything kept",
@@ -492,7 +492,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some("rebase"),
     },
     Binding {
-        keys: &[plain(K::Esc)],
+        keys: &[plain(K::Esc), ch('q')],
         action: A::BackToForm,
         contexts: &[C::Conflict],
         description: "back to the form",
@@ -506,7 +506,7 @@ pub const BINDINGS: &[Binding] = &[
         hint: Some("discard"),
     },
     Binding {
-        keys: &[ch('n'), plain(K::Esc)],
+        keys: &[ch('n'), plain(K::Esc), ch('q')],
         action: A::BackToForm,
         contexts: &[C::Discard],
         description: "keep editing",

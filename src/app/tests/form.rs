@@ -227,3 +227,17 @@ fn a_merged_address_is_reviewed_again_before_it_is_sent() {
     assert_eq!(patches(&fx).len(), 1, "sent without another fetch");
     assert!(fetches(&fx).is_empty());
 }
+
+#[test]
+fn q_closes_the_review_like_esc_and_keeps_everything() {
+    let mut s = form();
+    focus(&mut s, EMAIL);
+    retype(&mut s, "new@example.com");
+    let before = s.form.clone();
+    update(&mut s, ctrl('s'));
+    assert!(matches!(stage(&s), Stage::Review { .. }));
+    let fx = update(&mut s, ch('q'));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(stage(&s), &Stage::Editing);
+    assert_eq!(s.form.as_ref().map(|f| f.body()), before.map(|f| f.body()));
+}
