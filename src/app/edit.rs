@@ -8,6 +8,7 @@ use super::form::{FORM_FIELDS, Form, Stage};
 use super::keys::{Action, Context, action_for};
 use super::save;
 use super::state::{State, StatusKind};
+use crate::api::Prospect;
 use crate::edit::draft::Draft;
 use crate::edit::toml_doc;
 
@@ -42,6 +43,12 @@ pub(super) fn start_external(state: &mut State, fx: &mut Vec<Effect>) {
         state.set_status(StatusKind::Info, "Nothing to edit: no prospect is selected");
         return;
     };
+    // A crash draft of this prospect is offered before anything else, as with `e`.
+    fx.push(Effect::LoadDraft { id: p.id.clone() });
+    state.editor_pending = Some(p);
+}
+
+fn open_editor(state: &mut State, p: Prospect, fx: &mut Vec<Effect>) {
     fx.push(Effect::OpenEditor {
         id: p.id.clone(),
         text: toml_doc::to_toml(&p),
@@ -193,7 +200,30 @@ fn type_key(state: &mut State, key: KeyEvent) {
 }
 
 /// A crash draft of the prospect in the form, offered back while nothing has been typed yet.
-pub(super) fn draft_loaded(state: &mut State, id: &str, result: Result<Option<Draft>, String>) {
+pub(super) fn draft_loaded(
+    state: &mut State,
+    id: &str,
+    result: Result<Option<Draft>, String>,
+    fx: &mut Vec<Effect>,
+) {
+    if let Some(p) = state.editor_pending.take_if(|p| p.id == id) {
+        match result {
+            Ok(Some(draft)) => {
+                let mut form = Form::new(p.clone(), &p);
+                form.stage = Stage::DraftOffer(Box::new(draft));
+                state.form = Some(form);
+            }
+            Ok(None) => open_editor(state, p, fx),
+            Err(e) => {
+                state.set_status(
+                    StatusKind::Error,
+                    format!("A saved draft of this prospect could not be read: {e}"),
+                );
+                open_editor(state, p, fx);
+            }
+        }
+        return;
+    }
     let Some(form) = state.form.as_mut().filter(|f| f.id() == id) else {
         return;
     };

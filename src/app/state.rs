@@ -228,6 +228,8 @@ pub struct State {
     pub form: Option<Form>,
     /// The record `E` handed to `$EDITOR`, until the editor closes.
     pub external_edit: Option<Prospect>,
+    /// `E` was pressed: the prospect waits for its crash-draft check before the editor opens.
+    pub editor_pending: Option<Prospect>,
     /// The last change saved in this session (what `u` undoes).
     pub last_save: Option<SavedChange>,
     pub quit: bool,
@@ -266,6 +268,7 @@ impl State {
             search_history: Vec::new(),
             form: None,
             external_edit: None,
+            editor_pending: None,
             last_save: None,
             quit: false,
             next_req: 0,

@@ -60,7 +60,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 state.set_status(StatusKind::Info, text);
             }
         }
-        Msg::DraftLoaded { id, result } => edit::draft_loaded(state, &id, result),
+        Msg::DraftLoaded { id, result } => edit::draft_loaded(state, &id, result, &mut fx),
         Msg::LocalFailed(text) => state.set_status(StatusKind::Error, text),
         Msg::EditorClosed { id, result } => edit::editor_closed(state, &id, result),
     }

@@ -188,6 +188,11 @@ where
                 }
                 Effect::LoadDraft { id } => {
                     let Some(dir) = self.state_dir.clone() else {
+                        // No state dir, no drafts: say so, since `E` waits for the answer.
+                        let _ = self.own_msgs.send(Msg::DraftLoaded {
+                            id,
+                            result: Ok(None),
+                        });
                         continue;
                     };
                     let profile = self.state.profile.clone();

@@ -354,6 +354,22 @@ fn nothing_to_undo_says_so() {
     assert!(status(&s).starts_with("Nothing to undo"));
 }
 
+/// `E`, then the runtime's answer that there is no crash draft: the editor effect.
+fn press_e_without_draft(s: &mut State) -> Vec<Effect> {
+    let fx = update(s, ch('E'));
+    let [Effect::LoadDraft { id }] = fx.as_slice() else {
+        panic!("E first looks for a draft: {fx:?}");
+    };
+    let id = id.clone();
+    update(
+        s,
+        Msg::DraftLoaded {
+            id,
+            result: Ok(None),
+        },
+    )
+}
+
 fn a_draft() -> Draft {
     let mut edited = prospect(0);
     edited.email = "drafted@example.com".into();
@@ -409,7 +425,7 @@ fn the_current_draft_exists_only_while_something_changed() {
 #[test]
 fn the_external_editor_result_goes_through_validation_and_review() {
     let mut s = list();
-    let fx = update(&mut s, ch('E'));
+    let fx = press_e_without_draft(&mut s);
     let [Effect::OpenEditor { id, text: doc }] = fx.as_slice() else {
         panic!("{fx:?}");
     };
@@ -428,7 +444,7 @@ fn the_external_editor_result_goes_through_validation_and_review() {
     assert_eq!(b, &body(json!({"email": "new@example.com"})));
 
     let mut s = list();
-    update(&mut s, ch('E'));
+    press_e_without_draft(&mut s);
     update(
         &mut s,
         Msg::EditorClosed {
@@ -441,7 +457,7 @@ fn the_external_editor_result_goes_through_validation_and_review() {
 
     // Quitting the editor without a change opens nothing.
     let mut s = list();
-    let fx = update(&mut s, ch('E'));
+    let fx = press_e_without_draft(&mut s);
     let [Effect::OpenEditor { id, text: doc }] = fx.as_slice() else {
         panic!("{fx:?}");
     };
@@ -455,4 +471,19 @@ fn the_external_editor_result_goes_through_validation_and_review() {
     );
     assert!(s.form.is_none(), "{:?}", s.form);
     assert_eq!(status(&s), "No changes");
+}
+
+#[test]
+fn e_in_capitals_offers_a_crash_draft_before_opening_the_editor() {
+    let mut s = list();
+    update(&mut s, ch('E'));
+    let fx = update(
+        &mut s,
+        Msg::DraftLoaded {
+            id: prospect(0).id,
+            result: Ok(Some(a_draft())),
+        },
+    );
+    assert!(fx.is_empty(), "no editor while a draft waits: {fx:?}");
+    assert!(matches!(stage(&s), Stage::DraftOffer(_)), "{:?}", s.form);
 }
