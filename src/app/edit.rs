@@ -21,13 +21,21 @@ pub(super) fn refuse_read_only(state: &mut State) -> bool {
     state.read_only
 }
 
+/// The prospect `e`/`E` act on, or `None` after saying why not (read-only, nothing selected).
+fn editable(state: &mut State) -> Option<Prospect> {
+    if refuse_read_only(state) {
+        return None;
+    }
+    let p = state.current_prospect().cloned();
+    if p.is_none() {
+        state.set_status(StatusKind::Info, "Nothing to edit: no prospect is selected");
+    }
+    p
+}
+
 /// `e`: the form for the selected prospect (and a look for a crash draft of it).
 pub(super) fn start(state: &mut State, fx: &mut Vec<Effect>) {
-    if refuse_read_only(state) {
-        return;
-    }
-    let Some(p) = state.current_prospect().cloned() else {
-        state.set_status(StatusKind::Info, "Nothing to edit: no prospect is selected");
+    let Some(p) = editable(state) else {
         return;
     };
     fx.push(Effect::LoadDraft { id: p.id.clone() });
@@ -36,11 +44,7 @@ pub(super) fn start(state: &mut State, fx: &mut Vec<Effect>) {
 
 /// `E`: the selected prospect as a TOML document in `$VISUAL`/`$EDITOR`.
 pub(super) fn start_external(state: &mut State, fx: &mut Vec<Effect>) {
-    if refuse_read_only(state) {
-        return;
-    }
-    let Some(p) = state.current_prospect().cloned() else {
-        state.set_status(StatusKind::Info, "Nothing to edit: no prospect is selected");
+    let Some(p) = editable(state) else {
         return;
     };
     // A crash draft of this prospect is offered before anything else, as with `e`.

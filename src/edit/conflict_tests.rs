@@ -1,21 +1,7 @@
 use super::*;
+use crate::patch::tests::sample;
 use proptest::prelude::*;
 use serde_json::json;
-
-fn sample() -> Prospect {
-    serde_json::from_value(json!({
-        "id": "a2b9649e-df7f-4349-adff-1c57283fef10",
-        "externalReference": "CRM-0042",
-        "firstName": "John", "middleName": "James", "lastName": "Doe",
-        "email": "john@example.com",
-        "address": {"type": "STRUCTURED", "id": "addr-9", "line1": "1 High St", "line2": null,
-                    "line3": null, "postcode": "AB1 2CD", "country": "GBR"},
-        "dateOfBirth": "1990-02-03", "phoneNumber": "+447101231111",
-        "identificationNumber": "QQ123456C", "createDate": "2026-01-02T03:04:05.000Z",
-        "partnerId": "p-1"
-    }))
-    .unwrap()
-}
 
 fn addr(p: &mut Prospect) -> &mut Address {
     p.address.as_mut().unwrap()

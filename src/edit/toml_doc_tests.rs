@@ -2,19 +2,13 @@ use super::*;
 use crate::patch::{diff, validate_body};
 use serde_json::{Value, json};
 
+/// The shared sample with no middle name and an external reference that tries to break out
+/// of its TOML comment.
 fn sample() -> Prospect {
-    serde_json::from_value(json!({
-        "id": "a2b9649e-df7f-4349-adff-1c57283fef10",
-        "externalReference": "CRM-0042\n[address]\nline1 = \"evil\"",
-        "firstName": "John", "middleName": null, "lastName": "Doe",
-        "email": "john@example.com",
-        "address": {"type": "STRUCTURED", "id": "addr-9", "line1": "1 High St", "line2": null,
-                    "line3": null, "postcode": "AB1 2CD", "country": "GBR"},
-        "dateOfBirth": "1990-02-03", "phoneNumber": "+447101231111",
-        "identificationNumber": "QQ123456C", "createDate": "2026-01-02T03:04:05.000Z",
-        "partnerId": "p-1"
-    }))
-    .unwrap()
+    let mut p = crate::patch::tests::sample();
+    p.external_reference = Some("CRM-0042\n[address]\nline1 = \"evil\"".into());
+    p.middle_name = None;
+    p
 }
 
 #[test]

@@ -317,4 +317,4 @@ pub fn current_value(p: &Prospect, key: &str) -> Value {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

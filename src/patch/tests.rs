@@ -2,7 +2,9 @@ use super::*;
 use proptest::prelude::*;
 use serde_json::json;
 
-fn sample() -> Prospect {
+/// John Doe with every field set, a structured address and one unknown field: the record
+/// the patch, conflict and TOML tests start from.
+pub(crate) fn sample() -> Prospect {
     serde_json::from_value(json!({
         "id": "a2b9649e-df7f-4349-adff-1c57283fef10",
         "externalReference": "CRM-0042",
@@ -11,7 +13,8 @@ fn sample() -> Prospect {
         "address": {"type": "STRUCTURED", "id": "addr-9", "line1": "1 High St", "line2": null,
                     "line3": null, "postcode": "AB1 2CD", "country": "GBR"},
         "dateOfBirth": "1990-02-03", "phoneNumber": "+447101231111",
-        "identificationNumber": "QQ123456C", "createDate": "2026-01-02T03:04:05.000Z"
+        "identificationNumber": "QQ123456C", "createDate": "2026-01-02T03:04:05.000Z",
+        "partnerId": "p-1"
     }))
     .unwrap()
 }
