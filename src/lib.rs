@@ -7,7 +7,7 @@ pub mod config;
 pub mod edit;
 pub mod logging;
 pub mod patch;
+pub mod runtime;
 pub mod sandbox;
 pub mod text;
-pub mod tui;
 pub mod ui;

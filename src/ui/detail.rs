@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Paragraph, Widget};
 use serde_json::Value;
 
 use super::text::{clean, fit, mask, truncate, width, wrap};
-use super::{border_style, dim, layout};
+use super::{border_style, dim};
 use crate::api::Prospect;
 use crate::app::state::Detail;
 use crate::app::{Focus, State};
@@ -184,33 +184,17 @@ fn lines(detail: &Detail, cols: u16) -> Vec<Line<'static>> {
     out
 }
 
-/// The furthest the detail can scroll in the current layout (unbounded when not shown).
-pub fn max_scroll(state: &State) -> u16 {
-    let Some(detail) = &state.detail else {
-        return 0;
-    };
-    let area = layout::areas(state, layout::screen(state)).detail;
+/// Draws the detail pane into `area`; returns how far it can scroll (`None` when not shown).
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<u16> {
+    let detail = state.detail.as_ref()?;
     if area.is_empty() {
-        return u16::MAX;
-    }
-    let inner = Block::bordered().inner(area);
-    let n = lines(detail, inner.width).len();
-    u16::try_from(n.saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX)
-}
-
-/// Draws the detail pane into `area`.
-pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
-    let Some(detail) = &state.detail else {
-        return;
-    };
-    if area.is_empty() {
-        return;
+        return None;
     }
     let p = &detail.prospect;
     let name = p.full_name();
     let title = if name.is_empty() { p.id.clone() } else { name };
     let mut right = String::new();
-    if detail.reload.is_some() {
+    if state.detail_reloading() {
         right = format!(" {} ", state.spinner());
     }
     let block = Block::bordered()
@@ -225,4 +209,5 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     Paragraph::new(content)
         .scroll((detail.scroll.min(max), 0))
         .render(inner, buf);
+    Some(max)
 }
