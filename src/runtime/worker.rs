@@ -84,3 +84,58 @@ async fn perform(client: &ApiClient, request: ApiRequest) -> Reply {
         ApiRequest::Patch { id, body } => Reply::Prospect(client.patch(&id, &body).await),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tokio::io::AsyncReadExt;
+    use tokio::net::TcpListener;
+    use tokio::sync::mpsc;
+
+    use super::*;
+    use crate::api::ClientConfig;
+
+    #[tokio::test]
+    async fn a_cancelled_request_is_aborted_and_frees_its_connection() {
+        // A server that reads the request and never answers.
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let client = ApiClient::new(ClientConfig::new(&base, "t", "s", "test")).expect("client");
+        let (jobs, jobs_rx) = mpsc::unbounded_channel();
+        let (msgs_tx, mut msgs) = mpsc::unbounded_channel();
+        let _worker = spawn(client, jobs_rx, msgs_tx);
+        let req = RequestId(1);
+        let request = ApiRequest::Page {
+            search: Some("slow".into()),
+            page: 1,
+            limit: 10,
+        };
+        jobs.send(Job::Start(ApiCall { req, request }))
+            .expect("sent");
+        let (mut conn, _) = tokio::time::timeout(Duration::from_secs(30), listener.accept())
+            .await
+            .expect("the request arrives")
+            .expect("accepted");
+        let mut buf = [0u8; 4096];
+        let n = conn.read(&mut buf).await.expect("reads the request");
+        assert!(String::from_utf8_lossy(&buf[..n]).starts_with("GET "));
+
+        jobs.send(Job::Cancel(req)).expect("sent");
+        // The aborted task drops its connection: the server reads end of stream.
+        let closed = tokio::time::timeout(Duration::from_secs(30), async {
+            loop {
+                match conn.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await;
+        assert!(closed.is_ok(), "the connection stayed open");
+        assert!(
+            msgs.try_recv().is_err(),
+            "no answer for a cancelled request"
+        );
+    }
+}

@@ -199,3 +199,55 @@ fn esc_closes_the_look_up_prompt_without_asking() {
     assert!(update(&mut s, key(KeyCode::Esc)).is_empty());
     assert!(s.prompt.is_none() && s.lookup.is_none());
 }
+
+#[test]
+fn a_newer_look_up_cancels_the_older_one_and_its_late_answer_is_dropped() {
+    let mut s = loaded(3, 7, (80, 24));
+    look_up(&mut s, "CRM-0001");
+    let fx = look_up(&mut s, "CRM-0002");
+    // RequestId(3) asked for CRM-0001; it is cancelled before CRM-0002 is asked (4).
+    assert_eq!(fx[0], Effect::Cancel(RequestId(3)));
+    update(
+        &mut s,
+        Msg::Api {
+            req: RequestId(3),
+            reply: Reply::Prospect(Ok(prospect(1))),
+        },
+    );
+    assert!(s.detail.is_none(), "the older look-up's answer is dropped");
+    assert!(s.lookup.is_some(), "the newer look-up still waits");
+    update(
+        &mut s,
+        Msg::Api {
+            req: RequestId(4),
+            reply: Reply::Prospect(Ok(prospect(2))),
+        },
+    );
+    assert_eq!(
+        s.detail.as_ref().map(|d| d.prospect.id.clone()),
+        Some(prospect(2).id)
+    );
+    assert!(s.lookup.is_none());
+    assert!(!s.requests.any(|p| matches!(p, Purpose::Lookup(_))));
+}
+
+#[test]
+fn closing_the_detail_cancels_its_reload() {
+    let mut s = loaded(3, 7, (80, 24));
+    update(&mut s, key(KeyCode::Enter));
+    let fx = update(&mut s, ch('r'));
+    let reload = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Api(ApiCall {
+                req,
+                request: ApiRequest::ById { .. },
+            }) => Some(*req),
+            _ => None,
+        })
+        .expect("the detail is reloaded");
+    assert!(s.detail_reloading());
+    let fx = update(&mut s, ch('q'));
+    assert_eq!(fx, [Effect::Cancel(reload)]);
+    assert!(!s.detail_reloading());
+}

@@ -452,3 +452,39 @@ fn a_retry_of_what_the_user_waits_on_is_told_and_a_prefetch_retries_quietly() {
     );
     assert_eq!(s.status, None);
 }
+
+#[test]
+fn a_new_search_cancels_the_pages_of_the_old_one() {
+    let mut s = loaded(3, 7, (80, 24));
+    update(&mut s, ch('/'));
+    type_text(&mut s, "doe");
+    update(&mut s, key(KeyCode::Enter));
+    let doe = s
+        .requests
+        .find(|p| matches!(p, Purpose::ListPage(k) if k.search == "doe"))
+        .expect("the search is asked for");
+    update(&mut s, ch('/'));
+    update(&mut s, ctrl('u'));
+    type_text(&mut s, "smith");
+    let fx = update(&mut s, key(KeyCode::Enter));
+    assert!(
+        fx.contains(&Effect::Cancel(doe)),
+        "the slow old search stops: {fx:?}"
+    );
+    assert!(
+        !s.requests
+            .any(|p| matches!(p, Purpose::ListPage(k) if k.search == "doe"))
+    );
+    // Its answer, should it come anyway, changes nothing.
+    update(
+        &mut s,
+        Msg::Api {
+            req: doe,
+            reply: Reply::Page(Ok(page(1, 3, 7))),
+        },
+    );
+    assert_ne!(
+        s.list.shown.as_ref().map(|k| k.search.as_str()),
+        Some("doe")
+    );
+}
