@@ -340,7 +340,7 @@ fn replace_record(state: &mut State, p: &Prospect) {
 
 /// `u`: the inverse of the last change saved in this session, through the usual review.
 pub(super) fn undo(state: &mut State) {
-    if super::form_flow::refuse_read_only(state) {
+    if state.refuse_read_only() {
         return;
     }
     let Some(last) = state.last_save.clone() else {

@@ -5,13 +5,13 @@ use std::time::Duration;
 use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::browse;
-use super::effect::{Effect, Local};
+use super::effect::{Effect, Local, RequestId};
 use super::form_flow;
 use super::input::LineInput;
 use super::keys::{Action, Context, action_for};
 use super::lookup;
 use super::msg::{Msg, Reply};
-use super::requests::{Purpose, RequestId};
+use super::requests::Purpose;
 use super::save;
 use super::state::{
     Focus, PageKey, Prompt, PromptKind, SEARCH_DEBOUNCE_MS, Select, State, StatusKind,
