@@ -191,3 +191,51 @@ fn limit_sets_the_rows_per_page_of_the_tui() {
     assert!(t.wait_exit().success());
     t.assert_terminal_restored();
 }
+
+#[test]
+fn a_narrow_terminal_shows_the_detail_alone_and_a_wide_one_both() {
+    let t = Spawn::app(&["--demo"]).size(35, 120).start();
+    t.wait_for("the first page", |s| s.contains("John James Doe"));
+    t.key("Enter");
+    let both = |s: &str| s.contains("page 1 of") && s.contains("External reference CRM-0042");
+    t.wait_for("the list and the detail side by side", both);
+    t.resize(24, 80);
+    t.wait_for("the detail alone", |s| {
+        !s.contains("page 1 of") && s.contains("External reference CRM-0042")
+    });
+    t.resize(35, 120);
+    t.wait_for("both again", both);
+    t.send("q");
+    t.send("q");
+    assert!(t.wait_exit().success());
+}
+
+#[test]
+fn the_restore_check_sees_the_raw_mode_of_a_running_tui() {
+    let t = Spawn::app(&["--demo"]).start();
+    t.wait_for("the first page", |s| s.contains("John James Doe"));
+    assert!(!t.cooked(), "the TUI runs in raw mode");
+    t.with_screen(|s| assert!(s.alternate_screen() && s.hide_cursor()));
+    t.send("q");
+    assert!(t.wait_exit().success());
+    assert!(t.cooked());
+}
+
+#[test]
+fn the_pty_answers_a_cursor_position_query_unless_told_not_to() {
+    // Echo off before asking, or the tty would echo a fast reply before `read` starts.
+    let ask = r#"stty -echo; printf '\033[6n'; if read -r -t 20 -d R pos; then echo "GOT-${pos#*[}"; else echo NO''-ANSWER; fi; stty echo"#;
+    // Wide enough for the command on one row.
+    let t = Spawn::shell().size(10, 200).start();
+    t.run(ask);
+    // The reply is 1-based: the cursor was at the start of the line below the command.
+    let screen = t.wait_for("the answer", |s| s.lines().any(|l| l.starts_with("GOT-")));
+    assert!(screen.lines().any(|l| l == "GOT-2;1"), "{screen}");
+    assert_eq!(t.queries(), ["cursor position (CSI 6n)"]);
+
+    let t = Spawn::shell().answer_queries(false).start();
+    // Short, since no answer is expected: the shell gives up after a second.
+    t.run(&ask.replace("-t 20", "-t 1"));
+    t.wait_for("no answer", |s| s.lines().any(|l| l == "NO-ANSWER"));
+    assert_eq!(t.queries(), ["cursor position (CSI 6n)"]);
+}

@@ -311,9 +311,10 @@ impl Term {
             if Instant::now() > deadline {
                 panic!(
                     "timed out after {DEADLINE:?} waiting for {what}; the screen was:\n{screen}\n\
-                     (alternate screen: {}, cursor hidden: {})",
+                     (alternate screen: {}, cursor hidden: {}, terminal queries: {:?})",
                     self.with_screen(|s| s.alternate_screen()),
                     self.with_screen(|s| s.hide_cursor()),
+                    self.queries(),
                 );
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -367,8 +368,11 @@ impl Term {
             pixel_width: 0,
             pixel_height: 0,
         };
+        // The emulator first, and the reader held off meanwhile: output drawn for the new size
+        // must never be read at the old one.
+        let mut parser = lock(&self.parser);
+        parser.set_size(nonzero(rows), nonzero(cols));
         lock(&self.master).resize(size).unwrap();
-        lock(&self.parser).set_size(nonzero(rows), nonzero(cols));
     }
 
     /// The process id of the program under test: the spawned one, or in shell mode the leader of
@@ -420,25 +424,32 @@ impl Term {
         }
     }
 
-    /// Checks the terminal is back in its normal mode: the main screen, a visible cursor, and
-    /// canonical mode with echo (read with `stty -a` in shell mode, since the shell's own line
-    /// editor turns them off at its prompt; from the pty itself otherwise).
-    pub fn assert_terminal_restored(&self) {
+    /// Whether the terminal is in canonical mode with echo (not raw): read from the pty, or
+    /// with `stty -a` in shell mode (at its prompt the shell's line editor turns both off for
+    /// itself, and restores the saved modes for the commands it runs).
+    pub fn cooked(&self) -> bool {
         if self.shell {
             self.run("clear; stty -a; echo STTY''-DONE");
             let screen = self.wait_for("stty", |t| t.lines().any(|l| l.trim() == "STTY-DONE"));
             let words: Vec<&str> = screen.split_whitespace().collect();
-            for mode in ["icanon", "echo"] {
-                assert!(words.contains(&mode), "{mode} is off:\n{screen}");
-            }
+            words.contains(&"icanon") && words.contains(&"echo")
         } else {
             let termios = lock(&self.master).get_termios().expect("the pty's modes");
-            for (flag, name) in [(LocalFlags::ICANON, "icanon"), (LocalFlags::ECHO, "echo")] {
-                assert!(termios.local_flags.contains(flag), "{name} is off");
-            }
+            termios
+                .local_flags
+                .contains(LocalFlags::ICANON | LocalFlags::ECHO)
         }
-        let (alternate, hidden) =
-            self.with_screen(|s| (s.alternate_screen(), s.hide_cursor()));
+    }
+
+    /// Checks the terminal is back in its normal mode: the main screen, a visible cursor, and
+    /// canonical mode with echo (see `cooked`).
+    pub fn assert_terminal_restored(&self) {
+        assert!(
+            self.cooked(),
+            "the terminal is still raw (no canonical mode or no echo):\n{}",
+            self.screen()
+        );
+        let (alternate, hidden) = self.with_screen(|s| (s.alternate_screen(), s.hide_cursor()));
         assert!(
             !alternate,
             "still in the alternate screen:\n{}",
