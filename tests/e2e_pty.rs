@@ -93,6 +93,17 @@ fn ctrl_z_suspends_fg_repaints_and_sigterm_restores_the_terminal() {
 }
 
 #[test]
+fn sigterm_restores_the_terminal_as_read_from_the_pty_itself() {
+    // No shell in between that could reset the modes after the app.
+    let t = Spawn::app(&["--demo"]).start();
+    t.wait_for("the first page", |s| s.contains("John James Doe"));
+    t.signal_app(Signal::SIGTERM);
+    let status = t.wait_exit();
+    assert!(status.success(), "{status:?}");
+    t.assert_terminal_restored();
+}
+
+#[test]
 fn demo_edits_an_email_and_the_reload_shows_it() {
     let t = Spawn::app(&["--demo"]).start();
     t.wait_for("the first page", |s| s.contains("John James Doe"));
