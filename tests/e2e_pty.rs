@@ -204,6 +204,28 @@ fn limit_sets_the_rows_per_page_of_the_tui() {
 }
 
 #[test]
+fn y_and_shift_y_copy_the_id_and_the_record_through_the_terminal() {
+    let t = Spawn::app(&["--demo"]).start();
+    t.wait_for("the first page", |s| s.contains("John James Doe"));
+    t.key("Enter");
+    let screen = t.wait_for("the detail", |s| s.contains("External reference CRM-0042"));
+    // The id as the detail shows it: the word after "Id" on its own line.
+    let id = screen
+        .lines()
+        .find_map(|l| l.split('│').find_map(|cell| cell.strip_prefix("Id")))
+        .map(|rest| rest.trim().to_string())
+        .expect("an Id row");
+    t.send("y");
+    t.until("the id on the clipboard", |t| t.clipboard().len() == 1);
+    assert_eq!(t.clipboard(), [id.clone()]);
+    t.send("Y");
+    t.until("the record on the clipboard", |t| t.clipboard().len() == 2);
+    let record: serde_json::Value = serde_json::from_str(&t.clipboard()[1]).unwrap();
+    assert_eq!(record["id"], id.as_str());
+    assert_eq!(record["email"], "john.doe@example.com");
+}
+
+#[test]
 fn a_narrow_terminal_shows_the_detail_alone_and_a_wide_one_both() {
     let t = Spawn::app(&["--demo"]).size(35, 120).start();
     t.wait_for("the first page", |s| s.contains("John James Doe"));

@@ -321,6 +321,20 @@ impl Term {
         }
     }
 
+    /// Polls until `want` holds for this terminal (e.g. its `clipboard()`), or panics with the
+    /// screen after `DEADLINE`.
+    pub fn until(&self, what: &str, want: impl Fn(&Term) -> bool) {
+        let deadline = Instant::now() + DEADLINE;
+        while !want(self) {
+            assert!(
+                Instant::now() < deadline,
+                "timed out after {DEADLINE:?} waiting for {what}; the screen was:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Shell mode: waits until the shell shows an empty prompt on the cursor's row.
     pub fn wait_for_prompt(&self) {
         assert!(self.shell, "wait_for_prompt needs Spawn::shell");
