@@ -217,7 +217,7 @@ fn y_and_shift_y_copy_the_id_and_the_record_through_the_terminal() {
         .expect("an Id row");
     t.send("y");
     t.until("the id on the clipboard", |t| t.clipboard().len() == 1);
-    assert_eq!(t.clipboard(), [id.clone()]);
+    assert_eq!(t.clipboard()[0], id);
     t.send("Y");
     t.until("the record on the clipboard", |t| t.clipboard().len() == 2);
     let record: serde_json::Value = serde_json::from_str(&t.clipboard()[1]).unwrap();
