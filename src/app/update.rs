@@ -91,19 +91,14 @@ fn route(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) 
                 lookup::answered(state, by, result);
             }
         }
-        Purpose::SaveCheck => {
+        Purpose::SaveCheck | Purpose::SaveVerify => {
             if let Some(result) = reply.into_prospect() {
-                save::check_answered(state, result, fx);
+                save::record_answered(state, result, fx);
             }
         }
         Purpose::SaveSend => {
             if let Some(result) = reply.into_prospect() {
                 save::patch_sent(state, result, fx);
-            }
-        }
-        Purpose::SaveVerify => {
-            if let Some(result) = reply.into_prospect() {
-                save::verify_answered(state, result, fx);
             }
         }
     }
