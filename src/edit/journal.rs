@@ -35,6 +35,12 @@ pub struct JournalEntry {
     pub previous: Map<String, Value>,
     /// The HTTP status of the response.
     pub status: u16,
+    /// The batch (`prospect apply`, `revert`) the change belongs to; none for a single save.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<String>,
+    /// Why the change was made (`apply --reason`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// The journal file inside a state directory (the caller knows which: `edit` reads no config).
@@ -145,6 +151,8 @@ mod tests {
             body: body.as_object().unwrap().clone(),
             previous: previous.as_object().unwrap().clone(),
             status,
+            batch: None,
+            reason: None,
         }
     }
 
