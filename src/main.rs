@@ -50,7 +50,9 @@ fn main() -> ExitCode {
 
 /// Prints a failure as one sentence, secrets redacted, and gives its exit code.
 fn exit(redactor: &Redactor, f: Failure) -> ExitCode {
-    eprintln!("prospect: {}", redactor.redact(&f.message));
+    if !f.message.is_empty() {
+        eprintln!("prospect: {}", redactor.redact(&f.message));
+    }
     ExitCode::from(u8::try_from(f.code).unwrap_or(1))
 }
 

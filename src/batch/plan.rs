@@ -12,17 +12,17 @@ use crate::patch;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
-    /// Planned: a minimal body will be sent.
-    Change,
+    /// Sent, and the server has it.
+    Applied,
     /// Already as wanted: nothing will be sent.
     Unchanged,
+    /// Planned: a minimal body will be sent.
+    Change,
     /// An expected value differs from the server's, or the record changed since the plan.
     Conflict,
     /// The wanted values break the form's rules.
     Invalid,
     NotFound,
-    /// Sent, and the server has it.
-    Applied,
     /// The server refused it (400) with its messages.
     Rejected,
     /// Not applied (an error that leaves the record as it was).
