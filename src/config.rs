@@ -18,6 +18,8 @@ pub struct ConfigFile {
     pub timeout: Option<u64>,
     /// Connection timeout in seconds.
     pub connect_timeout: Option<u64>,
+    /// How long a `secret_command` may run, in seconds (default 10).
+    pub secret_command_timeout: Option<u64>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileFile>,
 }
@@ -93,6 +95,8 @@ pub const DEFAULT_PAGE_SIZE: u64 = 50;
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// Default connection timeout.
 pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 5;
+/// Default limit on how long a `secret_command` may run.
+pub const DEFAULT_SECRET_COMMAND_TIMEOUT_SECS: u64 = 10;
 
 /// `$XDG_CONFIG_HOME/prospect/config.toml`.
 pub fn default_config_path() -> Option<PathBuf> {
@@ -164,7 +168,14 @@ pub fn resolve(
     let token = env("PROSPECT_API_TOKEN").or_else(|| profile.token.clone());
     let secret = match env("PROSPECT_API_SECRET") {
         Some(s) => Some(s),
-        None => profile_secret(&profile_name, profile, &env)?,
+        None => {
+            let limit = Duration::from_secs(
+                file.secret_command_timeout
+                    .unwrap_or(DEFAULT_SECRET_COMMAND_TIMEOUT_SECS)
+                    .max(1),
+            );
+            profile_secret(&profile_name, profile, &env, limit)?
+        }
     };
     let (base_url, token, secret) = match (base_url, token, secret) {
         (None, None, None) => return Err(ConfigError(NOT_CONFIGURED.into())),
@@ -215,10 +226,12 @@ fn load(path: &Path, warnings: &mut Vec<String>) -> Result<ConfigFile, ConfigErr
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError(format!("Cannot read {}: {e}", path.display())))?;
     let file: ConfigFile = toml::from_str(&text).map_err(|e| {
+        // serde quotes the offending value ("invalid type: string \"sk_…\""): that may be a
+        // secret on the wrong line, and errors come before the log's redactor knows it.
         ConfigError(format!(
             "{} is not a valid config file: {}",
             path.display(),
-            e.message()
+            redact_config_message(e.message(), &text)
         ))
     })?;
     let holds_secret = file
@@ -233,6 +246,137 @@ fn load(path: &Path, warnings: &mut Vec<String>) -> Result<ConfigFile, ConfigErr
         ));
     }
     Ok(file)
+}
+
+/// Runs a `secret_command` for at most `limit`, saying so on stderr when it takes over a
+/// second (it may be waiting for a passphrase or a hardware key); a hang is an error.
+fn run_secret_command(
+    name: &str,
+    cmd: &str,
+    limit: Duration,
+) -> Result<std::process::Output, ConfigError> {
+    use std::io::Read;
+    use std::sync::mpsc;
+    let mut command = std::process::Command::new("sh");
+    command
+        .arg("-c")
+        .arg(cmd)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit());
+    // Its own process group, so a timeout stops the whole pipeline, not just `sh`.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command.spawn().map_err(|e| {
+        ConfigError(format!(
+            "Cannot run the secret_command of profile {name}: {e}"
+        ))
+    })?;
+    let started = std::time::Instant::now();
+    let (tx, rx) = mpsc::channel();
+    if let Some(mut stdout) = child.stdout.take() {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = stdout.read_to_end(&mut buf);
+            let _ = tx.send(buf);
+        });
+    }
+    let mut announced = false;
+    let mut output = None;
+    loop {
+        let elapsed = started.elapsed();
+        if elapsed >= limit {
+            stop(&mut child);
+            return Err(ConfigError(format!(
+                "The secret_command of profile {name} did not finish within {} s (raise secret_command_timeout if it needs longer)",
+                limit.as_secs()
+            )));
+        }
+        if !announced && elapsed >= Duration::from_secs(1) {
+            announced = true;
+            eprintln!("prospect: Waiting for secret_command of profile {name}…");
+        }
+        if output.is_none()
+            && let Ok(buf) = rx.recv_timeout(Duration::from_millis(20))
+        {
+            output = Some(buf);
+        }
+        if let Some(stdout) = &output
+            && let Ok(Some(status)) = child.try_wait()
+        {
+            return Ok(std::process::Output {
+                status,
+                stdout: stdout.clone(),
+                stderr: Vec::new(),
+            });
+        }
+        if output.is_some() {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+/// Kills a timed-out `secret_command` and everything it started.
+fn stop(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", child.id())])
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Keys whose values must never appear in an error message.
+const SECRET_KEYS: [&str; 3] = ["token", "secret", "secret_command"];
+
+/// A config error message with every secret-like value of the file (and of the
+/// `PROSPECT_API_*` variables) removed, and any quoted string value serde shows redacted.
+fn redact_config_message(message: &str, file_text: &str) -> String {
+    let mut secrets: Vec<String> = ["PROSPECT_API_TOKEN", "PROSPECT_API_SECRET"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .collect();
+    if let Ok(table) = toml::from_str::<toml::Table>(file_text) {
+        collect_secrets(&table, &mut secrets);
+    }
+    let mut out = message.to_string();
+    for s in secrets.iter().filter(|s| s.len() >= 4) {
+        out = out.replace(s.as_str(), "<redacted>");
+    }
+    redact_quoted_strings(&out)
+}
+
+fn collect_secrets(table: &toml::Table, out: &mut Vec<String>) {
+    for (k, v) in table {
+        match v {
+            toml::Value::String(s) if SECRET_KEYS.contains(&k.as_str()) => out.push(s.clone()),
+            toml::Value::Table(t) => collect_secrets(t, out),
+            _ => {}
+        }
+    }
+}
+
+/// `invalid type: string "xyz", expected u64` → `invalid type: string <redacted>, expected u64`.
+fn redact_quoted_strings(message: &str) -> String {
+    const MARK: &str = "string \"";
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(i) = rest.find(MARK) {
+        out.push_str(&rest[..i]);
+        out.push_str("string <redacted>");
+        let after = &rest[i + MARK.len()..];
+        // The value ends at the last quote before serde's ", expected …" (it may hold quotes).
+        let end = after
+            .find("\", expected")
+            .or_else(|| after.rfind('"'))
+            .map_or(after.len(), |e| e + 1);
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(unix)]
@@ -250,6 +394,7 @@ fn profile_secret(
     name: &str,
     p: &ProfileFile,
     env: &dyn Fn(&str) -> Option<String>,
+    limit: Duration,
 ) -> Result<Option<String>, ConfigError> {
     let given = [
         p.secret.is_some(),
@@ -272,17 +417,7 @@ fn profile_secret(
         });
     }
     if let Some(cmd) = &p.secret_command {
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(cmd)
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::inherit())
-            .output()
-            .map_err(|e| {
-                ConfigError(format!(
-                    "Cannot run the secret_command of profile {name}: {e}"
-                ))
-            })?;
+        let out = run_secret_command(name, cmd, limit)?;
         if !out.status.success() {
             return Err(ConfigError(format!(
                 "The secret_command of profile {name} failed ({})",
@@ -458,6 +593,51 @@ accent = "red"
                 .unwrap_err()
                 .0
                 .contains("has no token")
+        );
+    }
+
+    #[test]
+    fn a_hanging_secret_command_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "secret_command_timeout = 1\n[profiles.prod]\nbase_url = \"https://a.example\"\ntoken = \"pk_live_1\"\nsecret_command = \"sleep 30; echo late\"\n",
+        );
+        let flags = Overrides {
+            config: Some(p),
+            ..Default::default()
+        };
+        let started = std::time::Instant::now();
+        let e = resolve(&flags, &env_of(&[])).unwrap_err().0;
+        assert!(
+            e.contains("secret_command of profile prod did not finish within 1 s"),
+            "{e}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(20));
+    }
+
+    #[test]
+    fn a_config_error_never_shows_the_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = "sk_live_0123456789abcdef";
+        let p = write(
+            dir.path(),
+            &format!(
+                "timeout = \"{secret}\"\n[profiles.a]\nbase_url = \"https://a.example\"\ntoken = \"pk_live_9876\"\nsecret = \"{secret}\"\n"
+            ),
+        );
+        let flags = Overrides {
+            config: Some(p),
+            ..Default::default()
+        };
+        let e = resolve(&flags, &env_of(&[])).unwrap_err().0;
+        assert!(e.contains("not a valid config file"), "{e}");
+        assert!(e.contains("invalid type"), "{e}");
+        assert!(!e.contains(secret), "{e}");
+        // Only the value is hidden; a mistyped number on its own line is still redacted.
+        assert_eq!(
+            redact_quoted_strings(r#"invalid type: string "a\"b", expected u64"#),
+            "invalid type: string <redacted>, expected u64"
         );
     }
 

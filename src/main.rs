@@ -8,6 +8,7 @@ use prospect::api::{ApiClient, ClientConfig};
 use prospect::cli::{self, Cli, Command, Failure};
 use prospect::config::{self, Overrides, Settings};
 use prospect::logging::{self, Redactor};
+use prospect::text::escape_control;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -50,7 +51,9 @@ fn main() -> ExitCode {
 
 /// Prints a failure as one sentence, secrets redacted, and gives its exit code.
 fn exit(redactor: &Redactor, f: Failure) -> ExitCode {
-    eprintln!("prospect: {}", redactor.redact(&f.message));
+    // Server text is in some messages: escaped so it can never drive the terminal.
+    let message = redactor.redact(&f.message);
+    eprintln!("prospect: {}", escape_control(&message));
     ExitCode::from(u8::try_from(f.code).unwrap_or(1))
 }
 
@@ -72,7 +75,7 @@ async fn run(cli: Cli, settings: Option<Settings>, redactor: Redactor) -> Result
         }
     };
     for w in &settings.warnings {
-        eprintln!("prospect: warning: {w}");
+        eprintln!("prospect: warning: {}", escape_control(w));
     }
     redactor.add(&settings.token);
     redactor.add(&settings.secret);

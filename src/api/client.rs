@@ -12,6 +12,7 @@ use super::model::{Page, Prospect};
 use super::sign::{Payload, SignedHeaders, http_date};
 use super::target;
 use crate::patch::PatchBody;
+use crate::text::cut_server_text;
 
 /// Everything the client needs to talk to one API.
 #[derive(Clone)]
@@ -172,7 +173,7 @@ impl ApiClient {
                 "the list endpoint (check the base URL)".into()
             })
             .await?;
-        decode(&bytes)
+        decode(bytes)
     }
 
     /// One prospect by id.
@@ -182,7 +183,7 @@ impl ApiClient {
                 format!("no prospect with id {id}")
             })
             .await?;
-        decode(&bytes)
+        decode(bytes)
     }
 
     /// One prospect by the partner's external reference.
@@ -195,7 +196,7 @@ impl ApiClient {
                 || format!("no prospect with external reference {reference}"),
             )
             .await?;
-        decode(&bytes)
+        decode(bytes)
     }
 
     /// Sends a minimal PATCH; the response is the full updated record. Never retried.
@@ -207,35 +208,47 @@ impl ApiClient {
                 format!("no prospect with id {id}")
             })
             .await?;
-        decode(&bytes)
+        decode(bytes)
     }
 
     /// Sends one request (with retries for GET) and returns the body of a 2xx answer.
+    /// `timeout` bounds the whole call: every attempt and every wait between attempts.
     async fn send(
         &self,
         method: Method,
         target: &str,
         body: Option<String>,
         not_found: impl Fn() -> String,
-    ) -> Result<Vec<u8>, ApiError> {
+    ) -> Result<(u16, Vec<u8>), ApiError> {
         let retries = if method == Method::GET {
             self.cfg.max_retries
         } else {
             0
         };
+        let deadline = tokio::time::Instant::now() + self.cfg.timeout;
         let mut attempt = 0;
         loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             let result = self
-                .attempt(&method, target, body.as_deref(), &not_found)
+                .attempt(&method, target, body.as_deref(), left, &not_found)
                 .await;
             match result {
                 Err(e) if attempt < retries && e.is_retryable() => {
-                    let wait = match &e {
+                    let (asked, wait) = match &e {
                         ApiError::RateLimited {
                             retry_after: Some(d),
-                        } => (*d).min(self.cfg.max_retry_wait),
-                        _ => Duration::from_millis(200 * 2u64.pow(attempt)),
+                        } => (*d, (*d).min(self.cfg.max_retry_wait)),
+                        _ => {
+                            let d = Duration::from_millis(200 * 2u64.pow(attempt));
+                            (d, d)
+                        }
                     };
+                    // A wait that outlasts the time left fails now rather than silently later.
+                    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                    if asked > left {
+                        tracing::info!(%method, target, ?asked, ?left, error = %e, "not retrying: the wait outlasts the timeout");
+                        return Err(e);
+                    }
                     attempt += 1;
                     tracing::info!(%method, target, attempt, ?wait, error = %e, "retrying");
                     if let Some(observer) = &self.on_retry {
@@ -253,8 +266,12 @@ impl ApiClient {
         method: &Method,
         target: &str,
         body: Option<&str>,
+        left: Duration,
         not_found: &impl Fn() -> String,
-    ) -> Result<Vec<u8>, ApiError> {
+    ) -> Result<(u16, Vec<u8>), ApiError> {
+        if left.is_zero() {
+            return Err(self.timeout_error());
+        }
         // A fresh date and nonce for every attempt: a retry is a new request.
         let date = http_date(SystemTime::now());
         let nonce = uuid::Uuid::new_v4().to_string();
@@ -290,8 +307,9 @@ impl ApiClient {
             .header("authorization", &self.cfg.token)
             .header("date", &date)
             .header("x-alg-nonce", &nonce)
-            .header("x-alg-signature", signature)
-            .header("accept", "application/json");
+            .header("x-alg-signature", &signature)
+            .header("accept", "application/json")
+            .timeout(left.min(self.cfg.timeout));
         if let Some(b) = body {
             req = req
                 .header("content-type", "application/json")
@@ -331,11 +349,28 @@ impl ApiClient {
         }
         tracing::debug!(%method, target, status = status.as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "response");
         if status.is_success() {
-            return Ok(bytes);
+            return Ok((status.as_u16(), bytes));
         }
-        let text = String::from_utf8_lossy(&bytes);
+        // Server text is untrusted: a proxy may echo this request's credentials back. They are
+        // redacted; the full text goes to the log (whose writer escapes control characters),
+        // and only a bounded version into the error a person reads.
+        let secrets = [
+            self.cfg.token.as_str(),
+            self.cfg.secret.as_str(),
+            signature.as_str(),
+            nonce.as_str(),
+        ];
+        let text = redact(&String::from_utf8_lossy(&bytes), &secrets);
         let messages = parse_messages(&text);
-        let detail = messages.join("; ");
+        if !messages.is_empty() {
+            tracing::info!(%method, target, status = status.as_u16(), message = %messages.join("; "), "error response");
+        }
+        let messages: Vec<String> = messages
+            .iter()
+            .take(MAX_MESSAGES)
+            .map(|m| cut_server_text(m))
+            .collect();
+        let detail = cut_server_text(&messages.join("; "));
         Err(match status {
             StatusCode::BAD_REQUEST => ApiError::Validation {
                 messages: if messages.is_empty() {
@@ -365,29 +400,53 @@ impl ApiClient {
         })
     }
 
+    fn timeout_error(&self) -> ApiError {
+        ApiError::Timeout {
+            host: self.host.clone(),
+            secs: self.cfg.timeout.as_secs(),
+        }
+    }
+
     fn transport_error(&self, e: &reqwest::Error) -> ApiError {
         if e.is_timeout() {
-            return ApiError::Timeout {
-                host: self.host.clone(),
-                secs: self.cfg.timeout.as_secs(),
-            };
+            return self.timeout_error();
         }
         // The innermost cause is the sentence worth showing ("Connection refused").
         let mut cause: &dyn std::error::Error = e;
         while let Some(next) = cause.source() {
             cause = next;
         }
-        ApiError::Connection {
-            host: self.host.clone(),
-            detail: cause.to_string(),
+        let host = self.host.clone();
+        let detail = cut_server_text(&cause.to_string());
+        if e.is_connect() {
+            ApiError::Connection { host, detail }
+        } else {
+            // Connected, so the request may have been sent before the connection broke.
+            ApiError::Interrupted { host, detail }
         }
     }
 }
 
-fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+/// More messages than this in one error body are not kept (each is cut as well).
+const MAX_MESSAGES: usize = 50;
+
+/// `text` with each of `secrets` replaced by `<redacted>`.
+fn redact(text: &str, secrets: &[&str]) -> String {
+    let mut out = text.to_string();
+    for s in secrets.iter().filter(|s| s.len() >= 4) {
+        if out.contains(s) {
+            out = out.replace(s, "<redacted>");
+        }
+    }
+    out
+}
+
+/// Decodes a 2xx answer; an error names the status it really came with (e.g. 204).
+fn decode<T: serde::de::DeserializeOwned>((status, bytes): (u16, Vec<u8>)) -> Result<T, ApiError> {
+    let bytes = bytes.as_slice();
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::Decode {
-            status: 200,
+            status,
             detail: "the body was empty".into(),
         });
     }
@@ -397,11 +456,11 @@ fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             .find(|b| !b.is_ascii_whitespace())
             .is_some_and(|b| *b == b'<');
         ApiError::Decode {
-            status: 200,
+            status,
             detail: if looks_html {
                 "expected JSON but got an HTML page".into()
             } else {
-                format!("unexpected JSON ({e})")
+                cut_server_text(&format!("unexpected JSON ({e})"))
             },
         }
     })
