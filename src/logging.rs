@@ -160,6 +160,9 @@ mod tests {
         assert_eq!(line.matches('\n').count(), 1, "{line}");
         assert!(line.ends_with('\n'));
         assert!(line.contains("busy\\n2026"), "{line}");
-        assert!(!line.contains('\u{1b}') && !line.contains("pk_test"), "{line}");
+        assert!(
+            !line.contains('\u{1b}') && !line.contains("pk_test"),
+            "{line}"
+        );
     }
 }

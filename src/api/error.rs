@@ -41,6 +41,9 @@ pub enum ApiError {
     /// The response could not be understood.
     #[error("Unreadable response from the server ({status}): {detail}")]
     Decode { status: u16, detail: String },
+    /// A walk over every page was stopped: the server repeated itself or never ended.
+    #[error("Stopped reading pages: {detail}")]
+    Paging { detail: String },
     /// Bad local configuration or input (base URL, plain http to a remote host…).
     #[error("{0}")]
     Config(String),

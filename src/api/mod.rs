@@ -3,9 +3,11 @@
 pub mod client;
 pub mod error;
 pub mod model;
+pub mod pages;
 pub mod sign;
 pub mod target;
 
 pub use client::{ApiClient, ClientConfig};
 pub use error::ApiError;
 pub use model::{Address, Page, PageMeta, Prospect};
+pub use pages::PageWalk;

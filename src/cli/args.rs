@@ -99,6 +99,9 @@ pub struct ListArgs {
     /// Output format
     #[arg(long, short, value_enum, default_value_t = ListOutput::Table)]
     pub output: ListOutput,
+    /// CSV: write control characters in values raw instead of escaped (unsafe on a terminal)
+    #[arg(long)]
+    pub raw: bool,
 }
 
 #[derive(Debug, Args)]
