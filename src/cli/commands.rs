@@ -244,6 +244,12 @@ pub async fn run_sandbox(a: SandboxArgs) -> Result<(), Failure> {
     // Listen for the signals before the banner is out: a script that sends SIGTERM as soon as
     // it has read the exports must get a clean stop, not the signal's default action.
     let signals = ShutdownSignals::install();
+    if !a.listen.ip().is_loopback() {
+        eprintln!(
+            "prospect: warning: the sandbox listens on {}, which is not a loopback address: anyone who can reach it gets its sample data, and its token and secret are printed below",
+            a.listen
+        );
+    }
     let sandbox = Sandbox::start(SandboxOptions {
         listen: a.listen,
         count: a.count,
