@@ -486,3 +486,44 @@ async fn a_hanging_secret_command_is_announced_and_ends_with_exit_2() {
     );
     assert!(err.contains("did not finish within 3 s"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_external_reference_of_only_dots_can_be_looked_up() {
+    let sb = Sandbox::start(SandboxOptions {
+        count: 5,
+        token: Some(TOKEN.into()),
+        secret: Some(SECRET.into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let mut john = sb.get_record(data::JOHN_DOE_ID).unwrap();
+    for (i, reference) in [".", ".."].into_iter().enumerate() {
+        john.id = format!("a2b9649e-df7f-4349-adff-00000000000{i}");
+        john.external_reference = Some(reference.into());
+        sb.put_record(john.clone());
+    }
+    let home = tempfile::tempdir().unwrap();
+    for (i, reference) in [".", ".."].into_iter().enumerate() {
+        let o = run(
+            home.path(),
+            &sb.base_url(),
+            &["get", "--external-ref", reference, "-o", "json"],
+        )
+        .await;
+        assert_eq!(o.status.code(), Some(0), "{reference}: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["externalReference"], reference);
+        assert_eq!(v["id"], format!("a2b9649e-df7f-4349-adff-00000000000{i}"));
+    }
+    let wire: Vec<String> = sb
+        .requests()
+        .iter()
+        .map(|r| r.path_and_query.clone())
+        .collect();
+    assert!(
+        wire.iter()
+            .any(|p| p.ends_with("/externalReference/%2E%2E")),
+        "{wire:?}"
+    );
+}

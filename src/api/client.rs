@@ -63,6 +63,8 @@ impl ClientConfig {
     }
 }
 
+const USER_AGENT: &str = concat!("prospect/", env!("CARGO_PKG_VERSION"));
+
 /// Called before a GET is retried: the error that caused it and the wait before the retry.
 pub type RetryObserver = Arc<dyn Fn(&ApiError, Duration) + Send + Sync>;
 
@@ -76,6 +78,8 @@ pub struct ApiClient {
     /// The base URL's own path, without a trailing slash ("" or "/partner").
     prefix: String,
     host: String,
+    /// The port, explicit or the scheme's default.
+    port: u16,
     cfg: ClientConfig,
 }
 
@@ -133,7 +137,7 @@ impl ApiClient {
         let http = reqwest::Client::builder()
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.timeout)
-            .user_agent(concat!("prospect/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ApiError::Config(format!("Cannot set up the HTTP client: {e}")))?;
@@ -143,6 +147,7 @@ impl ApiClient {
             origin,
             prefix,
             host: base.host_str().unwrap_or_default().to_string(),
+            port: base.port_or_known_default().unwrap_or(443),
             cfg,
         })
     }
@@ -287,34 +292,6 @@ impl ApiClient {
         }
         .sign(&self.cfg.secret);
 
-        let wire = format!("{}{}{}", self.origin, self.prefix, target);
-        let url = Url::parse(&wire)
-            .map_err(|e| ApiError::Config(format!("Cannot build the request URL: {e}")))?;
-        // The target must go out exactly as signed; refuse rather than send a mismatch.
-        let sent = match url.query() {
-            Some(q) => format!("{}?{q}", url.path()),
-            None => url.path().to_string(),
-        };
-        if sent != format!("{}{}", self.prefix, target) {
-            return Err(ApiError::Config(format!(
-                "The request target would be re-encoded ({sent}); refusing to send it"
-            )));
-        }
-
-        let mut req = self
-            .http
-            .request(method.clone(), url)
-            .header("authorization", &self.cfg.token)
-            .header("date", &date)
-            .header("x-alg-nonce", &nonce)
-            .header("x-alg-signature", &signature)
-            .header("accept", "application/json")
-            .timeout(left.min(self.cfg.timeout));
-        if let Some(b) = body {
-            req = req
-                .header("content-type", "application/json")
-                .body(b.to_string());
-        }
         // Credentials are named but never written: the log shows that they were sent.
         tracing::debug!(
             %method,
@@ -326,27 +303,23 @@ impl ApiClient {
             "request"
         );
         let started = std::time::Instant::now();
-        let mut resp = req.send().await.map_err(|e| self.transport_error(&e))?;
-        let status = resp.status();
-        let retry_after = resp
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let mut bytes = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_error(&e))? {
-            if bytes.len() + chunk.len() > self.cfg.max_response_bytes {
-                return Err(ApiError::Decode {
-                    status: status.as_u16(),
-                    detail: format!(
-                        "the response is larger than the {} limit",
-                        human_size(self.cfg.max_response_bytes)
-                    ),
-                });
-            }
-            bytes.extend_from_slice(&chunk);
+        let mut headers = vec![
+            ("authorization", self.cfg.token.clone()),
+            ("date", date.clone()),
+            ("x-alg-nonce", nonce.clone()),
+            ("x-alg-signature", signature.clone()),
+            ("accept", "application/json".to_string()),
+        ];
+        if body.is_some() {
+            headers.push(("content-type", "application/json".to_string()));
         }
+        let left = left.min(self.cfg.timeout);
+        let (status, retry_after, bytes) = if target::has_dot_segment(target) {
+            self.fetch_exact(method, target, headers, body, left)
+                .await?
+        } else {
+            self.fetch(method, target, headers, body, left).await?
+        };
         tracing::debug!(%method, target, status = status.as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "response");
         if status.is_success() {
             return Ok((status.as_u16(), bytes));
@@ -398,6 +371,107 @@ impl ApiClient {
                 detail,
             },
         })
+    }
+
+    /// Sends through reqwest, refusing a target the URL library would re-encode.
+    async fn fetch(
+        &self,
+        method: &Method,
+        target: &str,
+        headers: Vec<(&'static str, String)>,
+        body: Option<&str>,
+        left: Duration,
+    ) -> Result<(StatusCode, Option<Duration>, Vec<u8>), ApiError> {
+        let wire = format!("{}{}{}", self.origin, self.prefix, target);
+        let url = Url::parse(&wire)
+            .map_err(|e| ApiError::Config(format!("Cannot build the request URL: {e}")))?;
+        // The target must go out exactly as signed; refuse rather than send a mismatch.
+        let sent = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        };
+        if sent != format!("{}{}", self.prefix, target) {
+            return Err(ApiError::Config(format!(
+                "The request target would be re-encoded ({sent}); refusing to send it"
+            )));
+        }
+        let mut req = self.http.request(method.clone(), url).timeout(left);
+        for (k, v) in headers {
+            req = req.header(k, v);
+        }
+        if let Some(b) = body {
+            req = req.body(b.to_string());
+        }
+        let mut resp = req.send().await.map_err(|e| self.transport_error(&e))?;
+        let status = resp.status();
+        let retry_after = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_error(&e))? {
+            if bytes.len() + chunk.len() > self.cfg.max_response_bytes {
+                return Err(self.too_large(status.as_u16()));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok((status, retry_after, bytes))
+    }
+
+    /// Sends a target with an encoded `.`/`..` segment byte for byte (see `api::exact`).
+    async fn fetch_exact(
+        &self,
+        method: &Method,
+        target: &str,
+        mut headers: Vec<(&'static str, String)>,
+        body: Option<&str>,
+        left: Duration,
+    ) -> Result<(StatusCode, Option<Duration>, Vec<u8>), ApiError> {
+        use super::exact::{ExactFailure, ExactRequest, send};
+        headers.push(("user-agent", USER_AGENT.to_string()));
+        let request = ExactRequest {
+            https: self.origin.starts_with("https://"),
+            host: &self.host,
+            port: self.port,
+            target: &format!("{}{}", self.prefix, target),
+            method,
+            headers,
+            body,
+            connect_timeout: self.cfg.connect_timeout,
+            max_bytes: self.cfg.max_response_bytes,
+        };
+        let host = self.host.clone();
+        match tokio::time::timeout(left, send(request)).await {
+            Err(_) => Err(self.timeout_error()),
+            Ok(Err(ExactFailure::Connect(detail))) => Err(ApiError::Connection {
+                host,
+                detail: cut_server_text(&detail),
+            }),
+            Ok(Err(ExactFailure::Broken(detail))) => Err(ApiError::Interrupted {
+                host,
+                detail: cut_server_text(&detail),
+            }),
+            Ok(Err(ExactFailure::TooLarge(status))) => Err(self.too_large(status)),
+            Ok(Ok(a)) => {
+                let status = StatusCode::from_u16(a.status).map_err(|_| ApiError::Decode {
+                    status: a.status,
+                    detail: "an invalid HTTP status".into(),
+                })?;
+                Ok((status, a.retry_after, a.bytes))
+            }
+        }
+    }
+
+    fn too_large(&self, status: u16) -> ApiError {
+        ApiError::Decode {
+            status,
+            detail: format!(
+                "the response is larger than the {} limit",
+                human_size(self.cfg.max_response_bytes)
+            ),
+        }
     }
 
     fn timeout_error(&self) -> ApiError {

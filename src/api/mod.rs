@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod error;
+pub mod exact;
 pub mod model;
 pub mod pages;
 pub mod sign;
