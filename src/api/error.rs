@@ -89,7 +89,7 @@ impl ApiError {
             ApiError::Server { status, .. } => {
                 format!("Server error ({status}): retrying in {secs} s")
             }
-            ApiError::Connection { host, .. } => {
+            ApiError::Connection { host, .. } | ApiError::Interrupted { host, .. } => {
                 format!("Cannot reach {host}: retrying in {secs} s")
             }
             other => format!("{other}: retrying in {secs} s"),

@@ -10,5 +10,5 @@ pub mod target;
 
 pub use client::{ApiClient, ClientConfig};
 pub use error::ApiError;
-pub use model::{Address, Page, PageMeta, Prospect};
+pub use model::{Address, Page, PageMeta, PatchBody, Prospect};
 pub use pages::PageWalk;

@@ -15,24 +15,31 @@ mod tests;
 use ratatui::Frame;
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::app::State;
+use crate::app::{State, Viewport};
 
-/// Draws the whole screen.
-pub fn render(state: &State, frame: &mut Frame) {
+/// Draws the whole screen; returns what it laid out (how far the scrolling panes can scroll),
+/// which the runtime reports back to `update` as `Msg::Viewport`.
+pub fn render(state: &State, frame: &mut Frame) -> Viewport {
     let areas = layout::areas(state, frame.area());
     let buf = frame.buffer_mut();
     list::render(state, areas.list, buf);
-    detail::render(state, areas.detail, buf);
+    let detail_max_scroll = detail::render(state, areas.detail, buf);
     let form_cursor = form::render(state, areas.form, buf);
     dialogs::render(state, form::place(areas.form), buf);
     bar::render_footer(state, areas.footer, buf);
-    if state.help.open {
-        help::render(state, areas.main, buf);
-    }
+    let help_max_scroll = if state.help.open {
+        help::render(state, areas.main, buf)
+    } else {
+        None
+    };
     if let Some(cursor) = bar::render_status(state, areas.status, frame.buffer_mut()) {
         frame.set_cursor_position(cursor);
     } else if let Some(cursor) = form_cursor {
         frame.set_cursor_position(cursor);
+    }
+    Viewport {
+        detail_max_scroll,
+        help_max_scroll,
     }
 }
 

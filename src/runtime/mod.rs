@@ -1,12 +1,15 @@
 //! The runtime: terminal set-up and restore, the event loop, and the worker that does the HTTP.
 
 pub mod app;
-pub mod local;
+pub mod editor;
+pub mod files;
 pub mod terminal;
 pub mod worker;
 
 #[cfg(test)]
 mod form_tests;
+#[cfg(test)]
+pub(crate) mod harness;
 #[cfg(test)]
 mod tests;
 
@@ -63,7 +66,7 @@ pub async fn run(client: ApiClient, opts: TuiOptions) -> color_eyre::Result<()> 
     let dir = opts.state_dir.clone();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        local::save_draft(&slot, dir.as_deref());
+        files::save_draft(&slot, dir.as_deref());
         previous(info);
     }));
     app.run().await
