@@ -108,7 +108,7 @@ pub(super) fn verify_answered(
         return;
     };
     match std::mem::replace(&mut form.stage, Stage::Editing) {
-        Stage::Verifying { body, base } => verified(state, body, base, result, fx),
+        Stage::Verifying { body, base, lead } => verified(state, body, base, &lead, result, fx),
         other => form.stage = other,
     }
 }
@@ -220,17 +220,16 @@ pub(super) fn patch_sent(
     };
     match result {
         Ok(after) => saved(state, body, &base, after, None, fx),
-        Err(ApiError::Timeout { .. }) => {
+        Err(e) if e.outcome_unknown() => {
             // It may have been applied: never resend blindly, ask the server.
             let id = form.id().to_string();
-            form.stage = Stage::Verifying { body, base };
+            let lead = lost_answer(&e);
+            let text = format!("{lead}: checking whether the server has your change…");
+            form.stage = Stage::Verifying { body, base, lead };
             state
                 .requests
                 .start(Purpose::SaveVerify, ApiRequest::ById { id }, fx);
-            state.set_status(
-                StatusKind::Info,
-                "The save timed out: checking whether the server has your change…",
-            );
+            state.set_status(StatusKind::Info, text);
         }
         Err(e) => {
             if !e.messages().is_empty() {
@@ -257,35 +256,46 @@ pub(super) fn patch_sent(
     }
 }
 
+/// How a save whose outcome is unknown begins its sentences.
+fn lost_answer(e: &ApiError) -> String {
+    match e {
+        ApiError::Timeout { .. } => "The save timed out".into(),
+        ApiError::Server { status, .. } => format!("The server failed the save ({status})"),
+        ApiError::Interrupted { .. } => "The connection broke during the save".into(),
+        _ => "The server's answer to the save was unreadable".into(),
+    }
+}
+
 fn verified(
     state: &mut State,
     body: PatchBody,
     base: Prospect,
+    lead: &str,
     result: Result<Prospect, ApiError>,
     fx: &mut Vec<Effect>,
 ) {
     match result {
         Ok(server) => {
-            let applied = patch::apply(&server, &body)
-                .is_ok_and(|after| patch::diff(&server, &after).is_empty());
-            if applied {
+            if patch::is_applied(&server, &body) {
                 let text = format!(
-                    "The save timed out, but the server has your change: saved {}",
+                    "{lead}, but the server has your change: saved {}",
                     keys(&body)
                 );
                 saved(state, body, &base, server, Some(text), fx);
             } else {
                 state.set_status(
                     StatusKind::Error,
-                    "The save timed out and the change was not applied; your edits are still in the form",
+                    format!(
+                        "{lead} and the change was not applied; your edits are still in the form"
+                    ),
                 );
             }
         }
         Err(e) => state.set_status(
             StatusKind::Error,
             format!(
-                "The save timed out and the record could not be checked ({e}); your edits are \
-                 still in the form: reload before saving again"
+                "{lead} and the record could not be checked ({e}); your edits are still in the \
+                 form: reload before saving again"
             ),
         ),
     }
