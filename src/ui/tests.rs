@@ -264,3 +264,19 @@ fn every_small_size_renders_without_panic() {
         }
     }
 }
+
+#[test]
+fn an_error_in_the_list_title_never_cuts_the_profile_name() {
+    for width in [40, 50, 60, 80] {
+        let mut s = at(&list(), (width, 24));
+        s.list.error = Some(format!(
+            "Cannot reach api.example.test: {}",
+            "connection refused ".repeat(10)
+        ));
+        let t = frame(&s, (width, 24));
+        let text = crate::runtime::harness::buffer_text(t.backend().buffer());
+        let top = text.lines().next().unwrap_or_default();
+        assert!(top.contains(" production "), "{width}: {top}");
+        assert!(top.contains("Cannot rea"), "{width}: {top}");
+    }
+}
