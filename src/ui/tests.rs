@@ -280,3 +280,17 @@ fn an_error_in_the_list_title_never_cuts_the_profile_name() {
         assert!(top.contains("Cannot rea"), "{width}: {top}");
     }
 }
+
+#[test]
+fn a_read_only_footer_does_not_offer_edit() {
+    let text = |s: &State| {
+        let t = frame(s, NARROW);
+        let all = crate::runtime::harness::buffer_text(t.backend().buffer());
+        all.lines().last().unwrap_or_default().to_string()
+    };
+    let read_only = list();
+    assert!(!text(&read_only).contains("edit"), "{}", text(&read_only));
+    let mut writable = list();
+    writable.read_only = false;
+    assert!(text(&writable).contains("e edit"), "{}", text(&writable));
+}
