@@ -53,7 +53,9 @@ fn main() -> ExitCode {
 fn exit(redactor: &Redactor, f: Failure) -> ExitCode {
     // Server text is in some messages: escaped so it can never drive the terminal.
     let message = redactor.redact(&f.message);
-    eprintln!("prospect: {}", escape_control(&message));
+    if !message.is_empty() {
+        eprintln!("prospect: {}", escape_control(&message));
+    }
     ExitCode::from(u8::try_from(f.code).unwrap_or(1))
 }
 
@@ -94,9 +96,15 @@ async fn run(cli: Cli, settings: Option<Settings>, redactor: Redactor) -> Result
                 editor: None,
                 warnings: settings.warnings.clone(),
             };
-            prospect::runtime::run(client, opts)
-                .await
-                .map_err(|e| Failure::other(e.to_string()))
+            match prospect::runtime::run(client, opts).await {
+                Ok(0) => Ok(()),
+                // Ended by a signal: the code says so, and there is nothing to print.
+                Ok(code) => Err(Failure {
+                    code: i32::from(code),
+                    message: String::new(),
+                }),
+                Err(e) => Err(Failure::other(e.to_string())),
+            }
         }
     }
 }
