@@ -6,6 +6,12 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+mod redact;
+mod secret_command;
+
+use redact::redact_config_message;
+use secret_command::run_secret_command;
+
 /// The config file (`~/.config/prospect/config.toml`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -246,137 +252,6 @@ fn load(path: &Path, warnings: &mut Vec<String>) -> Result<ConfigFile, ConfigErr
         ));
     }
     Ok(file)
-}
-
-/// Runs a `secret_command` for at most `limit`, saying so on stderr when it takes over a
-/// second (it may be waiting for a passphrase or a hardware key); a hang is an error.
-fn run_secret_command(
-    name: &str,
-    cmd: &str,
-    limit: Duration,
-) -> Result<std::process::Output, ConfigError> {
-    use std::io::Read;
-    use std::sync::mpsc;
-    let mut command = std::process::Command::new("sh");
-    command
-        .arg("-c")
-        .arg(cmd)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::inherit());
-    // Its own process group, so a timeout stops the whole pipeline, not just `sh`.
-    #[cfg(unix)]
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let mut child = command.spawn().map_err(|e| {
-        ConfigError(format!(
-            "Cannot run the secret_command of profile {name}: {e}"
-        ))
-    })?;
-    let started = std::time::Instant::now();
-    let (tx, rx) = mpsc::channel();
-    if let Some(mut stdout) = child.stdout.take() {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            let _ = stdout.read_to_end(&mut buf);
-            let _ = tx.send(buf);
-        });
-    }
-    let mut announced = false;
-    let mut output = None;
-    loop {
-        let elapsed = started.elapsed();
-        if elapsed >= limit {
-            stop(&mut child);
-            return Err(ConfigError(format!(
-                "The secret_command of profile {name} did not finish within {} s (raise secret_command_timeout if it needs longer)",
-                limit.as_secs()
-            )));
-        }
-        if !announced && elapsed >= Duration::from_secs(1) {
-            announced = true;
-            eprintln!("prospect: Waiting for secret_command of profile {name}…");
-        }
-        if output.is_none()
-            && let Ok(buf) = rx.recv_timeout(Duration::from_millis(20))
-        {
-            output = Some(buf);
-        }
-        if let Some(stdout) = &output
-            && let Ok(Some(status)) = child.try_wait()
-        {
-            return Ok(std::process::Output {
-                status,
-                stdout: stdout.clone(),
-                stderr: Vec::new(),
-            });
-        }
-        if output.is_some() {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
-
-/// Kills a timed-out `secret_command` and everything it started.
-fn stop(child: &mut std::process::Child) {
-    #[cfg(unix)]
-    {
-        let _ = std::process::Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", child.id())])
-            .stderr(std::process::Stdio::null())
-            .status();
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// Keys whose values must never appear in an error message.
-const SECRET_KEYS: [&str; 3] = ["token", "secret", "secret_command"];
-
-/// A config error message with every secret-like value of the file (and of the
-/// `PROSPECT_API_*` variables) removed, and any quoted string value serde shows redacted.
-fn redact_config_message(message: &str, file_text: &str) -> String {
-    let mut secrets: Vec<String> = ["PROSPECT_API_TOKEN", "PROSPECT_API_SECRET"]
-        .iter()
-        .filter_map(|k| std::env::var(k).ok())
-        .collect();
-    if let Ok(table) = toml::from_str::<toml::Table>(file_text) {
-        collect_secrets(&table, &mut secrets);
-    }
-    let mut out = message.to_string();
-    for s in secrets.iter().filter(|s| s.len() >= 4) {
-        out = out.replace(s.as_str(), "<redacted>");
-    }
-    redact_quoted_strings(&out)
-}
-
-fn collect_secrets(table: &toml::Table, out: &mut Vec<String>) {
-    for (k, v) in table {
-        match v {
-            toml::Value::String(s) if SECRET_KEYS.contains(&k.as_str()) => out.push(s.clone()),
-            toml::Value::Table(t) => collect_secrets(t, out),
-            _ => {}
-        }
-    }
-}
-
-/// `invalid type: string "xyz", expected u64` → `invalid type: string <redacted>, expected u64`.
-fn redact_quoted_strings(message: &str) -> String {
-    const MARK: &str = "string \"";
-    let mut out = String::new();
-    let mut rest = message;
-    while let Some(i) = rest.find(MARK) {
-        out.push_str(&rest[..i]);
-        out.push_str("string <redacted>");
-        let after = &rest[i + MARK.len()..];
-        // The value ends at the last quote before serde's ", expected …" (it may hold quotes).
-        let end = after
-            .find("\", expected")
-            .or_else(|| after.rfind('"'))
-            .map_or(after.len(), |e| e + 1);
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(unix)]
@@ -636,7 +511,7 @@ accent = "red"
         assert!(!e.contains(secret), "{e}");
         // Only the value is hidden; a mistyped number on its own line is still redacted.
         assert_eq!(
-            redact_quoted_strings(r#"invalid type: string "a\"b", expected u64"#),
+            redact::redact_quoted_strings(r#"invalid type: string "a\"b", expected u64"#),
             "invalid type: string <redacted>, expected u64"
         );
     }
