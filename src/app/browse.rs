@@ -1,8 +1,8 @@
 //! The list pane's logic: which page is shown, loaded, prefetched and cached.
 
-use super::effect::{ApiRequest, Effect};
-use super::requests::{Purpose, RequestId};
-use super::state::{Detail, Focus, PageKey, PendingPage, Select, State, StatusKind};
+use super::effect::{ApiRequest, Effect, RequestId};
+use super::requests::{PageKey, Purpose};
+use super::state::{Detail, Focus, PendingPage, Select, State, StatusKind};
 use crate::api::{ApiError, Page, Prospect};
 
 /// Shows a page: at once from the cache, else after asking the server (old rows stay meanwhile).

@@ -6,9 +6,12 @@
 
 use std::time::Duration;
 
-use super::requests::RequestId;
 use crate::api::PatchBody;
 use crate::edit::journal::JournalEntry;
+
+/// Identifies one request, so an answer nobody waits for any more can be dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct RequestId(pub u64);
 
 /// One piece of IO asked for by `update`.
 // Effects are moved once to the runtime; their size does not matter.

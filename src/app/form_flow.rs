@@ -12,18 +12,9 @@ use crate::api::Prospect;
 use crate::edit::draft::Draft;
 use crate::edit::toml_doc;
 
-/// Refuses editing on a read-only profile; returns whether it refused.
-pub(super) fn refuse_read_only(state: &mut State) -> bool {
-    if state.read_only {
-        let text = format!("Profile {} is read-only: editing is off", state.profile);
-        state.set_status(StatusKind::Error, text);
-    }
-    state.read_only
-}
-
 /// The prospect `e`/`E` act on, or `None` after saying why not (read-only, nothing selected).
 fn editable(state: &mut State) -> Option<Prospect> {
-    if refuse_read_only(state) {
+    if state.refuse_read_only() {
         return None;
     }
     let p = state.current_prospect().cloned();

@@ -20,8 +20,8 @@ mod save;
 #[cfg(test)]
 pub(crate) mod tests;
 
-pub use effect::{ApiCall, ApiRequest, Effect, Local};
+pub use effect::{ApiCall, ApiRequest, Effect, Local, RequestId};
 pub use msg::{Msg, Reply};
-pub use requests::{Purpose, RequestId};
+pub use requests::Purpose;
 pub use state::{Focus, Millis, State, Viewport};
 pub use update::{init, update};

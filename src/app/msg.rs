@@ -2,7 +2,7 @@
 
 use crossterm::event::KeyEvent;
 
-use super::requests::RequestId;
+use super::effect::RequestId;
 use super::state::{Millis, Viewport};
 use crate::api::{ApiError, Page, Prospect};
 use crate::edit::draft::Draft;

@@ -6,12 +6,14 @@
 
 use std::collections::BTreeMap;
 
-use super::effect::{ApiCall, ApiRequest, Effect};
-use super::state::PageKey;
+use super::effect::{ApiCall, ApiRequest, Effect, RequestId};
 
-/// Identifies one request, so an answer nobody waits for any more can be dropped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct RequestId(pub u64);
+/// A page of one search (`""` = no search).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    pub search: String,
+    pub page: u64,
+}
 
 /// Which of the two questions of a `:` look-up a request answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

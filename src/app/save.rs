@@ -83,8 +83,9 @@ fn send(state: &mut State, body: PatchBody, base: Prospect, fx: &mut Vec<Effect>
     state.requests.start(Purpose::SaveSend, request, fx);
 }
 
-/// The server's current version arrived, fetched before sending (`Purpose::SaveCheck`).
-pub(super) fn check_answered(
+/// The record the form fetched arrived: before sending (`Purpose::SaveCheck`, the form is
+/// `Checking`) or after a save's answer was lost (`Purpose::SaveVerify`, the form is `Verifying`).
+pub(super) fn record_answered(
     state: &mut State,
     result: Result<Prospect, ApiError>,
     fx: &mut Vec<Effect>,
@@ -94,20 +95,6 @@ pub(super) fn check_answered(
     };
     match std::mem::replace(&mut form.stage, Stage::Editing) {
         Stage::Checking { body } => checked(state, body, result, fx),
-        other => form.stage = other,
-    }
-}
-
-/// The record arrived, fetched after a save timed out (`Purpose::SaveVerify`).
-pub(super) fn verify_answered(
-    state: &mut State,
-    result: Result<Prospect, ApiError>,
-    fx: &mut Vec<Effect>,
-) {
-    let Some(form) = state.form.as_mut() else {
-        return;
-    };
-    match std::mem::replace(&mut form.stage, Stage::Editing) {
         Stage::Verifying { body, base, lead } => verified(state, body, base, &lead, result, fx),
         other => form.stage = other,
     }
@@ -350,7 +337,7 @@ fn replace_record(state: &mut State, p: &Prospect) {
 
 /// `u`: the inverse of the last change saved in this session, through the usual review.
 pub(super) fn undo(state: &mut State) {
-    if super::form_flow::refuse_read_only(state) {
+    if state.refuse_read_only() {
         return;
     }
     let Some(last) = state.last_save.clone() else {

@@ -4,9 +4,11 @@ use std::collections::VecDeque;
 
 use ratatui::style::Color;
 
+use super::effect::RequestId;
 use super::form::{Form, SavedChange};
 use super::input::LineInput;
-use super::requests::{Purpose, RequestId, Requests};
+pub use super::requests::PageKey;
+use super::requests::{Purpose, Requests};
 use crate::api::{ApiError, Page, PageMeta, Prospect};
 
 /// Milliseconds on the runtime's monotonic clock (0 = start).
@@ -27,13 +29,6 @@ pub enum Focus {
     #[default]
     List,
     Detail,
-}
-
-/// A page of one search (`""` = no search).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PageKey {
-    pub search: String,
-    pub page: u64,
 }
 
 /// Which row to select once a page is shown.
@@ -327,6 +322,16 @@ impl State {
             (Focus::Detail, Some(d)) => Some(&d.prospect),
             _ => self.selected_row(),
         }
+    }
+
+    /// Refuses a change on a read-only profile, saying so; returns whether it refused.
+    /// Every key that would change data asks here, so the rule lives in one place.
+    pub fn refuse_read_only(&mut self) -> bool {
+        if self.read_only {
+            let text = format!("Profile {} is read-only: editing is off", self.profile);
+            self.set_status(StatusKind::Error, text);
+        }
+        self.read_only
     }
 
     /// Shows a message in the status line until it fades.

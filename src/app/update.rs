@@ -5,13 +5,13 @@ use std::time::Duration;
 use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::browse;
-use super::effect::{Effect, Local};
+use super::effect::{Effect, Local, RequestId};
 use super::form_flow;
 use super::input::LineInput;
 use super::keys::{Action, Context, action_for};
 use super::lookup;
 use super::msg::{Msg, Reply};
-use super::requests::{Purpose, RequestId};
+use super::requests::Purpose;
 use super::save;
 use super::state::{
     Focus, PageKey, Prompt, PromptKind, SEARCH_DEBOUNCE_MS, Select, State, StatusKind,
@@ -96,19 +96,14 @@ fn route(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) 
                 lookup::answered(state, by, result);
             }
         }
-        Purpose::SaveCheck => {
+        Purpose::SaveCheck | Purpose::SaveVerify => {
             if let Some(result) = reply.into_prospect() {
-                save::check_answered(state, result, fx);
+                save::record_answered(state, result, fx);
             }
         }
         Purpose::SaveSend => {
             if let Some(result) = reply.into_prospect() {
                 save::patch_sent(state, result, fx);
-            }
-        }
-        Purpose::SaveVerify => {
-            if let Some(result) = reply.into_prospect() {
-                save::verify_answered(state, result, fx);
             }
         }
     }

@@ -18,8 +18,9 @@ use tokio::time::sleep_until;
 
 use super::editor;
 use super::files::{self, DraftSlot};
+use super::options::TuiOptions;
+use super::terminal;
 use super::worker::{self, Job};
-use super::{TuiOptions, terminal};
 use crate::api::ApiClient;
 use crate::app::{Effect, Local, Msg, State, Viewport, init, update};
 use crate::edit::draft;

@@ -96,8 +96,7 @@ async fn browse_search_and_look_up_against_the_sandbox() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_uuid_finds_the_record_by_id_and_resizing_relays_out() {
     let mut h = Harness::start(setup(500, (80, 24)), |_| {}).await;
-    h.until("the first page", |s, _| s.list.shown.is_some())
-        .await;
+    h.first_page().await;
     let target = h.state().list.rows[3].clone();
     h.look_up(&target.id).await;
     assert_eq!(
@@ -120,8 +119,7 @@ async fn a_uuid_finds_the_record_by_id_and_resizing_relays_out() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_detail_scrolls_only_as_far_as_the_frame_laid_out() {
     let mut h = Harness::start(setup(30, (80, 12)), |_| {}).await;
-    h.until("the first page", |s, _| s.list.shown.is_some())
-        .await;
+    h.first_page().await;
     h.press(KeyCode::Enter);
     for _ in 0..200 {
         h.press(KeyCode::Char('j'));

@@ -1,7 +1,7 @@
 //! The detail pane: every field the server sent, labelled; nothing hidden.
 
+use super::style::{border_style, dim};
 use super::text::{clean, fit, truncate, width, wrap};
-use super::{border_style, dim};
 use crate::app::keys::{Action, Context, key_label_for};
 use crate::app::state::Detail;
 use crate::app::{Focus, State};

@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 use serde_json::Value;
 
+use super::style::{accent, dim};
 use super::text::{fit, wrap};
-use super::{accent, dim};
 use crate::app::State;
 use crate::app::form::Stage;
 use crate::app::keys::{Context, dialog_hints};

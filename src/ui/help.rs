@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
-use super::accent;
+use super::style::accent;
 use super::text::{fit, wrap};
 use crate::app::State;
 use crate::app::keys::BINDINGS;

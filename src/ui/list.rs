@@ -6,8 +6,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
+use super::style::{accent, border_style, dim};
 use super::text::{fit, truncate};
-use super::{accent, border_style, dim};
 use crate::api::Prospect;
 use crate::app::{Focus, State};
 

@@ -7,13 +7,13 @@ pub mod form;
 pub mod help;
 pub mod layout;
 pub mod list;
+pub mod style;
 pub mod text;
 
 #[cfg(test)]
 mod tests;
 
 use ratatui::Frame;
-use ratatui::style::{Color, Modifier, Style};
 
 use crate::app::{State, Viewport};
 
@@ -41,25 +41,6 @@ pub fn render(state: &State, frame: &mut Frame) -> Viewport {
         detail_max_scroll,
         help_max_scroll,
     }
-}
-
-/// The profile's accent colour (cyan unless configured).
-pub fn accent(state: &State) -> Color {
-    state.accent.unwrap_or(Color::Cyan)
-}
-
-/// The border style of a pane, brighter when it has the keyboard.
-pub fn border_style(state: &State, focused: bool) -> Style {
-    if focused {
-        Style::new().fg(accent(state))
-    } else {
-        Style::new().fg(Color::DarkGray)
-    }
-}
-
-/// Style of labels and other secondary text.
-pub fn dim() -> Style {
-    Style::new().add_modifier(Modifier::DIM)
 }
 
 #[cfg(test)]

@@ -155,3 +155,16 @@ pub fn answer(
 pub fn quits(fx: &[Effect]) -> bool {
     fx.contains(&Effect::Local(Local::Quit))
 }
+
+/// The GETs by id among `fx`: (req, id).
+pub fn fetches(fx: &[Effect]) -> Vec<(RequestId, String)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Api(ApiCall {
+                req,
+                request: ApiRequest::ById { id },
+            }) => Some((*req, id.clone())),
+            _ => None,
+        })
+        .collect()
+}
