@@ -2,8 +2,9 @@
 //!
 //! Starts `prospect sandbox` as its own process with 1024 open files allowed (a common
 //! default), then (1) sends 2,000 unsigned 1 MiB PATCHes, 50 at a time, and reads the server's
-//! resident memory before and after (and its peak), and (2) opens 1,100 idle connections and
-//! times one signed request made behind them. It prints figures and asserts nothing.
+//! resident memory before and after (and its peak), (2) sends 300 signed 900 KiB PATCHes (kept
+//! whole in the request history, which is bounded by bytes), and (3) opens 1,100 idle
+//! connections and times one signed request made behind them. It prints figures and asserts nothing.
 //! `PROSPECT_BENCH_BIN=/path/to/prospect` measures another build (e.g. an older one).
 
 use std::time::{Duration, Instant};
@@ -94,7 +95,44 @@ async fn run() {
         started.elapsed().as_secs_f64()
     );
 
-    // 2. 1,100 idle connections, then one signed request behind them.
+    // 2. 300 signed 900 KiB PATCHes (refused by validation): recorded whole, history bounded.
+    let path = format!(
+        "/v1/partner/prospects/personal/{}",
+        prospect::sandbox::data::JOHN_DOE_ID
+    );
+    let signed_body = format!("{{\"lastName\":\"{}\"}}", "y".repeat(900 * 1024));
+    for _ in 0..300 {
+        let date = prospect::api::sign::http_date(std::time::SystemTime::now());
+        let nonce = uuid::Uuid::new_v4().to_string();
+        let signature = prospect::api::sign::Payload {
+            url: &path,
+            method: "PATCH",
+            headers: prospect::api::sign::SignedHeaders {
+                authorization: &token,
+                date: &date,
+                nonce: &nonce,
+            },
+            body: &signed_body,
+        }
+        .sign(&secret);
+        let _ = http
+            .patch(format!("{url}{path}"))
+            .header("authorization", &token)
+            .header("date", &date)
+            .header("x-alg-nonce", &nonce)
+            .header("x-alg-signature", signature)
+            .header("content-type", "application/json")
+            .body(signed_body.clone())
+            .send()
+            .await;
+    }
+    println!(
+        "  after 300 signed 900 KiB PATCHes:  RSS {:7.1} MiB, peak {:7.1} MiB",
+        memory_mib(pid, "VmRSS"),
+        memory_mib(pid, "VmHWM")
+    );
+
+    // 3. 1,100 idle connections, then one signed request behind them.
     let addr = url.trim_start_matches("http://").to_string();
     let mut idle = Vec::new();
     for _ in 0..1100 {
