@@ -309,6 +309,8 @@ fn saved(
         previous: journal::previous_values(base, &body),
         body,
         status: 200,
+        batch: None,
+        reason: None,
     };
     let text = text.unwrap_or_else(|| format!("Saved {}", keys(&entry.body)));
     fx.push(Local::AppendJournal(entry.clone()).into());

@@ -51,6 +51,9 @@ pub async fn run_command(
         Command::Get(a) => get(a, client).await,
         Command::Patch(a) => patch_cmd::run(a, client, settings).await,
         Command::Sandbox(a) => run_sandbox(a).await,
+        Command::Apply(a) => super::apply_cmd::apply(a, client, settings).await,
+        Command::Revert(a) => super::apply_cmd::revert(a, client, settings).await,
+        Command::History(a) => super::history_cmd::run(a, client).await,
     }
 }
 

@@ -1,7 +1,10 @@
 //! The non-interactive commands: `list`, `get`, `patch`, `sandbox`.
 
+mod apply_cmd;
 pub mod args;
+mod ask;
 mod commands;
+mod history_cmd;
 pub mod output;
 mod patch_cmd;
 
@@ -24,6 +27,14 @@ impl Failure {
         Failure {
             code: 2,
             message: message.into(),
+        }
+    }
+
+    /// An exit code whose reason was already printed (e.g. a batch's summary line).
+    pub fn silent(code: i32) -> Self {
+        Failure {
+            code,
+            message: String::new(),
         }
     }
 

@@ -3,11 +3,13 @@
 //! The CLI's `patch` command, the TUI's form and the sandbox all use this one module, so the
 //! body a user reviews is the body that is sent and the body the sandbox applies.
 
+pub mod field_path;
 pub mod validate;
 
 use serde_json::{Map, Value};
 
 use crate::api::model::{Address, Prospect};
+pub use field_path::FieldPath;
 pub use validate::FieldError;
 
 pub use crate::api::model::PatchBody;
