@@ -6,6 +6,12 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+mod redact;
+mod secret_command;
+
+use redact::redact_config_message;
+use secret_command::run_secret_command;
+
 /// The config file (`~/.config/prospect/config.toml`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -18,6 +24,8 @@ pub struct ConfigFile {
     pub timeout: Option<u64>,
     /// Connection timeout in seconds.
     pub connect_timeout: Option<u64>,
+    /// How long a `secret_command` may run, in seconds (default 10).
+    pub secret_command_timeout: Option<u64>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileFile>,
 }
@@ -93,6 +101,8 @@ pub const DEFAULT_PAGE_SIZE: u64 = 50;
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// Default connection timeout.
 pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 5;
+/// Default limit on how long a `secret_command` may run.
+pub const DEFAULT_SECRET_COMMAND_TIMEOUT_SECS: u64 = 10;
 
 /// `$XDG_CONFIG_HOME/prospect/config.toml`.
 pub fn default_config_path() -> Option<PathBuf> {
@@ -164,7 +174,14 @@ pub fn resolve(
     let token = env("PROSPECT_API_TOKEN").or_else(|| profile.token.clone());
     let secret = match env("PROSPECT_API_SECRET") {
         Some(s) => Some(s),
-        None => profile_secret(&profile_name, profile, &env)?,
+        None => {
+            let limit = Duration::from_secs(
+                file.secret_command_timeout
+                    .unwrap_or(DEFAULT_SECRET_COMMAND_TIMEOUT_SECS)
+                    .max(1),
+            );
+            profile_secret(&profile_name, profile, &env, limit)?
+        }
     };
     let (base_url, token, secret) = match (base_url, token, secret) {
         (None, None, None) => return Err(ConfigError(NOT_CONFIGURED.into())),
@@ -215,10 +232,12 @@ fn load(path: &Path, warnings: &mut Vec<String>) -> Result<ConfigFile, ConfigErr
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError(format!("Cannot read {}: {e}", path.display())))?;
     let file: ConfigFile = toml::from_str(&text).map_err(|e| {
+        // serde quotes the offending value ("invalid type: string \"sk_…\""): that may be a
+        // secret on the wrong line, and errors come before the log's redactor knows it.
         ConfigError(format!(
             "{} is not a valid config file: {}",
             path.display(),
-            e.message()
+            redact_config_message(e.message(), &text)
         ))
     })?;
     let holds_secret = file
@@ -250,6 +269,7 @@ fn profile_secret(
     name: &str,
     p: &ProfileFile,
     env: &dyn Fn(&str) -> Option<String>,
+    limit: Duration,
 ) -> Result<Option<String>, ConfigError> {
     let given = [
         p.secret.is_some(),
@@ -272,17 +292,7 @@ fn profile_secret(
         });
     }
     if let Some(cmd) = &p.secret_command {
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(cmd)
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::inherit())
-            .output()
-            .map_err(|e| {
-                ConfigError(format!(
-                    "Cannot run the secret_command of profile {name}: {e}"
-                ))
-            })?;
+        let out = run_secret_command(name, cmd, limit)?;
         if !out.status.success() {
             return Err(ConfigError(format!(
                 "The secret_command of profile {name} failed ({})",
@@ -458,6 +468,51 @@ accent = "red"
                 .unwrap_err()
                 .0
                 .contains("has no token")
+        );
+    }
+
+    #[test]
+    fn a_hanging_secret_command_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "secret_command_timeout = 1\n[profiles.prod]\nbase_url = \"https://a.example\"\ntoken = \"pk_live_1\"\nsecret_command = \"sleep 30; echo late\"\n",
+        );
+        let flags = Overrides {
+            config: Some(p),
+            ..Default::default()
+        };
+        let started = std::time::Instant::now();
+        let e = resolve(&flags, &env_of(&[])).unwrap_err().0;
+        assert!(
+            e.contains("secret_command of profile prod did not finish within 1 s"),
+            "{e}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(20));
+    }
+
+    #[test]
+    fn a_config_error_never_shows_the_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = "sk_live_0123456789abcdef";
+        let p = write(
+            dir.path(),
+            &format!(
+                "timeout = \"{secret}\"\n[profiles.a]\nbase_url = \"https://a.example\"\ntoken = \"pk_live_9876\"\nsecret = \"{secret}\"\n"
+            ),
+        );
+        let flags = Overrides {
+            config: Some(p),
+            ..Default::default()
+        };
+        let e = resolve(&flags, &env_of(&[])).unwrap_err().0;
+        assert!(e.contains("not a valid config file"), "{e}");
+        assert!(e.contains("invalid type"), "{e}");
+        assert!(!e.contains(secret), "{e}");
+        // Only the value is hidden; a mistyped number on its own line is still redacted.
+        assert_eq!(
+            redact::redact_quoted_strings(r#"invalid type: string "a\"b", expected u64"#),
+            "invalid type: string <redacted>, expected u64"
         );
     }
 

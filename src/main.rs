@@ -8,6 +8,7 @@ use prospect::api::{ApiClient, ClientConfig};
 use prospect::cli::{self, Cli, Command, Failure};
 use prospect::config::{self, Overrides, Settings};
 use prospect::logging::{self, Redactor};
+use prospect::text::escape_control;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -50,8 +51,10 @@ fn main() -> ExitCode {
 
 /// Prints a failure as one sentence, secrets redacted, and gives its exit code.
 fn exit(redactor: &Redactor, f: Failure) -> ExitCode {
-    if !f.message.is_empty() {
-        eprintln!("prospect: {}", redactor.redact(&f.message));
+    // Server text is in some messages: escaped so it can never drive the terminal.
+    let message = redactor.redact(&f.message);
+    if !message.is_empty() {
+        eprintln!("prospect: {}", escape_control(&message));
     }
     ExitCode::from(u8::try_from(f.code).unwrap_or(1))
 }
@@ -74,7 +77,7 @@ async fn run(cli: Cli, settings: Option<Settings>, redactor: Redactor) -> Result
         }
     };
     for w in &settings.warnings {
-        eprintln!("prospect: warning: {w}");
+        eprintln!("prospect: warning: {}", escape_control(w));
     }
     redactor.add(&settings.token);
     redactor.add(&settings.secret);
@@ -93,9 +96,15 @@ async fn run(cli: Cli, settings: Option<Settings>, redactor: Redactor) -> Result
                 editor: None,
                 warnings: settings.warnings.clone(),
             };
-            prospect::runtime::run(client, opts)
-                .await
-                .map_err(|e| Failure::other(e.to_string()))
+            match prospect::runtime::run(client, opts).await {
+                Ok(0) => Ok(()),
+                // Ended by a signal: the code says so, and there is nothing to print.
+                Ok(code) => Err(Failure {
+                    code: i32::from(code),
+                    message: String::new(),
+                }),
+                Err(e) => Err(Failure::other(e.to_string())),
+            }
         }
     }
 }

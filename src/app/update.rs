@@ -47,7 +47,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             clamp_scrolls(state);
         }
         Msg::Api { req, reply } => {
+            let answered = matches!(&reply, Reply::Page(Ok(_)) | Reply::Prospect(Ok(_)));
             route(state, req, reply, &mut fx);
+            // The server is back: a list that still shows its rows drops the stale error.
+            if answered && state.list.shown.is_some() {
+                state.list.error = None;
+            }
             clamp_scrolls(state);
         }
         Msg::Retrying { req, text } => {

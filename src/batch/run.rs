@@ -189,6 +189,7 @@ pub async fn patch_once_known(client: &ApiClient, id: &str, body: &PatchBody) ->
             ApiError::NotFound { .. } => return (Outcome::NotFound, e.to_string()),
             ApiError::Timeout { .. }
             | ApiError::Connection { .. }
+            | ApiError::Interrupted { .. }
             | ApiError::Server { .. }
             | ApiError::Decode { .. } => match client.get(id).await {
                 Ok(now) if plan::holds(&now, body) => {
@@ -207,6 +208,7 @@ pub async fn patch_once_known(client: &ApiClient, id: &str, body: &PatchBody) ->
             | ApiError::Unauthorized { .. }
             | ApiError::Forbidden { .. }
             | ApiError::Status { .. }
+            | ApiError::Paging { .. }
             | ApiError::Config(_) => return (Outcome::Failed, e.to_string()),
         }
     }

@@ -42,7 +42,7 @@ pub struct Global {
     /// Config file [env: PROSPECT_CONFIG] [default: ~/.config/prospect/config.toml]
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Total timeout for one request, in seconds [default: 30]
+    /// Total time for one request, retries and their waits included, in seconds [default: 30]
     #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: Option<u64>,
     /// Log file [default: ~/.local/state/prospect/prospect.log]
@@ -190,6 +190,9 @@ pub struct ListArgs {
     /// Output format
     #[arg(long, short, value_enum, default_value_t = ListOutput::Table)]
     pub output: ListOutput,
+    /// CSV: write control characters in values raw instead of escaped (unsafe on a terminal)
+    #[arg(long)]
+    pub raw: bool,
 }
 
 #[derive(Debug, Args)]

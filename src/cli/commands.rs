@@ -6,9 +6,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::{Command, GetArgs, GetOutput, ListArgs, ListOutput, SandboxArgs};
 use super::{Failure, output, patch_cmd};
-use crate::api::{ApiClient, Page, Prospect};
+use crate::api::{ApiClient, ApiError, Page, PageWalk, Prospect};
 use crate::config::Settings;
 use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::text::escape_control;
 
 /// Starts the in-process sandbox behind `--demo` and the settings that point at it.
 pub async fn start_demo_sandbox(
@@ -44,6 +45,7 @@ pub async fn run_command(
     client: &ApiClient,
     settings: &Settings,
 ) -> Result<(), Failure> {
+    let client = &announcing_waits(client);
     match command {
         Command::List(a) => list(a, client).await,
         Command::Get(a) => get(a, client).await,
@@ -53,6 +55,16 @@ pub async fn run_command(
         Command::Revert(a) => super::apply_cmd::revert(a, client, settings).await,
         Command::History(a) => super::history_cmd::run(a, client).await,
     }
+}
+
+/// The client, telling stderr about every wait before a retry that lasts a second or more,
+/// as the TUI does in its status line: a long wait is never silent.
+fn announcing_waits(client: &ApiClient) -> ApiClient {
+    client.with_retry_observer(std::sync::Arc::new(|e: &ApiError, wait| {
+        if wait >= std::time::Duration::from_secs(1) {
+            eprintln!("prospect: {}", escape_control(&e.retrying_sentence(wait)));
+        }
+    }))
 }
 
 /// Where list output goes; a closed pipe (`prospect list | head`) ends it quietly.
@@ -90,10 +102,6 @@ impl Out {
     }
 }
 
-fn json_line(p: &Prospect) -> Result<String, Failure> {
-    serde_json::to_string(p).map_err(|e| Failure::other(format!("Cannot encode JSON: {e}")))
-}
-
 /// One CSV record, quoted as needed, with its line ending.
 fn csv_line<S: AsRef<str>>(fields: &[S]) -> Result<String, Failure> {
     let err = |e: String| Failure::other(format!("Cannot write CSV: {e}"));
@@ -107,6 +115,14 @@ fn csv_line<S: AsRef<str>>(fields: &[S]) -> Result<String, Failure> {
 async fn list(a: ListArgs, client: &ApiClient) -> Result<(), Failure> {
     let search = a.search.as_deref().filter(|s| !s.is_empty());
     let limit = a.limit.unwrap_or(if a.all { 100 } else { 10 });
+    // The first answer comes before any output: a failure leaves stdout empty (not a lone `[`).
+    let first = client.list(search, a.page, limit).await?;
+    let meta = first.meta;
+    let mut walk = if a.all {
+        Some(PageWalk::new(&first, limit)?)
+    } else {
+        None
+    };
     let mut out = Out::new();
     if a.output == ListOutput::Csv {
         out.write(&csv_line(&output::CSV_HEADER)?)?;
@@ -120,33 +136,32 @@ async fn list(a: ListArgs, client: &ApiClient) -> Result<(), Failure> {
         for p in &page.items {
             match a.output {
                 ListOutput::Table => table_rows.push(p.clone()),
-                ListOutput::Ndjson => out.write(&(json_line(p)? + "\n"))?,
+                ListOutput::Ndjson => out.write(&(output::json_line(p)? + "\n"))?,
                 ListOutput::Json => {
                     let sep = if first_item { "\n  " } else { ",\n  " };
                     first_item = false;
-                    out.write(&(sep.to_string() + &json_line(p)?))?;
+                    out.write(&(sep.to_string() + &output::json_line(p)?))?;
                 }
-                ListOutput::Csv => out.write(&csv_line(&output::csv_row(p))?)?,
+                ListOutput::Csv => out.write(&csv_line(&output::csv_row(p, a.raw))?)?,
             }
         }
         Ok(())
     };
 
-    let first = client.list(search, a.page, limit).await?;
-    let meta = first.meta;
-    if a.all {
+    if let Some(walk) = walk.as_mut() {
         let bar = progress_bar(meta.total_items);
         bar.inc(first.items.len() as u64);
         // Fetch the next page while this one is written out.
-        let mut next = (meta.total_pages > 1).then(|| spawn_page(client, search, 2, limit));
+        let mut next = walk.wants(2).then(|| spawn_page(client, search, 2, limit));
         emit(&first, &mut out)?;
         let mut page_no = 2;
         while let Some(handle) = next.take() {
             let page = handle
                 .await
                 .map_err(|e| Failure::other(format!("A page request failed: {e}")))??;
+            walk.check(page_no, &page)?;
             bar.inc(page.items.len() as u64);
-            if page_no < meta.total_pages && !page.items.is_empty() && !out.closed {
+            if walk.wants(page_no + 1) && !page.items.is_empty() && !out.closed {
                 next = Some(spawn_page(client, search, page_no + 1, limit));
             }
             emit(&page, &mut out)?;
@@ -167,7 +182,7 @@ async fn list(a: ListArgs, client: &ApiClient) -> Result<(), Failure> {
                 out.write(&msg)?;
             } else {
                 out.write(&(output::table(&table_rows) + "\n"))?;
-                if !a.all {
+                if walk.is_none() {
                     out.write(&format!(
                         "page {} of {} · {} prospects\n",
                         meta.current_page.max(1),
@@ -221,11 +236,7 @@ async fn get(a: GetArgs, client: &ApiClient) -> Result<(), Failure> {
     };
     let mut out = Out::new();
     match a.output {
-        GetOutput::Json => out.write(
-            &(serde_json::to_string_pretty(&p)
-                .map_err(|e| Failure::other(format!("Cannot encode JSON: {e}")))?
-                + "\n"),
-        )?,
+        GetOutput::Json => out.write(&(output::json_pretty(&p)? + "\n"))?,
         GetOutput::Text => out.write(&output::text(&p, a.reveal))?,
     }
     out.finish()
@@ -236,6 +247,12 @@ pub async fn run_sandbox(a: SandboxArgs) -> Result<(), Failure> {
     // Listen for the signals before the banner is out: a script that sends SIGTERM as soon as
     // it has read the exports must get a clean stop, not the signal's default action.
     let signals = ShutdownSignals::install();
+    if !a.listen.ip().is_loopback() {
+        eprintln!(
+            "prospect: warning: the sandbox listens on {}, which is not a loopback address: anyone who can reach it gets its sample data, and its token and secret are printed below",
+            a.listen
+        );
+    }
     let sandbox = Sandbox::start(SandboxOptions {
         listen: a.listen,
         count: a.count,

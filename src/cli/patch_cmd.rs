@@ -195,14 +195,45 @@ pub async fn run(a: PatchArgs, client: &ApiClient, settings: &Settings) -> Resul
             return Ok(());
         }
     }
-    let updated = client.patch(&a.id, &body).await?;
     let keys: Vec<&str> = body.keys().map(String::as_str).collect();
-    println!(
-        "Saved {} on prospect {}.",
-        keys.join(", "),
-        escape_control(&updated.id)
+    let keys = keys.join(", ");
+    match client.patch(&a.id, &body).await {
+        Ok(updated) => {
+            println!("Saved {keys} on prospect {}.", escape_control(&updated.id));
+            Ok(())
+        }
+        Err(e) if e.outcome_unknown() => find_out(client, &a.id, &body, &keys, e).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The PATCH may have reached the server although its answer was lost: fetch the record and
+/// compare, rather than report a failure for a change that landed (or invite a blind resend).
+async fn find_out(
+    client: &ApiClient,
+    id: &str,
+    body: &PatchBody,
+    keys: &str,
+    cause: crate::api::ApiError,
+) -> Result<(), Failure> {
+    eprintln!(
+        "prospect: {}: checking whether the server has the change…",
+        escape_control(&cause.to_string())
     );
-    Ok(())
+    match client.get(id).await {
+        Ok(server) if patch::is_applied(&server, body) => {
+            println!(
+                "Saved {keys} on prospect {id} (the server's answer was lost; the record has the change)."
+            );
+            Ok(())
+        }
+        Ok(_) => Err(Failure::other(format!(
+            "Not applied: {cause}; the record does not have the change, so it is safe to send it again"
+        ))),
+        Err(e) => Err(Failure::other(format!(
+            "Unknown outcome: {cause}, and the record could not be fetched ({e}): check the record with `prospect get {id}` before sending again"
+        ))),
+    }
 }
 
 #[cfg(test)]

@@ -295,6 +295,12 @@ pub fn apply(original: &Prospect, body: &PatchBody) -> Result<Prospect, String> 
     Ok(p)
 }
 
+/// Whether `server` already holds every change in `body`: how a save whose answer was lost
+/// (a timeout, a broken connection, a 5xx) is told apart from one that never landed.
+pub fn is_applied(server: &Prospect, body: &PatchBody) -> bool {
+    apply(server, body).is_ok_and(|after| diff(server, &after).is_empty())
+}
+
 /// The value a field would show in a review: `—` for none.
 pub fn display_value(v: &Value) -> String {
     match v {

@@ -132,3 +132,25 @@ async fn the_detail_scrolls_only_as_far_as_the_frame_laid_out() {
     let max = h.state().viewport.detail_max_scroll.unwrap_or_default();
     assert!(max > 0 && max < 200, "max scroll {max}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_look_up_prompt_finds_an_external_reference_of_only_dots() {
+    let mut h = Harness::start(setup(5, (140, 40)), |sb| {
+        let mut p = sb
+            .get_record(crate::sandbox::data::JOHN_DOE_ID)
+            .expect("John");
+        p.id = "a2b9649e-df7f-4349-adff-000000000099".into();
+        p.external_reference = Some("..".into());
+        p.first_name = Some("Dotty".into());
+        sb.put_record(p);
+    })
+    .await;
+    h.first_page().await;
+    h.look_up("..").await;
+    h.until("the record with reference ..", |s, _| {
+        s.detail
+            .as_ref()
+            .is_some_and(|d| d.prospect.first_name.as_deref() == Some("Dotty"))
+    })
+    .await;
+}

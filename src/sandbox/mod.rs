@@ -13,9 +13,12 @@
 //!
 //! Every request is recorded (see [`Sandbox::requests`]), delayed by `latency_ms`, failed with
 //! probability `fail_rate` (500, 503 or 429 with `Retry-After: 1`, before anything changes),
-//! and then checked for a valid signature before it reaches the endpoints.
+//! and then checked for a valid signature before it reaches the endpoints. Under abuse it
+//! holds: see [`conn`] for the connection limits; a request without valid credentials is
+//! refused before its body is read, and only verified requests' bodies are recorded.
 
 mod auth;
+pub mod conn;
 pub mod data;
 mod routes;
 mod store;
@@ -82,8 +85,11 @@ pub struct RecordedRequest {
     pub status: u16,
 }
 
-/// The recorder keeps only the most recent requests, so a long-running sandbox stays small.
+/// The recorder keeps only the most recent requests, so a long-running sandbox stays small:
+/// at most this many…
 const MAX_RECORDED: usize = 10_000;
+/// …holding at most this many bytes of paths and bodies together.
+const MAX_RECORDED_BYTES: usize = 16 * 1024 * 1024;
 
 /// Shared state of a running sandbox. Opaque: build it with [`SandboxState::new`] and serve
 /// it with [`router`] when you want the sandbox in-process without a socket.
@@ -96,7 +102,20 @@ pub struct SandboxState {
     fail_rate_bits: AtomicU64,
     fail_rng: Mutex<StdRng>,
     nonces: Mutex<auth::NonceCache>,
-    requests: Mutex<VecDeque<RecordedRequest>>,
+    requests: Mutex<Recorded>,
+}
+
+/// The recorded requests and the bytes they hold.
+#[derive(Default)]
+struct Recorded {
+    queue: VecDeque<RecordedRequest>,
+    bytes: usize,
+}
+
+impl RecordedRequest {
+    fn size(&self) -> usize {
+        self.path_and_query.len() + self.body.len() + self.method.len()
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -138,7 +157,7 @@ impl SandboxState {
             fail_rate_bits: AtomicU64::new(0),
             fail_rng: Mutex::new(StdRng::seed_from_u64(opts.seed ^ 0x5eed_fa11)),
             nonces: Mutex::new(auth::NonceCache::default()),
-            requests: Mutex::new(VecDeque::new()),
+            requests: Mutex::new(Recorded::default()),
         };
         state.set_fail_rate(opts.fail_rate);
         Arc::new(state)
@@ -154,11 +173,15 @@ impl SandboxState {
     }
 
     fn record(&self, r: RecordedRequest) {
-        let mut q = lock(&self.requests);
-        if q.len() >= MAX_RECORDED {
-            q.pop_front();
+        let mut rec = lock(&self.requests);
+        rec.bytes += r.size();
+        rec.queue.push_back(r);
+        while rec.queue.len() > MAX_RECORDED || rec.bytes > MAX_RECORDED_BYTES {
+            match rec.queue.pop_front() {
+                Some(old) => rec.bytes -= old.size(),
+                None => break,
+            }
         }
-        q.push_back(r);
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, store::Store> {
@@ -195,7 +218,7 @@ impl Sandbox {
         let app = router(state.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
+            let served = axum::serve(conn::GuardedListener::new(listener), app)
                 .with_graceful_shutdown(async move {
                     // Resolves on an explicit stop and when the Sandbox is dropped.
                     let _ = stopped.await;
@@ -256,13 +279,17 @@ impl Sandbox {
         )
     }
 
-    /// Every request received so far (the most recent 10 000), oldest first.
+    /// The requests received so far (the most recent 10 000, 16 MiB at most), oldest first.
+    /// A request whose signature was not verified keeps only the start of its body.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.state.requests).iter().cloned().collect()
+        lock(&self.state.requests).queue.iter().cloned().collect()
     }
 
+    /// Forgets the recorded requests.
     pub fn clear_requests(&self) {
-        lock(&self.state.requests).clear();
+        let mut rec = lock(&self.state.requests);
+        rec.queue.clear();
+        rec.bytes = 0;
     }
 
     /// The current server-side version of a record.

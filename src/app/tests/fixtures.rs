@@ -49,6 +49,7 @@ pub fn prospect(i: usize) -> Prospect {
         identification_number: Some("QQ123456C".into()),
         create_date: Some("2026-11-26T17:21:03.000Z".into()),
         extra,
+        irregular: Default::default(),
     }
 }
 
