@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+mod error;
 mod redact;
 mod secret_command;
 
@@ -87,10 +88,7 @@ impl std::fmt::Debug for Settings {
     }
 }
 
-/// A configuration problem, as one sentence (exit code 2).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ConfigError(pub String);
+pub use error::ConfigError;
 
 /// The sentence shown when nothing at all is configured.
 pub const NOT_CONFIGURED: &str = "No API is configured: run `prospect --demo` to try prospect on a built-in sandbox, or set PROSPECT_BASE_URL, PROSPECT_API_TOKEN and PROSPECT_API_SECRET (or add a profile to ~/.config/prospect/config.toml).";

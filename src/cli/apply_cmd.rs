@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
-use super::Failure;
 use super::args::{ApplyArgs, PlanOutput, RevertArgs};
 use super::ask::confirm;
+use super::failure::Failure;
 use crate::api::ApiClient;
 use crate::batch::run::{self, BatchInfo};
 use crate::batch::{Outcome, Planned, corrections};

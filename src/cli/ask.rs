@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, IsTerminal};
 
-use super::Failure;
+use super::failure::Failure;
 
 /// Asks `question` (`[y/N]` is added) on stderr and reads the answer; refuses with exit 2 when
 /// standard input is no terminal (pass `--yes` then).

@@ -5,7 +5,8 @@ use std::io::{IsTerminal, Write};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::{Command, GetArgs, GetOutput, ListArgs, ListOutput, SandboxArgs};
-use super::{Failure, output, patch_cmd};
+use super::failure::Failure;
+use super::{output, patch_cmd};
 use crate::api::{ApiClient, ApiError, Page, PageWalk, Prospect};
 use crate::config::Settings;
 use crate::sandbox::{Sandbox, SandboxOptions};

@@ -4,8 +4,8 @@ use std::io::Write;
 
 use serde_json::{Map, Value};
 
-use super::Failure;
 use super::args::{HistoryArgs, HistoryOutput};
+use super::failure::Failure;
 use crate::api::ApiClient;
 use crate::config;
 use crate::edit::journal::{self, JournalEntry};

@@ -2,7 +2,7 @@
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_BORDERS_ONLY};
 
-use super::Failure;
+use super::failure::Failure;
 use crate::api::Prospect;
 use crate::present;
 use crate::text::escape_control;

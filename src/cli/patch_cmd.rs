@@ -2,8 +2,8 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use super::Failure;
 use super::args::PatchArgs;
+use super::failure::Failure;
 use crate::api::{Address, ApiClient, Prospect};
 use crate::config::Settings;
 use crate::patch::{self, Field, PatchBody};

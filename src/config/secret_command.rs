@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::ConfigError;
+use super::error::ConfigError;
 
 /// Runs a `secret_command` for at most `limit`, saying so on stderr when it takes over a
 /// second (it may be waiting for a passphrase or a hardware key); a hang is an error.

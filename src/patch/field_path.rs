@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::{ADDRESS_PARTS, Field};
+use super::field::{ADDRESS_PARTS, Field};
 use crate::api::{Address, Prospect};
 
 /// One settable field of a prospect.

@@ -15,7 +15,7 @@ use rand::Rng;
 use serde_json::{Value, json};
 
 use super::auth::{self, Credentials};
-use super::{RecordedRequest, SandboxState, lock};
+use super::state::{RecordedRequest, SandboxState, lock};
 use crate::api::target::PERSONAL;
 use crate::patch::{self, PatchBody};
 
