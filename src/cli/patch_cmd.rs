@@ -4,54 +4,22 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use super::args::PatchArgs;
 use super::failure::Failure;
-use crate::api::{Address, ApiClient, Prospect};
+use crate::api::{ApiClient, Prospect};
 use crate::config::Settings;
-use crate::patch::{self, Field, PatchBody};
+use crate::patch::{self, FieldPath, PatchBody};
 use crate::text::escape_control;
 
 /// One requested change to a record.
 #[derive(Debug, Clone, PartialEq)]
 enum Change {
-    Set(Target, String),
-    Clear(Target),
+    /// Set (`Some`) or clear (`None`) one field, named as in `--set`.
+    Field(FieldPath, Option<String>),
+    /// `--clear address`: the whole address.
+    ClearAddress,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Target {
-    Field(Field),
-    /// The whole address (only for `--clear address`).
-    Address,
-    /// One part of the address: an index into `patch::ADDRESS_PARTS`.
-    AddressPart(usize),
-}
-
-fn parse_target(name: &str) -> Result<Target, Failure> {
-    let name = name.trim();
-    if let Some(f) = Field::parse(name) {
-        return Ok(Target::Field(f));
-    }
-    if name.eq_ignore_ascii_case("address") {
-        return Ok(Target::Address);
-    }
-    let part = name
-        .strip_prefix("address.")
-        .or_else(|| name.strip_prefix("address_"));
-    if let Some(i) = part.and_then(|p| {
-        let p = if p.eq_ignore_ascii_case("kind") {
-            "type"
-        } else {
-            p
-        };
-        patch::ADDRESS_PARTS
-            .iter()
-            .position(|k| k.eq_ignore_ascii_case(p))
-    }) {
-        return Ok(Target::AddressPart(i));
-    }
-    Err(Failure::usage(format!(
-        "Unknown field {name:?}: use one of {}, address.type, address.line1, address.line2, address.line3, address.postcode, address.country",
-        Field::ALL.map(Field::key).join(", ")
-    )))
+fn parse_target(name: &str) -> Result<FieldPath, Failure> {
+    FieldPath::parse(name).ok_or_else(|| Failure::usage(FieldPath::unknown(name.trim())))
 }
 
 fn parse_changes(a: &PatchArgs) -> Result<Vec<Change>, Failure> {
@@ -62,17 +30,19 @@ fn parse_changes(a: &PatchArgs) -> Result<Vec<Change>, Failure> {
                 "--set takes FIELD=VALUE (got {s:?})"
             )));
         };
-        match parse_target(name)? {
-            Target::Address => {
-                return Err(Failure::usage(
-                    "Set the address part by part, e.g. --set address.line1=\"1 High St\"",
-                ));
-            }
-            t => changes.push(Change::Set(t, value.to_string())),
+        if name.trim().eq_ignore_ascii_case("address") {
+            return Err(Failure::usage(
+                "Set the address part by part, e.g. --set address.line1=\"1 High St\"",
+            ));
         }
+        changes.push(Change::Field(parse_target(name)?, Some(value.to_string())));
     }
     for name in &a.clear {
-        changes.push(Change::Clear(parse_target(name)?));
+        if name.trim().eq_ignore_ascii_case("address") {
+            changes.push(Change::ClearAddress);
+        } else {
+            changes.push(Change::Field(parse_target(name)?, None));
+        }
     }
     if changes.is_empty() {
         return Err(Failure::usage(
@@ -86,22 +56,8 @@ fn apply_changes(current: &Prospect, changes: &[Change]) -> Prospect {
     let mut p = current.clone();
     for c in changes {
         match c {
-            Change::Set(Target::Field(f), v) => f.set(&mut p, Some(v.clone())),
-            Change::Clear(Target::Field(f)) => f.set(&mut p, None),
-            Change::Clear(Target::Address) => p.address = None,
-            Change::Set(Target::AddressPart(i), v) => {
-                let a = p.address.get_or_insert_with(|| Address {
-                    kind: "STRUCTURED".into(),
-                    ..Default::default()
-                });
-                a.set_part(patch::ADDRESS_PARTS[*i], Some(v.clone()));
-            }
-            Change::Clear(Target::AddressPart(i)) => {
-                if let Some(a) = p.address.as_mut() {
-                    a.set_part(patch::ADDRESS_PARTS[*i], None);
-                }
-            }
-            Change::Set(Target::Address, _) => {}
+            Change::Field(f, v) => f.set(&mut p, v.clone()),
+            Change::ClearAddress => p.address = None,
         }
     }
     p
