@@ -27,6 +27,8 @@ pub struct ConfigFile {
     pub connect_timeout: Option<u64>,
     /// How long a `secret_command` may run, in seconds (default 10).
     pub secret_command_timeout: Option<u64>,
+    /// Journal entries older than this many days are dropped (default: kept for ever).
+    pub journal_days: Option<u64>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileFile>,
 }
@@ -72,6 +74,8 @@ pub struct Settings {
     pub page_size: u64,
     pub timeout: Duration,
     pub connect_timeout: Duration,
+    /// Journal entries older than this many days are dropped at start.
+    pub journal_days: Option<u64>,
     /// Warnings for the user (e.g. a config file with a secret readable by others).
     pub warnings: Vec<String>,
 }
@@ -222,6 +226,7 @@ pub fn resolve(
                 .unwrap_or(DEFAULT_CONNECT_TIMEOUT_SECS)
                 .clamp(1, timeout),
         ),
+        journal_days: file.journal_days,
         warnings,
     })
 }

@@ -30,6 +30,9 @@ fn main() -> ExitCode {
             Err(e) => return exit(&redactor, Failure::from(e)),
         }
     };
+    if let Some(s) = &settings {
+        prune_journal(s);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -106,6 +109,29 @@ async fn run(cli: Cli, settings: Option<Settings>, redactor: Redactor) -> Result
                 Err(e) => Err(Failure::other(e.to_string())),
             }
         }
+    }
+}
+
+/// `journal_days`: older journal entries go, before anything runs (and writes to it).
+fn prune_journal(s: &Settings) {
+    let (Some(days), Some(dir)) = (s.journal_days, config::state_dir()) else {
+        return;
+    };
+    // A number of days beyond the calendar keeps everything.
+    let Some(keep_from) = i64::try_from(days)
+        .ok()
+        .and_then(chrono::TimeDelta::try_days)
+        .and_then(|d| chrono::Utc::now().checked_sub_signed(d))
+    else {
+        return;
+    };
+    let keep_from = keep_from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let path = prospect::edit::journal::path_in(&dir);
+    if let Err(e) = prospect::edit::journal::prune(&path, &keep_from) {
+        eprintln!(
+            "prospect: warning: cannot prune the journal {}: {e}",
+            path.display()
+        );
     }
 }
 

@@ -426,3 +426,61 @@ async fn a_read_only_profile_refuses_apply_and_revert() {
     }
     assert!(patches(&sb).is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn journal_days_prunes_older_entries_at_start() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox(10, 0.0).await;
+    let cfg = home.path().join("prospect.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "journal_days = 30\n[profiles.p]\nbase_url = \"{}\"\ntoken = \"{}\"\nsecret = \"{}\"\n",
+            sb.base_url(),
+            sb.token(),
+            sb.secret()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let path = home.path().join("state/prospect/journal.jsonl");
+    let entry = |time: &str, id: &str| journal::JournalEntry {
+        time: time.into(),
+        profile: "p".into(),
+        prospect_id: id.into(),
+        body: serde_json::Map::new(),
+        previous: serde_json::Map::new(),
+        status: 200,
+        batch: None,
+        reason: None,
+    };
+    let recent = (chrono::Utc::now() - chrono::Duration::days(1))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    journal::append(&path, &entry("2020-01-01T00:00:00Z", "old")).unwrap();
+    journal::append(&path, &entry(&recent, "recent")).unwrap();
+    let o = run(
+        home.path(),
+        &sb,
+        &[
+            "--config",
+            cfg.to_str().unwrap(),
+            "--profile",
+            "p",
+            "history",
+            "-o",
+            "ndjson",
+        ],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ids: Vec<String> = journal::read(&path)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.prospect_id)
+        .collect();
+    assert_eq!(ids, ["recent"]);
+}

@@ -24,6 +24,7 @@ pub async fn start_demo_sandbox(
     .await
     .map_err(|e| Failure::other(format!("Cannot start the demo sandbox: {e}")))?;
     let settings = Settings {
+        journal_days: None,
         profile: "demo".into(),
         base_url: sandbox.base_url(),
         token: sandbox.token().into(),
