@@ -1,6 +1,8 @@
 //! `prospect apply`, `revert` and `history` against the real sandbox: plans, every outcome,
 //! faults while sending, re-runs, reverts, the journal, read-only profiles.
 
+mod common;
+
 use std::path::Path;
 use std::process::Output;
 
@@ -10,8 +12,6 @@ use prospect::batch::{Outcome, corrections};
 use prospect::edit::journal;
 use prospect::sandbox::{Sandbox, SandboxOptions};
 use tokio::sync::watch;
-
-const BIN: &str = env!("CARGO_BIN_EXE_prospect");
 
 async fn sandbox(count: usize, fail_rate: f64) -> Sandbox {
     Sandbox::start(SandboxOptions {
@@ -25,20 +25,10 @@ async fn sandbox(count: usize, fail_rate: f64) -> Sandbox {
 
 /// The binary with nothing of this machine's configuration, on `sb`.
 async fn run(home: &Path, sb: &Sandbox, args: &[&str]) -> Output {
-    let mut c = tokio::process::Command::new(BIN);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("PROSPECT_") {
-            c.env_remove(k);
-        }
-    }
-    c.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
+    common::bin(home)
         .env("PROSPECT_BASE_URL", sb.base_url())
         .env("PROSPECT_API_TOKEN", sb.token())
         .env("PROSPECT_API_SECRET", sb.secret())
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true)
         .args(args)
         .output()
         .await
@@ -389,22 +379,7 @@ async fn revert_restores_the_originals_reports_conflicts_and_history_lists_both_
 async fn a_read_only_profile_refuses_apply_and_revert() {
     let home = tempfile::tempdir().unwrap();
     let sb = sandbox(10, 0.0).await;
-    let cfg = home.path().join("prospect.toml");
-    std::fs::write(
-        &cfg,
-        format!(
-            "[profiles.prod]\nbase_url = \"{}\"\ntoken = \"{}\"\nsecret = \"{}\"\nread_only = true\n",
-            sb.base_url(),
-            sb.token(),
-            sb.secret()
-        ),
-    )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
+    let cfg = common::profile_config(home.path(), &sb, "prod", "", "read_only = true\n");
     let file = home.path().join("fixes.csv");
     std::fs::write(&file, "id,email\nx,y@example.com\n").unwrap();
     let c = cfg.to_str().unwrap();
@@ -431,22 +406,7 @@ async fn a_read_only_profile_refuses_apply_and_revert() {
 async fn journal_days_prunes_older_entries_at_start() {
     let home = tempfile::tempdir().unwrap();
     let sb = sandbox(10, 0.0).await;
-    let cfg = home.path().join("prospect.toml");
-    std::fs::write(
-        &cfg,
-        format!(
-            "journal_days = 30\n[profiles.p]\nbase_url = \"{}\"\ntoken = \"{}\"\nsecret = \"{}\"\n",
-            sb.base_url(),
-            sb.token(),
-            sb.secret()
-        ),
-    )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
+    let cfg = common::profile_config(home.path(), &sb, "p", "journal_days = 30\n", "");
     let path = home.path().join("state/prospect/journal.jsonl");
     let entry = |time: &str, id: &str| journal::JournalEntry {
         time: time.into(),

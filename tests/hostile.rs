@@ -1,6 +1,8 @@
 //! The built binary against a hostile or broken server (issue 11): server text escaped,
 //! bounded and redacted everywhere, PATCH outcomes found out, nothing waits forever.
 
+mod common;
+
 use std::path::Path;
 use std::process::Output;
 use std::sync::{Arc, Mutex};
@@ -12,7 +14,6 @@ use axum::response::{IntoResponse, Response};
 use prospect::sandbox::{Sandbox, SandboxOptions, data};
 use serde_json::json;
 
-const BIN: &str = env!("CARGO_BIN_EXE_prospect");
 const TOKEN: &str = "pk_hostile_token_0001";
 const SECRET: &str = "sk_hostile_secret_0001";
 
@@ -208,20 +209,10 @@ async fn answer(
 }
 
 fn command(home: &Path, base_url: &str, token: &str, secret: &str) -> tokio::process::Command {
-    let mut c = tokio::process::Command::new(BIN);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("PROSPECT_") {
-            c.env_remove(k);
-        }
-    }
-    c.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("PROSPECT_BASE_URL", base_url)
+    let mut c = common::bin(home);
+    c.env("PROSPECT_BASE_URL", base_url)
         .env("PROSPECT_API_TOKEN", token)
-        .env("PROSPECT_API_SECRET", secret)
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true);
+        .env("PROSPECT_API_SECRET", secret);
     c
 }
 

@@ -10,6 +10,7 @@ use tokio::sync::watch;
 use super::args::{ApplyArgs, PlanOutput, RevertArgs};
 use super::ask::confirm;
 use super::failure::Failure;
+use super::output::change_line;
 use crate::api::ApiClient;
 use crate::batch::run::{self, BatchInfo};
 use crate::batch::{Outcome, Planned, corrections};
@@ -288,12 +289,7 @@ fn print_plan(rows: &[Planned], output: PlanOutput) -> Result<(), Failure> {
                     r.outcome.word()
                 )?;
                 for (k, before, after) in r.changes() {
-                    writeln!(
-                        out,
-                        "  {k}: {} → {}",
-                        escape_control(&before),
-                        escape_control(&after)
-                    )?;
+                    writeln!(out, "{}", change_line(&k, &before, &after))?;
                 }
                 if !r.message.is_empty() && r.outcome != Outcome::Change {
                     writeln!(out, "  {}", escape_control(&r.message))?;

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use super::args::{HistoryArgs, HistoryOutput};
 use super::failure::Failure;
+use super::output::change_line;
 use crate::api::ApiClient;
 use crate::config;
 use crate::edit::journal::{self, JournalEntry};
@@ -87,12 +88,7 @@ pub async fn run(a: HistoryArgs, client: &ApiClient) -> Result<(), Failure> {
                         .unwrap_or_default()
                 )?;
                 for (k, before, after) in changes(e) {
-                    writeln!(
-                        out,
-                        "  {k}: {} → {}",
-                        escape_control(&before),
-                        escape_control(&after)
-                    )?;
+                    writeln!(out, "{}", change_line(&k, &before, &after))?;
                 }
             }
         }

@@ -171,6 +171,16 @@ pub fn text(p: &Prospect, reveal: bool) -> String {
     out
 }
 
+/// One changed field as `  key: before → after`, all escaped (no newline).
+pub fn change_line(key: &str, before: &str, after: &str) -> String {
+    format!(
+        "  {}: {} → {}",
+        escape_control(key),
+        escape_control(before),
+        escape_control(after)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

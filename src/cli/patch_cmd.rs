@@ -1,9 +1,11 @@
 //! `prospect patch`: the same minimal-PATCH logic as the form, from the command line.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::Write;
 
 use super::args::PatchArgs;
+use super::ask::confirm;
 use super::failure::Failure;
+use super::output::change_line;
 use crate::api::{ApiClient, Prospect};
 use crate::config::Settings;
 use crate::patch::{self, FieldPath, PatchBody};
@@ -67,11 +69,10 @@ fn apply_changes(current: &Prospect, changes: &[Change]) -> Prospect {
 pub fn describe(current: &Prospect, body: &PatchBody) -> String {
     body.iter()
         .map(|(k, after)| {
-            let before = patch::current_value(current, k);
+            let before = patch::display_value(&patch::current_value(current, k));
             format!(
-                "  {k}: {} → {}\n",
-                escape_control(&patch::display_value(&before)),
-                escape_control(&patch::display_value(after))
+                "{}\n",
+                change_line(k, &before, &patch::display_value(after))
             )
         })
         .collect()
@@ -129,27 +130,9 @@ pub async fn run(a: PatchArgs, client: &ApiClient, settings: &Settings) -> Resul
         describe(&current, &body).trim_end()
     );
     drop(err);
-    if !a.yes {
-        if !std::io::stdin().is_terminal() {
-            return Err(Failure::usage(
-                "Not sending without confirmation: standard input is not a terminal, so pass --yes",
-            ));
-        }
-        eprint!("Send this change? [y/N] ");
-        // Reading the terminal blocks: off the async runtime's threads.
-        let answer = tokio::task::spawn_blocking(|| {
-            let mut answer = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut answer)
-                .map(|_| answer)
-        })
-        .await
-        .map_err(|e| Failure::other(format!("Cannot read the answer: {e}")))??;
-        if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
-            eprintln!("Nothing was sent.");
-            return Ok(());
-        }
+    if !a.yes && !confirm("Send this change?").await? {
+        eprintln!("Nothing was sent.");
+        return Ok(());
     }
     let keys: Vec<&str> = body.keys().map(String::as_str).collect();
     let keys = keys.join(", ");
