@@ -8,6 +8,7 @@ pub mod edit;
 pub mod logging;
 pub mod patch;
 pub mod sandbox;
+pub mod scan;
 pub mod text;
 pub mod tui;
 pub mod ui;
