@@ -17,6 +17,7 @@
 
 mod auth;
 pub mod data;
+pub mod problems;
 mod routes;
 mod store;
 
@@ -54,6 +55,8 @@ pub struct SandboxOptions {
     pub fail_rate: f64,
     /// Path prefix the API is mounted under, e.g. `/partner` ("" for none).
     pub prefix: String,
+    /// Plant a known set of every defect `check` finds (see [`problems`]).
+    pub problems: bool,
 }
 
 impl Default for SandboxOptions {
@@ -67,6 +70,7 @@ impl Default for SandboxOptions {
             latency_ms: 0,
             fail_rate: 0.0,
             prefix: String::new(),
+            problems: false,
         }
     }
 }
@@ -122,7 +126,10 @@ fn normalize_prefix(p: &str) -> String {
 impl SandboxState {
     /// Generates the data and the credentials (random ones when not given).
     pub fn new(opts: &SandboxOptions) -> Arc<Self> {
-        let records = generate(opts.count, opts.seed);
+        let mut records = generate(opts.count, opts.seed);
+        if opts.problems {
+            problems::plant(&mut records);
+        }
         let state = SandboxState {
             store: RwLock::new(store::Store::new(records)),
             token: opts
