@@ -4,6 +4,7 @@ pub mod args;
 mod commands;
 pub mod output;
 mod patch_cmd;
+mod scan_cmd;
 
 pub use args::{Cli, Command, Global};
 pub use commands::{run_command, run_sandbox, start_demo_sandbox};
