@@ -322,7 +322,12 @@ async fn drive(client: ApiClient, opts: ScanOptions, tx: Sender, mut stop: onesh
     let mut next_request = 2;
     let mut next_emit = 2;
     loop {
-        while tasks.len() < concurrency && next_request <= walk.planned {
+        // At most `concurrency` requests in flight, and pages fetched ahead of the one due
+        // next stay within twice that: a slow page never makes the buffer grow without bound.
+        while tasks.len() < concurrency
+            && next_request <= walk.planned
+            && next_request < next_emit + 2 * concurrency as u64
+        {
             let (client, search, pause) = (client.clone(), search.clone(), pause.clone());
             let n = next_request;
             let handle = tasks.spawn(async move {
