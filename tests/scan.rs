@@ -133,6 +133,7 @@ struct Ctx<'a> {
 type Script = Box<dyn Fn(&mut Ctx) -> Reply + Send + Sync>;
 
 struct Scripted {
+    base_url: String,
     records: Mutex<Vec<Value>>,
     hits: Mutex<HashMap<u64, u32>>,
     /// (arrival, page, status answered)
@@ -185,7 +186,10 @@ async fn serve_list(State(s): State<Arc<Scripted>>, Query(q): Query<ListQuery>) 
 
 /// Starts a scripted server over `count` generated records; returns it and a client for it.
 async fn scripted(count: usize, script: Script) -> (Arc<Scripted>, ApiClient) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
     let state = Arc::new(Scripted {
+        base_url: format!("http://{addr}"),
         records: Mutex::new(generate(count, 7).iter().map(Prospect::to_value).collect()),
         hits: Mutex::default(),
         log: Mutex::default(),
@@ -194,11 +198,9 @@ async fn scripted(count: usize, script: Script) -> (Arc<Scripted>, ApiClient) {
     let app = axum::Router::new()
         .route(common::PERSONAL, axum::routing::get(serve_list))
         .with_state(state.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
     let client = ApiClient::new(ClientConfig::new(
-        &format!("http://{addr}"),
+        &state.base_url,
         "token",
         "secret",
         "scripted",
@@ -455,4 +457,40 @@ fn cancelling_or_dropping_a_scan_leaves_no_task_running() {
     }
     let _ = stop_tx.send(());
     server.join().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_all_exits_non_zero_naming_the_page_that_failed() {
+    let (s, _) = scripted(
+        300,
+        Box::new(|ctx| {
+            if ctx.page == 3 {
+                Reply {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    body: Some(json!({"statusCode": 500, "message": "boom"})),
+                    ..Reply::page()
+                }
+            } else {
+                Reply::page()
+            }
+        }),
+    )
+    .await;
+    let home = tempfile::tempdir().unwrap();
+    let o = tokio::process::Command::new(env!("CARGO_BIN_EXE_prospect"))
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("PROSPECT_BASE_URL", &s.base_url)
+        .env("PROSPECT_API_TOKEN", "token")
+        .env("PROSPECT_API_SECRET", "secret")
+        .args(["list", "--all", "--limit", "10", "-o", "ndjson"])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("The scan stopped at page 3"), "{err}");
+    // What came before the failed page was written, nothing after it.
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 20);
 }
