@@ -498,7 +498,8 @@ accent = "red"
     #[test]
     fn concurrency_defaults_to_4_and_must_be_1_to_16() {
         let dir = tempfile::tempdir().unwrap();
-        let creds = "[profiles.a]\nbase_url = \"https://a.example\"\ntoken = \"t\"\nsecret_env = \"S\"\n";
+        let creds =
+            "[profiles.a]\nbase_url = \"https://a.example\"\ntoken = \"t\"\nsecret_env = \"S\"\n";
         let resolve_with = |top: &str| {
             let p = write(dir.path(), &format!("{top}\n{creds}"));
             let flags = Overrides {
@@ -510,7 +511,10 @@ accent = "red"
         assert_eq!(resolve_with("").unwrap().concurrency, DEFAULT_CONCURRENCY);
         assert_eq!(resolve_with("concurrency = 16").unwrap().concurrency, 16);
         let e = resolve_with("concurrency = 40").unwrap_err().0;
-        assert_eq!(e, "concurrency in the config file must be between 1 and 16 (got 40)");
+        assert_eq!(
+            e,
+            "concurrency in the config file must be between 1 and 16 (got 40)"
+        );
         assert!(resolve_with("concurrency = 0").is_err());
     }
 }

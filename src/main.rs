@@ -12,7 +12,8 @@ use prospect::logging::{self, Redactor};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let redactor = Redactor::default();
-    if cli.global.problems && !cli.global.demo && !matches!(cli.command, Some(Command::Sandbox(_))) {
+    if cli.global.problems && !cli.global.demo && !matches!(cli.command, Some(Command::Sandbox(_)))
+    {
         return exit(
             &redactor,
             Failure::usage("--problems works only with --demo or the sandbox command"),

@@ -35,7 +35,10 @@ fn command(home: &Path, sb: Option<&Sandbox>, args: &[&str]) -> tokio::process::
 }
 
 async fn run(home: &Path, sb: Option<&Sandbox>, args: &[&str]) -> Output {
-    command(home, sb, args).output().await.expect("the binary runs")
+    command(home, sb, args)
+        .output()
+        .await
+        .expect("the binary runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -59,7 +62,12 @@ async fn sandbox(count: usize, problems: bool) -> Sandbox {
 fn ndjson_ids(o: &Output) -> Vec<String> {
     stdout(o)
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect()
 }
 
@@ -73,7 +81,16 @@ async fn list_all_is_in_order_and_the_same_at_every_concurrency() {
         let o = run(
             home.path(),
             Some(&sb),
-            &["list", "--all", "--limit", "20", "--concurrency", c, "-o", "ndjson"],
+            &[
+                "list",
+                "--all",
+                "--limit",
+                "20",
+                "--concurrency",
+                c,
+                "-o",
+                "ndjson",
+            ],
         )
         .await;
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -81,7 +98,12 @@ async fn list_all_is_in_order_and_the_same_at_every_concurrency() {
         outputs.push(o.stdout);
     }
     assert!(outputs.windows(2).all(|w| w[0] == w[1]));
-    let o = run(home.path(), Some(&sb), &["list", "--all", "--concurrency", "17"]).await;
+    let o = run(
+        home.path(),
+        Some(&sb),
+        &["list", "--all", "--concurrency", "17"],
+    )
+    .await;
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -98,10 +120,12 @@ async fn list_all_table_streams_rows_of_fixed_width() {
     assert_eq!(*lines.last().unwrap(), "120 prospects");
     // The email column starts at the same display column on every row, CJK names included.
     use unicode_width::UnicodeWidthStr;
-    let at = |l: &str| l.find('@').map(|i| {
-        let start = l[..i].rfind("  ").unwrap() + 2;
-        UnicodeWidthStr::width(&l[..start])
-    });
+    let at = |l: &str| {
+        l.find('@').map(|i| {
+            let start = l[..i].rfind("  ").unwrap() + 2;
+            UnicodeWidthStr::width(&l[..start])
+        })
+    };
     let starts: BTreeSet<_> = lines[2..122].iter().filter_map(|l| at(l)).collect();
     assert_eq!(starts.len(), 1, "{starts:?}\n{out}");
     assert!(!out.contains('\u{1b}'), "control characters are escaped");
@@ -119,7 +143,13 @@ async fn list_where_filters_on_any_field_and_streams_the_matches() {
     let o = run(
         home.path(),
         Some(&sb),
-        &["list", "--where", &format!("phoneNumber={spaced}"), "-o", "ndjson"],
+        &[
+            "list",
+            "--where",
+            &format!("phoneNumber={spaced}"),
+            "-o",
+            "ndjson",
+        ],
     )
     .await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -136,18 +166,37 @@ async fn list_where_filters_on_any_field_and_streams_the_matches() {
     let o = run(
         home.path(),
         Some(&sb),
-        &["list", "--where", "address.country=gbr", "--where", "email~.NET", "--concurrency", "8", "-o", "ndjson"],
+        &[
+            "list",
+            "--where",
+            "address.country=gbr",
+            "--where",
+            "email~.NET",
+            "--concurrency",
+            "8",
+            "-o",
+            "ndjson",
+        ],
     )
     .await;
     assert_eq!(ndjson_ids(&o), expected);
     let o = run(
         home.path(),
         Some(&sb),
-        &["list", "--where", "address.country=gbr", "--where", "email~.NET"],
+        &[
+            "list",
+            "--where",
+            "address.country=gbr",
+            "--where",
+            "email~.NET",
+        ],
     )
     .await;
     assert!(
-        stdout(&o).ends_with(&format!("{} matches · scanned 400 prospects\n", expected.len())),
+        stdout(&o).ends_with(&format!(
+            "{} matches · scanned 400 prospects\n",
+            expected.len()
+        )),
         "{}",
         stdout(&o)
     );
@@ -156,7 +205,15 @@ async fn list_where_filters_on_any_field_and_streams_the_matches() {
     let o = run(
         home.path(),
         Some(&sb),
-        &["list", "--search", "doe", "--where", "externalReference=crm-0042", "-o", "ndjson"],
+        &[
+            "list",
+            "--search",
+            "doe",
+            "--where",
+            "externalReference=crm-0042",
+            "-o",
+            "ndjson",
+        ],
     )
     .await;
     assert_eq!(ndjson_ids(&o), vec![data::JOHN_DOE_ID.to_string()]);
@@ -169,14 +226,21 @@ async fn list_where_filters_on_any_field_and_streams_the_matches() {
 
     let o = run(home.path(), Some(&sb), &["list", "--where", "shoeSize=42"]).await;
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("Unknown field \"shoeSize\""), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Unknown field \"shoeSize\""),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(stderr(&o).lines().count(), 1);
 }
 
 /// The findings of `check -o json` as (index in the data, rule, field).
 fn findings_by_index(o: &Output, records: &[Prospect]) -> BTreeSet<(usize, String, String)> {
-    let index: HashMap<&str, usize> =
-        records.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = records
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.as_str(), i))
+        .collect();
     serde_json::from_slice::<Vec<Value>>(&o.stdout)
         .unwrap()
         .iter()
@@ -196,9 +260,18 @@ async fn check_finds_every_planted_defect_and_exits_6() {
     let sb = sandbox(300, true).await;
     let mut records = generate(300, 42);
     plant(&mut records);
-    let o = run(home.path(), Some(&sb), &["check", "-o", "json", "--concurrency", "8"]).await;
+    let o = run(
+        home.path(),
+        Some(&sb),
+        &["check", "-o", "json", "--concurrency", "8"],
+    )
+    .await;
     assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
-    assert!(stderr(&o).contains("Found 62 problems in 300 prospects"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Found 62 problems in 300 prospects"),
+        "{}",
+        stderr(&o)
+    );
     let found = findings_by_index(&o, &records);
     let s = |x: &str| x.to_string();
     let planted = [
@@ -220,8 +293,16 @@ async fn check_finds_every_planted_defect_and_exits_6() {
         (23, "duplicate-phone", "phoneNumber"),
         (24, "duplicate-external-reference", "externalReference"),
         (25, "duplicate-external-reference", "externalReference"),
-        (26, "duplicate-identification-number", "identificationNumber"),
-        (27, "duplicate-identification-number", "identificationNumber"),
+        (
+            26,
+            "duplicate-identification-number",
+            "identificationNumber",
+        ),
+        (
+            27,
+            "duplicate-identification-number",
+            "identificationNumber",
+        ),
         // The deliberate records every sandbox has.
         (data::CONTROL_CHARS_INDEX, "control-chars", "lastName"),
         (data::MINIMAL_INDEX, "missing-name", "firstName"),
@@ -232,9 +313,17 @@ async fn check_finds_every_planted_defect_and_exits_6() {
 
     // One rule at a time finds just its own.
     for rule in ["phone-format", "duplicate-email"] {
-        let o = run(home.path(), Some(&sb), &["check", "--rule", rule, "-o", "json"]).await;
+        let o = run(
+            home.path(),
+            Some(&sb),
+            &["check", "--rule", rule, "-o", "json"],
+        )
+        .await;
         assert_eq!(o.status.code(), Some(6));
-        let rules: BTreeSet<_> = findings_by_index(&o, &records).into_iter().map(|f| f.1).collect();
+        let rules: BTreeSet<_> = findings_by_index(&o, &records)
+            .into_iter()
+            .map(|f| f.1)
+            .collect();
         assert_eq!(rules, BTreeSet::from([rule.to_string()]));
     }
     let o = run(home.path(), Some(&sb), &["check", "--rule", "no-such-rule"]).await;
@@ -250,12 +339,25 @@ async fn check_on_clean_data_fires_only_on_the_deliberate_records() {
     let o = run(home.path(), Some(&sb), &["check", "-o", "json"]).await;
     assert_eq!(o.status.code(), Some(6));
     let expected = BTreeSet::from([
-        (data::CONTROL_CHARS_INDEX, "control-chars".to_string(), "lastName".to_string()),
-        (data::MINIMAL_INDEX, "missing-name".to_string(), "firstName".to_string()),
+        (
+            data::CONTROL_CHARS_INDEX,
+            "control-chars".to_string(),
+            "lastName".to_string(),
+        ),
+        (
+            data::MINIMAL_INDEX,
+            "missing-name".to_string(),
+            "firstName".to_string(),
+        ),
     ]);
     assert_eq!(findings_by_index(&o, &records), expected);
     // Clean for the rules that find nothing: exit 0 and says so.
-    let o = run(home.path(), Some(&sb), &["check", "--rule", "phone-format,email-invalid"]).await;
+    let o = run(
+        home.path(),
+        Some(&sb),
+        &["check", "--rule", "phone-format,email-invalid"],
+    )
+    .await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), "No problems in 500 prospects.\n");
 }
@@ -264,20 +366,50 @@ async fn check_on_clean_data_fires_only_on_the_deliberate_records() {
 async fn check_output_formats_mask_identification_numbers_unless_revealed() {
     let home = tempfile::tempdir().unwrap();
     let sb = sandbox(60, true).await;
-    let args = |fmt: &'static str| vec!["check", "--rule", "duplicate-identification-number", "-o", fmt];
+    let args = |fmt: &'static str| {
+        vec![
+            "check",
+            "--rule",
+            "duplicate-identification-number",
+            "-o",
+            fmt,
+        ]
+    };
     let o = run(home.path(), Some(&sb), &args("table")).await;
     let out = stdout(&o);
     assert!(out.starts_with("2 problems in 60 prospects\n"), "{out}");
-    assert!(out.contains("duplicate-identification-number         2"), "{out}");
-    assert!(out.contains("•••••456C") && !out.contains("AB123456C"), "{out}");
+    assert!(
+        out.contains("duplicate-identification-number         2"),
+        "{out}"
+    );
+    assert!(
+        out.contains("•••••456C") && !out.contains("AB123456C"),
+        "{out}"
+    );
 
     let o = run(home.path(), Some(&sb), &args("ndjson")).await;
-    let lines: Vec<Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
-    let keys: BTreeSet<&str> = lines[0].as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: BTreeSet<&str> = lines[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(
         keys,
-        BTreeSet::from(["id", "externalReference", "rule", "field", "value", "message", "suggestion"])
+        BTreeSet::from([
+            "id",
+            "externalReference",
+            "rule",
+            "field",
+            "value",
+            "message",
+            "suggestion"
+        ])
     );
     assert_eq!(lines[0]["value"], "•••••456C");
     assert!(lines[0]["suggestion"].is_null());
@@ -286,7 +418,15 @@ async fn check_output_formats_mask_identification_numbers_unless_revealed() {
     let mut r = csv::Reader::from_reader(o.stdout.as_slice());
     assert_eq!(
         r.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["id", "externalReference", "rule", "field", "value", "message", "suggestion"]
+        [
+            "id",
+            "externalReference",
+            "rule",
+            "field",
+            "value",
+            "message",
+            "suggestion"
+        ]
     );
     assert_eq!(r.records().count(), 2);
 
@@ -317,7 +457,10 @@ async fn check_fix_writes_corrections_that_make_the_problems_go_away() {
     let mut r = csv::Reader::from_path(&fixes).unwrap();
     let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(header[0], "id");
-    let fields: Vec<&String> = header[1..].iter().filter(|h| !h.starts_with("expected.")).collect();
+    let fields: Vec<&String> = header[1..]
+        .iter()
+        .filter(|h| !h.starts_with("expected."))
+        .collect();
     for f in &fields {
         assert!(header.contains(&format!("expected.{f}")), "{header:?}");
     }
@@ -334,10 +477,22 @@ async fn check_fix_writes_corrections_that_make_the_problems_go_away() {
             if f.starts_with("expected.") || row[i].is_empty() {
                 continue;
             }
-            let expected = &row[header.iter().position(|h| *h == format!("expected.{f}")).unwrap()];
+            let expected = &row[header
+                .iter()
+                .position(|h| *h == format!("expected.{f}"))
+                .unwrap()];
             let now = match f.strip_prefix("address.") {
-                Some(part) => current.address.as_ref().and_then(|a| a.part(part)).unwrap().to_string(),
-                None => prospect::patch::Field::parse(f).unwrap().get(&current).unwrap().to_string(),
+                Some(part) => current
+                    .address
+                    .as_ref()
+                    .and_then(|a| a.part(part))
+                    .unwrap()
+                    .to_string(),
+                None => prospect::patch::Field::parse(f)
+                    .unwrap()
+                    .get(&current)
+                    .unwrap()
+                    .to_string(),
             };
             assert_eq!(&now, expected, "{id} {f}");
             args.push("--set".into());
@@ -354,9 +509,15 @@ async fn check_fix_writes_corrections_that_make_the_problems_go_away() {
         .iter()
         .map(|f| f["rule"].as_str().unwrap().to_string())
         .collect();
-    assert!(!left.contains("whitespace") && !left.contains("control-chars"), "{left:?}");
+    assert!(
+        !left.contains("whitespace") && !left.contains("control-chars"),
+        "{left:?}"
+    );
     assert!(!left.contains("country-invalid"), "{left:?}");
-    assert!(left.contains("dob-invalid") && left.contains("duplicate-email"), "{left:?}");
+    assert!(
+        left.contains("dob-invalid") && left.contains("duplicate-email"),
+        "{left:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -372,7 +533,16 @@ async fn ctrl_c_stops_a_scan_with_exit_130() {
     let mut child = command(
         home.path(),
         Some(&sb),
-        &["list", "--all", "--limit", "10", "--concurrency", "2", "-o", "ndjson"],
+        &[
+            "list",
+            "--all",
+            "--limit",
+            "10",
+            "--concurrency",
+            "2",
+            "-o",
+            "ndjson",
+        ],
     )
     .stdout(Stdio::piped())
     .stderr(Stdio::piped())
@@ -388,7 +558,10 @@ async fn ctrl_c_stops_a_scan_with_exit_130() {
         .unwrap();
     assert!(n > 0);
     let pid = child.id().unwrap().to_string();
-    let killed = std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
     assert!(killed.success());
     let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
         .await
@@ -396,7 +569,13 @@ async fn ctrl_c_stops_a_scan_with_exit_130() {
         .unwrap();
     assert_eq!(status.code(), Some(130));
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).await.unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .await
+        .unwrap();
     assert!(err.contains("Interrupted after"), "{err}");
     // It stopped early: far fewer requests than the 300 pages.
     assert!(sb.requests().len() < 250, "{}", sb.requests().len());
@@ -408,7 +587,20 @@ async fn problems_needs_the_demo_or_the_sandbox_and_demo_problems_plants_them() 
     let o = run(home.path(), None, &["--problems", "list"]).await;
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--problems works only with --demo"));
-    let o = run(home.path(), None, &["--demo", "--problems", "check", "--rule", "duplicate-phone", "-o", "ndjson"]).await;
+    let o = run(
+        home.path(),
+        None,
+        &[
+            "--demo",
+            "--problems",
+            "check",
+            "--rule",
+            "duplicate-phone",
+            "-o",
+            "ndjson",
+        ],
+    )
+    .await;
     assert_eq!(o.status.code(), Some(6));
     assert_eq!(stdout(&o).lines().count(), 2);
 }

@@ -164,7 +164,12 @@ async fn serve_list(State(s): State<Arc<Scripted>>, Query(q): Query<ListQuery>) 
         });
         let total = records.len() as u64;
         let start = ((reply.serve_page.unwrap_or(q.page) - 1) * q.limit) as usize;
-        let items: Vec<Value> = records.iter().skip(start).take(q.limit as usize).cloned().collect();
+        let items: Vec<Value> = records
+            .iter()
+            .skip(start)
+            .take(q.limit as usize)
+            .cloned()
+            .collect();
         let total_pages = reply.total_pages.unwrap_or(total.div_ceil(q.limit));
         let body = reply.body.clone().unwrap_or_else(|| {
             json!({"items": items, "meta": {
@@ -174,7 +179,10 @@ async fn serve_list(State(s): State<Arc<Scripted>>, Query(q): Query<ListQuery>) 
         });
         (reply, body)
     };
-    s.log.lock().unwrap().push((arrived, q.page, reply.status.as_u16()));
+    s.log
+        .lock()
+        .unwrap()
+        .push((arrived, q.page, reply.status.as_u16()));
     tokio::time::sleep(reply.delay).await;
     let mut resp = (reply.status, axum::Json(body)).into_response();
     if let Some(secs) = reply.retry_after {
@@ -273,7 +281,10 @@ async fn a_429_pauses_every_worker_for_its_retry_after() {
         .collect();
     assert_eq!(during, Vec::<u64>::new(), "requests during the pause");
     let after = log.iter().filter(|(t, _, _)| *t > limited).count();
-    assert!(after > 4, "the scan went on after the pause ({after} requests)");
+    assert!(
+        after > 4,
+        "the scan went on after the pause ({after} requests)"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -336,7 +347,11 @@ async fn records_added_at_the_end_mid_scan_are_picked_up_and_the_change_is_repor
     assert!(added.iter().all(|id| unique.contains(id)));
     let s = end.unwrap();
     assert_eq!((s.first_total, s.last_total, s.records), (500, 515, 515));
-    assert!(s.note().unwrap().contains("500 prospects at the start, 515 at the end"));
+    assert!(
+        s.note()
+            .unwrap()
+            .contains("500 prospects at the start, 515 at the end")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -372,7 +387,10 @@ async fn a_server_claiming_ever_more_pages_or_repeating_a_page_cannot_make_the_w
     let (s, c) = scripted(
         100,
         Box::new(|ctx| {
-            let more: Vec<Value> = generate(10, 1000 + ctx.page).iter().map(Prospect::to_value).collect();
+            let more: Vec<Value> = generate(10, 1000 + ctx.page)
+                .iter()
+                .map(Prospect::to_value)
+                .collect();
             ctx.records.extend(more);
             Reply {
                 total_pages: Some(ctx.page + 1),
@@ -386,7 +404,12 @@ async fn a_server_claiming_ever_more_pages_or_repeating_a_page_cannot_make_the_w
     assert_eq!(pages, (1..=bound).collect::<Vec<_>>());
     let summary = end.unwrap();
     assert!(summary.hit_bound);
-    assert!(summary.note().unwrap().contains("kept reporting more pages"));
+    assert!(
+        summary
+            .note()
+            .unwrap()
+            .contains("kept reporting more pages")
+    );
     assert_eq!(s.log.lock().unwrap().len() as u64, bound);
 
     // A server that ignores `page` and sends page 1 again and again.
@@ -453,7 +476,12 @@ fn cancelling_or_dropping_a_scan_leaves_no_task_running() {
         while alive() > 0 && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(20));
         }
-        assert_eq!(alive(), 0, "tasks left after {}", if cancel { "cancel" } else { "drop" });
+        assert_eq!(
+            alive(),
+            0,
+            "tasks left after {}",
+            if cancel { "cancel" } else { "drop" }
+        );
     }
     let _ = stop_tx.send(());
     server.join().unwrap();

@@ -52,7 +52,11 @@ pub fn fit(s: &str, width: usize) -> String {
     let mut out = String::new();
     let mut used = 0;
     let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
-    let room = if total > width { width.saturating_sub(1) } else { width };
+    let room = if total > width {
+        width.saturating_sub(1)
+    } else {
+        width
+    };
     for c in s.chars() {
         let w = c.width().unwrap_or(0);
         if used + w > room {

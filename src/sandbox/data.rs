@@ -127,7 +127,11 @@ fn make_unique(records: &mut [Prospect]) {
         let digits = |v: &str| v.chars().filter(char::is_ascii_digit).collect::<String>();
         let same = |v: &str| v.to_string();
         for (value, seen, key) in [
-            (&mut p.phone_number, &mut phones, &digits as &dyn Fn(&str) -> String),
+            (
+                &mut p.phone_number,
+                &mut phones,
+                &digits as &dyn Fn(&str) -> String,
+            ),
             (&mut p.identification_number, &mut ids, &same),
         ] {
             let Some(v) = value else { continue };

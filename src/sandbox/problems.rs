@@ -91,7 +91,12 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
         let mut c = Checker::new(RuleSet::new(&[], today));
         records.iter().for_each(|p| c.add(p));
-        let index = |id: &str| records.iter().position(|p| p.id == id).unwrap_or(usize::MAX);
+        let index = |id: &str| {
+            records
+                .iter()
+                .position(|p| p.id == id)
+                .unwrap_or(usize::MAX)
+        };
         c.finish()
             .into_iter()
             .map(|f| (index(&f.id), f.rule, f.field))
@@ -102,7 +107,11 @@ mod tests {
     fn generated_data_has_only_the_deliberate_defects_even_at_100_000_records() {
         let found = check(&generate(100_000, 42));
         let expected: BTreeSet<_> = [
-            (CONTROL_CHARS_INDEX, Rule::ControlChars, "lastName".to_string()),
+            (
+                CONTROL_CHARS_INDEX,
+                Rule::ControlChars,
+                "lastName".to_string(),
+            ),
             (MINIMAL_INDEX, Rule::MissingName, "firstName".to_string()),
         ]
         .into();
@@ -136,8 +145,16 @@ mod tests {
             (23, Rule::DuplicatePhone, s("phoneNumber")),
             (24, Rule::DuplicateExternalReference, s("externalReference")),
             (25, Rule::DuplicateExternalReference, s("externalReference")),
-            (26, Rule::DuplicateIdentificationNumber, s("identificationNumber")),
-            (27, Rule::DuplicateIdentificationNumber, s("identificationNumber")),
+            (
+                26,
+                Rule::DuplicateIdentificationNumber,
+                s("identificationNumber"),
+            ),
+            (
+                27,
+                Rule::DuplicateIdentificationNumber,
+                s("identificationNumber"),
+            ),
         ]
         .into();
         expected.extend(COUNTRY_GROUP.map(|i| (i, Rule::CountryInvalid, s("address.country"))));

@@ -45,8 +45,16 @@ pub fn corrections_csv(findings: &[Finding]) -> Result<Option<String>, csv::Erro
         let fixes = &by_id[id];
         let mut row = vec![id.to_string()];
         // An empty cell leaves a field unchanged (and expects nothing of it).
-        row.extend(columns.iter().map(|c| fixes.get(c).map(|(_, s)| s.clone()).unwrap_or_default()));
-        row.extend(columns.iter().map(|c| fixes.get(c).map(|(v, _)| v.clone()).unwrap_or_default()));
+        row.extend(
+            columns
+                .iter()
+                .map(|c| fixes.get(c).map(|(_, s)| s.clone()).unwrap_or_default()),
+        );
+        row.extend(
+            columns
+                .iter()
+                .map(|c| fixes.get(c).map(|(v, _)| v.clone()).unwrap_or_default()),
+        );
         w.write_record(&row)?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
@@ -58,7 +66,13 @@ mod tests {
     use super::*;
     use crate::scan::rules::Rule;
 
-    fn finding(id: &str, rule: Rule, field: &str, value: &str, suggestion: Option<&str>) -> Finding {
+    fn finding(
+        id: &str,
+        rule: Rule,
+        field: &str,
+        value: &str,
+        suggestion: Option<&str>,
+    ) -> Finding {
         Finding {
             id: id.into(),
             external_reference: None,
@@ -73,11 +87,29 @@ mod tests {
     #[test]
     fn one_row_per_record_with_expected_values_and_no_row_without_a_fix() {
         let findings = vec![
-            finding("a", Rule::PhoneFormat, "phoneNumber", "+44 7700 900123", Some("+447700900123")),
+            finding(
+                "a",
+                Rule::PhoneFormat,
+                "phoneNumber",
+                "+44 7700 900123",
+                Some("+447700900123"),
+            ),
             finding("a", Rule::Whitespace, "firstName", " Ann", Some("Ann")),
-            finding("b", Rule::CountryInvalid, "address.country", "gb", Some("GBR")),
+            finding(
+                "b",
+                Rule::CountryInvalid,
+                "address.country",
+                "gb",
+                Some("GBR"),
+            ),
             finding("c", Rule::DobInvalid, "dateOfBirth", "1990-02-30", None),
-            finding("a", Rule::Whitespace, "phoneNumber", "+44 7700 900123", Some("+447700900123")),
+            finding(
+                "a",
+                Rule::Whitespace,
+                "phoneNumber",
+                "+44 7700 900123",
+                Some("+447700900123"),
+            ),
         ];
         let csv = corrections_csv(&findings).unwrap().unwrap();
         assert_eq!(

@@ -91,7 +91,9 @@ impl Duplicates {
             if !self.enabled[k] {
                 continue;
             }
-            let Some(v) = normalized(kind, p) else { continue };
+            let Some(v) = normalized(kind, p) else {
+                continue;
+            };
             match self.index[k].get(v.as_str()) {
                 Some(&first) => self.pairs[k].push((first, at)),
                 None => {
@@ -108,7 +110,10 @@ impl Duplicates {
             // Groups keyed by their first record; values looked up once per group.
             let mut groups: HashMap<u32, Vec<u32>> = HashMap::new();
             for &(first, other) in &self.pairs[k] {
-                groups.entry(first).or_insert_with(|| vec![first]).push(other);
+                groups
+                    .entry(first)
+                    .or_insert_with(|| vec![first])
+                    .push(other);
             }
             if groups.is_empty() {
                 continue;
@@ -127,7 +132,12 @@ impl Duplicates {
                         .filter(|&&o| o != m)
                         .map(|&o| &*self.records[o as usize].id)
                         .collect();
-                    let mut named = others.iter().take(NAMED).copied().collect::<Vec<_>>().join(", ");
+                    let mut named = others
+                        .iter()
+                        .take(NAMED)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     if others.len() > NAMED {
                         named.push_str(&format!(" and {} more", others.len() - NAMED));
                     }
@@ -136,7 +146,10 @@ impl Duplicates {
                         m,
                         Finding {
                             id: seen.id.to_string(),
-                            external_reference: seen.external_reference.as_deref().map(String::from),
+                            external_reference: seen
+                                .external_reference
+                                .as_deref()
+                                .map(String::from),
                             rule: kind,
                             field: field(kind).into(),
                             value: value.clone(),
@@ -186,11 +199,31 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                ("a", Rule::DuplicateEmail, "email is shared with 2 other records: c, d"),
-                ("c", Rule::DuplicateEmail, "email is shared with 2 other records: a, d"),
-                ("d", Rule::DuplicateEmail, "email is shared with 2 other records: a, c"),
-                ("a", Rule::DuplicatePhone, "phoneNumber is shared with 1 other record: c"),
-                ("c", Rule::DuplicatePhone, "phoneNumber is shared with 1 other record: a"),
+                (
+                    "a",
+                    Rule::DuplicateEmail,
+                    "email is shared with 2 other records: c, d"
+                ),
+                (
+                    "c",
+                    Rule::DuplicateEmail,
+                    "email is shared with 2 other records: a, d"
+                ),
+                (
+                    "d",
+                    Rule::DuplicateEmail,
+                    "email is shared with 2 other records: a, c"
+                ),
+                (
+                    "a",
+                    Rule::DuplicatePhone,
+                    "phoneNumber is shared with 1 other record: c"
+                ),
+                (
+                    "c",
+                    Rule::DuplicatePhone,
+                    "phoneNumber is shared with 1 other record: a"
+                ),
             ]
         );
         assert_eq!(f[0].value.as_deref(), Some("ann@example.com"));

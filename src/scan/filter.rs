@@ -47,7 +47,9 @@ impl Condition {
         };
         let value = rest[1..].to_string();
         if name.trim().is_empty() {
-            return Err(format!("{expr:?} names no field: write FIELD=VALUE or FIELD~TEXT"));
+            return Err(format!(
+                "{expr:?} names no field: write FIELD=VALUE or FIELD~TEXT"
+            ));
         }
         let field = FieldRef::parse(name).ok_or_else(|| {
             format!(
@@ -57,7 +59,9 @@ impl Condition {
             )
         })?;
         if op == Op::Contains && normalize(field, &value).is_empty() {
-            return Err(format!("{expr:?} looks for nothing: give some text after ~"));
+            return Err(format!(
+                "{expr:?} looks for nothing: give some text after ~"
+            ));
         }
         Ok(Condition {
             needle: normalize(field, &value),
@@ -149,7 +153,10 @@ mod tests {
         assert!(matches("lastName~brien"));
         assert!(matches("address.country~ir"));
         assert!(!matches("middleName~a"));
-        assert!(matches("middleName="), "an empty value matches a missing one");
+        assert!(
+            matches("middleName="),
+            "an empty value matches a missing one"
+        );
         assert!(!matches("externalReference~crm"));
         assert!(matches("phone~7700 900"));
     }
@@ -168,9 +175,21 @@ mod tests {
         let e = Condition::parse("shoeSize=42").unwrap_err();
         assert!(e.starts_with("Unknown field \"shoeSize\""), "{e}");
         assert!(e.contains("address.postcode"), "{e}");
-        assert!(Condition::parse("email").unwrap_err().contains("FIELD=VALUE"));
-        assert!(Condition::parse("=x").unwrap_err().contains("names no field"));
-        assert!(Condition::parse("email~").unwrap_err().contains("looks for nothing"));
+        assert!(
+            Condition::parse("email")
+                .unwrap_err()
+                .contains("FIELD=VALUE")
+        );
+        assert!(
+            Condition::parse("=x")
+                .unwrap_err()
+                .contains("names no field")
+        );
+        assert!(
+            Condition::parse("email~")
+                .unwrap_err()
+                .contains("looks for nothing")
+        );
         // The first `=` or `~` splits: values may hold either.
         let c = Condition::parse("lastName=a~b=c").unwrap();
         assert_eq!((c.op, c.value.as_str()), (Op::Equals, "a~b=c"));

@@ -291,7 +291,10 @@ fn dob_problem(v: &str, today: NaiveDate) -> Result<(), String> {
 
 /// Trims spaces at both ends and collapses runs of spaces into one.
 fn collapse_spaces(v: &str) -> String {
-    v.split(' ').filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
+    v.split(' ')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Every mechanical fix for a field, in order: control characters out, spaces trimmed and
@@ -370,10 +373,17 @@ mod tests {
         p.phone_number = Some("+44 (7700) 900-123".into());
         assert_eq!(
             found(&p),
-            vec![(Rule::PhoneFormat, "phoneNumber".into(), Some("+447700900123".into()))]
+            vec![(
+                Rule::PhoneFormat,
+                "phoneNumber".into(),
+                Some("+447700900123".into())
+            )]
         );
         p.phone_number = Some("07700900123".into());
-        assert_eq!(found(&p), vec![(Rule::PhoneFormat, "phoneNumber".into(), None)]);
+        assert_eq!(
+            found(&p),
+            vec![(Rule::PhoneFormat, "phoneNumber".into(), None)]
+        );
         p.phone_number = Some("+123456".into());
         assert_eq!(found(&p)[0].0, Rule::PhoneFormat);
     }
@@ -383,7 +393,11 @@ mod tests {
         for bad in ["1990-02-30", "2027-01-01", "1899-06-01", "15/01/1980"] {
             let mut p = clean();
             p.date_of_birth = Some(bad.into());
-            assert_eq!(found(&p), vec![(Rule::DobInvalid, "dateOfBirth".into(), None)], "{bad}");
+            assert_eq!(
+                found(&p),
+                vec![(Rule::DobInvalid, "dateOfBirth".into(), None)],
+                "{bad}"
+            );
         }
         let mut p = clean();
         p.date_of_birth = Some("1906-12-01".into());
@@ -392,12 +406,21 @@ mod tests {
 
     #[test]
     fn country_suggestions_from_case_alpha2_and_names() {
-        for (bad, fix) in [("gbr", Some("GBR")), ("FR", Some("FRA")), ("germany", Some("DEU")), ("UK", None)] {
+        for (bad, fix) in [
+            ("gbr", Some("GBR")),
+            ("FR", Some("FRA")),
+            ("germany", Some("DEU")),
+            ("UK", None),
+        ] {
             let mut p = clean();
             p.address.as_mut().unwrap().country = Some(bad.into());
             assert_eq!(
                 found(&p),
-                vec![(Rule::CountryInvalid, "address.country".into(), fix.map(String::from))],
+                vec![(
+                    Rule::CountryInvalid,
+                    "address.country".into(),
+                    fix.map(String::from)
+                )],
                 "{bad}"
             );
         }
@@ -409,13 +432,21 @@ mod tests {
         p.first_name = Some("  Anna  Maria ".into());
         assert_eq!(
             found(&p),
-            vec![(Rule::Whitespace, "firstName".into(), Some("Anna Maria".into()))]
+            vec![(
+                Rule::Whitespace,
+                "firstName".into(),
+                Some("Anna Maria".into())
+            )]
         );
         let mut p = clean();
         p.last_name = Some("Evil\u{1b}[31mRed\u{7}".into());
         assert_eq!(
             found(&p),
-            vec![(Rule::ControlChars, "lastName".into(), Some("Evil[31mRed".into()))]
+            vec![(
+                Rule::ControlChars,
+                "lastName".into(),
+                Some("Evil[31mRed".into())
+            )]
         );
         let mut p = clean();
         p.first_name = None;
@@ -427,8 +458,16 @@ mod tests {
         assert_eq!(
             found(&p),
             vec![
-                (Rule::EmailInvalid, "email".into(), Some("anna.smith@example.com".into())),
-                (Rule::Whitespace, "email".into(), Some("anna.smith@example.com".into())),
+                (
+                    Rule::EmailInvalid,
+                    "email".into(),
+                    Some("anna.smith@example.com".into())
+                ),
+                (
+                    Rule::Whitespace,
+                    "email".into(),
+                    Some("anna.smith@example.com".into())
+                ),
             ]
         );
     }
