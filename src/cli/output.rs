@@ -225,7 +225,7 @@ mod tests {
         assert!(!t.contains('\u{1b}'));
         assert!(t.contains("•••••456C"));
         assert!(text(&p, true).contains("QQ123456C"));
-        assert!(!table(&[p.clone()]).contains('\u{1b}'));
+        assert!(!table(std::slice::from_ref(&p)).contains('\u{1b}'));
         assert!(!stream_row(&p).contains('\u{1b}'));
     }
 
