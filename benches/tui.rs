@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use prospect::api::{Page, PageMeta};
-use prospect::app::{self, Effect, Msg, State};
+use prospect::app::{self, ApiCall, ApiRequest, Effect, Msg, Reply, State};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -24,7 +24,10 @@ fn loaded_state(page_size: u64, width: u16, height: u16) -> State {
     let req = fx
         .iter()
         .find_map(|e| match e {
-            Effect::FetchPage { req, .. } => Some(*req),
+            Effect::Api(ApiCall {
+                req,
+                request: ApiRequest::Page { .. },
+            }) => Some(*req),
             _ => None,
         })
         .expect("init asks for the first page");
@@ -38,9 +41,9 @@ fn loaded_state(page_size: u64, width: u16, height: u16) -> State {
     };
     app::update(
         &mut state,
-        Msg::PageLoaded {
+        Msg::Api {
             req,
-            result: Ok(Page { items, meta }),
+            reply: Reply::Page(Ok(Page { items, meta })),
         },
     );
     state
@@ -66,7 +69,9 @@ fn main() {
         for _ in 0..300 {
             let t = Instant::now();
             terminal
-                .draw(|f| prospect::ui::render(&state, f))
+                .draw(|f| {
+                    prospect::ui::render(&state, f);
+                })
                 .expect("draw");
             times.push(t.elapsed());
         }

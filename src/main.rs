@@ -89,7 +89,7 @@ async fn run(cli: Cli, settings: Option<Settings>, redactor: Redactor) -> Result
     match cli.command {
         Some(command) => cli::run_command(command, &client, &settings).await,
         None => {
-            let opts = prospect::tui::TuiOptions {
+            let opts = prospect::runtime::TuiOptions {
                 profile: settings.profile.clone(),
                 accent: settings.accent.as_deref().and_then(|a| a.parse().ok()),
                 read_only: settings.read_only,
@@ -98,7 +98,7 @@ async fn run(cli: Cli, settings: Option<Settings>, redactor: Redactor) -> Result
                 editor: None,
                 warnings: settings.warnings.clone(),
             };
-            prospect::tui::run(client, opts)
+            prospect::runtime::run(client, opts)
                 .await
                 .map_err(|e| Failure::other(e.to_string()))
         }

@@ -44,23 +44,3 @@ mod tests {
         assert!(matches!(escape_control("Zoë 王芳"), Cow::Borrowed(_)));
     }
 }
-
-/// An identification number masked but for its last four characters.
-pub fn mask_sensitive(s: &str) -> String {
-    let n = s.chars().count();
-    let keep = if n > 4 { 4 } else { n / 2 };
-    let tail: String = s.chars().skip(n - keep).collect();
-    format!("{}{}", "•".repeat(n - keep), tail)
-}
-
-#[cfg(test)]
-mod mask_tests {
-    use super::*;
-
-    #[test]
-    fn only_the_last_four_characters_show() {
-        assert_eq!(mask_sensitive("QQ123456C"), "•••••456C");
-        assert_eq!(mask_sensitive("1234"), "••34");
-        assert_eq!(mask_sensitive(""), "");
-    }
-}

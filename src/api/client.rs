@@ -8,10 +8,10 @@ use reqwest::{Method, StatusCode};
 use url::Url;
 
 use super::error::{ApiError, parse_messages};
+use super::model::PatchBody;
 use super::model::{Page, Prospect};
 use super::sign::{Payload, SignedHeaders, http_date};
 use super::target;
-use crate::patch::PatchBody;
 
 /// Everything the client needs to talk to one API.
 #[derive(Clone)]

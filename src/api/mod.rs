@@ -8,4 +8,4 @@ pub mod target;
 
 pub use client::{ApiClient, ClientConfig};
 pub use error::ApiError;
-pub use model::{Address, Page, PageMeta, Prospect};
+pub use model::{Address, Page, PageMeta, PatchBody, Prospect};

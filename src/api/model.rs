@@ -6,6 +6,9 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+/// A PATCH body: exactly the keys that change (computed by `crate::patch::diff`).
+pub type PatchBody = Map<String, Value>;
+
 /// One personal prospect.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Prospect {

@@ -1,7 +1,8 @@
 //! The list pane's logic: which page is shown, loaded, prefetched and cached.
 
-use super::effect::Effect;
-use super::state::{Detail, Focus, PageKey, PendingPage, RequestId, Select, State, StatusKind};
+use super::effect::{ApiRequest, Effect, RequestId};
+use super::requests::{PageKey, Purpose};
+use super::state::{Detail, Focus, PendingPage, Select, State, StatusKind};
 use crate::api::{ApiError, Page, Prospect};
 
 /// Shows a page: at once from the cache, else after asking the server (old rows stay meanwhile).
@@ -19,8 +20,13 @@ pub(super) fn show_page(
     } else {
         state.list.cache.get(&key).cloned()
     };
+    // Pages of another search are of no use any more: stop them using a connection.
+    state.requests.cancel_where(
+        |p| matches!(p, Purpose::ListPage(k) if k.search != key.search),
+        fx,
+    );
     if let Some(page) = cached {
-        state.list.loading = None;
+        supersede_loading(state, fx);
         display(state, key, &page, select);
         prefetch_next(state, fx);
         return;
@@ -30,29 +36,33 @@ pub(super) fn show_page(
         None
     } else {
         state
-            .list
             .requests
-            .iter()
-            .find(|(_, k)| *k == key)
-            .map(|(r, _)| *r)
+            .find(|p| matches!(p, Purpose::ListPage(k) if *k == key))
     };
     let req = match in_flight {
         Some(req) => req,
         None => request_page(state, key.clone(), fx),
     };
+    if state.list.loading.as_ref().is_some_and(|l| l.req != req) {
+        supersede_loading(state, fx);
+    }
     state.list.loading = Some(PendingPage { req, key, select });
 }
 
+/// The page the list waited for is no longer wanted: its request is cancelled.
+fn supersede_loading(state: &mut State, fx: &mut Vec<Effect>) {
+    if let Some(old) = state.list.loading.take() {
+        state.requests.cancel(old.req, fx);
+    }
+}
+
 fn request_page(state: &mut State, key: PageKey, fx: &mut Vec<Effect>) -> RequestId {
-    let req = state.next_request();
-    fx.push(Effect::FetchPage {
-        req,
+    let request = ApiRequest::Page {
         search: (!key.search.is_empty()).then(|| key.search.clone()),
         page: key.page,
         limit: state.page_size,
-    });
-    state.list.requests.push((req, key));
-    req
+    };
+    state.requests.start(Purpose::ListPage(key), request, fx)
 }
 
 fn display(state: &mut State, key: PageKey, page: &Page, select: Select) {
@@ -81,7 +91,9 @@ fn prefetch_next(state: &mut State, fx: &mut Vec<Effect>) {
         search: shown.search.clone(),
         page: shown.page + 1,
     };
-    let on_its_way = state.list.requests.iter().any(|(_, k)| *k == next);
+    let on_its_way = state
+        .requests
+        .any(|p| matches!(p, Purpose::ListPage(k) if *k == next));
     if !state.list.cache.contains(&next) && !on_its_way {
         request_page(state, next, fx);
     }
@@ -91,13 +103,10 @@ fn prefetch_next(state: &mut State, fx: &mut Vec<Effect>) {
 pub(super) fn page_loaded(
     state: &mut State,
     req: RequestId,
+    key: PageKey,
     result: Result<Page, ApiError>,
     fx: &mut Vec<Effect>,
 ) {
-    let Some(pos) = state.list.requests.iter().position(|(r, _)| *r == req) else {
-        return;
-    };
-    let (_, key) = state.list.requests.remove(pos);
     let waited = state.list.loading.as_ref().is_some_and(|l| l.req == req);
     match result {
         Ok(page) => {
@@ -217,7 +226,6 @@ pub(super) fn open_detail(state: &mut State, prospect: Prospect, focus: bool) {
             prospect,
             scroll: 0,
             reveal: false,
-            reload: None,
         });
     }
     if focus {
@@ -247,12 +255,39 @@ pub(super) fn reload(state: &mut State, fx: &mut Vec<Effect>) {
         page: state.list.page,
     };
     let select = Select::Index(state.list.selected);
+    // Answers asked before the reload could be older than the reload's: drop them.
+    state
+        .requests
+        .cancel_where(|p| matches!(p, Purpose::ListPage(_)), fx);
+    state.list.loading = None;
     show_page(state, key, select, true, fx);
     if let Some(id) = state.detail.as_ref().map(|d| d.prospect.id.clone()) {
-        let req = state.next_request();
-        if let Some(d) = state.detail.as_mut() {
-            d.reload = Some(req);
-        }
-        fx.push(Effect::FetchById { req, id });
+        state
+            .requests
+            .cancel_where(|p| matches!(p, Purpose::DetailReload { .. }), fx);
+        let request = ApiRequest::ById { id: id.clone() };
+        state
+            .requests
+            .start(Purpose::DetailReload { id }, request, fx);
     }
+}
+
+/// The open detail's reload answered (`Purpose::DetailReload`).
+pub(super) fn detail_reloaded(state: &mut State, id: &str, result: Result<Prospect, ApiError>) {
+    let Some(detail) = state.detail.as_mut().filter(|d| d.prospect.id == id) else {
+        return;
+    };
+    match result {
+        Ok(p) => detail.prospect = p,
+        Err(e) => state.set_status(StatusKind::Error, e.to_string()),
+    }
+}
+
+/// The detail closes; a reload of it is no longer wanted.
+pub(super) fn close_detail(state: &mut State, fx: &mut Vec<Effect>) {
+    state.detail = None;
+    state.focus = Focus::List;
+    state
+        .requests
+        .cancel_where(|p| matches!(p, Purpose::DetailReload { .. }), fx);
 }

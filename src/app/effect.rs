@@ -1,35 +1,62 @@
-//! IO that `update` asks the runtime to do, as data.
+//! IO that `update` asks for, as data: requests for the worker, local work for the runtime.
+//!
+//! Each kind of IO has one enum and one place that carries it out: [`ApiRequest`] the worker's
+//! match (`runtime::worker`), [`Local`] the runtime's (`runtime::app`). Neither has a wildcard
+//! arm, so a new kind cannot be forgotten.
 
 use std::time::Duration;
 
-use super::state::RequestId;
+use crate::api::PatchBody;
 use crate::edit::journal::JournalEntry;
-use crate::patch::PatchBody;
 
-/// Work for the runtime or the worker; each API effect answers with a `Msg` carrying `req`.
+/// Identifies one request, so an answer nobody waits for any more can be dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct RequestId(pub u64);
+
+/// One piece of IO asked for by `update`.
 // Effects are moved once to the runtime; their size does not matter.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// One page of the list, optionally filtered (`None` = no search).
-    FetchPage {
-        req: RequestId,
+    /// An HTTP request for the worker; its answer comes back as `Msg::Api` with the same id.
+    Api(ApiCall),
+    /// Nobody waits for this request any more: the worker aborts it (freeing its connection).
+    Cancel(RequestId),
+    /// Work the runtime does itself (files, the terminal, the clock).
+    Local(Local),
+}
+
+/// A request to the Partner API and the id its answer will carry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiCall {
+    pub req: RequestId,
+    pub request: ApiRequest,
+}
+
+/// The requests the worker knows how to make.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiRequest {
+    /// One page of the list, optionally filtered (`None` = no search); answers `Reply::Page`.
+    Page {
         search: Option<String>,
         page: u64,
         limit: u64,
     },
-    /// One prospect by id.
-    FetchById { req: RequestId, id: String },
-    /// One prospect by external reference.
-    FetchByRef { req: RequestId, reference: String },
-    /// A minimal PATCH; answers with `Msg::PatchSent`.
-    SendPatch {
-        req: RequestId,
-        id: String,
-        body: PatchBody,
-    },
-    /// Append a saved change to the local journal. `time` is empty: the runtime stamps it
-    /// with the wall clock (update has none).
+    /// One prospect by id; answers `Reply::Prospect`.
+    ById { id: String },
+    /// One prospect by external reference; answers `Reply::Prospect`.
+    ByRef { reference: String },
+    /// A minimal PATCH; answers `Reply::Prospect` (the updated record).
+    Patch { id: String, body: PatchBody },
+}
+
+/// Work the runtime does itself; failures come back as messages.
+// Moved once; size does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Local {
+    /// Append a saved change to the journal. `time` is empty: the runtime stamps it with the
+    /// wall clock (update has none).
     AppendJournal(JournalEntry),
     /// Look for a crash draft of this prospect; answers with `Msg::DraftLoaded`.
     LoadDraft { id: String },
@@ -38,25 +65,18 @@ pub enum Effect {
     /// Hand the terminal to `$VISUAL`/`$EDITOR` on this document; answers with
     /// `Msg::EditorClosed`.
     OpenEditor { id: String, text: String },
-    /// Put this text on the clipboard (OSC 52).
+    /// Put this text on the clipboard (OSC 52); a failure answers with `Msg::LocalFailed`.
     CopyToClipboard(String),
     /// Deliver a `Msg::Tick` after this long (debounce, fades).
     ScheduleTick { after: Duration },
     /// Suspend to the shell (ctrl-z) and redraw on resume.
     Suspend,
-    /// Leave the TUI.
+    /// Leave the TUI: the only way it ends.
     Quit,
 }
 
-impl Effect {
-    /// Whether the worker (the HTTP side) handles this effect.
-    pub fn is_request(&self) -> bool {
-        matches!(
-            self,
-            Effect::FetchPage { .. }
-                | Effect::FetchById { .. }
-                | Effect::FetchByRef { .. }
-                | Effect::SendPatch { .. }
-        )
+impl From<Local> for Effect {
+    fn from(local: Local) -> Self {
+        Effect::Local(local)
     }
 }

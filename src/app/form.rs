@@ -1,10 +1,10 @@
-//! The edit form's state: the record it was opened from, one text input per editable field,
-//! and which step of a save it is in. Plain data; the logic lives in `app::edit` and
+//! The edit form's state — the record it was opened from, one text input per editable field,
+//! which step of a save it is in — and the pure questions asked of it: what was edited, the
+//! minimal body, which fields are invalid. Keys are handled in `app::form_flow`, the save in
 //! `app::save`.
 
 use ratatui_textarea::{CursorMove, TextArea};
 
-use super::state::RequestId;
 use crate::api::model::Prospect;
 use crate::edit::conflict::Conflict;
 use crate::edit::draft::Draft;
@@ -157,7 +157,7 @@ pub enum Stage {
         checked: bool,
     },
     /// Fetching the server's current version before sending `body`.
-    Checking { req: RequestId, body: PatchBody },
+    Checking { body: PatchBody },
     /// Someone changed fields the user is about to change: overwrite, rebase or go back.
     Conflict {
         server: Prospect,
@@ -166,17 +166,9 @@ pub enum Stage {
         body: PatchBody,
     },
     /// The PATCH is on its way.
-    Sending {
-        req: RequestId,
-        body: PatchBody,
-        base: Prospect,
-    },
+    Sending { body: PatchBody, base: Prospect },
     /// The PATCH timed out: fetching the record to learn whether it was applied.
-    Verifying {
-        req: RequestId,
-        body: PatchBody,
-        base: Prospect,
-    },
+    Verifying { body: PatchBody, base: Prospect },
     /// "Discard changes?"; `quit` when ctrl-c asked (quits after discarding).
     Discard { quit: bool },
     /// A draft saved by an earlier session: restore or discard.
@@ -198,6 +190,8 @@ pub struct Form {
     /// save attempt.
     pub server_messages: Vec<String>,
     pub stage: Stage,
+    /// ctrl-c was pressed once while a save was in flight: a second one quits anyway.
+    pub quit_armed: bool,
 }
 
 impl Form {
@@ -213,6 +207,7 @@ impl Form {
             server_errors: Vec::new(),
             server_messages: Vec::new(),
             stage: Stage::Editing,
+            quit_armed: false,
         }
     }
 

@@ -562,3 +562,29 @@ pub fn hints(contexts: &[Context]) -> Vec<(String, &'static str)> {
     }
     out
 }
+
+/// The keys of `action` where `context` applies, as help writes them (`Enter/y`: the first
+/// two), for text that names a key ("m reveals").
+pub fn key_label_for(context: Context, action: Action) -> String {
+    BINDINGS
+        .iter()
+        .find(|b| b.action == action && b.contexts.contains(&context))
+        .map(|b| {
+            b.keys
+                .iter()
+                .take(2)
+                .map(Key::label)
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .unwrap_or_default()
+}
+
+/// A dialog's key line: every binding of `context` that has a hint, as `(keys, word)`.
+pub fn dialog_hints(context: Context) -> Vec<(String, &'static str)> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.contexts.contains(&context))
+        .filter_map(|b| Some((key_label_for(context, b.action), b.hint?)))
+        .collect()
+}

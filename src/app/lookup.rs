@@ -1,66 +1,52 @@
 //! `:` — find one prospect by id or by external reference.
 
 use super::browse::open_detail;
-use super::effect::Effect;
-use super::state::{Lookup, RequestId, State, StatusKind};
+use super::effect::{ApiRequest, Effect};
+use super::requests::{LookupBy, Purpose};
+use super::state::{Lookup, State, StatusKind};
 use crate::api::{ApiError, Prospect};
 
 /// Starts a look-up: a UUID may be an id or an external reference, so both are asked.
+/// A newer look-up replaces an older one: the older requests are cancelled.
 pub(super) fn start(state: &mut State, text: &str, fx: &mut Vec<Effect>) {
     let text = text.trim();
     if text.is_empty() {
         return;
     }
-    let by_id = if uuid::Uuid::parse_str(text).is_ok() {
-        let req = state.next_request();
-        fx.push(Effect::FetchById {
-            req,
+    state
+        .requests
+        .cancel_where(|p| matches!(p, Purpose::Lookup(_)), fx);
+    let asked_id = uuid::Uuid::parse_str(text).is_ok();
+    if asked_id {
+        let request = ApiRequest::ById {
             id: text.to_string(),
-        });
-        Some(req)
-    } else {
-        None
-    };
-    let req = state.next_request();
-    fx.push(Effect::FetchByRef {
-        req,
+        };
+        state
+            .requests
+            .start(Purpose::Lookup(LookupBy::Id), request, fx);
+    }
+    let request = ApiRequest::ByRef {
         reference: text.to_string(),
-    });
-    // A newer look-up replaces an older one: the older answers are dropped.
+    };
+    state
+        .requests
+        .start(Purpose::Lookup(LookupBy::Reference), request, fx);
     state.lookup = Some(Lookup {
         text: text.to_string(),
-        by_id,
-        by_ref: Some(req),
+        asked_id,
         id_result: None,
         ref_result: None,
     });
 }
 
-/// A one-prospect answer: for the open detail's reload, for the look-up, or for nobody.
-pub(super) fn prospect_loaded(
-    state: &mut State,
-    req: RequestId,
-    result: Result<Prospect, ApiError>,
-) {
-    if let Some(detail) = state.detail.as_mut().filter(|d| d.reload == Some(req)) {
-        detail.reload = None;
-        match result {
-            Ok(p) => {
-                detail.prospect = p;
-            }
-            Err(e) => state.set_status(StatusKind::Error, e.to_string()),
-        }
-        return;
-    }
+/// One answer of the current look-up.
+pub(super) fn answered(state: &mut State, by: LookupBy, result: Result<Prospect, ApiError>) {
     let Some(lookup) = state.lookup.as_mut() else {
         return;
     };
-    if lookup.by_id == Some(req) {
-        lookup.id_result = Some(result);
-    } else if lookup.by_ref == Some(req) {
-        lookup.ref_result = Some(result);
-    } else {
-        return;
+    match by {
+        LookupBy::Id => lookup.id_result = Some(result),
+        LookupBy::Reference => lookup.ref_result = Some(result),
     }
     resolve(state);
 }
@@ -76,8 +62,8 @@ fn resolve(state: &mut State) {
     let Some(l) = state.lookup.as_ref() else {
         return;
     };
-    let id_pending = l.by_id.is_some() && l.id_result.is_none();
-    let ref_pending = l.by_ref.is_some() && l.ref_result.is_none();
+    let id_pending = l.asked_id && l.id_result.is_none();
+    let ref_pending = l.ref_result.is_none();
     let outcome = match (&l.id_result, &l.ref_result) {
         (Some(Ok(p)), _) => Outcome::Found(Box::new(p.clone())),
         _ if id_pending => Outcome::Wait,

@@ -3,12 +3,13 @@
 //! Nothing here does IO or reads a clock: time arrives in `Msg::Tick`, results arrive as
 //! messages carrying the `RequestId` they answer, and IO leaves as `Effect` data.
 
-pub mod edit;
 pub mod effect;
 pub mod form;
+pub mod form_flow;
 pub mod input;
 pub mod keys;
 pub mod msg;
+pub mod requests;
 pub mod state;
 pub mod update;
 
@@ -19,7 +20,8 @@ mod save;
 #[cfg(test)]
 pub(crate) mod tests;
 
-pub use effect::Effect;
-pub use msg::Msg;
-pub use state::{Focus, Millis, RequestId, State};
+pub use effect::{ApiCall, ApiRequest, Effect, Local, RequestId};
+pub use msg::{Msg, Reply};
+pub use requests::Purpose;
+pub use state::{Focus, Millis, State, Viewport};
 pub use update::{init, update};

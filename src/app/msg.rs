@@ -2,11 +2,12 @@
 
 use crossterm::event::KeyEvent;
 
-use super::state::{Millis, RequestId};
+use super::effect::RequestId;
+use super::state::{Millis, Viewport};
 use crate::api::{ApiError, Page, Prospect};
 use crate::edit::draft::Draft;
 
-/// One thing that happened: input, time, or a finished request.
+/// One thing that happened: input, time, a finished request, or what the view laid out.
 // A message is moved once from the worker to `update`; its size does not matter.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
@@ -17,33 +18,52 @@ pub enum Msg {
     Resize(u16, u16),
     /// Time passed: milliseconds on a monotonic clock the runtime started at 0.
     Tick(Millis),
-    /// A list request finished.
-    PageLoaded {
-        req: RequestId,
-        result: Result<Page, ApiError>,
-    },
-    /// A request for one prospect (by id or by external reference) finished.
-    ProspectLoaded {
-        req: RequestId,
-        result: Result<Prospect, ApiError>,
-    },
+    /// The sizes the last frame laid out (how far the scrolling panes can scroll).
+    Viewport(Viewport),
+    /// A request finished; `update` routes it by the purpose it was registered with.
+    Api { req: RequestId, reply: Reply },
     /// A GET failed and will be retried after a wait; `text` says so in one sentence.
     Retrying { req: RequestId, text: String },
-    /// A PATCH finished: the full updated record, or why not.
-    PatchSent {
-        req: RequestId,
-        result: Result<Prospect, ApiError>,
-    },
     /// The crash draft of a prospect (or none), or why it could not be read.
     DraftLoaded {
         id: String,
         result: Result<Option<Draft>, String>,
     },
-    /// A local file operation (journal, draft) failed: the sentence to show.
+    /// Local work (journal, draft, clipboard) failed: the sentence to show.
     LocalFailed(String),
+    /// Warnings found while starting (e.g. a config file readable by others).
+    Warnings(Vec<String>),
     /// `$EDITOR` exited: the document's text, or why there is none.
     EditorClosed {
         id: String,
         result: Result<String, String>,
     },
+}
+
+/// What a request brought back; the kind follows from the request (`ApiRequest`).
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// A page of the list.
+    Page(Result<Page, ApiError>),
+    /// One prospect (a GET by id or reference, or the record a PATCH returned).
+    Prospect(Result<Prospect, ApiError>),
+}
+
+impl Reply {
+    /// The page, if this is a page answer.
+    pub fn into_page(self) -> Option<Result<Page, ApiError>> {
+        match self {
+            Reply::Page(r) => Some(r),
+            Reply::Prospect(_) => None,
+        }
+    }
+
+    /// The prospect, if this is a one-prospect answer.
+    pub fn into_prospect(self) -> Option<Result<Prospect, ApiError>> {
+        match self {
+            Reply::Prospect(r) => Some(r),
+            Reply::Page(_) => None,
+        }
+    }
 }

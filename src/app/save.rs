@@ -2,9 +2,10 @@
 //! version (conflicts), send, and handle every answer, including a timeout after sending.
 //! Also `u`, which undoes the last change saved in this session through the same review.
 
-use super::effect::Effect;
+use super::effect::{ApiRequest, Effect, Local};
 use super::form::{FORM_FIELDS, Form, FormField, SavedChange, Stage};
-use super::state::{RequestId, State, StatusKind};
+use super::requests::Purpose;
+use super::state::{State, StatusKind};
 use crate::api::{ApiError, Prospect};
 use crate::edit::conflict;
 use crate::edit::journal::{self, JournalEntry};
@@ -47,7 +48,6 @@ pub(super) fn review(state: &mut State) {
 /// `Enter`/`y` in the review: fetch the server's version first (unless the body was already
 /// computed against it), then send.
 pub(super) fn confirm(state: &mut State, fx: &mut Vec<Effect>) {
-    let req = state.next_request();
     let Some(form) = state.form.as_mut() else {
         return;
     };
@@ -62,39 +62,29 @@ pub(super) fn confirm(state: &mut State, fx: &mut Vec<Effect>) {
     if checked {
         return send(state, body, base, fx);
     }
-    fx.push(Effect::FetchById {
-        req,
-        id: form.id().to_string(),
-    });
-    form.stage = Stage::Checking { req, body };
+    let id = form.id().to_string();
+    form.stage = Stage::Checking { body };
+    state
+        .requests
+        .start(Purpose::SaveCheck, ApiRequest::ById { id }, fx);
 }
 
 fn send(state: &mut State, body: PatchBody, base: Prospect, fx: &mut Vec<Effect>) {
-    let req = state.next_request();
     let Some(form) = state.form.as_mut() else {
         return;
     };
-    fx.push(Effect::SendPatch {
-        req,
+    let request = ApiRequest::Patch {
         id: form.id().to_string(),
         body: body.clone(),
-    });
+    };
     // A new attempt: the last one's general complaints no longer apply.
     form.server_messages.clear();
-    form.stage = Stage::Sending { req, body, base };
+    form.stage = Stage::Sending { body, base };
+    state.requests.start(Purpose::SaveSend, request, fx);
 }
 
-/// Whether the form waits for this one-prospect answer (the check before sending, or the
-/// check after a timeout).
-pub(super) fn waits_for(state: &State, req: RequestId) -> bool {
-    state.form.as_ref().is_some_and(|f| match &f.stage {
-        Stage::Checking { req: r, .. } | Stage::Verifying { req: r, .. } => *r == req,
-        _ => false,
-    })
-}
-
-/// The server's current version arrived (see [`waits_for`]).
-pub(super) fn prospect_loaded(
+/// The server's current version arrived, fetched before sending (`Purpose::SaveCheck`).
+pub(super) fn check_answered(
     state: &mut State,
     result: Result<Prospect, ApiError>,
     fx: &mut Vec<Effect>,
@@ -103,8 +93,22 @@ pub(super) fn prospect_loaded(
         return;
     };
     match std::mem::replace(&mut form.stage, Stage::Editing) {
-        Stage::Checking { body, .. } => checked(state, body, result, fx),
-        Stage::Verifying { body, base, .. } => verified(state, body, base, result, fx),
+        Stage::Checking { body } => checked(state, body, result, fx),
+        other => form.stage = other,
+    }
+}
+
+/// The record arrived, fetched after a save timed out (`Purpose::SaveVerify`).
+pub(super) fn verify_answered(
+    state: &mut State,
+    result: Result<Prospect, ApiError>,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(form) = state.form.as_mut() else {
+        return;
+    };
+    match std::mem::replace(&mut form.stage, Stage::Editing) {
+        Stage::Verifying { body, base } => verified(state, body, base, result, fx),
         other => form.stage = other,
     }
 }
@@ -198,19 +202,17 @@ pub(super) fn rebase(state: &mut State) {
     }
 }
 
-/// A PATCH answered.
+/// The PATCH answered (`Purpose::SaveSend`).
 pub(super) fn patch_sent(
     state: &mut State,
-    req: RequestId,
     result: Result<Prospect, ApiError>,
     fx: &mut Vec<Effect>,
 ) {
-    let verify = state.next_request();
     let Some(form) = state.form.as_mut() else {
         return;
     };
     let (body, base) = match std::mem::replace(&mut form.stage, Stage::Editing) {
-        Stage::Sending { req: r, body, base } if r == req => (body, base),
+        Stage::Sending { body, base } => (body, base),
         other => {
             form.stage = other;
             return;
@@ -220,15 +222,11 @@ pub(super) fn patch_sent(
         Ok(after) => saved(state, body, &base, after, None, fx),
         Err(ApiError::Timeout { .. }) => {
             // It may have been applied: never resend blindly, ask the server.
-            fx.push(Effect::FetchById {
-                req: verify,
-                id: form.id().to_string(),
-            });
-            form.stage = Stage::Verifying {
-                req: verify,
-                body,
-                base,
-            };
+            let id = form.id().to_string();
+            form.stage = Stage::Verifying { body, base };
+            state
+                .requests
+                .start(Purpose::SaveVerify, ApiRequest::ById { id }, fx);
             state.set_status(
                 StatusKind::Info,
                 "The save timed out: checking whether the server has your change…",
@@ -316,10 +314,13 @@ fn saved(
         status: 200,
     };
     let text = text.unwrap_or_else(|| format!("Saved {}", keys(&entry.body)));
-    fx.push(Effect::AppendJournal(entry.clone()));
-    fx.push(Effect::DiscardDraft {
-        id: after.id.clone(),
-    });
+    fx.push(Local::AppendJournal(entry.clone()).into());
+    fx.push(
+        Local::DiscardDraft {
+            id: after.id.clone(),
+        }
+        .into(),
+    );
     replace_record(state, &after);
     state.last_save = Some(SavedChange { entry, after });
     state.form = None;
@@ -339,7 +340,7 @@ fn replace_record(state: &mut State, p: &Prospect) {
 
 /// `u`: the inverse of the last change saved in this session, through the usual review.
 pub(super) fn undo(state: &mut State) {
-    if super::edit::refuse_read_only(state) {
+    if state.refuse_read_only() {
         return;
     }
     let Some(last) = state.last_save.clone() else {

@@ -4,8 +4,11 @@ use std::collections::VecDeque;
 
 use ratatui::style::Color;
 
-use super::form::{Form, SavedChange, Stage};
+use super::effect::RequestId;
+use super::form::{Form, SavedChange};
 use super::input::LineInput;
+pub use super::requests::PageKey;
+use super::requests::{Purpose, Requests};
 use crate::api::{ApiError, Page, PageMeta, Prospect};
 
 /// Milliseconds on the runtime's monotonic clock (0 = start).
@@ -20,23 +23,12 @@ pub const PAGE_CACHE_PAGES: usize = 20;
 /// Columns from which list and detail sit side by side.
 pub const WIDE_COLUMNS: u16 = 120;
 
-/// Identifies one request, so an answer nobody waits for any more can be dropped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct RequestId(pub u64);
-
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Focus {
     #[default]
     List,
     Detail,
-}
-
-/// A page of one search (`""` = no search).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PageKey {
-    pub search: String,
-    pub page: u64,
 }
 
 /// Which row to select once a page is shown.
@@ -133,8 +125,6 @@ pub struct ListState {
     pub selected: usize,
     /// The page the list waits for; other answers only fill the cache.
     pub loading: Option<PendingPage>,
-    /// Every list request in flight (shown pages and prefetches).
-    pub requests: Vec<(RequestId, PageKey)>,
     pub cache: PageCache,
     /// The last error loading the list, until a page loads.
     pub error: Option<String>,
@@ -150,8 +140,6 @@ pub struct Detail {
     pub scroll: u16,
     /// Whether sensitive fields are shown in clear.
     pub reveal: bool,
-    /// A reload of this record in flight.
-    pub reload: Option<RequestId>,
 }
 
 /// What a prompt at the bottom is for.
@@ -187,14 +175,22 @@ pub struct Status {
     pub expires: Millis,
 }
 
-/// A look-up by id or external reference in flight.
+/// A look-up by id or external reference in flight (its requests are in the registry).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lookup {
     pub text: String,
-    pub by_id: Option<RequestId>,
-    pub by_ref: Option<RequestId>,
+    /// Whether the text was asked as an id too (it is a UUID).
+    pub asked_id: bool,
     pub id_result: Option<Result<Prospect, ApiError>>,
     pub ref_result: Option<Result<Prospect, ApiError>>,
+}
+
+/// What the last frame laid out: how far each scrolling pane can scroll (`None`: not shown,
+/// or not drawn yet). The runtime reports it after drawing, so `update` never asks the view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Viewport {
+    pub detail_max_scroll: Option<u16>,
+    pub help_max_scroll: Option<u16>,
 }
 
 /// The help overlay.
@@ -213,6 +209,8 @@ pub struct State {
     pub page_size: u64,
     /// Terminal columns and rows.
     pub size: (u16, u16),
+    /// What the last frame laid out.
+    pub viewport: Viewport,
     /// The latest time a `Tick` brought.
     pub now: Millis,
     pub focus: Focus,
@@ -232,8 +230,8 @@ pub struct State {
     pub editor_pending: Option<Prospect>,
     /// The last change saved in this session (what `u` undoes).
     pub last_save: Option<SavedChange>,
-    pub quit: bool,
-    next_req: u64,
+    /// Every request in flight and who waits for it.
+    pub requests: Requests,
 }
 
 impl State {
@@ -245,6 +243,7 @@ impl State {
             read_only,
             page_size: page_size.clamp(1, 100),
             size: (80, 24),
+            viewport: Viewport::default(),
             now: 0,
             focus: Focus::List,
             list: ListState {
@@ -255,7 +254,6 @@ impl State {
                 meta: None,
                 selected: 0,
                 loading: None,
-                requests: Vec::new(),
                 cache: PageCache::new(PAGE_CACHE_PAGES),
                 error: None,
                 debounce_due: None,
@@ -270,28 +268,37 @@ impl State {
             external_edit: None,
             editor_pending: None,
             last_save: None,
-            quit: false,
-            next_req: 0,
+            requests: Requests::default(),
         }
-    }
-
-    /// A new, never used request id.
-    pub fn next_request(&mut self) -> RequestId {
-        self.next_req += 1;
-        RequestId(self.next_req)
     }
 
     /// Whether any request is in flight (the spinner turns).
     pub fn busy(&self) -> bool {
-        !self.list.requests.is_empty()
-            || self.lookup.is_some()
-            || self.detail.as_ref().is_some_and(|d| d.reload.is_some())
-            || self.form.as_ref().is_some_and(|f| {
-                matches!(
-                    f.stage,
-                    Stage::Checking { .. } | Stage::Sending { .. } | Stage::Verifying { .. }
-                )
-            })
+        !self.requests.is_empty()
+    }
+
+    /// Whether the open detail's record is being reloaded.
+    pub fn detail_reloading(&self) -> bool {
+        self.detail.as_ref().is_some_and(|d| {
+            self.requests
+                .any(|p| matches!(p, Purpose::DetailReload { id } if *id == d.prospect.id))
+        })
+    }
+
+    /// Whether the user waits on this request (a shown page, a look-up, a reload, a save);
+    /// a prefetch is not waited on.
+    pub fn awaits(&self, req: RequestId) -> bool {
+        match self.requests.get(req) {
+            Some(Purpose::ListPage(_)) => self.list.loading.as_ref().is_some_and(|l| l.req == req),
+            Some(
+                Purpose::DetailReload { .. }
+                | Purpose::Lookup(_)
+                | Purpose::SaveCheck
+                | Purpose::SaveSend
+                | Purpose::SaveVerify,
+            ) => true,
+            None => false,
+        }
     }
 
     /// Whether the runtime should keep ticking (spinner, fades, debounce).
@@ -315,6 +322,16 @@ impl State {
             (Focus::Detail, Some(d)) => Some(&d.prospect),
             _ => self.selected_row(),
         }
+    }
+
+    /// Refuses a change on a read-only profile, saying so; returns whether it refused.
+    /// Every key that would change data asks here, so the rule lives in one place.
+    pub fn refuse_read_only(&mut self) -> bool {
+        if self.read_only {
+            let text = format!("Profile {} is read-only: editing is off", self.profile);
+            self.set_status(StatusKind::Error, text);
+        }
+        self.read_only
     }
 
     /// Shows a message in the status line until it fades.

@@ -5,17 +5,17 @@ use std::time::Duration;
 use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::browse;
-use super::edit;
-use super::effect::Effect;
+use super::effect::{Effect, Local, RequestId};
+use super::form_flow;
 use super::input::LineInput;
 use super::keys::{Action, Context, action_for};
 use super::lookup;
-use super::msg::Msg;
+use super::msg::{Msg, Reply};
+use super::requests::Purpose;
 use super::save;
 use super::state::{
-    Focus, PageKey, Prompt, PromptKind, RequestId, SEARCH_DEBOUNCE_MS, Select, State, StatusKind,
+    Focus, PageKey, Prompt, PromptKind, SEARCH_DEBOUNCE_MS, Select, State, StatusKind,
 };
-use crate::ui;
 
 /// The effects that start the TUI: the first page.
 pub fn init(state: &mut State) -> Vec<Effect> {
@@ -42,40 +42,71 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             clamp_scrolls(state);
         }
         Msg::Tick(now) => on_tick(state, now, &mut fx),
-        Msg::PageLoaded { req, result } => browse::page_loaded(state, req, result, &mut fx),
-        Msg::ProspectLoaded { req, result } if save::waits_for(state, req) => {
-            save::prospect_loaded(state, result, &mut fx);
-        }
-        Msg::ProspectLoaded { req, result } => {
-            lookup::prospect_loaded(state, req, result);
+        Msg::Viewport(viewport) => {
+            state.viewport = viewport;
             clamp_scrolls(state);
         }
-        Msg::PatchSent { req, result } => {
-            save::patch_sent(state, req, result, &mut fx);
+        Msg::Api { req, reply } => {
+            route(state, req, reply, &mut fx);
             clamp_scrolls(state);
         }
         Msg::Retrying { req, text } => {
             // Only for what the user waits on: a prefetch may retry quietly.
-            if awaited(state, req) {
+            if state.awaits(req) {
                 state.set_status(StatusKind::Info, text);
             }
         }
-        Msg::DraftLoaded { id, result } => edit::draft_loaded(state, &id, result, &mut fx),
+        Msg::DraftLoaded { id, result } => form_flow::draft_loaded(state, &id, result, &mut fx),
         Msg::LocalFailed(text) => state.set_status(StatusKind::Error, text),
-        Msg::EditorClosed { id, result } => edit::editor_closed(state, &id, result),
+        Msg::Warnings(warnings) => {
+            if !warnings.is_empty() {
+                let text = format!("Warning: {}", warnings.join("; "));
+                state.set_status(StatusKind::Error, text);
+            }
+        }
+        Msg::EditorClosed { id, result } => form_flow::editor_closed(state, &id, result),
     }
     fx
 }
 
-/// Whether the user is waiting on this request (a shown page, a look-up, a reload, a save).
-fn awaited(state: &State, req: RequestId) -> bool {
-    state.list.loading.as_ref().is_some_and(|p| p.req == req)
-        || state
-            .lookup
-            .as_ref()
-            .is_some_and(|l| l.by_id == Some(req) || l.by_ref == Some(req))
-        || state.detail.as_ref().is_some_and(|d| d.reload == Some(req))
-        || save::waits_for(state, req)
+/// An answer goes to whoever registered its request; nobody waits for an unknown id any more
+/// (superseded or cancelled), so its answer is dropped.
+fn route(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) {
+    let Some(purpose) = state.requests.finish(req) else {
+        return;
+    };
+    match purpose {
+        Purpose::ListPage(key) => {
+            if let Some(result) = reply.into_page() {
+                browse::page_loaded(state, req, key, result, fx);
+            }
+        }
+        Purpose::DetailReload { id } => {
+            if let Some(result) = reply.into_prospect() {
+                browse::detail_reloaded(state, &id, result);
+            }
+        }
+        Purpose::Lookup(by) => {
+            if let Some(result) = reply.into_prospect() {
+                lookup::answered(state, by, result);
+            }
+        }
+        Purpose::SaveCheck => {
+            if let Some(result) = reply.into_prospect() {
+                save::check_answered(state, result, fx);
+            }
+        }
+        Purpose::SaveSend => {
+            if let Some(result) = reply.into_prospect() {
+                save::patch_sent(state, result, fx);
+            }
+        }
+        Purpose::SaveVerify => {
+            if let Some(result) = reply.into_prospect() {
+                save::verify_answered(state, result, fx);
+            }
+        }
+    }
 }
 
 fn on_tick(state: &mut State, now: u64, fx: &mut Vec<Effect>) {
@@ -102,13 +133,13 @@ fn on_tick(state: &mut State, now: u64, fx: &mut Vec<Effect>) {
 
 fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     match action_for(&[Context::Global], &key) {
-        Some(Action::Quit) if state.form.is_some() => return edit::on_quit(state, fx),
-        Some(Action::Quit) => return quit(state, fx),
-        Some(Action::Suspend) => return fx.push(Effect::Suspend),
+        Some(Action::Quit) if state.form.is_some() => return form_flow::on_quit(state, fx),
+        Some(Action::Quit) => return quit(fx),
+        Some(Action::Suspend) => return fx.push(Local::Suspend.into()),
         _ => {}
     }
     if state.form.is_some() {
-        return edit::on_key(state, key, fx);
+        return form_flow::on_key(state, key, fx);
     }
     if state.prompt.is_some() {
         return on_prompt_key(state, key, fx);
@@ -143,11 +174,8 @@ fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             state.help.open = true;
             state.help.scroll = 0;
         }
-        Action::Back if state.focus == Focus::Detail => {
-            state.detail = None;
-            state.focus = Focus::List;
-        }
-        Action::Back | Action::Quit => quit(state, fx),
+        Action::Back if state.focus == Focus::Detail => browse::close_detail(state, fx),
+        Action::Back | Action::Quit => quit(fx),
         Action::Down => browse::move_down(state, fx),
         Action::Up => browse::move_up(state, fx),
         Action::NextPage => browse::next_page(state, fx),
@@ -172,7 +200,7 @@ fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::CopyId => {
             if let Some(id) = state.current_prospect().map(|p| p.id.clone()) {
                 state.set_status(StatusKind::Info, format!("Copied id {id}"));
-                fx.push(Effect::CopyToClipboard(id));
+                fx.push(Local::CopyToClipboard(id).into());
             }
         }
         Action::CopyJson => copy_json(state, fx),
@@ -185,9 +213,9 @@ fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::ScrollUp => scroll_detail(state, -1),
         Action::ScrollPageDown => scroll_detail(state, page_height(state)),
         Action::ScrollPageUp => scroll_detail(state, -page_height(state)),
-        Action::Suspend => fx.push(Effect::Suspend),
-        Action::Edit => edit::start(state, fx),
-        Action::EditExternal => edit::start_external(state, fx),
+        Action::Suspend => fx.push(Local::Suspend.into()),
+        Action::Edit => form_flow::start(state, fx),
+        Action::EditExternal => form_flow::start_external(state, fx),
         Action::Undo => save::undo(state),
         Action::CloseHelp
         | Action::Submit
@@ -208,9 +236,8 @@ fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     }
 }
 
-fn quit(state: &mut State, fx: &mut Vec<Effect>) {
-    state.quit = true;
-    fx.push(Effect::Quit);
+fn quit(fx: &mut Vec<Effect>) {
+    fx.push(Local::Quit.into());
 }
 
 fn copy_json(state: &mut State, fx: &mut Vec<Effect>) {
@@ -221,7 +248,7 @@ fn copy_json(state: &mut State, fx: &mut Vec<Effect>) {
         Ok(json) => {
             let text = format!("Copied the record {} as JSON", p.id);
             state.set_status(StatusKind::Info, text);
-            fx.push(Effect::CopyToClipboard(json));
+            fx.push(Local::CopyToClipboard(json).into());
         }
         Err(e) => state.set_status(StatusKind::Error, format!("Cannot copy the record: {e}")),
     }
@@ -238,17 +265,14 @@ fn scroll_detail(state: &mut State, by: i32) {
     }
 }
 
-/// Keeps the detail and help scroll positions within what the current layout can show.
+/// Keeps the detail and help scroll positions within what the last frame laid out.
 fn clamp_scrolls(state: &mut State) {
-    // Laying out the detail or the help text costs more than the key itself: only when shown.
-    if state.detail.is_some() {
-        let max_detail = ui::detail::max_scroll(state);
-        if let Some(d) = state.detail.as_mut() {
-            d.scroll = d.scroll.min(max_detail);
-        }
+    let viewport = state.viewport;
+    if let (Some(d), Some(max)) = (state.detail.as_mut(), viewport.detail_max_scroll) {
+        d.scroll = d.scroll.min(max);
     }
-    if state.help.open {
-        state.help.scroll = state.help.scroll.min(ui::help::max_scroll(state));
+    if let Some(max) = viewport.help_max_scroll.filter(|_| state.help.open) {
+        state.help.scroll = state.help.scroll.min(max);
     }
 }
 
@@ -331,7 +355,10 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
 /// Results follow typing, once it pauses for the debounce interval.
 fn schedule_search(state: &mut State, fx: &mut Vec<Effect>) {
     state.list.debounce_due = Some(state.now + SEARCH_DEBOUNCE_MS);
-    fx.push(Effect::ScheduleTick {
-        after: Duration::from_millis(SEARCH_DEBOUNCE_MS),
-    });
+    fx.push(
+        Local::ScheduleTick {
+            after: Duration::from_millis(SEARCH_DEBOUNCE_MS),
+        }
+        .into(),
+    );
 }

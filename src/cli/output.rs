@@ -3,17 +3,11 @@
 use comfy_table::{ContentArrangement, Table, presets::UTF8_BORDERS_ONLY};
 
 use crate::api::Prospect;
-use crate::patch::validate::country_name;
-use crate::text::{escape_control, mask_sensitive};
+use crate::present;
+use crate::text::escape_control;
 
 fn cell(v: Option<&str>) -> String {
     escape_control(v.unwrap_or("")).into_owned()
-}
-
-/// The created date, day only, for tables.
-fn created_day(p: &Prospect) -> String {
-    let raw = p.create_date.as_deref().unwrap_or("");
-    cell(Some(raw.get(..10).unwrap_or(raw)))
 }
 
 /// A table of prospects sized to the terminal (or unbounded when piped).
@@ -29,7 +23,7 @@ pub fn table(items: &[Prospect]) -> String {
             cell(Some(&p.email)),
             cell(p.external_reference.as_deref()),
             cell(p.phone_number.as_deref()),
-            created_day(p),
+            cell(Some(&present::created_day(p))),
         ]);
     }
     t.to_string()
@@ -100,7 +94,7 @@ pub fn stream_row(p: &Prospect) -> String {
         cell(Some(&p.email)),
         cell(p.external_reference.as_deref()),
         cell(p.phone_number.as_deref()),
-        created_day(p),
+        cell(Some(&present::created_day(p))),
     ])
 }
 
@@ -148,63 +142,17 @@ pub fn csv_row(p: &Prospect) -> [String; 16] {
     ]
 }
 
-/// A record as labelled lines, every field the server sent included.
+/// A record as labelled lines, every field the server sent included (the same fields, labels
+/// and masking as the TUI's detail pane).
 pub fn text(p: &Prospect, reveal: bool) -> String {
     let mut out = String::new();
-    let mut line = |label: &str, value: Option<&str>| {
-        let v = value.map_or_else(|| "—".to_string(), |v| escape_control(v).into_owned());
-        out.push_str(&format!("{label:<22}{v}\n"));
-    };
-    line("Id", Some(&p.id));
-    line("External reference", p.external_reference.as_deref());
-    line("First name", p.first_name.as_deref());
-    line("Middle name", p.middle_name.as_deref());
-    line("Last name", p.last_name.as_deref());
-    line("Email", Some(&p.email));
-    line("Phone", p.phone_number.as_deref());
-    line("Date of birth", p.date_of_birth.as_deref());
-    let idn = p.identification_number.as_deref().map(|v| {
-        if reveal {
-            v.to_string()
-        } else {
-            mask_sensitive(v)
-        }
-    });
-    line("Identification no.", idn.as_deref());
-    match &p.address {
-        None => line("Address", None),
-        Some(a) => {
-            line("Address type", Some(&a.kind));
-            for (label, v) in [
-                ("Address line 1", &a.line1),
-                ("Address line 2", &a.line2),
-                ("Address line 3", &a.line3),
-                ("Postcode", &a.postcode),
-            ] {
-                line(label, v.as_deref());
-            }
-            let country = a.country.as_deref().map(|c| match country_name(c) {
-                Some(name) => format!("{c} ({name})"),
-                None => c.to_string(),
-            });
-            line("Country", country.as_deref());
-            for (k, v) in &a.extra {
-                line(&format!("Address {k}"), Some(&compact(v)));
-            }
-        }
-    }
-    line("Created", p.create_date.as_deref());
-    for (k, v) in &p.extra {
-        line(k, Some(&compact(v)));
+    for f in present::fields(p, reveal) {
+        let v = f
+            .value
+            .map_or_else(|| "—".to_string(), |v| escape_control(&v).into_owned());
+        out.push_str(&format!("{:<22}{v}\n", escape_control(&f.label)));
     }
     out
-}
-
-fn compact(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -253,5 +201,22 @@ mod tests {
         let created = |row: &str| UnicodeWidthStr::width(&row[..row.find("2024-05-01").unwrap()]);
         assert_eq!(created(&a), created(&b));
         assert!(stream_header().starts_with("ID "));
+    }
+
+    #[test]
+    fn the_cli_text_and_the_tui_detail_show_the_same_fields_and_masks() {
+        let p = Prospect {
+            id: "x".into(),
+            identification_number: Some("1234".into()),
+            create_date: Some("2026-11-26T17:21:03.000Z".into()),
+            email: "a@b.co".into(),
+            ..Default::default()
+        };
+        let t = text(&p, false);
+        assert!(t.contains("••••") && !t.contains("34"), "{t}");
+        for f in present::fields(&p, false) {
+            assert!(t.contains(&f.label), "{} missing from\n{t}", f.label);
+        }
+        assert!(t.contains("26 Nov 2026 17:21 UTC"), "{t}");
     }
 }

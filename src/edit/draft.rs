@@ -30,9 +30,9 @@ pub struct Draft {
     pub edited: Prospect,
 }
 
-/// `config::state_dir()/drafts`, or `None` when no home directory is known.
-pub fn default_dir() -> Option<PathBuf> {
-    crate::config::state_dir().map(|d| d.join("drafts"))
+/// The drafts directory inside a state directory (the caller knows which).
+pub fn dir_in(state_dir: &Path) -> PathBuf {
+    state_dir.join("drafts")
 }
 
 /// The draft file for a profile and prospect id inside `dir`.

@@ -37,9 +37,9 @@ pub struct JournalEntry {
     pub status: u16,
 }
 
-/// `config::state_dir()/journal.jsonl`, or `None` when no home directory is known.
-pub fn default_path() -> Option<PathBuf> {
-    crate::config::state_dir().map(|d| d.join("journal.jsonl"))
+/// The journal file inside a state directory (the caller knows which: `edit` reads no config).
+pub fn path_in(state_dir: &Path) -> PathBuf {
+    state_dir.join("journal.jsonl")
 }
 
 /// The values the keys of `body` had in `before` (the record the change was computed

@@ -10,8 +10,7 @@ use serde_json::{Map, Value};
 use crate::api::model::{Address, Prospect};
 pub use validate::FieldError;
 
-/// A PATCH body: exactly the keys that change.
-pub type PatchBody = Map<String, Value>;
+pub use crate::api::model::PatchBody;
 
 /// The keys a PATCH may carry, in the order the form shows them.
 pub const PATCHABLE: [&str; 8] = [

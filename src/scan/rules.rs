@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::fields::FieldRef;
 use crate::api::Prospect;
 use crate::patch::{Field, validate};
-use crate::text::mask_sensitive;
+use crate::present::mask;
 
 /// A rule, by the name `check --rule` takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -112,8 +112,8 @@ impl Finding {
             return self.clone();
         }
         Finding {
-            value: self.value.as_deref().map(mask_sensitive),
-            suggestion: self.suggestion.as_deref().map(mask_sensitive),
+            value: self.value.as_deref().map(mask),
+            suggestion: self.suggestion.as_deref().map(mask),
             ..self.clone()
         }
     }

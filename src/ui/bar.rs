@@ -6,8 +6,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use super::style::{accent, dim};
 use super::text::{clean, truncate, width};
-use super::{accent, dim};
 use crate::app::form::Stage;
 use crate::app::keys::{Context, hints};
 use crate::app::state::{PromptKind, StatusKind};

@@ -8,10 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 use serde_json::Value;
 
+use super::style::{accent, dim};
 use super::text::{fit, wrap};
-use super::{accent, dim};
 use crate::app::State;
 use crate::app::form::Stage;
+use crate::app::keys::{Context, dialog_hints};
 use crate::edit::conflict::Conflict;
 use crate::patch::{self, Field, PatchBody};
 
@@ -59,11 +60,12 @@ fn wrapped(out: &mut Vec<Line<'static>>, text: &str, cols: usize, style: Style) 
     }
 }
 
-fn keys_line(keys: &[(&str, &str)], state: &State) -> Line<'static> {
+/// The dialog's keys, from the key table (so they are the keys that work).
+fn keys_line(context: Context, state: &State) -> Line<'static> {
     let key = Style::new().fg(accent(state)).add_modifier(Modifier::BOLD);
     let mut spans = Vec::new();
-    for (k, word) in keys {
-        spans.push(Span::styled((*k).to_string(), key));
+    for (k, word) in dialog_hints(context) {
+        spans.push(Span::styled(k, key));
         spans.push(Span::styled(format!(" {word}   "), dim()));
     }
     Line::from(spans)
@@ -74,7 +76,7 @@ fn review(state: &State, body: &PatchBody, base_id: &str, checked: bool, cols: u
     let bold = Style::new().add_modifier(Modifier::BOLD);
     wrapped(
         &mut lines,
-        &format!("PATCH /v1/partner/prospects/personal/{base_id}"),
+        &format!("PATCH {}", crate::api::target::by_id(base_id)),
         cols,
         bold,
     );
@@ -116,10 +118,7 @@ fn review(state: &State, body: &PatchBody, base_id: &str, checked: bool, cols: u
             dim(),
         );
     }
-    lines.push(keys_line(
-        &[("Enter/y", "send"), ("Esc/n", "back to the form")],
-        state,
-    ));
+    lines.push(keys_line(Context::Review, state));
     Dialog {
         title: " Review the change ".into(),
         lines,
@@ -165,31 +164,12 @@ fn conflict(state: &State, conflicts: &[Conflict], body: &PatchBody, cols: usize
         cols,
         Style::new().fg(Color::Cyan),
     );
-    lines.push(keys_line(
-        &[
-            ("o", "overwrite with mine"),
-            ("r", "rebase"),
-            ("Esc", "back"),
-        ],
-        state,
-    ));
+    lines.push(keys_line(Context::Conflict, state));
     Dialog {
         title: " Changed on the server ".into(),
         lines,
         color: Color::Yellow,
     }
-}
-
-/// `2026-11-26T17:21:03Z` as `26 Nov 2026 17:21 UTC` (or as it is).
-fn readable_time(raw: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(raw).map_or_else(
-        |_| raw.to_string(),
-        |t| {
-            t.with_timezone(&chrono::Utc)
-                .format("%d %b %Y %H:%M UTC")
-                .to_string()
-        },
-    )
 }
 
 fn dialog(state: &State, cols: usize) -> Option<Dialog> {
@@ -204,7 +184,7 @@ fn dialog(state: &State, cols: usize) -> Option<Dialog> {
             lines: vec![
                 Line::from("The changes in the form have not been saved."),
                 Line::default(),
-                keys_line(&[("y", "discard"), ("n/Esc", "keep editing")], state),
+                keys_line(Context::Discard, state),
             ],
             color: Color::Yellow,
         },
@@ -214,13 +194,13 @@ fn dialog(state: &State, cols: usize) -> Option<Dialog> {
                 &mut lines,
                 &format!(
                     "A draft from {} exists: unsaved edits of this prospect kept when the app stopped.",
-                    readable_time(&d.saved_at)
+                    crate::present::readable_time(&d.saved_at)
                 ),
                 cols,
                 Style::new(),
             );
             lines.push(Line::default());
-            lines.push(keys_line(&[("r", "restore"), ("d", "discard")], state));
+            lines.push(keys_line(Context::Draft, state));
             Dialog {
                 title: " Draft ".into(),
                 lines,

@@ -8,8 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 use unicode_width::UnicodeWidthChar;
 
+use super::style::{accent, dim};
 use super::text::{clean, fit, truncate, width, wrap};
-use super::{accent, dim};
 use crate::app::State;
 use crate::app::form::{FORM_FIELDS, Form, FormField, Stage};
 

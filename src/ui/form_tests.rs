@@ -1,20 +1,12 @@
 //! Snapshots of the edit form and its dialogs at 80×24 and 140×40.
 
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use crate::api::ApiError;
 use crate::app::tests::fixtures::*;
 use crate::app::{Effect, Msg, State, update};
 
-fn frame(state: &State, (w, h): (u16, u16)) -> Terminal<TestBackend> {
-    let mut state = state.clone();
-    update(&mut state, Msg::Resize(w, h));
-    let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    t.draw(|f| super::render(&state, f)).expect("draw");
-    t
-}
+use crate::runtime::harness::frame;
 
 const NARROW: (u16, u16) = (80, 24);
 const WIDE: (u16, u16) = (140, 40);
@@ -101,7 +93,10 @@ fn conflicted() -> State {
     let req = fx
         .iter()
         .find_map(|e| match e {
-            Effect::FetchById { req, .. } => Some(*req),
+            Effect::Api(ApiCall {
+                req,
+                request: ApiRequest::ById { .. },
+            }) => Some(*req),
             _ => None,
         })
         .expect("a fetch");
@@ -109,9 +104,9 @@ fn conflicted() -> State {
     server.email = "someone.else@example.com".into();
     update(
         &mut s,
-        Msg::ProspectLoaded {
+        Msg::Api {
             req,
-            result: Ok(server),
+            reply: Reply::Prospect(Ok(server)),
         },
     );
     s
@@ -135,31 +130,37 @@ fn failed(messages: &[&str]) -> State {
     let req = fx
         .iter()
         .find_map(|e| match e {
-            Effect::FetchById { req, .. } => Some(*req),
+            Effect::Api(ApiCall {
+                req,
+                request: ApiRequest::ById { .. },
+            }) => Some(*req),
             _ => None,
         })
         .expect("a fetch");
     let fx = update(
         &mut s,
-        Msg::ProspectLoaded {
+        Msg::Api {
             req,
-            result: Ok(prospect(0)),
+            reply: Reply::Prospect(Ok(prospect(0))),
         },
     );
     let req = fx
         .iter()
         .find_map(|e| match e {
-            Effect::SendPatch { req, .. } => Some(*req),
+            Effect::Api(ApiCall {
+                req,
+                request: ApiRequest::Patch { .. },
+            }) => Some(*req),
             _ => None,
         })
         .expect("a patch");
     update(
         &mut s,
-        Msg::PatchSent {
+        Msg::Api {
             req,
-            result: Err(ApiError::Validation {
+            reply: Reply::Prospect(Err(ApiError::Validation {
                 messages: messages.iter().map(|m| (*m).to_string()).collect(),
-            }),
+            })),
         },
     );
     s
@@ -179,7 +180,7 @@ fn failed_save_with_a_message_naming_no_field_80x24() {
          onboarding documents is complete; contact support",
     ]);
     let t = frame(&s, NARROW);
-    let text = crate::tui::app::buffer_text(t.backend().buffer());
+    let text = crate::runtime::harness::buffer_text(t.backend().buffer());
     assert!(text.contains("contact support"), "shown in full:\n{text}");
     insta::assert_snapshot!(t.backend());
 }

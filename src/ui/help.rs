@@ -6,8 +6,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
+use super::style::accent;
 use super::text::{fit, wrap};
-use super::{accent, layout};
 use crate::app::State;
 use crate::app::keys::BINDINGS;
 
@@ -62,20 +62,11 @@ fn overlay(area: Rect, content_height: usize) -> Rect {
     rect
 }
 
-/// The furthest the help can scroll at the current size.
-pub fn max_scroll(state: &State) -> u16 {
-    let main = layout::areas(state, layout::screen(state)).main;
-    let (content, rect) = place(state, main);
-    let n = content.len();
-    let inner = Block::bordered().inner(rect);
-    u16::try_from(n.saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX)
-}
-
-/// Draws the overlay centred in `area`.
-pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
+/// Draws the overlay centred in `area`; returns how far it can scroll.
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<u16> {
     let (content, rect) = place(state, area);
     if rect.is_empty() {
-        return;
+        return None;
     }
     Clear.render(rect, buf);
     let block = Block::bordered()
@@ -89,4 +80,5 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     Paragraph::new(content)
         .scroll((state.help.scroll.min(max), 0))
         .render(inner, buf);
+    Some(max)
 }

@@ -65,8 +65,3 @@ pub fn areas(state: &State, area: Rect) -> Areas {
         footer,
     }
 }
-
-/// The screen as the state knows it.
-pub fn screen(state: &State) -> Rect {
-    Rect::new(0, 0, state.size.0, state.size.1)
-}

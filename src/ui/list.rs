@@ -6,8 +6,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
+use super::style::{accent, border_style, dim};
 use super::text::{fit, truncate};
-use super::{accent, border_style, dim};
 use crate::api::Prospect;
 use crate::app::{Focus, State};
 
@@ -37,17 +37,8 @@ impl Column {
             Column::Email => p.email.clone(),
             Column::Reference => p.external_reference.clone().unwrap_or_default(),
             Column::Phone => p.phone_number.clone().unwrap_or_default(),
-            Column::Created => created_date(p),
+            Column::Created => crate::present::created_day(p),
         }
-    }
-}
-
-/// The date part of `createDate` (the whole value when it is not shaped like a date-time).
-fn created_date(p: &Prospect) -> String {
-    let raw = p.create_date.as_deref().unwrap_or_default();
-    match raw.get(..10) {
-        Some(date) if raw.len() > 10 && raw.as_bytes().get(10) == Some(&b'T') => date.into(),
-        _ => raw.into(),
     }
 }
 

@@ -1,21 +1,13 @@
 //! Snapshots of whole frames at fixed sizes, and every small size without a panic.
 
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 
 use crate::api::{ApiError, Page, PageMeta};
 use crate::app::tests::fixtures::*;
 use crate::app::{Msg, State, init, update};
 
-fn frame(state: &State, (w, h): (u16, u16)) -> Terminal<TestBackend> {
-    let mut state = state.clone();
-    state.size = (w, h);
-    let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    t.draw(|f| super::render(&state, f)).expect("draw");
-    t
-}
+use crate::runtime::harness::frame;
 
 fn at(state: &State, size: (u16, u16)) -> State {
     let mut s = state.clone();
@@ -101,9 +93,9 @@ fn empty_search_at(size: (u16, u16)) -> State {
     };
     update(
         &mut s,
-        Msg::PageLoaded {
+        Msg::Api {
             req,
-            result: Ok(empty),
+            reply: Reply::Page(Ok(empty)),
         },
     );
     s
@@ -202,7 +194,13 @@ fn error(size: (u16, u16)) -> State {
         profile: "sandbox".into(),
         detail: String::new(),
     });
-    update(&mut s, Msg::PageLoaded { req, result });
+    update(
+        &mut s,
+        Msg::Api {
+            req,
+            reply: Reply::Page(result),
+        },
+    );
     s
 }
 
@@ -225,7 +223,7 @@ fn hostile_at(size: (u16, u16), name: &str) {
     insta::assert_snapshot!(format!("{name}_list"), frame(&s, size).backend());
     update(&mut s, key(KeyCode::Enter));
     let t = frame(&s, size);
-    let text = crate::tui::app::buffer_text(t.backend().buffer());
+    let text = crate::runtime::harness::buffer_text(t.backend().buffer());
     assert!(!text.chars().any(|c| c.is_control() && c != '\n'));
     assert!(text.contains("Evil\\e[2J\\u{7}"));
     insta::assert_snapshot!(format!("{name}_detail"), t.backend());

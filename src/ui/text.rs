@@ -75,16 +75,6 @@ pub fn wrap(s: &str, cols: usize) -> Vec<String> {
     lines
 }
 
-/// All but the last four characters hidden; short values are hidden entirely.
-pub fn mask(s: &str) -> String {
-    let n = s.chars().count();
-    if n <= 4 {
-        return "•".repeat(n.max(4));
-    }
-    let tail: String = s.chars().skip(n - 4).collect();
-    format!("{}{}", "•".repeat(n - 4), clean(&tail))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,11 +99,5 @@ mod tests {
         assert_eq!(wrap("山田太郎", 5), ["山田", "太郎"]);
         assert_eq!(wrap("one two three", 8), ["one two", "three"]);
         assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
-    }
-
-    #[test]
-    fn masking_keeps_only_the_last_four() {
-        assert_eq!(mask("AB123456C"), "•••••456C");
-        assert_eq!(mask("123"), "••••");
     }
 }

@@ -4,7 +4,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde_json::json;
 
 use crate::api::{Address, Page, PageMeta, Prospect};
-use crate::app::{Effect, Msg, RequestId, State, init, update};
+pub use crate::app::{ApiCall, ApiRequest, Effect, Local, Msg, Purpose, Reply, RequestId};
+use crate::app::{State, init, update};
 
 /// The `i`th test prospect (`0` is John James Doe).
 pub fn prospect(i: usize) -> Prospect {
@@ -103,9 +104,10 @@ pub fn type_text(state: &mut State, text: &str) -> Vec<Effect> {
 pub fn page_requests(fx: &[Effect]) -> Vec<(RequestId, Option<String>, u64)> {
     fx.iter()
         .filter_map(|e| match e {
-            Effect::FetchPage {
-                req, search, page, ..
-            } => Some((*req, search.clone(), *page)),
+            Effect::Api(ApiCall {
+                req,
+                request: ApiRequest::Page { search, page, .. },
+            }) => Some((*req, search.clone(), *page)),
             _ => None,
         })
         .collect()
@@ -119,9 +121,9 @@ pub fn loaded(per_page: u64, total: u64, size: (u16, u16)) -> State {
     let (req, _, _) = page_requests(&fx)[0];
     update(
         &mut s,
-        Msg::PageLoaded {
+        Msg::Api {
             req,
-            result: Ok(page(1, per_page, total)),
+            reply: Reply::Page(Ok(page(1, per_page, total))),
         },
     );
     s
@@ -136,17 +138,19 @@ pub fn answer(
     total: u64,
 ) -> Vec<Effect> {
     let req = state
-        .list
         .requests
-        .iter()
-        .find(|(_, k)| k.search == search && k.page == page_no)
-        .map(|(r, _)| *r)
+        .find(|p| matches!(p, Purpose::ListPage(k) if k.search == search && k.page == page_no))
         .expect("a request for that page in flight");
     update(
         state,
-        Msg::PageLoaded {
+        Msg::Api {
             req,
-            result: Ok(page(page_no, per_page, total)),
+            reply: Reply::Page(Ok(page(page_no, per_page, total))),
         },
     )
+}
+
+/// Whether `fx` asks the runtime to quit.
+pub fn quits(fx: &[Effect]) -> bool {
+    fx.contains(&Effect::Local(Local::Quit))
 }

@@ -27,7 +27,7 @@ pub fn list() -> State {
 pub fn form() -> State {
     let mut s = list();
     let fx = update(&mut s, ch('e'));
-    assert_eq!(fx, [Effect::LoadDraft { id: prospect(0).id }]);
+    assert_eq!(fx, [Effect::Local(Local::LoadDraft { id: prospect(0).id })]);
     s
 }
 
@@ -62,7 +62,10 @@ pub fn status(s: &State) -> String {
 pub fn fetches(fx: &[Effect]) -> Vec<(RequestId, String)> {
     fx.iter()
         .filter_map(|e| match e {
-            Effect::FetchById { req, id } => Some((*req, id.clone())),
+            Effect::Api(ApiCall {
+                req,
+                request: ApiRequest::ById { id },
+            }) => Some((*req, id.clone())),
             _ => None,
         })
         .collect()
@@ -71,7 +74,10 @@ pub fn fetches(fx: &[Effect]) -> Vec<(RequestId, String)> {
 pub fn patches(fx: &[Effect]) -> Vec<(RequestId, PatchBody)> {
     fx.iter()
         .filter_map(|e| match e {
-            Effect::SendPatch { req, body, .. } => Some((*req, body.clone())),
+            Effect::Api(ApiCall {
+                req,
+                request: ApiRequest::Patch { body, .. },
+            }) => Some((*req, body.clone())),
             _ => None,
         })
         .collect()
@@ -90,7 +96,10 @@ pub fn email_changed_and_confirmed(s: &mut State) -> RequestId {
 }
 
 pub fn loaded_msg(req: RequestId, p: Prospect) -> Msg {
-    Msg::ProspectLoaded { req, result: Ok(p) }
+    Msg::Api {
+        req,
+        reply: Reply::Prospect(Ok(p)),
+    }
 }
 
 pub fn saved_email() -> Prospect {

@@ -18,9 +18,9 @@ fn a_successful_save_updates_detail_row_and_cache_and_is_journaled() {
     let (mut s, req) = sending();
     let fx = update(
         &mut s,
-        Msg::PatchSent {
+        Msg::Api {
             req,
-            result: Ok(saved_email()),
+            reply: Reply::Prospect(Ok(saved_email())),
         },
     );
     assert!(s.form.is_none());
@@ -36,7 +36,7 @@ fn a_successful_save_updates_detail_row_and_cache_and_is_journaled() {
     let entry = fx
         .iter()
         .find_map(|e| match e {
-            Effect::AppendJournal(entry) => Some(entry.clone()),
+            Effect::Local(Local::AppendJournal(entry)) => Some(entry.clone()),
             _ => None,
         })
         .expect("journaled");
@@ -47,7 +47,7 @@ fn a_successful_save_updates_detail_row_and_cache_and_is_journaled() {
     );
     assert_eq!(entry.prospect_id, prospect(0).id);
     assert_eq!(entry.time, "", "the runtime stamps the time");
-    assert!(fx.contains(&Effect::DiscardDraft { id: prospect(0).id }));
+    assert!(fx.contains(&Effect::Local(Local::DiscardDraft { id: prospect(0).id })));
 }
 
 #[test]
@@ -61,11 +61,11 @@ fn a_rejected_save_keeps_every_value_and_marks_the_fields_named() {
     ];
     update(
         &mut s,
-        Msg::PatchSent {
+        Msg::Api {
             req,
-            result: Err(ApiError::Validation {
+            reply: Reply::Prospect(Err(ApiError::Validation {
                 messages: messages.clone(),
-            }),
+            })),
         },
     );
     let f = s.form.as_ref().expect("the form stays");
@@ -110,14 +110,14 @@ fn send_again(s: &mut State) -> RequestId {
 #[test]
 fn a_second_rejection_replaces_the_first_ones_messages() {
     let (mut s, req) = sending();
-    let rejected = |req| Msg::PatchSent {
+    let rejected = |req| Msg::Api {
         req,
-        result: Err(ApiError::Validation {
+        reply: Reply::Prospect(Err(ApiError::Validation {
             messages: vec![
                 "email must be an email".to_string(),
                 "the partner is suspended".to_string(),
             ],
-        }),
+        })),
     };
     update(&mut s, rejected(req));
     let req = send_again(&mut s);
@@ -190,14 +190,18 @@ fn untouched_fields_holding_line_breaks_are_never_sent() {
 #[test]
 fn leaving_an_untouched_form_on_line_breaks_asks_nothing() {
     let mut s = form_on(with_line_breaks());
-    assert_eq!(crate::app::edit::current_draft(&s), None, "nothing to keep");
+    assert_eq!(
+        crate::app::form_flow::current_draft(&s),
+        None,
+        "nothing to keep"
+    );
     update(&mut s, key(KeyCode::Esc));
     assert!(s.form.is_none(), "Esc just leaves");
 
     let mut s = form_on(with_line_breaks());
     assert_eq!(
         update(&mut s, ctrl('c')),
-        [Effect::Quit],
+        [Effect::Local(Local::Quit)],
         "ctrl-c just quits"
     );
 
@@ -212,12 +216,12 @@ fn other_failures_keep_the_form_and_say_why_in_one_sentence() {
     let (mut s, req) = sending();
     update(
         &mut s,
-        Msg::PatchSent {
+        Msg::Api {
             req,
-            result: Err(ApiError::Server {
+            reply: Reply::Prospect(Err(ApiError::Server {
                 status: 503,
                 detail: String::new(),
-            }),
+            })),
         },
     );
     assert_eq!(stage(&s), &Stage::Editing);
@@ -233,12 +237,12 @@ fn timed_out() -> (State, RequestId) {
     let (mut s, req) = sending();
     let fx = update(
         &mut s,
-        Msg::PatchSent {
+        Msg::Api {
             req,
-            result: Err(ApiError::Timeout {
+            reply: Reply::Prospect(Err(ApiError::Timeout {
                 host: "127.0.0.1".into(),
                 secs: 30,
-            }),
+            })),
         },
     );
     assert!(patches(&fx).is_empty(), "never resent blindly");
@@ -258,7 +262,10 @@ fn a_timeout_then_the_record_shows_the_change_was_applied() {
         "{}",
         status(&s)
     );
-    assert!(fx.iter().any(|e| matches!(e, Effect::AppendJournal(_))));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Local(Local::AppendJournal(_))))
+    );
 }
 
 #[test]
@@ -291,9 +298,9 @@ fn esc_and_ctrl_c_ask_before_discarding_changes() {
     update(&mut s, ch('n'));
     assert_eq!(text(&s, 0), "Johnx");
     update(&mut s, key(KeyCode::Esc));
-    update(&mut s, ch('y'));
+    let fx = update(&mut s, ch('y'));
     assert!(s.form.is_none());
-    assert!(!s.quit);
+    assert!(!quits(&fx));
 
     let mut s = form();
     type_text(&mut s, "x");
@@ -301,13 +308,12 @@ fn esc_and_ctrl_c_ask_before_discarding_changes() {
     assert!(fx.is_empty());
     assert_eq!(stage(&s), &Stage::Discard { quit: true });
     let fx = update(&mut s, ch('y'));
-    assert_eq!(fx, [Effect::Quit]);
-    assert!(s.quit);
+    assert_eq!(fx, [Effect::Local(Local::Quit)]);
 
     let mut s = form();
     assert_eq!(
         update(&mut s, ctrl('c')),
-        [Effect::Quit],
+        [Effect::Local(Local::Quit)],
         "unchanged: quits"
     );
 }
@@ -331,9 +337,9 @@ fn undo_reviews_the_inverse_of_the_last_save() {
     let (mut s, req) = sending();
     update(
         &mut s,
-        Msg::PatchSent {
+        Msg::Api {
             req,
-            result: Ok(saved_email()),
+            reply: Reply::Prospect(Ok(saved_email())),
         },
     );
     update(&mut s, ch('u'));
@@ -357,7 +363,7 @@ fn nothing_to_undo_says_so() {
 /// `E`, then the runtime's answer that there is no crash draft: the editor effect.
 fn press_e_without_draft(s: &mut State) -> Vec<Effect> {
     let fx = update(s, ch('E'));
-    let [Effect::LoadDraft { id }] = fx.as_slice() else {
+    let [Effect::Local(Local::LoadDraft { id })] = fx.as_slice() else {
         panic!("E first looks for a draft: {fx:?}");
     };
     let id = id.clone();
@@ -395,7 +401,7 @@ fn a_draft_is_offered_back_and_restored_or_discarded() {
     );
     assert!(matches!(stage(&s), Stage::DraftOffer(_)));
     let fx = update(&mut s, ch('r'));
-    assert_eq!(fx, [Effect::DiscardDraft { id: id.clone() }]);
+    assert_eq!(fx, [Effect::Local(Local::DiscardDraft { id: id.clone() })]);
     assert_eq!(stage(&s), &Stage::Editing);
     assert_eq!(text(&s, EMAIL), "drafted@example.com");
 
@@ -408,16 +414,16 @@ fn a_draft_is_offered_back_and_restored_or_discarded() {
         },
     );
     let fx = update(&mut s, ch('d'));
-    assert_eq!(fx, [Effect::DiscardDraft { id }]);
+    assert_eq!(fx, [Effect::Local(Local::DiscardDraft { id })]);
     assert_eq!(text(&s, EMAIL), "john.doe@example.com");
 }
 
 #[test]
 fn the_current_draft_exists_only_while_something_changed() {
     let mut s = form();
-    assert_eq!(crate::app::edit::current_draft(&s), None);
+    assert_eq!(crate::app::form_flow::current_draft(&s), None);
     type_text(&mut s, "x");
-    let d = crate::app::edit::current_draft(&s).expect("a draft");
+    let d = crate::app::form_flow::current_draft(&s).expect("a draft");
     assert_eq!(d.edited.first_name.as_deref(), Some("Johnx"));
     assert_eq!(d.original, prospect(0));
 }
@@ -426,7 +432,7 @@ fn the_current_draft_exists_only_while_something_changed() {
 fn the_external_editor_result_goes_through_validation_and_review() {
     let mut s = list();
     let fx = press_e_without_draft(&mut s);
-    let [Effect::OpenEditor { id, text: doc }] = fx.as_slice() else {
+    let [Effect::Local(Local::OpenEditor { id, text: doc })] = fx.as_slice() else {
         panic!("{fx:?}");
     };
     assert!(doc.contains("email = \"john.doe@example.com\""));
@@ -458,7 +464,7 @@ fn the_external_editor_result_goes_through_validation_and_review() {
     // Quitting the editor without a change opens nothing.
     let mut s = list();
     let fx = press_e_without_draft(&mut s);
-    let [Effect::OpenEditor { id, text: doc }] = fx.as_slice() else {
+    let [Effect::Local(Local::OpenEditor { id, text: doc })] = fx.as_slice() else {
         panic!("{fx:?}");
     };
     let (id, doc) = (id.clone(), doc.clone());

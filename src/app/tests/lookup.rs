@@ -23,14 +23,16 @@ fn a_uuid_is_asked_of_both_endpoints() {
     assert_eq!(
         fx,
         [
-            Effect::FetchById {
+            Effect::Api(ApiCall {
                 req: RequestId(3),
-                id: id.clone()
-            },
-            Effect::FetchByRef {
+                request: ApiRequest::ById { id: id.clone() }
+            }),
+            Effect::Api(ApiCall {
                 req: RequestId(4),
-                reference: id.clone()
-            },
+                request: ApiRequest::ByRef {
+                    reference: id.clone()
+                }
+            }),
         ]
     );
     assert!(s.busy());
@@ -42,10 +44,12 @@ fn other_text_is_asked_of_the_external_reference_endpoint_only() {
     let fx = look_up(&mut s, "  ACME 42/7 ");
     assert_eq!(
         fx,
-        [Effect::FetchByRef {
+        [Effect::Api(ApiCall {
             req: RequestId(3),
-            reference: "ACME 42/7".into()
-        }]
+            request: ApiRequest::ByRef {
+                reference: "ACME 42/7".into()
+            }
+        })]
     );
 }
 
@@ -54,25 +58,31 @@ fn an_id_match_is_preferred_over_an_external_reference_match() {
     let mut s = loaded(3, 7, (80, 24));
     let fx = look_up(&mut s, &prospect(1).id);
     let [
-        Effect::FetchById { req: by_id, .. },
-        Effect::FetchByRef { req: by_ref, .. },
+        Effect::Api(ApiCall {
+            req: by_id,
+            request: ApiRequest::ById { .. },
+        }),
+        Effect::Api(ApiCall {
+            req: by_ref,
+            request: ApiRequest::ByRef { .. },
+        }),
     ] = fx[..]
     else {
         panic!("expected both look-ups, got {fx:?}");
     };
     update(
         &mut s,
-        Msg::ProspectLoaded {
+        Msg::Api {
             req: by_ref,
-            result: Ok(prospect(6)),
+            reply: Reply::Prospect(Ok(prospect(6))),
         },
     );
     assert!(s.detail.is_none(), "waits for the id answer");
     update(
         &mut s,
-        Msg::ProspectLoaded {
+        Msg::Api {
             req: by_id,
-            result: Ok(prospect(1)),
+            reply: Reply::Prospect(Ok(prospect(1))),
         },
     );
     let shown = s.detail.as_ref().map(|d| d.prospect.id.clone());
@@ -92,16 +102,16 @@ fn an_external_reference_match_shows_when_the_id_is_unknown() {
     look_up(&mut s, uuid);
     update(
         &mut s,
-        Msg::ProspectLoaded {
+        Msg::Api {
             req: RequestId(3),
-            result: Err(not_found("no prospect with id x")),
+            reply: Reply::Prospect(Err(not_found("no prospect with id x"))),
         },
     );
     update(
         &mut s,
-        Msg::ProspectLoaded {
+        Msg::Api {
             req: RequestId(4),
-            result: Ok(prospect(6)),
+            reply: Reply::Prospect(Ok(prospect(6))),
         },
     );
     assert_eq!(
@@ -117,9 +127,11 @@ fn nothing_found_says_so_in_the_status_line() {
     look_up(&mut s, "CRM-9999");
     update(
         &mut s,
-        Msg::ProspectLoaded {
+        Msg::Api {
             req: RequestId(3),
-            result: Err(not_found("no prospect with external reference CRM-9999")),
+            reply: Reply::Prospect(Err(not_found(
+                "no prospect with external reference CRM-9999",
+            ))),
         },
     );
     let status = s.status.clone().expect("a status");
@@ -141,16 +153,16 @@ fn a_real_failure_is_told_rather_than_not_found() {
     };
     update(
         &mut s,
-        Msg::ProspectLoaded {
+        Msg::Api {
             req: RequestId(3),
-            result: Err(not_found("x")),
+            reply: Reply::Prospect(Err(not_found("x"))),
         },
     );
     update(
         &mut s,
-        Msg::ProspectLoaded {
+        Msg::Api {
             req: RequestId(4),
-            result: Err(unauthorized.clone()),
+            reply: Reply::Prospect(Err(unauthorized.clone())),
         },
     );
     assert_eq!(s.status.map(|st| st.text), Some(unauthorized.to_string()));
@@ -163,17 +175,17 @@ fn answers_to_an_older_look_up_are_dropped() {
     look_up(&mut s, "CRM-0043");
     update(
         &mut s,
-        Msg::ProspectLoaded {
+        Msg::Api {
             req: RequestId(3),
-            result: Ok(prospect(0)),
+            reply: Reply::Prospect(Ok(prospect(0))),
         },
     );
     assert!(s.detail.is_none());
     update(
         &mut s,
-        Msg::ProspectLoaded {
+        Msg::Api {
             req: RequestId(4),
-            result: Ok(prospect(1)),
+            reply: Reply::Prospect(Ok(prospect(1))),
         },
     );
     assert_eq!(s.detail.map(|d| d.prospect.id), Some(prospect(1).id));
@@ -186,4 +198,56 @@ fn esc_closes_the_look_up_prompt_without_asking() {
     type_text(&mut s, "CRM");
     assert!(update(&mut s, key(KeyCode::Esc)).is_empty());
     assert!(s.prompt.is_none() && s.lookup.is_none());
+}
+
+#[test]
+fn a_newer_look_up_cancels_the_older_one_and_its_late_answer_is_dropped() {
+    let mut s = loaded(3, 7, (80, 24));
+    look_up(&mut s, "CRM-0001");
+    let fx = look_up(&mut s, "CRM-0002");
+    // RequestId(3) asked for CRM-0001; it is cancelled before CRM-0002 is asked (4).
+    assert_eq!(fx[0], Effect::Cancel(RequestId(3)));
+    update(
+        &mut s,
+        Msg::Api {
+            req: RequestId(3),
+            reply: Reply::Prospect(Ok(prospect(1))),
+        },
+    );
+    assert!(s.detail.is_none(), "the older look-up's answer is dropped");
+    assert!(s.lookup.is_some(), "the newer look-up still waits");
+    update(
+        &mut s,
+        Msg::Api {
+            req: RequestId(4),
+            reply: Reply::Prospect(Ok(prospect(2))),
+        },
+    );
+    assert_eq!(
+        s.detail.as_ref().map(|d| d.prospect.id.clone()),
+        Some(prospect(2).id)
+    );
+    assert!(s.lookup.is_none());
+    assert!(!s.requests.any(|p| matches!(p, Purpose::Lookup(_))));
+}
+
+#[test]
+fn closing_the_detail_cancels_its_reload() {
+    let mut s = loaded(3, 7, (80, 24));
+    update(&mut s, key(KeyCode::Enter));
+    let fx = update(&mut s, ch('r'));
+    let reload = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Api(ApiCall {
+                req,
+                request: ApiRequest::ById { .. },
+            }) => Some(*req),
+            _ => None,
+        })
+        .expect("the detail is reloaded");
+    assert!(s.detail_reloading());
+    let fx = update(&mut s, ch('q'));
+    assert_eq!(fx, [Effect::Cancel(reload)]);
+    assert!(!s.detail_reloading());
 }

@@ -5,14 +5,20 @@ use crossterm::event::KeyCode;
 use super::fixtures::*;
 use crate::api::{ApiError, Page, PageMeta};
 use crate::app::state::{PromptKind, StatusKind};
-use crate::app::{Effect, Focus, Msg, RequestId, State, init, update};
+use crate::app::{Effect, Focus, Msg, RequestId, State, Viewport, init, update};
 
 #[test]
 fn the_first_page_is_asked_for_and_the_next_one_prefetched() {
     let mut s = State::new("sandbox", None, false, 50);
     let fx = init(&mut s);
     assert_eq!(page_requests(&fx), [(RequestId(1), None, 1)]);
-    assert!(matches!(fx[0], Effect::FetchPage { limit: 50, .. }));
+    assert!(matches!(
+        fx[0],
+        Effect::Api(ApiCall {
+            request: ApiRequest::Page { limit: 50, .. },
+            ..
+        })
+    ));
     assert!(s.busy());
     let fx = answer(&mut s, "", 1, 50, 120);
     assert_eq!(s.list.rows.len(), 50);
@@ -42,9 +48,9 @@ fn search_result_from_an_older_query_is_dropped() {
     };
     update(
         &mut s,
-        Msg::PageLoaded {
+        Msg::Api {
             req: older[0].0,
-            result: Ok(stale),
+            reply: Reply::Page(Ok(stale)),
         },
     );
     assert_eq!(s.list.rows[0].id, prospect(0).id, "the old rows stay");
@@ -115,9 +121,9 @@ fn search_is_debounced_by_tick_messages() {
     update(&mut s, ch('/'));
     let fx = type_text(&mut s, "do");
     assert!(page_requests(&fx).is_empty());
-    assert!(fx.contains(&Effect::ScheduleTick {
+    assert!(fx.contains(&Effect::Local(Local::ScheduleTick {
         after: Duration::from_millis(200)
-    }));
+    })));
     assert!(page_requests(&update(&mut s, Msg::Tick(150))).is_empty());
     type_text(&mut s, "e"); // due again 200 ms after this key
     assert!(page_requests(&update(&mut s, Msg::Tick(300))).is_empty());
@@ -161,14 +167,14 @@ fn esc_in_the_list_clears_an_active_search() {
     update(&mut s, ch('/'));
     type_text(&mut s, "doe");
     update(&mut s, key(KeyCode::Enter));
-    update(&mut s, key(KeyCode::Esc));
+    let fx = update(&mut s, key(KeyCode::Esc));
     assert_eq!(s.list.search, "");
     assert_eq!(
         s.list.rows[0].id,
         prospect(0).id,
         "the unfiltered page is cached"
     );
-    assert!(!s.quit);
+    assert!(!quits(&fx));
 }
 
 #[test]
@@ -245,9 +251,9 @@ fn each_error_is_told_in_the_status_line() {
         let req = page_requests(&fx)[0].0;
         update(
             &mut s,
-            Msg::PageLoaded {
+            Msg::Api {
                 req,
-                result: Err(error.clone()),
+                reply: Reply::Page(Err(error.clone())),
             },
         );
         let status = s.status.clone().expect("a status");
@@ -263,12 +269,15 @@ fn each_error_is_told_in_the_status_line() {
 #[test]
 fn a_failed_prefetch_says_nothing() {
     let mut s = loaded(3, 7, (80, 24));
-    let req = s.list.requests[0].0;
+    let req = s
+        .requests
+        .find(|p| matches!(p, Purpose::ListPage(_)))
+        .expect("the prefetch in flight");
     update(
         &mut s,
-        Msg::PageLoaded {
+        Msg::Api {
             req,
-            result: Err(every_error().remove(5)),
+            reply: Reply::Page(Err(every_error().remove(5))),
         },
     );
     assert!(s.status.is_none());
@@ -288,7 +297,7 @@ fn question_mark_toggles_help_and_esc_or_q_close_it() {
     update(&mut s, ch('?'));
     let fx = update(&mut s, ch('q'));
     assert!(!s.help.open);
-    assert!(fx.is_empty() && !s.quit, "q closes help, it does not quit");
+    assert!(fx.is_empty(), "q closes help, it does not quit");
 }
 
 #[test]
@@ -306,8 +315,7 @@ fn q_backs_out_of_the_detail_and_quits_from_the_list() {
     update(&mut s, key(KeyCode::Enter));
     update(&mut s, key(KeyCode::Esc));
     assert!(s.detail.is_none(), "Esc backs out too");
-    assert_eq!(update(&mut s, ch('q')), [Effect::Quit]);
-    assert!(s.quit);
+    assert_eq!(update(&mut s, ch('q')), [Effect::Local(Local::Quit)]);
 }
 
 #[test]
@@ -316,7 +324,7 @@ fn ctrl_c_quits_even_from_a_prompt_where_q_is_text() {
     update(&mut s, ch(':'));
     assert!(update(&mut s, ch('q')).is_empty());
     assert_eq!(s.prompt.as_ref().map(|p| p.kind), Some(PromptKind::Lookup));
-    assert_eq!(update(&mut s, ctrl('c')), [Effect::Quit]);
+    assert_eq!(update(&mut s, ctrl('c')), [Effect::Local(Local::Quit)]);
 }
 
 #[test]
@@ -324,7 +332,7 @@ fn y_copies_the_id_and_the_message_fades_after_four_seconds() {
     let mut s = loaded(3, 7, (80, 24));
     update(&mut s, Msg::Tick(1000));
     let fx = update(&mut s, ch('y'));
-    assert_eq!(fx, [Effect::CopyToClipboard(prospect(0).id)]);
+    assert_eq!(fx, [Effect::Local(Local::CopyToClipboard(prospect(0).id))]);
     let text = s.status.as_ref().map(|st| st.text.clone());
     assert_eq!(text, Some(format!("Copied id {}", prospect(0).id)));
     update(&mut s, Msg::Tick(4999));
@@ -333,7 +341,7 @@ fn y_copies_the_id_and_the_message_fades_after_four_seconds() {
     assert!(s.status.is_none());
 
     let fx = update(&mut s, ch('Y'));
-    let Effect::CopyToClipboard(json) = &fx[0] else {
+    let Effect::Local(Local::CopyToClipboard(json)) = &fx[0] else {
         panic!("expected a copy, got {fx:?}");
     };
     assert_eq!(
@@ -363,19 +371,32 @@ fn tab_switches_focus_and_m_reveals_in_the_detail() {
 }
 
 #[test]
-fn detail_scrolls_within_its_content() {
+fn detail_scrolls_within_what_the_last_frame_laid_out() {
     let mut s = loaded(3, 7, (80, 12));
     update(&mut s, key(KeyCode::Enter));
-    send(&mut s, (0..100).map(|_| ch('j')));
-    let max = s.detail.as_ref().map_or(0, |d| d.scroll);
-    assert!(
-        max > 0 && max < 100,
-        "scroll {max} is clamped to the content"
+    update(
+        &mut s,
+        Msg::Viewport(Viewport {
+            detail_max_scroll: Some(9),
+            help_max_scroll: None,
+        }),
     );
+    send(&mut s, (0..100).map(|_| ch('j')));
+    assert_eq!(s.detail.as_ref().map(|d| d.scroll), Some(9), "clamped");
     update(&mut s, ch('k'));
-    assert_eq!(s.detail.as_ref().map(|d| d.scroll), Some(max - 1));
+    assert_eq!(s.detail.as_ref().map(|d| d.scroll), Some(8));
     send(&mut s, (0..3).map(|_| key(KeyCode::PageUp)));
     assert_eq!(s.detail.as_ref().map(|d| d.scroll), Some(0));
+    // A smaller frame (a resize) clamps at once.
+    send(&mut s, (0..5).map(|_| ch('j')));
+    update(
+        &mut s,
+        Msg::Viewport(Viewport {
+            detail_max_scroll: Some(2),
+            help_max_scroll: None,
+        }),
+    );
+    assert_eq!(s.detail.as_ref().map(|d| d.scroll), Some(2));
 }
 
 #[test]
@@ -389,7 +410,7 @@ fn reload_drops_the_cache_and_asks_again() {
     assert_eq!(page_requests(&fx).len(), 1);
     assert!(
         fx.iter()
-            .any(|e| matches!(e, Effect::FetchById { id, .. } if *id == prospect(0).id))
+            .any(|e| matches!(e, Effect::Api(ApiCall { request: ApiRequest::ById { id }, .. }) if *id == prospect(0).id))
     );
 }
 
@@ -398,8 +419,7 @@ fn key_releases_are_ignored() {
     let mut s = loaded(3, 7, (80, 24));
     let mut ev = crossterm::event::KeyEvent::from(KeyCode::Char('q'));
     ev.kind = crossterm::event::KeyEventKind::Release;
-    assert!(update(&mut s, Msg::Key(ev)).is_empty());
-    assert!(!s.quit);
+    assert!(update(&mut s, Msg::Key(ev)).is_empty(), "no quit, nothing");
 }
 
 #[test]
@@ -431,4 +451,40 @@ fn a_retry_of_what_the_user_waits_on_is_told_and_a_prefetch_retries_quietly() {
         },
     );
     assert_eq!(s.status, None);
+}
+
+#[test]
+fn a_new_search_cancels_the_pages_of_the_old_one() {
+    let mut s = loaded(3, 7, (80, 24));
+    update(&mut s, ch('/'));
+    type_text(&mut s, "doe");
+    update(&mut s, key(KeyCode::Enter));
+    let doe = s
+        .requests
+        .find(|p| matches!(p, Purpose::ListPage(k) if k.search == "doe"))
+        .expect("the search is asked for");
+    update(&mut s, ch('/'));
+    update(&mut s, ctrl('u'));
+    type_text(&mut s, "smith");
+    let fx = update(&mut s, key(KeyCode::Enter));
+    assert!(
+        fx.contains(&Effect::Cancel(doe)),
+        "the slow old search stops: {fx:?}"
+    );
+    assert!(
+        !s.requests
+            .any(|p| matches!(p, Purpose::ListPage(k) if k.search == "doe"))
+    );
+    // Its answer, should it come anyway, changes nothing.
+    update(
+        &mut s,
+        Msg::Api {
+            req: doe,
+            reply: Reply::Page(Ok(page(1, 3, 7))),
+        },
+    );
+    assert_ne!(
+        s.list.shown.as_ref().map(|k| k.search.as_str()),
+        Some("doe")
+    );
 }

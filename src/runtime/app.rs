@@ -1,7 +1,7 @@
 //! `App`: the state, the terminal and the worker's channels, wired together.
 //!
-//! The real loop (`run`) and the headless test driver (`wait_for` on a `TestBackend`) share
-//! `dispatch`, so the tests exercise the same path as the terminal.
+//! The real loop (`run`) and the headless test harness (`runtime::harness`) share `dispatch`
+//! and `draw`, so the tests exercise the same path as the terminal.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -10,17 +10,19 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event, EventStream, KeyEvent};
 use futures::StreamExt;
 use ratatui::Terminal;
-use ratatui::backend::{Backend, TestBackend};
-use ratatui::buffer::Buffer;
+use ratatui::backend::Backend;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio::task::JoinHandle;
 use tokio::time::sleep_until;
 
-use super::local::{self, DraftSlot};
-use super::{TuiOptions, terminal, worker};
+use super::editor;
+use super::files::{self, DraftSlot};
+use super::options::TuiOptions;
+use super::terminal;
+use super::worker::{self, Job};
 use crate::api::ApiClient;
-use crate::app::{Effect, Msg, State, init, update};
+use crate::app::{Effect, Local, Msg, State, Viewport, init, update};
 use crate::edit::draft;
 
 /// How often the spinner turns and fades are checked while anything is going on.
@@ -40,8 +42,8 @@ pub struct App<B: Backend> {
     pub state: State,
     pub terminal: Terminal<B>,
     pub clipboard: Clipboard,
-    effects: UnboundedSender<Effect>,
-    msgs: UnboundedReceiver<Msg>,
+    jobs: UnboundedSender<Job>,
+    pub(super) msgs: UnboundedReceiver<Msg>,
     /// For answers the runtime gives itself (drafts, the editor), handled like the worker's.
     own_msgs: UnboundedSender<Msg>,
     state_dir: Option<PathBuf>,
@@ -53,6 +55,8 @@ pub struct App<B: Backend> {
     started: Instant,
     next_tick: Option<Instant>,
     suspend: bool,
+    /// `Local::Quit` was asked for: the loop ends.
+    quit: bool,
 }
 
 impl<B: Backend> App<B>
@@ -66,10 +70,10 @@ where
         terminal: Terminal<B>,
         clipboard: Clipboard,
     ) -> color_eyre::Result<Self> {
-        let (effects, effects_rx) = mpsc::unbounded_channel();
+        let (jobs, jobs_rx) = mpsc::unbounded_channel();
         let (msgs_tx, msgs) = mpsc::unbounded_channel();
         let own_msgs = msgs_tx.clone();
-        let worker = worker::spawn(client, effects_rx, msgs_tx);
+        let worker = worker::spawn(client, jobs_rx, msgs_tx);
         let mut state = State::new(&opts.profile, opts.accent, opts.read_only, opts.page_size);
         let size = terminal.size()?;
         state.size = (size.width, size.height);
@@ -77,7 +81,7 @@ where
             state,
             terminal,
             clipboard,
-            effects,
+            jobs,
             msgs,
             own_msgs,
             state_dir: opts.state_dir.clone(),
@@ -88,13 +92,9 @@ where
             started: Instant::now(),
             next_tick: None,
             suspend: false,
+            quit: false,
         };
-        if !opts.warnings.is_empty() {
-            app.state.set_status(
-                crate::app::state::StatusKind::Error,
-                format!("Warning: {}", opts.warnings.join("; ")),
-            );
-        }
+        app.dispatch(Msg::Warnings(opts.warnings.clone()));
         let fx = init(&mut app.state);
         app.perform(fx);
         Ok(app)
@@ -110,7 +110,7 @@ where
         let fx = update(&mut self.state, msg);
         self.perform(fx);
         // Kept current for the panic hook and the signal path.
-        let current = crate::app::edit::current_draft(&self.state);
+        let current = crate::app::form_flow::current_draft(&self.state);
         match self.draft.lock() {
             Ok(mut slot) => *slot = current,
             Err(poisoned) => *poisoned.into_inner() = current,
@@ -124,17 +124,22 @@ where
 
     /// Writes the unsaved form, if any, as a draft (SIGTERM/SIGHUP).
     pub fn save_draft(&self) -> Option<PathBuf> {
-        local::save_draft(&self.draft, self.state_dir.as_deref())
+        files::save_draft(&self.draft, self.state_dir.as_deref())
+    }
+
+    /// Whether the app asked to quit.
+    pub fn quitting(&self) -> bool {
+        self.quit
     }
 
     /// Runs the editor on the pending document, if any, and queues its answer. Blocks until
     /// the editor exits; the caller hands the terminal over first.
-    fn run_pending_editor(&mut self) {
+    pub(super) fn run_pending_editor(&mut self) {
         let Some((id, text)) = self.pending_editor.take() else {
             return;
         };
-        let command = local::editor_command(self.editor.as_deref());
-        let run = || local::run_editor(&command, &text);
+        let command = editor::editor_command(self.editor.as_deref());
+        let run = || editor::run_editor(&command, &text);
         let result = match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
             Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(run),
             _ => run(),
@@ -151,87 +156,96 @@ where
     fn perform(&mut self, fx: Vec<Effect>) {
         for effect in fx {
             match effect {
-                e if e.is_request() => {
-                    // The worker only stops when the app is dropped.
-                    let _ = self.effects.send(e);
+                // The worker only stops when the app is dropped.
+                Effect::Api(call) => {
+                    let _ = self.jobs.send(Job::Start(call));
                 }
-                Effect::ScheduleTick { after } => {
-                    let at = Instant::now() + after;
-                    self.next_tick = Some(self.next_tick.map_or(at, |t| t.min(at)));
+                Effect::Cancel(req) => {
+                    let _ = self.jobs.send(Job::Cancel(req));
                 }
-                Effect::CopyToClipboard(text) => match &mut self.clipboard {
-                    Clipboard::Memory(v) => v.push(text),
-                    Clipboard::Osc52 => {
-                        if let Err(e) = terminal::copy_to_clipboard(&text) {
-                            self.state.set_status(
-                                crate::app::state::StatusKind::Error,
-                                format!("Cannot copy: {e}"),
-                            );
-                        }
-                    }
-                },
-                Effect::Suspend => self.suspend = true,
-                // File work runs on the blocking pool, never on the event loop (the journal
-                // syncs to disk); failures come back as messages.
-                Effect::AppendJournal(entry) => {
-                    let Some(dir) = self.state_dir.clone() else {
-                        continue;
-                    };
-                    let tell = self.own_msgs.clone();
-                    tokio::task::spawn_blocking(move || {
-                        if let Err(e) = local::append_journal(&dir, entry) {
-                            let _ = tell.send(Msg::LocalFailed(format!(
-                                "Saved, but the change could not be written to the journal: {e}"
-                            )));
-                        }
-                    });
-                }
-                Effect::LoadDraft { id } => {
-                    let Some(dir) = self.state_dir.clone() else {
-                        // No state dir, no drafts: say so, since `E` waits for the answer.
-                        let _ = self.own_msgs.send(Msg::DraftLoaded {
-                            id,
-                            result: Ok(None),
-                        });
-                        continue;
-                    };
-                    let profile = self.state.profile.clone();
-                    let tell = self.own_msgs.clone();
-                    tokio::task::spawn_blocking(move || {
-                        let result = draft::load(&local::drafts_dir(&dir), &profile, &id)
-                            .map_err(|e| e.to_string());
-                        let _ = tell.send(Msg::DraftLoaded { id, result });
-                    });
-                }
-                Effect::DiscardDraft { id } => {
-                    let Some(dir) = self.state_dir.clone() else {
-                        continue;
-                    };
-                    let profile = self.state.profile.clone();
-                    let tell = self.own_msgs.clone();
-                    tokio::task::spawn_blocking(move || {
-                        if let Err(e) = draft::discard(&local::drafts_dir(&dir), &profile, &id) {
-                            let _ = tell.send(Msg::LocalFailed(format!(
-                                "Cannot remove the saved draft: {e}"
-                            )));
-                        }
-                    });
-                }
-                Effect::OpenEditor { id, text } => self.pending_editor = Some((id, text)),
-                _ => {}
+                Effect::Local(local) => self.perform_local(local),
             }
         }
     }
 
+    /// Local work; a failure comes back into `update` as a message.
+    fn perform_local(&mut self, local: Local) {
+        match local {
+            Local::ScheduleTick { after } => {
+                let at = Instant::now() + after;
+                self.next_tick = Some(self.next_tick.map_or(at, |t| t.min(at)));
+            }
+            Local::CopyToClipboard(text) => match &mut self.clipboard {
+                Clipboard::Memory(v) => v.push(text),
+                Clipboard::Osc52 => {
+                    if let Err(e) = terminal::copy_to_clipboard(&text) {
+                        let _ = self
+                            .own_msgs
+                            .send(Msg::LocalFailed(format!("Cannot copy: {e}")));
+                    }
+                }
+            },
+            Local::Suspend => self.suspend = true,
+            Local::Quit => self.quit = true,
+            // File work runs on the blocking pool, never on the event loop (the journal syncs
+            // to disk); failures come back as messages.
+            Local::AppendJournal(entry) => {
+                let Some(dir) = self.state_dir.clone() else {
+                    return;
+                };
+                let tell = self.own_msgs.clone();
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = files::append_journal(&dir, entry) {
+                        let _ = tell.send(Msg::LocalFailed(format!(
+                            "Saved, but the change could not be written to the journal: {e}"
+                        )));
+                    }
+                });
+            }
+            Local::LoadDraft { id } => {
+                let Some(dir) = self.state_dir.clone() else {
+                    // No state dir, no drafts: say so, since `E` waits for the answer.
+                    let _ = self.own_msgs.send(Msg::DraftLoaded {
+                        id,
+                        result: Ok(None),
+                    });
+                    return;
+                };
+                let profile = self.state.profile.clone();
+                let tell = self.own_msgs.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result =
+                        draft::load(&draft::dir_in(&dir), &profile, &id).map_err(|e| e.to_string());
+                    let _ = tell.send(Msg::DraftLoaded { id, result });
+                });
+            }
+            Local::DiscardDraft { id } => {
+                let Some(dir) = self.state_dir.clone() else {
+                    return;
+                };
+                let profile = self.state.profile.clone();
+                let tell = self.own_msgs.clone();
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = draft::discard(&draft::dir_in(&dir), &profile, &id) {
+                        let _ = tell.send(Msg::LocalFailed(format!(
+                            "Cannot remove the saved draft: {e}"
+                        )));
+                    }
+                });
+            }
+            Local::OpenEditor { id, text } => self.pending_editor = Some((id, text)),
+        }
+    }
+
     /// Handles every message already waiting, without blocking.
-    fn drain(&mut self) {
+    pub(super) fn drain(&mut self) {
         while let Ok(msg) = self.msgs.try_recv() {
             self.dispatch(msg);
         }
     }
 
     /// A due one-shot tick, if any.
-    fn take_due_tick(&mut self) -> bool {
+    pub(super) fn take_due_tick(&mut self) -> bool {
         match self.next_tick {
             Some(t) if t <= Instant::now() => {
                 self.next_tick = None;
@@ -241,11 +255,23 @@ where
         }
     }
 
-    /// Draws one frame.
+    /// Draws one frame, and tells `update` what it laid out when that changed (then draws
+    /// again, since a scroll position may have been clamped).
     pub fn draw(&mut self) -> color_eyre::Result<()> {
-        let state = &self.state;
-        self.terminal.draw(|f| crate::ui::render(state, f))?;
+        let viewport = self.render()?;
+        if viewport != self.state.viewport {
+            self.dispatch(Msg::Viewport(viewport));
+            self.render()?;
+        }
         Ok(())
+    }
+
+    fn render(&mut self) -> color_eyre::Result<Viewport> {
+        let state = &self.state;
+        let mut viewport = Viewport::default();
+        self.terminal
+            .draw(|f| viewport = crate::ui::render(state, f))?;
+        Ok(viewport)
     }
 
     /// Sends a resize through `update` and re-lays out the terminal.
@@ -254,7 +280,7 @@ where
     }
 
     /// When the loop should wake up next without input.
-    fn wake_at(&self) -> Option<Instant> {
+    pub(super) fn wake_at(&self) -> Option<Instant> {
         let periodic = self.state.wants_ticks().then(|| Instant::now() + TICK);
         match (periodic, self.next_tick) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -276,7 +302,7 @@ impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
         let mut term = signal(SignalKind::terminate())?;
         let mut hup = signal(SignalKind::hangup())?;
         self.draw()?;
-        while !self.state.quit {
+        while !self.quit {
             let wake = self.wake_at();
             tokio::select! {
                 biased;
@@ -348,72 +374,5 @@ async fn sleep_until_opt(at: Option<Instant>) {
     match at {
         Some(at) => sleep_until(at.into()).await,
         None => std::future::pending().await,
-    }
-}
-
-/// The text of a buffer, one line per row (wide characters once).
-pub fn buffer_text(buf: &Buffer) -> String {
-    let width = usize::from(buf.area.width.max(1));
-    buf.content
-        .chunks(width)
-        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-impl App<TestBackend> {
-    /// The screen as a terminal shows it: the state drawn on a fresh buffer of the same size.
-    ///
-    /// `TestBackend` keeps old cells hidden under a wide character (a real terminal clears
-    /// them), and they would reappear in its buffer later; a fresh frame has no such history.
-    pub fn screen(&self) -> String {
-        let area = self.terminal.backend().buffer().area;
-        let mut buf = Buffer::empty(area);
-        let mut fresh = match Terminal::new(TestBackend::new(area.width, area.height)) {
-            Ok(t) => t,
-            Err(never) => match never {},
-        };
-        if fresh.draw(|f| crate::ui::render(&self.state, f)).is_ok() {
-            buf = fresh.backend().buffer().clone();
-        }
-        buffer_text(&buf)
-    }
-
-    /// Types each character of `text` as a key press.
-    pub fn type_text(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyEvent::from(crossterm::event::KeyCode::Char(c)));
-        }
-    }
-
-    /// Runs the loop (results, ticks, drawing) until `done` holds for the state and the
-    /// screen, or `timeout` passes; returns whether it held.
-    pub async fn wait_for(
-        &mut self,
-        timeout: Duration,
-        done: impl Fn(&State, &str) -> bool,
-    ) -> color_eyre::Result<bool> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            // No terminal to hand over here: the editor (a script in tests) just runs.
-            self.run_pending_editor();
-            self.drain();
-            if self.take_due_tick() || self.state.wants_ticks() {
-                self.dispatch(Msg::Tick(self.now_ms()));
-            }
-            self.draw()?;
-            if done(&self.state, &self.screen()) {
-                return Ok(true);
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return Ok(false);
-            }
-            let wake = self.wake_at().map_or(deadline, |w| w.min(deadline));
-            tokio::select! {
-                Some(msg) = self.msgs.recv() => self.dispatch(msg),
-                _ = sleep_until(wake.into()) => {}
-            }
-        }
     }
 }

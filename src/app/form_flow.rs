@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::effect::Effect;
+use super::effect::{Effect, Local};
 use super::form::{FORM_FIELDS, Form, Stage};
 use super::keys::{Action, Context, action_for};
 use super::save;
@@ -12,18 +12,9 @@ use crate::api::Prospect;
 use crate::edit::draft::Draft;
 use crate::edit::toml_doc;
 
-/// Refuses editing on a read-only profile; returns whether it refused.
-pub(super) fn refuse_read_only(state: &mut State) -> bool {
-    if state.read_only {
-        let text = format!("Profile {} is read-only: editing is off", state.profile);
-        state.set_status(StatusKind::Error, text);
-    }
-    state.read_only
-}
-
 /// The prospect `e`/`E` act on, or `None` after saying why not (read-only, nothing selected).
 fn editable(state: &mut State) -> Option<Prospect> {
-    if refuse_read_only(state) {
+    if state.refuse_read_only() {
         return None;
     }
     let p = state.current_prospect().cloned();
@@ -38,7 +29,7 @@ pub(super) fn start(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(p) = editable(state) else {
         return;
     };
-    fx.push(Effect::LoadDraft { id: p.id.clone() });
+    fx.push(Local::LoadDraft { id: p.id.clone() }.into());
     state.form = Some(Form::new(p.clone(), &p));
 }
 
@@ -48,15 +39,18 @@ pub(super) fn start_external(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     };
     // A crash draft of this prospect is offered before anything else, as with `e`.
-    fx.push(Effect::LoadDraft { id: p.id.clone() });
+    fx.push(Local::LoadDraft { id: p.id.clone() }.into());
     state.editor_pending = Some(p);
 }
 
 fn open_editor(state: &mut State, p: Prospect, fx: &mut Vec<Effect>) {
-    fx.push(Effect::OpenEditor {
-        id: p.id.clone(),
-        text: toml_doc::to_toml(&p),
-    });
+    fx.push(
+        Local::OpenEditor {
+            id: p.id.clone(),
+            text: toml_doc::to_toml(&p),
+        }
+        .into(),
+    );
     state.external_edit = Some(p);
 }
 
@@ -96,20 +90,24 @@ pub(super) fn on_quit(state: &mut State, fx: &mut Vec<Effect>) {
     };
     match form.stage {
         Stage::Checking { .. } | Stage::Sending { .. } | Stage::Verifying { .. } => {
-            const WAIT: &str =
-                "A save is in flight: wait for its answer, or press ctrl-c again to quit anyway";
-            if state.status.as_ref().is_some_and(|s| s.text == WAIT) {
-                state.quit = true;
-                fx.push(Effect::Quit);
+            if form.quit_armed {
+                fx.push(Local::Quit.into());
             } else {
-                state.set_status(StatusKind::Error, WAIT);
+                form.quit_armed = true;
+                state.set_status(
+                    StatusKind::Error,
+                    "A save is in flight: wait for its answer, or press ctrl-c again to quit anyway",
+                );
             }
         }
         Stage::Discard { .. } => {}
-        _ if form.changed() => form.stage = Stage::Discard { quit: true },
-        _ => {
-            state.quit = true;
-            fx.push(Effect::Quit);
+        Stage::Editing | Stage::Review { .. } | Stage::Conflict { .. } | Stage::DraftOffer(_)
+            if form.changed() =>
+        {
+            form.stage = Stage::Discard { quit: true }
+        }
+        Stage::Editing | Stage::Review { .. } | Stage::Conflict { .. } | Stage::DraftOffer(_) => {
+            fx.push(Local::Quit.into());
         }
     }
 }
@@ -153,8 +151,7 @@ fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             state.form = None;
             state.set_status(StatusKind::Info, "Changes discarded");
             if quit {
-                state.quit = true;
-                fx.push(Effect::Quit);
+                fx.push(Local::Quit.into());
             }
         }
         Action::Send => save::confirm(state, fx),
@@ -162,9 +159,12 @@ fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Rebase => save::rebase(state),
         Action::RestoreDraft => {
             if let Stage::DraftOffer(draft) = std::mem::replace(&mut form.stage, Stage::Editing) {
-                fx.push(Effect::DiscardDraft {
-                    id: draft.prospect_id.clone(),
-                });
+                fx.push(
+                    Local::DiscardDraft {
+                        id: draft.prospect_id.clone(),
+                    }
+                    .into(),
+                );
                 *form = Form::new(draft.original, &draft.edited);
                 state.set_status(
                     StatusKind::Info,
@@ -174,9 +174,12 @@ fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         }
         Action::DropDraft => {
             form.stage = Stage::Editing;
-            fx.push(Effect::DiscardDraft {
-                id: form.id().to_string(),
-            });
+            fx.push(
+                Local::DiscardDraft {
+                    id: form.id().to_string(),
+                }
+                .into(),
+            );
             state.set_status(StatusKind::Info, "Draft discarded");
         }
         _ => {}

@@ -1,0 +1,230 @@
+//! How a prospect reads, for the CLI and the TUI alike: which fields are shown under which
+//! label, masking, dates and country names. Values come back as the server sent them
+//! (unescaped); each output escapes them with [`crate::text::escape_control`] as it writes.
+
+use serde_json::Value;
+
+use crate::api::Prospect;
+use crate::patch::validate::country_name;
+
+/// One labelled value of a record; `None` is shown as a dash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub label: String,
+    pub value: Option<String>,
+    /// The value is masked (the identification number, until revealed).
+    pub masked: bool,
+}
+
+fn field(label: &str, value: Option<String>) -> Field {
+    Field {
+        label: label.to_string(),
+        value,
+        masked: false,
+    }
+}
+
+/// All but the last four characters hidden; values of four characters or fewer are hidden
+/// entirely (their "last four" would be all of them).
+pub fn mask(s: &str) -> String {
+    let n = s.chars().count();
+    if n <= 4 {
+        return "•".repeat(n.max(4));
+    }
+    let tail: String = s.chars().skip(n - 4).collect();
+    format!("{}{}", "•".repeat(n - 4), tail)
+}
+
+/// `2026-11-26T17:21:03Z` as `26 Nov 2026 17:21 UTC`, or as it is when it is no date.
+pub fn readable_time(raw: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(raw).map_or_else(
+        |_| raw.to_string(),
+        |t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%d %b %Y %H:%M UTC")
+                .to_string()
+        },
+    )
+}
+
+/// `26 Nov 2026 17:21 UTC (2026-11-26T17:21:03.000Z)`, or the raw value if it is no date.
+pub fn readable_time_and_raw(raw: &str) -> String {
+    let readable = readable_time(raw);
+    if readable == raw {
+        readable
+    } else {
+        format!("{readable} ({raw})")
+    }
+}
+
+/// The date part of `createDate` (the whole value when it is not shaped like a date-time).
+pub fn created_day(p: &Prospect) -> String {
+    let raw = p.create_date.as_deref().unwrap_or_default();
+    match raw.get(..10) {
+        Some(date) if raw.len() > 10 && raw.as_bytes().get(10) == Some(&b'T') => date.into(),
+        _ => raw.into(),
+    }
+}
+
+/// `GBR — United Kingdom…` for a known alpha-3 code, else the code as it is.
+pub fn country(code: &str) -> String {
+    match country_name(code) {
+        Some(name) => format!("{code} — {name}"),
+        None => code.to_string(),
+    }
+}
+
+/// A JSON value as text: strings as they are, everything else as compact JSON.
+pub fn json_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn onboarding(v: &Value) -> Vec<Field> {
+    let Value::Array(items) = v else {
+        return vec![field("Onboarding states", Some(json_text(v)))];
+    };
+    if items.is_empty() {
+        return vec![field("Onboarding states", Some("none".into()))];
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let label = if i == 0 { "Onboarding states" } else { "" };
+            let text = match item {
+                Value::Object(m) => {
+                    let mut parts = Vec::new();
+                    if let Some(s) = m.get("state") {
+                        parts.push(json_text(s));
+                    }
+                    if let Some(Value::String(d)) = m.get("createDate") {
+                        parts.push(readable_time_and_raw(d));
+                    }
+                    for (k, v) in m {
+                        if k != "state" && k != "createDate" {
+                            parts.push(format!("{k}: {}", json_text(v)));
+                        }
+                    }
+                    parts.join(" · ")
+                }
+                other => json_text(other),
+            };
+            field(label, Some(text))
+        })
+        .collect()
+}
+
+/// Every field the server sent, labelled, in reading order; the identification number
+/// masked unless `reveal`.
+pub fn fields(p: &Prospect, reveal: bool) -> Vec<Field> {
+    let mut out = vec![
+        field("Id", Some(p.id.clone())),
+        field("External reference", p.external_reference.clone()),
+        field("First name", p.first_name.clone()),
+        field("Middle name", p.middle_name.clone()),
+        field("Last name", p.last_name.clone()),
+        field("Email", Some(p.email.clone())),
+        field("Phone", p.phone_number.clone()),
+        field("Date of birth", p.date_of_birth.clone()),
+    ];
+    out.push(match (&p.identification_number, reveal) {
+        (Some(n), false) => Field {
+            label: "Identification no.".into(),
+            value: Some(mask(n)),
+            masked: true,
+        },
+        (n, _) => field("Identification no.", n.clone()),
+    });
+    match &p.address {
+        None => out.push(field("Address", None)),
+        Some(a) => {
+            out.push(field("Address type", Some(a.kind.clone())));
+            for (label, v) in [
+                ("Address line 1", &a.line1),
+                ("Address line 2", &a.line2),
+                ("Address line 3", &a.line3),
+                ("Postcode", &a.postcode),
+            ] {
+                if v.is_some() || a.is_structured() {
+                    out.push(field(label, v.clone()));
+                }
+            }
+            if a.country.is_some() || a.is_structured() {
+                out.push(field("Country", a.country.as_deref().map(country)));
+            }
+            if let Some(id) = &a.id {
+                out.push(field("Address id", Some(json_text(id))));
+            }
+            for (k, v) in &a.extra {
+                out.push(field(&format!("address.{k}"), Some(json_text(v))));
+            }
+        }
+    }
+    out.push(field(
+        "Created",
+        p.create_date.as_deref().map(readable_time_and_raw),
+    ));
+    if let Some(states) = p.extra.get("onboardingStates") {
+        out.extend(onboarding(states));
+    }
+    for (k, v) in &p.extra {
+        if k != "onboardingStates" {
+            out.push(field(k, Some(json_text(v))));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masking_keeps_only_the_last_four_and_hides_short_values_entirely() {
+        assert_eq!(mask("QQ123456C"), "•••••456C");
+        assert_eq!(mask("1234"), "••••");
+        assert_eq!(mask("123"), "••••");
+        assert_eq!(mask(""), "••••");
+    }
+
+    #[test]
+    fn dates_read_as_days_and_times() {
+        let p = Prospect {
+            create_date: Some("2026-11-26T17:21:03.000Z".into()),
+            ..Prospect::default()
+        };
+        assert_eq!(created_day(&p), "2026-11-26");
+        assert_eq!(
+            readable_time_and_raw("2026-11-26T17:21:03.000Z"),
+            "26 Nov 2026 17:21 UTC (2026-11-26T17:21:03.000Z)"
+        );
+        assert_eq!(readable_time_and_raw("yesterday"), "yesterday");
+        assert_eq!(country("GBR").split(" — ").next(), Some("GBR"));
+        assert_eq!(country("XXX"), "XXX");
+    }
+
+    #[test]
+    fn the_identification_number_is_masked_until_revealed() {
+        let p = Prospect {
+            identification_number: Some("QQ123456C".into()),
+            ..Prospect::default()
+        };
+        let masked = fields(&p, false);
+        let idn = masked
+            .iter()
+            .find(|f| f.label == "Identification no.")
+            .cloned();
+        assert_eq!(
+            idn.map(|f| (f.value, f.masked)),
+            Some((Some("•••••456C".into()), true))
+        );
+        assert!(
+            fields(&p, true)
+                .iter()
+                .any(|f| f.value.as_deref() == Some("QQ123456C"))
+        );
+    }
+}

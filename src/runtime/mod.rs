@@ -1,0 +1,39 @@
+//! The runtime: terminal set-up and restore, the event loop, and the worker that does the HTTP.
+
+pub mod app;
+pub mod editor;
+pub mod files;
+pub mod options;
+pub mod terminal;
+pub mod worker;
+
+#[cfg(test)]
+mod form_tests;
+#[cfg(test)]
+pub(crate) mod harness;
+#[cfg(test)]
+mod tests;
+
+pub use app::{App, Clipboard};
+pub use options::TuiOptions;
+
+use crate::api::ApiClient;
+
+/// Runs the TUI on the real terminal until the user quits; the terminal is always restored.
+pub async fn run(client: ApiClient, opts: TuiOptions) -> color_eyre::Result<()> {
+    // main may have installed it already; a second install is refused, which is fine.
+    let _ = color_eyre::install();
+    let terminal = ratatui::try_init()?;
+    let _restore = terminal::RestoreGuard;
+    let mut app = App::new(client, &opts, terminal, Clipboard::Osc52)?;
+    // ratatui's hook (restore the terminal) is already installed: ours keeps the unsaved
+    // form as a draft first, then hands over to it.
+    let slot = app.draft_slot();
+    let dir = opts.state_dir.clone();
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        files::save_draft(&slot, dir.as_deref());
+        previous(info);
+    }));
+    app.run().await
+}

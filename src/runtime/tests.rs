@@ -1,0 +1,136 @@
+//! The whole app — state, worker and a real sandbox on loopback — driven by keys on a
+//! `TestBackend` through the one harness.
+
+use crossterm::event::KeyCode;
+
+use super::harness::{Harness, Setup};
+use super::{Clipboard, TuiOptions};
+use crate::sandbox::SandboxOptions;
+
+fn setup(count: usize, size: (u16, u16)) -> Setup {
+    Setup {
+        sandbox: SandboxOptions {
+            count,
+            ..SandboxOptions::default()
+        },
+        size,
+        ..Setup::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configuration_warnings_show_in_the_status_line() {
+    let setup = Setup {
+        tui: TuiOptions {
+            warnings: vec!["config.toml holds a secret and is readable by other users".into()],
+            ..TuiOptions::default()
+        },
+        ..setup(3, (100, 20))
+    };
+    let h = Harness::start(setup, |_| {}).await;
+    assert!(
+        h.screen()
+            .contains("Warning: config.toml holds a secret and is readable by other users"),
+        "{}",
+        h.screen()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browse_search_and_look_up_against_the_sandbox() {
+    let mut h = Harness::start(setup(120, (140, 40)), |_| {}).await;
+    h.until("the first page", |s, screen| {
+        s.list.shown.is_some() && screen.contains("page 1 of 6")
+    })
+    .await;
+
+    // Moving past the last row goes on to page 2 (prefetched), and back.
+    h.press(KeyCode::Char('G'));
+    h.press(KeyCode::Char('j'));
+    h.until("page 2", |s, screen| {
+        s.list.page == 2 && s.list.loading.is_none() && screen.contains("page 2 of 6")
+    })
+    .await;
+    h.press(KeyCode::Char('k'));
+    assert_eq!((h.state().list.page, h.state().list.selected), (1, 19));
+
+    h.press(KeyCode::Char('/'));
+    h.type_text("doe");
+    h.press(KeyCode::Enter);
+    h.until("the search results", |s, _| {
+        s.list.shown.as_ref().is_some_and(|k| k.search == "doe")
+            && s.list.loading.is_none()
+            && !s.list.rows.is_empty()
+    })
+    .await;
+    for row in &h.state().list.rows {
+        let text = format!("{} {}", row.full_name(), row.email).to_lowercase();
+        assert!(text.contains("doe"), "{text} does not match the search");
+    }
+
+    h.press(KeyCode::Char(':'));
+    h.type_text("CRM-0042");
+    h.press(KeyCode::Enter);
+    h.until("the looked-up record", |s, screen| {
+        s.detail.is_some() && screen.contains("External reference CRM-0042")
+    })
+    .await;
+    assert!(h.screen().contains("john.doe@example.com"));
+
+    h.press(KeyCode::Char('y'));
+    let id = h.state().detail.as_ref().map(|d| d.prospect.id.clone());
+    assert_eq!(h.app.clipboard, Clipboard::Memory(id.into_iter().collect()));
+
+    // `:` belongs to the list: back out of the detail first.
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char(':'));
+    h.type_text("no such reference");
+    h.press(KeyCode::Enter);
+    h.until("the not-found message", |_, screen| {
+        screen.contains("No prospect with id or external reference no such reference")
+    })
+    .await;
+    h.sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_uuid_finds_the_record_by_id_and_resizing_relays_out() {
+    let mut h = Harness::start(setup(500, (80, 24)), |_| {}).await;
+    h.until("the first page", |s, _| s.list.shown.is_some())
+        .await;
+    let target = h.state().list.rows[3].clone();
+    h.look_up(&target.id).await;
+    assert_eq!(
+        h.state().detail.as_ref().map(|d| d.prospect.id.clone()),
+        Some(target.id.clone())
+    );
+    assert_eq!(h.state().list.selected, 3, "on this page, so selected");
+
+    h.app.terminal.backend_mut().resize(140, 40);
+    h.app.resize(140, 40);
+    h.app.draw().expect("draws");
+    let screen = h.screen();
+    assert!(
+        screen.lines().count() == 40 && screen.contains("page 1 of"),
+        "{screen}"
+    );
+    h.sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_detail_scrolls_only_as_far_as_the_frame_laid_out() {
+    let mut h = Harness::start(setup(30, (80, 12)), |_| {}).await;
+    h.until("the first page", |s, _| s.list.shown.is_some())
+        .await;
+    h.press(KeyCode::Enter);
+    for _ in 0..200 {
+        h.press(KeyCode::Char('j'));
+    }
+    h.until("the scroll clamped to the content", |s, _| {
+        s.viewport.detail_max_scroll.is_some()
+            && s.detail.as_ref().map(|d| d.scroll) == s.viewport.detail_max_scroll
+    })
+    .await;
+    let max = h.state().viewport.detail_max_scroll.unwrap_or_default();
+    assert!(max > 0 && max < 200, "max scroll {max}");
+}

@@ -1,0 +1,141 @@
+//! The worker: owns the API client, runs each request concurrently, reports back as `Msg`s,
+//! and aborts a request `update` no longer waits for.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tokio::task::{AbortHandle, JoinHandle, JoinSet};
+
+use crate::api::{ApiClient, ApiError};
+use crate::app::{ApiCall, ApiRequest, Msg, Reply, RequestId};
+
+/// What the runtime hands the worker.
+#[derive(Debug)]
+pub enum Job {
+    /// Make this request and answer with `Msg::Api`.
+    Start(ApiCall),
+    /// Abort this request if it is still running: its answer is no longer wanted.
+    Cancel(RequestId),
+}
+
+/// Starts the worker; it ends when the job channel closes, aborting what still runs.
+pub fn spawn(
+    client: ApiClient,
+    mut jobs: UnboundedReceiver<Job>,
+    msgs: UnboundedSender<Msg>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tasks: JoinSet<RequestId> = JoinSet::new();
+        let mut running: HashMap<RequestId, AbortHandle> = HashMap::new();
+        loop {
+            tokio::select! {
+                job = jobs.recv() => match job {
+                    None => break,
+                    Some(Job::Start(call)) => {
+                        let req = call.req;
+                        let handle = tasks.spawn(run(client.clone(), call, msgs.clone()));
+                        running.insert(req, handle);
+                    }
+                    Some(Job::Cancel(req)) => {
+                        if let Some(handle) = running.remove(&req) {
+                            handle.abort();
+                        }
+                    }
+                },
+                // Reap finished requests so neither the set nor the map grows.
+                Some(done) = tasks.join_next(), if !tasks.is_empty() => {
+                    if let Ok(req) = done {
+                        running.remove(&req);
+                    }
+                }
+            }
+        }
+        tasks.abort_all();
+    })
+}
+
+/// Makes one request; retries are told to the status line, tagged with the request.
+async fn run(client: ApiClient, call: ApiCall, msgs: UnboundedSender<Msg>) -> RequestId {
+    let ApiCall { req, request } = call;
+    let tell = msgs.clone();
+    let client = client.with_retry_observer(Arc::new(move |e: &ApiError, wait| {
+        let text = e.retrying_sentence(wait);
+        let _ = tell.send(Msg::Retrying { req, text });
+    }));
+    let reply = perform(&client, request).await;
+    // The UI may be gone already; nothing to do then.
+    let _ = msgs.send(Msg::Api { req, reply });
+    req
+}
+
+/// The one place a request kind becomes an HTTP call.
+async fn perform(client: &ApiClient, request: ApiRequest) -> Reply {
+    match request {
+        ApiRequest::Page {
+            search,
+            page,
+            limit,
+        } => Reply::Page(client.list(search.as_deref(), page, limit).await),
+        ApiRequest::ById { id } => Reply::Prospect(client.get(&id).await),
+        ApiRequest::ByRef { reference } => {
+            Reply::Prospect(client.get_by_external_ref(&reference).await)
+        }
+        ApiRequest::Patch { id, body } => Reply::Prospect(client.patch(&id, &body).await),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tokio::io::AsyncReadExt;
+    use tokio::net::TcpListener;
+    use tokio::sync::mpsc;
+
+    use super::*;
+    use crate::api::ClientConfig;
+
+    #[tokio::test]
+    async fn a_cancelled_request_is_aborted_and_frees_its_connection() {
+        // A server that reads the request and never answers.
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let client = ApiClient::new(ClientConfig::new(&base, "t", "s", "test")).expect("client");
+        let (jobs, jobs_rx) = mpsc::unbounded_channel();
+        let (msgs_tx, mut msgs) = mpsc::unbounded_channel();
+        let _worker = spawn(client, jobs_rx, msgs_tx);
+        let req = RequestId(1);
+        let request = ApiRequest::Page {
+            search: Some("slow".into()),
+            page: 1,
+            limit: 10,
+        };
+        jobs.send(Job::Start(ApiCall { req, request }))
+            .expect("sent");
+        let (mut conn, _) = tokio::time::timeout(Duration::from_secs(30), listener.accept())
+            .await
+            .expect("the request arrives")
+            .expect("accepted");
+        let mut buf = [0u8; 4096];
+        let n = conn.read(&mut buf).await.expect("reads the request");
+        assert!(String::from_utf8_lossy(&buf[..n]).starts_with("GET "));
+
+        jobs.send(Job::Cancel(req)).expect("sent");
+        // The aborted task drops its connection: the server reads end of stream.
+        let closed = tokio::time::timeout(Duration::from_secs(30), async {
+            loop {
+                match conn.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await;
+        assert!(closed.is_ok(), "the connection stayed open");
+        assert!(
+            msgs.try_recv().is_err(),
+            "no answer for a cancelled request"
+        );
+    }
+}
