@@ -291,7 +291,10 @@ impl Serialize for Prospect {
             ("address", Part::Address(&self.address)),
             ("dateOfBirth", Part::Opt(&self.date_of_birth)),
             ("phoneNumber", Part::Opt(&self.phone_number)),
-            ("identificationNumber", Part::Opt(&self.identification_number)),
+            (
+                "identificationNumber",
+                Part::Opt(&self.identification_number),
+            ),
         ];
         if self.create_date.is_some() {
             parts.push(("createDate", Part::Opt(&self.create_date)));
@@ -337,8 +340,12 @@ mod tests {
     #[test]
     fn writing_a_record_gives_the_same_json_as_its_value() {
         let mut records = crate::sandbox::generate(300, 3);
-        records[10].extra.insert("email".into(), json!("shadowed@example.com"));
-        records[11].extra.insert("zzz".into(), json!({"b": 1, "a": [1, 2]}));
+        records[10]
+            .extra
+            .insert("email".into(), json!("shadowed@example.com"));
+        records[11]
+            .extra
+            .insert("zzz".into(), json!({"b": 1, "a": [1, 2]}));
         records[12].create_date = None;
         for p in &records {
             assert_eq!(

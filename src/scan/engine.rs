@@ -321,11 +321,17 @@ async fn drive(client: ApiClient, opts: ScanOptions, tx: Sender, mut stop: onesh
     let mut arrived: BTreeMap<u64, Page> = BTreeMap::new();
     let mut next_request = 2;
     let mut next_emit = 2;
+    // The first page that failed: the pages before it are still handed over, then the scan
+    // ends with its error.
+    let mut failed: Option<(u64, ApiError)> = None;
     loop {
+        let last_wanted = failed
+            .as_ref()
+            .map_or(walk.planned, |(f, _)| walk.planned.min(f - 1));
         // At most `concurrency` requests in flight, and pages fetched ahead of the one due
         // next stay within twice that: a slow page never makes the buffer grow without bound.
         while tasks.len() < concurrency
-            && next_request <= walk.planned
+            && next_request <= last_wanted
             && next_request < next_emit + 2 * concurrency as u64
         {
             let (client, search, pause) = (client.clone(), search.clone(), pause.clone());
@@ -336,6 +342,11 @@ async fn drive(client: ApiClient, opts: ScanOptions, tx: Sender, mut stop: onesh
             });
             page_of.insert(handle.id(), n);
             next_request += 1;
+        }
+        if let Some((f, _)) = &failed
+            && next_emit >= *f
+        {
+            break;
         }
         if tasks.is_empty() {
             break;
@@ -363,12 +374,15 @@ async fn drive(client: ApiClient, opts: ScanOptions, tx: Sender, mut stop: onesh
             // A page past a shrunken plan is not needed: its failure does not matter.
             Err(_) if n > walk.planned => {}
             Err(source) => {
-                tasks.shutdown().await;
-                let _ = walk.tx.send(Err(ScanError { page: n, source })).await;
-                return;
+                if failed.as_ref().is_none_or(|(f, _)| n < *f) {
+                    failed = Some((n, source));
+                }
             }
         }
-        while let Some(page) = arrived.remove(&next_emit) {
+        let stop_at = failed.as_ref().map_or(u64::MAX, |(f, _)| *f);
+        while next_emit < stop_at
+            && let Some(page) = arrived.remove(&next_emit)
+        {
             if next_emit <= walk.planned && !walk.take(next_emit, page).await {
                 tasks.shutdown().await;
                 return;
@@ -376,5 +390,10 @@ async fn drive(client: ApiClient, opts: ScanOptions, tx: Sender, mut stop: onesh
             next_emit += 1;
         }
     }
-    let _ = walk.tx.send(Ok(ScanEvent::Done(walk.summary))).await;
+    tasks.shutdown().await;
+    let end = match failed {
+        Some((page, source)) => Err(ScanError { page, source }),
+        None => Ok(ScanEvent::Done(walk.summary)),
+    };
+    let _ = walk.tx.send(end).await;
 }
