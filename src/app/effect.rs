@@ -48,6 +48,9 @@ pub enum ApiRequest {
     ByRef { reference: String },
     /// A minimal PATCH; answers `Reply::Prospect` (the updated record).
     Patch { id: String, body: PatchBody },
+    /// Scan every page (narrowed by a search) and run every `check` rule: answers with one
+    /// `Reply::Checked` per page, then `Reply::CheckEnded`. Cancelling it stops the scan.
+    Check { search: Option<String> },
 }
 
 /// Work the runtime does itself; failures come back as messages.

@@ -47,6 +47,7 @@ pub enum Action {
     ConfirmDiscard,
     RestoreDraft,
     DropDraft,
+    Problems,
 }
 
 /// Where a binding applies.
@@ -73,6 +74,8 @@ pub enum Context {
     Discard,
     /// A draft from an earlier session is offered back.
     Draft,
+    /// The problems view (`!`).
+    Problems,
 }
 
 impl Context {
@@ -90,6 +93,7 @@ impl Context {
             Context::Conflict => "conflict",
             Context::Discard => "discard dialog",
             Context::Draft => "draft dialog",
+            Context::Problems => "problems",
         }
     }
 }
@@ -525,6 +529,48 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[C::Draft],
         description: "discard the draft",
         hint: Some("discard"),
+    },
+    Binding {
+        keys: &[ch('!')],
+        action: A::Problems,
+        contexts: &[C::List, C::Detail],
+        description: "problems view: every check rule over every record, grouped by rule",
+        hint: None,
+    },
+    Binding {
+        keys: &[plain(K::Down), ch('j')],
+        action: A::Down,
+        contexts: &[C::Problems],
+        description: "move down",
+        hint: Some("move"),
+    },
+    Binding {
+        keys: &[plain(K::Up), ch('k')],
+        action: A::Up,
+        contexts: &[C::Problems],
+        description: "move up",
+        hint: None,
+    },
+    Binding {
+        keys: &[plain(K::Enter)],
+        action: A::Open,
+        contexts: &[C::Problems],
+        description: "list the findings of a rule; open the record of a finding",
+        hint: Some("open"),
+    },
+    Binding {
+        keys: &[plain(K::Esc)],
+        action: A::Back,
+        contexts: &[C::Problems],
+        description: "back; from the rules, hide the view (the scan goes on; ! shows it again)",
+        hint: Some("back"),
+    },
+    Binding {
+        keys: &[ch('r')],
+        action: A::Reload,
+        contexts: &[C::Problems],
+        description: "scan again",
+        hint: Some("rescan"),
     },
 ];
 

@@ -9,6 +9,7 @@ pub mod form_flow;
 pub mod input;
 pub mod keys;
 pub mod msg;
+pub mod problems;
 pub mod requests;
 pub mod state;
 pub mod update;

@@ -37,6 +37,8 @@ pub enum Purpose {
     SaveSend,
     /// The form's fetch after a save timed out: did the change land?
     SaveVerify,
+    /// The problems view's check over every record (answered in parts).
+    Problems,
 }
 
 /// Requests in flight, by id.

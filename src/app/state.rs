@@ -232,6 +232,8 @@ pub struct State {
     pub last_save: Option<SavedChange>,
     /// Every request in flight and who waits for it.
     pub requests: Requests,
+    /// The problems view (`!`), once opened.
+    pub problems: Option<super::problems::Problems>,
 }
 
 impl State {
@@ -269,6 +271,7 @@ impl State {
             editor_pending: None,
             last_save: None,
             requests: Requests::default(),
+            problems: None,
         }
     }
 
@@ -297,6 +300,7 @@ impl State {
                 | Purpose::SaveSend
                 | Purpose::SaveVerify,
             ) => true,
+            Some(Purpose::Problems) => self.problems.as_ref().is_some_and(|p| p.open),
             None => false,
         }
     }

@@ -11,6 +11,7 @@ use super::input::LineInput;
 use super::keys::{Action, Context, action_for};
 use super::lookup;
 use super::msg::{Msg, Reply};
+use super::problems;
 use super::requests::Purpose;
 use super::save;
 use super::state::{
@@ -72,10 +73,17 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 /// An answer goes to whoever registered its request; nobody waits for an unknown id any more
 /// (superseded or cancelled), so its answer is dropped.
 fn route(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) {
-    let Some(purpose) = state.requests.finish(req) else {
+    // A check answers in parts: it stays registered until its last part.
+    let purpose = if reply.is_partial() {
+        state.requests.get(req).cloned()
+    } else {
+        state.requests.finish(req)
+    };
+    let Some(purpose) = purpose else {
         return;
     };
     match purpose {
+        Purpose::Problems => problems::answered(state, req, reply),
         Purpose::ListPage(key) => {
             if let Some(result) = reply.into_page() {
                 browse::page_loaded(state, req, key, result, fx);
@@ -154,6 +162,12 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         clamp_scrolls(state);
         return;
     }
+    if state.problems.as_ref().is_some_and(|p| p.open) {
+        if let Some(action) = action_for(&[Context::Problems, Context::Anywhere], &key) {
+            problems::on_action(state, action, fx);
+        }
+        return;
+    }
     if state.detail.is_none() {
         state.focus = Focus::List;
     }
@@ -217,6 +231,7 @@ fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Edit => form_flow::start(state, fx),
         Action::EditExternal => form_flow::start_external(state, fx),
         Action::Undo => save::undo(state),
+        Action::Problems => problems::open(state, fx),
         Action::CloseHelp
         | Action::Submit
         | Action::Cancel

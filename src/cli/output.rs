@@ -183,7 +183,7 @@ mod tests {
         assert_eq!(fit("abc", 5), "abc  ");
         assert_eq!(fit("abcdef", 5), "abcd…");
         assert_eq!(fit("王芳王芳", 5), "王芳…");
-        assert_eq!(fit("王芳王芳", 6), "王芳王…");
+        assert_eq!(fit("王芳王芳", 6), "王芳… ");
         let short = Prospect {
             id: "a2b9649e-df7f-4349-adff-1c57283fef10".into(),
             first_name: Some("Zoë".into()),

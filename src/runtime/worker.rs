@@ -9,6 +9,7 @@ use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 
 use crate::api::{ApiClient, ApiError};
 use crate::app::{ApiCall, ApiRequest, Msg, Reply, RequestId};
+use crate::scan::{Checker, Progress, RuleSet, Scan, ScanError, ScanEvent, ScanOptions};
 
 /// What the runtime hands the worker.
 #[derive(Debug)]
@@ -63,15 +64,21 @@ async fn run(client: ApiClient, call: ApiCall, msgs: UnboundedSender<Msg>) -> Re
         let text = e.retrying_sentence(wait);
         let _ = tell.send(Msg::Retrying { req, text });
     }));
-    let reply = perform(&client, request).await;
+    let reply = perform(&client, req, request, &msgs).await;
     // The UI may be gone already; nothing to do then.
     let _ = msgs.send(Msg::Api { req, reply });
     req
 }
 
-/// The one place a request kind becomes an HTTP call.
-async fn perform(client: &ApiClient, request: ApiRequest) -> Reply {
+/// The one place a request kind becomes an HTTP call (a check: many, answered in parts).
+async fn perform(
+    client: &ApiClient,
+    req: RequestId,
+    request: ApiRequest,
+    msgs: &UnboundedSender<Msg>,
+) -> Reply {
     match request {
+        ApiRequest::Check { search } => check(client, req, search, msgs).await,
         ApiRequest::Page {
             search,
             page,
@@ -83,6 +90,48 @@ async fn perform(client: &ApiClient, request: ApiRequest) -> Reply {
         }
         ApiRequest::Patch { id, body } => Reply::Prospect(client.patch(&id, &body).await),
     }
+}
+
+/// Scans every page and runs every rule on it, sending each page's findings as they come
+/// and the duplicates at the end; holds the duplicate index, never the records. Aborting
+/// the task drops the scan, which stops its requests.
+async fn check(
+    client: &ApiClient,
+    req: RequestId,
+    search: Option<String>,
+    msgs: &UnboundedSender<Msg>,
+) -> Reply {
+    let today = chrono::Utc::now().date_naive();
+    let mut checker = Checker::new(RuleSet::new(&[], today));
+    let mut scan = Scan::start(
+        client,
+        ScanOptions {
+            search,
+            ..ScanOptions::default()
+        },
+    );
+    let mut progress = Progress::default();
+    let send = |progress, findings| {
+        let reply = Reply::Checked { progress, findings };
+        let _ = msgs.send(Msg::Api { req, reply });
+    };
+    while let Some(event) = scan.next().await {
+        match event {
+            Ok(ScanEvent::Page(page)) => {
+                progress = page.progress;
+                send(progress, checker.check_page(&page.items));
+            }
+            Ok(ScanEvent::Done(summary)) => {
+                send(progress, checker.duplicate_findings());
+                return Reply::CheckEnded(Ok(summary));
+            }
+            Err(e) => return Reply::CheckEnded(Err(e)),
+        }
+    }
+    Reply::CheckEnded(Err(ScanError {
+        page: progress.pages + 1,
+        source: ApiError::Config("the scan ended without a result".into()),
+    }))
 }
 
 #[cfg(test)]

@@ -31,6 +31,23 @@ impl Checker {
         self.duplicates.add(p);
     }
 
+    /// Checks records without keeping their findings: returns them (the duplicates still
+    /// accumulate, see [`Checker::duplicate_findings`]). For callers that stream findings on.
+    pub fn check_page(&mut self, records: &[Prospect]) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for p in records {
+            self.records += 1;
+            out.extend(self.rules.check(p));
+            self.duplicates.add(p);
+        }
+        out
+    }
+
+    /// The duplicate findings among every record added so far.
+    pub fn duplicate_findings(&self) -> Vec<Finding> {
+        self.duplicates.findings()
+    }
+
     /// Records checked so far.
     pub fn records(&self) -> u64 {
         self.records

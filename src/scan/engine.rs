@@ -123,7 +123,7 @@ pub enum ScanEvent {
 }
 
 /// A page that failed after the client's retries; the scan ends with it.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("The scan stopped at page {page}: {source}")]
 pub struct ScanError {
     pub page: u64,

@@ -101,6 +101,9 @@ fn contexts(state: &State) -> Vec<Context> {
             _ => Vec::new(),
         };
     }
+    if state.problems.as_ref().is_some_and(|p| p.open) {
+        return vec![Context::Problems, Context::Anywhere];
+    }
     match (state.focus, &state.detail) {
         (Focus::Detail, Some(_)) => vec![Context::Detail, Context::Anywhere],
         _ => vec![Context::List, Context::Anywhere],

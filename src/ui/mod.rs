@@ -7,6 +7,7 @@ pub mod form;
 pub mod help;
 pub mod layout;
 pub mod list;
+pub mod problems;
 pub mod style;
 pub mod text;
 
@@ -22,7 +23,11 @@ use crate::app::{State, Viewport};
 pub fn render(state: &State, frame: &mut Frame) -> Viewport {
     let areas = layout::areas(state, frame.area());
     let buf = frame.buffer_mut();
-    list::render(state, areas.list, buf);
+    if state.problems.as_ref().is_some_and(|p| p.open) {
+        problems::render(state, areas.list, buf);
+    } else {
+        list::render(state, areas.list, buf);
+    }
     let detail_max_scroll = detail::render(state, areas.detail, buf);
     let form_cursor = form::render(state, areas.form, buf);
     dialogs::render(state, form::place(areas.form), buf);
@@ -45,3 +50,5 @@ pub fn render(state: &State, frame: &mut Frame) -> Viewport {
 
 #[cfg(test)]
 mod form_tests;
+#[cfg(test)]
+mod problems_tests;

@@ -5,4 +5,5 @@ mod form;
 mod form_fixtures;
 mod form_outcomes;
 mod lookup;
+pub(crate) mod problems;
 mod update;
