@@ -572,6 +572,13 @@ pub const BINDINGS: &[Binding] = &[
         description: "scan again",
         hint: Some("rescan"),
     },
+    Binding {
+        keys: &[ch('e')],
+        action: A::Edit,
+        contexts: &[C::Problems],
+        description: "edit the record of a finding, its field focused",
+        hint: Some("edit"),
+    },
 ];
 
 /// The action for a key pressed where `contexts` apply, first match in table order.

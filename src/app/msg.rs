@@ -1,5 +1,6 @@
 //! Everything that can happen to the TUI.
 
+use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 
 use super::effect::RequestId;
@@ -54,6 +55,8 @@ pub enum Reply {
     Checked {
         progress: Progress,
         findings: Vec<Finding>,
+        /// The date the rules took as today (a record saved later is checked against it).
+        today: NaiveDate,
     },
     /// A check ended: how the scan went, or the page that failed.
     CheckEnded(Result<ScanSummary, ScanError>),

@@ -5,14 +5,18 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+
 use super::effect::{ApiRequest, Effect, RequestId};
+use super::form_flow;
 use super::keys::Action;
 use super::lookup;
 use super::msg::Reply;
 use super::requests::Purpose;
 use super::state::{State, StatusKind};
+use crate::api::{ApiError, Prospect};
 use crate::scan::check::summary;
-use crate::scan::{Finding, Progress, Rule, ScanSummary};
+use crate::scan::{Finding, Progress, Rule, RuleSet, ScanSummary};
 
 /// The problems view.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -32,6 +36,8 @@ pub struct Problems {
     pub rule: Option<Rule>,
     /// The selected finding of that rule.
     pub finding_row: usize,
+    /// The date the worker's rules took as today (for checking a saved record again).
+    pub today: Option<NaiveDate>,
 }
 
 /// `3400` as `3,400`.
@@ -132,8 +138,13 @@ pub(super) fn answered(state: &mut State, req: RequestId, reply: Reply) {
         return;
     };
     match reply {
-        Reply::Checked { progress, findings } => {
+        Reply::Checked {
+            progress,
+            findings,
+            today,
+        } => {
             p.progress = progress;
+            p.today = Some(today);
             p.findings.extend(findings);
         }
         Reply::CheckEnded(Ok(summary)) => {
@@ -147,6 +158,48 @@ pub(super) fn answered(state: &mut State, req: RequestId, reply: Reply) {
             state.set_status(StatusKind::Error, text);
         }
         Reply::Page(_) | Reply::Prospect(_) => {}
+    }
+}
+
+/// The record of a finding arrived: the form opens on the finding's field.
+pub(super) fn edit_fetched(
+    state: &mut State,
+    field: &str,
+    result: Result<Prospect, ApiError>,
+    fx: &mut Vec<Effect>,
+) {
+    match result {
+        Ok(p) => form_flow::start_on_field(state, p, field, fx),
+        Err(e) => state.set_status(StatusKind::Error, e.to_string()),
+    }
+}
+
+/// A record was saved: its findings are checked again, so a fixed one goes away and one
+/// still wrong stays with its new reason. (Duplicates are found again by a rescan, `r`.)
+pub(super) fn record_saved(state: &mut State, after: &Prospect) {
+    let Some(p) = state.problems.as_mut() else {
+        return;
+    };
+    let Some(today) = p.today else {
+        return;
+    };
+    let at = p
+        .findings
+        .iter()
+        .position(|f| f.id == after.id && !f.rule.is_duplicate());
+    p.findings
+        .retain(|f| f.id != after.id || f.rule.is_duplicate());
+    let fresh = RuleSet::new(&[], today).check(after);
+    let at = at.unwrap_or(p.findings.len()).min(p.findings.len());
+    p.findings.splice(at..at, fresh);
+    // Selections stay within what is left.
+    let rules = p.rules();
+    if p.rule.is_some_and(|r| !rules.iter().any(|(x, _)| *x == r)) {
+        p.rule = None;
+    }
+    p.rule_row = p.rule_row.min(rules.len().saturating_sub(1));
+    if let Some(rule) = p.rule {
+        p.finding_row = p.finding_row.min(p.of_rule(rule).len().saturating_sub(1));
     }
 }
 
@@ -186,6 +239,18 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
             // The scan goes on in the background; `!` shows the view again.
             None => p.open = false,
         },
+        Action::Edit => {
+            let finding = p
+                .rule
+                .and_then(|rule| p.of_rule(rule).get(p.finding_row).copied().cloned());
+            if let Some(f) = finding
+                && !state.refuse_read_only()
+            {
+                let request = ApiRequest::ById { id: f.id };
+                let purpose = Purpose::ProblemEdit { field: f.field };
+                state.requests.start(purpose, request, fx);
+            }
+        }
         Action::Reload => rescan(state, fx),
         Action::Help => {
             state.help.open = true;

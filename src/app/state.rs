@@ -301,6 +301,7 @@ impl State {
                 | Purpose::SaveVerify,
             ) => true,
             Some(Purpose::Problems) => self.problems.as_ref().is_some_and(|p| p.open),
+            Some(Purpose::ProblemEdit { .. }) => true,
             None => false,
         }
     }

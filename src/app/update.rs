@@ -84,6 +84,11 @@ fn route(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) 
     };
     match purpose {
         Purpose::Problems => problems::answered(state, req, reply),
+        Purpose::ProblemEdit { field } => {
+            if let Some(result) = reply.into_prospect() {
+                problems::edit_fetched(state, &field, result, fx);
+            }
+        }
         Purpose::ListPage(key) => {
             if let Some(result) = reply.into_page() {
                 browse::page_loaded(state, req, key, result, fx);

@@ -112,7 +112,11 @@ async fn check(
     );
     let mut progress = Progress::default();
     let send = |progress, findings| {
-        let reply = Reply::Checked { progress, findings };
+        let reply = Reply::Checked {
+            progress,
+            findings,
+            today,
+        };
         let _ = msgs.send(Msg::Api { req, reply });
     };
     while let Some(event) = scan.next().await {

@@ -23,6 +23,7 @@ fn problems_while_the_scan_streams_in_80x24() {
                     pages: 34,
                 },
                 findings: sample_findings(),
+                today: crate::app::tests::problems::today(),
             },
         }],
     );

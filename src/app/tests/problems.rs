@@ -5,18 +5,28 @@ use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 
 use super::fixtures::*;
+use super::form_fixtures::{fetches, loaded_msg, patches, retype};
 use crate::api::{ApiError, Prospect};
 use crate::app::State;
 use crate::scan::{Finding, Progress, Rule, RuleSet, ScanError, ScanSummary};
 
 const SIZE: (u16, u16) = (80, 24);
 
+/// The date the tests' rules take as today.
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default()
+}
+
+/// Record 1 with its phone number written with spaces.
+fn spaced_phone() -> Prospect {
+    let mut p = prospect(1);
+    p.phone_number = Some("+44 7101 231111".into());
+    p
+}
+
 /// Findings as the worker would send them: a phone with spaces, three records with `gb`.
 pub fn sample_findings() -> Vec<Finding> {
-    let rules = RuleSet::new(
-        &[],
-        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default(),
-    );
+    let rules = RuleSet::new(&[], today());
     let mut records: Vec<Prospect> = (1..=4).map(prospect).collect();
     records[0].phone_number = Some("+44 7101 231111".into());
     for p in &mut records[1..] {
@@ -52,6 +62,7 @@ fn part(req: RequestId, scanned: u64, findings: Vec<Finding>) -> Msg {
         reply: Reply::Checked {
             progress: progress(scanned, 500),
             findings,
+            today: today(),
         },
     }
 }
@@ -262,4 +273,56 @@ fn a_failed_check_keeps_what_it_found_and_says_which_page_failed() {
     );
     let status = s.status.as_ref().unwrap();
     assert!(status.text.contains("page 2"), "{}", status.text);
+}
+
+/// `e` on the phone finding, the record fetched, the phone retyped, reviewed and sent:
+/// returns the state once the server answered the PATCH with the saved record.
+fn fix_phone(typed: &str) -> State {
+    let mut s = finished();
+    send(&mut s, [key(KeyCode::Enter)]);
+    assert_eq!(s.problems.as_ref().unwrap().rule, Some(Rule::PhoneFormat));
+    let fx = send(&mut s, [ch('e')]);
+    let asked = fetches(&fx);
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].1, prospect(1).id);
+    send(&mut s, [loaded_msg(asked[0].0, spaced_phone())]);
+    let form = s.form.as_ref().expect("the form opened");
+    assert_eq!(form.focused().key(), "phoneNumber");
+    retype(&mut s, typed);
+    send(&mut s, [ctrl('s')]);
+    let fx = send(&mut s, [key(KeyCode::Enter)]);
+    let check = fetches(&fx)[0].0;
+    let fx = send(&mut s, [loaded_msg(check, spaced_phone())]);
+    let (patch, body) = patches(&fx).remove(0);
+    assert_eq!(body.get("phoneNumber"), Some(&serde_json::json!(typed)));
+    let mut saved = spaced_phone();
+    saved.phone_number = Some(typed.into());
+    send(&mut s, [loaded_msg(patch, saved)]);
+    assert!(s.form.is_none(), "saved");
+    s
+}
+
+#[test]
+fn e_opens_the_form_on_the_findings_field_and_a_fixed_finding_goes_away() {
+    let s = fix_phone("+447101231111");
+    let p = s.problems.as_ref().unwrap();
+    assert!(p.open, "back in the problems view");
+    assert_eq!(p.rules(), vec![(Rule::CountryInvalid, 3)]);
+    assert_eq!(p.rule, None, "the rule has no finding left");
+}
+
+#[test]
+fn a_finding_still_wrong_after_a_save_stays_with_its_new_reason() {
+    // Valid for the form, but without the international prefix the rule asks for.
+    let s = fix_phone("07101231111");
+    let p = s.problems.as_ref().unwrap();
+    let left = p.of_rule(Rule::PhoneFormat);
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].value.as_deref(), Some("07101231111"));
+    assert_eq!(
+        left[0].message,
+        "phoneNumber is not + followed by 7 to 15 digits"
+    );
+    assert_eq!(left[0].suggestion, None);
+    assert_eq!(p.rule, Some(Rule::PhoneFormat));
 }
