@@ -191,4 +191,51 @@ mod tests {
             "no answer for a cancelled request"
         );
     }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_check_answers_in_parts_with_every_planted_problem_then_ends() {
+        use crate::sandbox::{Sandbox, SandboxOptions};
+        let sb = Sandbox::start(SandboxOptions {
+            count: 300,
+            problems: true,
+            ..SandboxOptions::default()
+        })
+        .await
+        .expect("sandbox");
+        let config = ClientConfig::new(&sb.base_url(), sb.token(), sb.secret(), "test");
+        let client = ApiClient::new(config).expect("client");
+        let (jobs, jobs_rx) = mpsc::unbounded_channel();
+        let (msgs_tx, mut msgs) = mpsc::unbounded_channel();
+        let _worker = spawn(client, jobs_rx, msgs_tx);
+        let req = RequestId(7);
+        let request = ApiRequest::Check { search: None };
+        jobs.send(Job::Start(ApiCall { req, request }))
+            .expect("sent");
+        let (mut parts, mut findings) = (0, Vec::new());
+        let summary = loop {
+            let msg = tokio::time::timeout(Duration::from_secs(30), msgs.recv())
+                .await
+                .expect("an answer within 30 s")
+                .expect("the worker runs");
+            match msg {
+                Msg::Api {
+                    req: r,
+                    reply: Reply::Checked { findings: f, .. },
+                } if r == req => {
+                    parts += 1;
+                    findings.extend(f);
+                }
+                Msg::Api {
+                    req: r,
+                    reply: Reply::CheckEnded(end),
+                } if r == req => break end.expect("the check ends well"),
+                other => panic!("unexpected {other:?}"),
+            }
+        };
+        // Three pages of 100, then the duplicates.
+        assert_eq!(parts, 4);
+        assert_eq!(findings.len(), 62);
+        assert_eq!(summary.records, 300);
+        assert!(msgs.try_recv().is_err(), "nothing after the end");
+    }
 }
