@@ -48,6 +48,7 @@ pub enum Action {
     RestoreDraft,
     DropDraft,
     Problems,
+    Filter,
 }
 
 /// Where a binding applies.
@@ -76,6 +77,8 @@ pub enum Context {
     Draft,
     /// The problems view (`!`).
     Problems,
+    /// The filter view (`F`).
+    Filter,
 }
 
 impl Context {
@@ -94,6 +97,7 @@ impl Context {
             Context::Discard => "discard dialog",
             Context::Draft => "draft dialog",
             Context::Problems => "problems",
+            Context::Filter => "filter",
         }
     }
 }
@@ -578,6 +582,48 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[C::Problems],
         description: "edit the record of a finding, its field focused",
         hint: Some("edit"),
+    },
+    Binding {
+        keys: &[ch('F')],
+        action: A::Filter,
+        contexts: &[C::List, C::Detail, C::Filter],
+        description: "filter on any field (FIELD=VALUE, FIELD~TEXT): scans every page, matches stream in",
+        hint: None,
+    },
+    Binding {
+        keys: &[plain(K::Down), ch('j')],
+        action: A::Down,
+        contexts: &[C::Filter],
+        description: "move down",
+        hint: Some("move"),
+    },
+    Binding {
+        keys: &[plain(K::Up), ch('k')],
+        action: A::Up,
+        contexts: &[C::Filter],
+        description: "move up",
+        hint: None,
+    },
+    Binding {
+        keys: &[plain(K::Enter)],
+        action: A::Open,
+        contexts: &[C::Filter],
+        description: "open the match in the detail pane",
+        hint: Some("open"),
+    },
+    Binding {
+        keys: &[ch('e')],
+        action: A::Edit,
+        contexts: &[C::Filter],
+        description: "edit the match",
+        hint: Some("edit"),
+    },
+    Binding {
+        keys: &[plain(K::Esc)],
+        action: A::Back,
+        contexts: &[C::Filter],
+        description: "stop the scan (keeping the matches); then close the view",
+        hint: Some("stop/back"),
     },
 ];
 

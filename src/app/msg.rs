@@ -60,19 +60,30 @@ pub enum Reply {
     },
     /// A check ended: how the scan went, or the page that failed.
     CheckEnded(Result<ScanSummary, ScanError>),
+    /// Part of a filter's answer: the matches on the page just scanned.
+    Matched {
+        progress: Progress,
+        items: Vec<Prospect>,
+    },
+    /// A filter's scan ended: how it went, or the page that failed.
+    FilterEnded(Result<ScanSummary, ScanError>),
 }
 
 impl Reply {
     /// Whether more answers to the same request follow this one.
     pub fn is_partial(&self) -> bool {
-        matches!(self, Reply::Checked { .. })
+        matches!(self, Reply::Checked { .. } | Reply::Matched { .. })
     }
 
     /// The page, if this is a page answer.
     pub fn into_page(self) -> Option<Result<Page, ApiError>> {
         match self {
             Reply::Page(r) => Some(r),
-            Reply::Prospect(_) | Reply::Checked { .. } | Reply::CheckEnded(_) => None,
+            Reply::Prospect(_)
+            | Reply::Checked { .. }
+            | Reply::CheckEnded(_)
+            | Reply::Matched { .. }
+            | Reply::FilterEnded(_) => None,
         }
     }
 
@@ -80,7 +91,11 @@ impl Reply {
     pub fn into_prospect(self) -> Option<Result<Prospect, ApiError>> {
         match self {
             Reply::Prospect(r) => Some(r),
-            Reply::Page(_) | Reply::Checked { .. } | Reply::CheckEnded(_) => None,
+            Reply::Page(_)
+            | Reply::Checked { .. }
+            | Reply::CheckEnded(_)
+            | Reply::Matched { .. }
+            | Reply::FilterEnded(_) => None,
         }
     }
 }

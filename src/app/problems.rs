@@ -157,7 +157,7 @@ pub(super) fn answered(state: &mut State, req: RequestId, reply: Reply) {
             p.ended = Some(Err(text.clone()));
             state.set_status(StatusKind::Error, text);
         }
-        Reply::Page(_) | Reply::Prospect(_) => {}
+        _ => {}
     }
 }
 

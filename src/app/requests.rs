@@ -39,6 +39,8 @@ pub enum Purpose {
     SaveVerify,
     /// The problems view's check over every record (answered in parts).
     Problems,
+    /// The filter view's scan (answered in parts).
+    Filter,
     /// The record of a finding, fetched fresh to open the form on the finding's field.
     ProblemEdit { field: String },
 }

@@ -145,6 +145,8 @@ pub struct Detail {
 /// What a prompt at the bottom is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromptKind {
+    /// `F`: a filter on any field.
+    Filter,
     Search,
     Lookup,
 }
@@ -234,6 +236,8 @@ pub struct State {
     pub requests: Requests,
     /// The problems view (`!`), once opened.
     pub problems: Option<super::problems::Problems>,
+    /// The filter view (`F`), once a filter was given.
+    pub filter: Option<super::filter::FilterView>,
 }
 
 impl State {
@@ -272,6 +276,7 @@ impl State {
             last_save: None,
             requests: Requests::default(),
             problems: None,
+            filter: None,
         }
     }
 
@@ -302,6 +307,7 @@ impl State {
             ) => true,
             Some(Purpose::Problems) => self.problems.as_ref().is_some_and(|p| p.open),
             Some(Purpose::ProblemEdit { .. }) => true,
+            Some(Purpose::Filter) => self.filter.as_ref().is_some_and(|f| f.open),
             None => false,
         }
     }

@@ -6,6 +6,7 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::browse;
 use super::effect::{Effect, Local, RequestId};
+use super::filter;
 use super::form_flow;
 use super::input::LineInput;
 use super::keys::{Action, Context, action_for};
@@ -84,6 +85,7 @@ fn route(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) 
     };
     match purpose {
         Purpose::Problems => problems::answered(state, req, reply),
+        Purpose::Filter => filter::answered(state, req, reply),
         Purpose::ProblemEdit { field } => {
             if let Some(result) = reply.into_prospect() {
                 problems::edit_fetched(state, &field, result, fx);
@@ -173,6 +175,12 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         }
         return;
     }
+    if state.filter.as_ref().is_some_and(|f| f.open) {
+        if let Some(action) = action_for(&[Context::Filter, Context::Anywhere], &key) {
+            filter::on_action(state, action, fx);
+        }
+        return;
+    }
     if state.detail.is_none() {
         state.focus = Focus::List;
     }
@@ -237,6 +245,7 @@ fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::EditExternal => form_flow::start_external(state, fx),
         Action::Undo => save::undo(state),
         Action::Problems => problems::open(state, fx),
+        Action::Filter => filter::open(state),
         Action::CloseHelp
         | Action::Submit
         | Action::Cancel
@@ -299,7 +308,7 @@ fn clamp_scrolls(state: &mut State) {
 fn open_prompt(state: &mut State, kind: PromptKind) {
     let text = match kind {
         PromptKind::Search => state.list.search.clone(),
-        PromptKind::Lookup => String::new(),
+        PromptKind::Lookup | PromptKind::Filter => String::new(),
     };
     state.prompt = Some(Prompt {
         kind,
@@ -316,7 +325,7 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     let kind = prompt.kind;
     let contexts: &[Context] = match kind {
         PromptKind::Search => &[Context::SearchPrompt, Context::Prompt],
-        PromptKind::Lookup => &[Context::Prompt],
+        PromptKind::Lookup | PromptKind::Filter => &[Context::Prompt],
     };
     match action_for(contexts, &key) {
         Some(Action::Submit) => {
@@ -330,6 +339,7 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
                     }
                 }
                 PromptKind::Lookup => lookup::start(state, &text, fx),
+                PromptKind::Filter => filter::submit(state, &text, fx),
             }
         }
         Some(Action::Cancel) => {

@@ -9,7 +9,7 @@ use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 
 use crate::api::{ApiClient, ApiError};
 use crate::app::{ApiCall, ApiRequest, Msg, Reply, RequestId};
-use crate::scan::{Checker, Progress, RuleSet, Scan, ScanError, ScanEvent, ScanOptions};
+use crate::scan::{Checker, Filter, Progress, RuleSet, Scan, ScanError, ScanEvent, ScanOptions};
 
 /// What the runtime hands the worker.
 #[derive(Debug)]
@@ -79,6 +79,7 @@ async fn perform(
 ) -> Reply {
     match request {
         ApiRequest::Check { search } => check(client, req, search, msgs).await,
+        ApiRequest::Filter { search, filter } => find(client, req, search, filter, msgs).await,
         ApiRequest::Page {
             search,
             page,
@@ -134,6 +135,47 @@ async fn check(
     }
     Reply::CheckEnded(Err(ScanError {
         page: progress.pages + 1,
+        source: ApiError::Config("the scan ended without a result".into()),
+    }))
+}
+
+/// Scans every page and sends the records matching `filter`, a page at a time.
+async fn find(
+    client: &ApiClient,
+    req: RequestId,
+    search: Option<String>,
+    filter: Filter,
+    msgs: &UnboundedSender<Msg>,
+) -> Reply {
+    let mut scan = Scan::start(
+        client,
+        ScanOptions {
+            search,
+            ..ScanOptions::default()
+        },
+    );
+    let mut pages = 0;
+    while let Some(event) = scan.next().await {
+        match event {
+            Ok(ScanEvent::Page(page)) => {
+                pages = page.progress.pages;
+                let items = page
+                    .items
+                    .into_iter()
+                    .filter(|p| filter.matches(p))
+                    .collect();
+                let reply = Reply::Matched {
+                    progress: page.progress,
+                    items,
+                };
+                let _ = msgs.send(Msg::Api { req, reply });
+            }
+            Ok(ScanEvent::Done(summary)) => return Reply::FilterEnded(Ok(summary)),
+            Err(e) => return Reply::FilterEnded(Err(e)),
+        }
+    }
+    Reply::FilterEnded(Err(ScanError {
+        page: pages + 1,
         source: ApiError::Config("the scan ended without a result".into()),
     }))
 }

@@ -99,6 +99,31 @@ impl Filter {
         Ok(Filter { conditions })
     }
 
+    /// Parses a line of expressions as the TUI's `F` prompt takes them:
+    /// `phoneNumber=+44 7700 900123 address.country=GBR`. A word starts a new expression
+    /// when it holds `=` or `~` after a known field name; any other word belongs to the value
+    /// before it, so values may hold spaces.
+    pub fn parse_line(line: &str) -> Result<Filter, String> {
+        let starts_expr = |word: &str| {
+            word.find(['=', '~'])
+                .is_some_and(|at| FieldRef::parse(&word[..at]).is_some())
+        };
+        let mut exprs: Vec<String> = Vec::new();
+        for word in line.split(' ').filter(|w| !w.is_empty()) {
+            match exprs.last_mut() {
+                Some(last) if !starts_expr(word) => {
+                    last.push(' ');
+                    last.push_str(word);
+                }
+                _ => exprs.push(word.to_string()),
+            }
+        }
+        if exprs.is_empty() {
+            return Err("Type a filter: FIELD=VALUE (equals) or FIELD~TEXT (contains)".into());
+        }
+        Filter::parse(&exprs)
+    }
+
     /// Whether every condition holds for the record (true with no condition).
     pub fn matches(&self, p: &Prospect) -> bool {
         self.conditions.iter().all(|c| c.matches(p))
@@ -168,6 +193,30 @@ mod tests {
         let f = Filter::parse(&["firstName=zoë", "address.country=GBR"]).unwrap();
         assert!(!f.matches(&sample()));
         assert!(Filter::default().matches(&sample()));
+    }
+
+    #[test]
+    fn a_prompt_line_splits_into_expressions_and_values_keep_their_spaces() {
+        let f = Filter::parse_line("phoneNumber=+44 7700 900123  address.country=irl").unwrap();
+        let got: Vec<(String, &str)> = f
+            .conditions
+            .iter()
+            .map(|c| (c.field.name(), c.value.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("phoneNumber".to_string(), "+44 7700 900123"),
+                ("address.country".to_string(), "irl")
+            ]
+        );
+        assert!(f.matches(&sample()));
+        assert!(Filter::parse_line("  ").is_err());
+        assert!(
+            Filter::parse_line("nope=1")
+                .unwrap_err()
+                .contains("Unknown field")
+        );
     }
 
     #[test]

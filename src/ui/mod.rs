@@ -3,6 +3,7 @@
 pub mod bar;
 pub mod detail;
 pub mod dialogs;
+pub mod filter;
 pub mod form;
 pub mod help;
 pub mod layout;
@@ -25,6 +26,8 @@ pub fn render(state: &State, frame: &mut Frame) -> Viewport {
     let buf = frame.buffer_mut();
     if state.problems.as_ref().is_some_and(|p| p.open) {
         problems::render(state, areas.list, buf);
+    } else if state.filter.as_ref().is_some_and(|f| f.open) {
+        filter::render(state, areas.list, buf);
     } else {
         list::render(state, areas.list, buf);
     }

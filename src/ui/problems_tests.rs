@@ -41,3 +41,23 @@ fn problems_findings_of_one_rule_140x40() {
     send(&mut s, [ch('j'), key(KeyCode::Enter)]);
     insta::assert_snapshot!(frame(&s, WIDE).backend());
 }
+
+#[test]
+fn filter_matches_streaming_in_80x24() {
+    let (mut s, req) = crate::app::tests::filter::filtering("address.country=gbr");
+    send(
+        &mut s,
+        [Msg::Api {
+            req,
+            reply: Reply::Matched {
+                progress: crate::scan::Progress {
+                    scanned: 3400,
+                    total: 10_000,
+                    pages: 34,
+                },
+                items: vec![prospect(0), prospect(1), hostile()],
+            },
+        }],
+    );
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}

@@ -1,5 +1,6 @@
 //! Tests of `update`, driven with real crossterm key events.
 
+pub(crate) mod filter;
 pub(crate) mod fixtures;
 mod form;
 mod form_fixtures;
