@@ -280,4 +280,56 @@ mod tests {
         assert_eq!(summary.records, 300);
         assert!(msgs.try_recv().is_err(), "nothing after the end");
     }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_filter_streams_the_matches_page_by_page_then_ends() {
+        use crate::sandbox::{Sandbox, SandboxOptions, generate};
+        let sb = Sandbox::start(SandboxOptions {
+            count: 250,
+            ..SandboxOptions::default()
+        })
+        .await
+        .expect("sandbox");
+        let config = ClientConfig::new(&sb.base_url(), sb.token(), sb.secret(), "test");
+        let client = ApiClient::new(config).expect("client");
+        let (jobs, jobs_rx) = mpsc::unbounded_channel();
+        let (msgs_tx, mut msgs) = mpsc::unbounded_channel();
+        let _worker = spawn(client, jobs_rx, msgs_tx);
+        let filter = Filter::parse_line("address.country=gbr email~.net").expect("filter");
+        let expected: Vec<String> = generate(250, 42)
+            .into_iter()
+            .filter(|p| filter.matches(p))
+            .map(|p| p.id)
+            .collect();
+        assert!(!expected.is_empty());
+        let req = RequestId(9);
+        let request = ApiRequest::Filter {
+            search: None,
+            filter,
+        };
+        jobs.send(Job::Start(ApiCall { req, request }))
+            .expect("sent");
+        let mut found = Vec::new();
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(30), msgs.recv())
+                .await
+                .expect("an answer within 30 s")
+                .expect("the worker runs");
+            match msg {
+                Msg::Api {
+                    reply: Reply::Matched { items, .. },
+                    ..
+                } => found.extend(items.into_iter().map(|p| p.id)),
+                Msg::Api {
+                    reply: Reply::FilterEnded(end),
+                    ..
+                } => {
+                    assert_eq!(end.expect("ends well").records, 250);
+                    break;
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(found, expected);
+    }
 }
