@@ -29,6 +29,8 @@ pub struct ConfigFile {
     pub secret_command_timeout: Option<u64>,
     /// Journal entries older than this many days are dropped (default: kept for ever).
     pub journal_days: Option<u64>,
+    /// Pages or records in flight at once in scans (`list --all`, `check`), 1 to 16.
+    pub concurrency: Option<u64>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileFile>,
 }
@@ -76,6 +78,8 @@ pub struct Settings {
     pub connect_timeout: Duration,
     /// Journal entries older than this many days are dropped at start.
     pub journal_days: Option<u64>,
+    /// Requests in flight at once in scans (1..=16).
+    pub concurrency: usize,
     /// Warnings for the user (e.g. a config file with a secret readable by others).
     pub warnings: Vec<String>,
 }
@@ -105,6 +109,8 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 5;
 /// Default limit on how long a `secret_command` may run.
 pub const DEFAULT_SECRET_COMMAND_TIMEOUT_SECS: u64 = 10;
+/// Default requests in flight in scans.
+pub const DEFAULT_CONCURRENCY: usize = 4;
 
 /// `$XDG_CONFIG_HOME/prospect/config.toml`.
 pub fn default_config_path() -> Option<PathBuf> {
@@ -212,6 +218,15 @@ pub fn resolve(
         .or(file.timeout)
         .unwrap_or(DEFAULT_TIMEOUT_SECS)
         .max(1);
+    let concurrency = match file.concurrency {
+        None => DEFAULT_CONCURRENCY,
+        Some(n @ 1..=16) => n as usize,
+        Some(n) => {
+            return Err(ConfigError(format!(
+                "concurrency in the config file must be between 1 and 16 (got {n})"
+            )));
+        }
+    };
     Ok(Settings {
         profile: profile_name,
         base_url,
@@ -227,6 +242,7 @@ pub fn resolve(
                 .clamp(1, timeout),
         ),
         journal_days: file.journal_days,
+        concurrency,
         warnings,
     })
 }
@@ -368,6 +384,7 @@ default_profile = "sandbox"
 page_size = 20
 timeout = 12
 connect_timeout = 3
+concurrency = 9
 [profiles.sandbox]
 base_url = "https://file.example"
 token = "file-token"
@@ -392,6 +409,7 @@ accent = "red"
         assert_eq!(s.page_size, 20);
         assert_eq!(s.timeout, Duration::from_secs(12));
         assert_eq!(s.connect_timeout, Duration::from_secs(3));
+        assert_eq!(s.concurrency, 9);
         assert!(!s.read_only);
 
         let env = env_of(&[
@@ -533,5 +551,28 @@ accent = "red"
                 .0
                 .contains("not a valid config file")
         );
+    }
+
+    #[test]
+    fn concurrency_defaults_to_4_and_must_be_1_to_16() {
+        let dir = tempfile::tempdir().unwrap();
+        let creds =
+            "[profiles.a]\nbase_url = \"https://a.example\"\ntoken = \"t\"\nsecret_env = \"S\"\n";
+        let resolve_with = |top: &str| {
+            let p = write(dir.path(), &format!("{top}\n{creds}"));
+            let flags = Overrides {
+                config: Some(p),
+                ..Default::default()
+            };
+            resolve(&flags, &env_of(&[("S", "secret")]))
+        };
+        assert_eq!(resolve_with("").unwrap().concurrency, DEFAULT_CONCURRENCY);
+        assert_eq!(resolve_with("concurrency = 16").unwrap().concurrency, 16);
+        let e = resolve_with("concurrency = 40").unwrap_err().0;
+        assert_eq!(
+            e,
+            "concurrency in the config file must be between 1 and 16 (got 40)"
+        );
+        assert!(resolve_with("concurrency = 0").is_err());
     }
 }

@@ -11,5 +11,6 @@ pub mod patch;
 pub mod present;
 pub mod runtime;
 pub mod sandbox;
+pub mod scan;
 pub mod text;
 pub mod ui;

@@ -13,6 +13,13 @@ use prospect::text::escape_control;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let redactor = Redactor::default();
+    if cli.global.problems && !cli.global.demo && !matches!(cli.command, Some(Command::Sandbox(_)))
+    {
+        return exit(
+            &redactor,
+            Failure::usage("--problems works only with --demo or the sandbox command"),
+        );
+    }
     // Settings are resolved before the async runtime starts: reading the config file and
     // running a `secret_command` block, and must not do so on a runtime thread.
     let settings = if cli.global.demo || matches!(cli.command, Some(Command::Sandbox(_))) {
@@ -66,13 +73,13 @@ async fn run(cli: Cli, settings: Option<Settings>, redactor: Redactor) -> Result
     let g = cli.global;
     if let Some(Command::Sandbox(args)) = cli.command {
         logging::init(g.log_file.as_deref(), g.verbose, redactor).map_err(Failure::usage)?;
-        return cli::run_sandbox(args).await;
+        return cli::run_sandbox(args, g.problems).await;
     }
     let (_sandbox, settings) = match settings {
         Some(s) => (None, s),
         None => {
             let page_size = cli.limit.unwrap_or(config::DEFAULT_PAGE_SIZE);
-            let (sb, mut s) = cli::start_demo_sandbox(g.demo_count, page_size).await?;
+            let (sb, mut s) = cli::start_demo_sandbox(g.demo_count, page_size, g.problems).await?;
             if let Some(t) = g.timeout {
                 s.timeout = Duration::from_secs(t);
             }

@@ -357,7 +357,12 @@ async fn list_all_stops_when_the_server_repeats_its_pages() {
     .await;
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("repeats records"), "{}", stderr(&o));
-    assert!(server.seen().len() <= 3, "{} requests", server.seen().len());
+    // The scan asks a few pages ahead (at most twice its concurrency of 4), never more.
+    assert!(
+        server.seen().len() <= 12,
+        "{} requests",
+        server.seen().len()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -160,6 +160,24 @@ impl ApiClient {
         }
     }
 
+    /// A client that tells `observer` before each retry, after any observer it already has.
+    pub fn with_added_retry_observer(&self, observer: RetryObserver) -> Self {
+        let on_retry: RetryObserver = match &self.on_retry {
+            Some(old) => {
+                let old = old.clone();
+                Arc::new(move |e: &ApiError, wait: Duration| {
+                    old(e, wait);
+                    observer(e, wait);
+                })
+            }
+            None => observer,
+        };
+        ApiClient {
+            on_retry: Some(on_retry),
+            ..self.clone()
+        }
+    }
+
     /// The profile this client talks for.
     pub fn profile(&self) -> &str {
         &self.cfg.profile

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::api::PatchBody;
 use crate::edit::journal::JournalEntry;
+use crate::scan::Filter;
 
 /// Identifies one request, so an answer nobody waits for any more can be dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -48,6 +49,15 @@ pub enum ApiRequest {
     ByRef { reference: String },
     /// A minimal PATCH; answers `Reply::Prospect` (the updated record).
     Patch { id: String, body: PatchBody },
+    /// Scan every page (narrowed by a search) and run every `check` rule: answers with one
+    /// `Reply::Checked` per page, then `Reply::CheckEnded`. Cancelling it stops the scan.
+    Check { search: Option<String> },
+    /// Scan every page (narrowed by a search) for the records matching a filter: answers with
+    /// one `Reply::Matched` per page, then `Reply::FilterEnded`.
+    Filter {
+        search: Option<String>,
+        filter: Filter,
+    },
 }
 
 /// Work the runtime does itself; failures come back as messages.

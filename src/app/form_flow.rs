@@ -40,6 +40,25 @@ pub(super) fn start(state: &mut State, fx: &mut Vec<Effect>) {
     state.form = Some(Form::new(p.clone(), &p));
 }
 
+/// The form for `p` with the field named `field_key` (`phoneNumber`, `address.country`)
+/// focused: `e` on a finding of the problems view.
+pub(super) fn start_on_field(
+    state: &mut State,
+    p: Prospect,
+    field_key: &str,
+    fx: &mut Vec<Effect>,
+) {
+    if state.refuse_read_only() {
+        return;
+    }
+    fx.push(Local::LoadDraft { id: p.id.clone() }.into());
+    let mut form = Form::new(p.clone(), &p);
+    if let Some(i) = FORM_FIELDS.iter().position(|f| f.key() == field_key) {
+        form.focus = i;
+    }
+    state.form = Some(form);
+}
+
 /// `E`: the selected prospect as a TOML document in `$VISUAL`/`$EDITOR`.
 pub(super) fn start_external(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(p) = editable(state) else {

@@ -47,6 +47,8 @@ pub enum Action {
     ConfirmDiscard,
     RestoreDraft,
     DropDraft,
+    Problems,
+    Filter,
 }
 
 /// Where a binding applies.
@@ -73,6 +75,10 @@ pub enum Context {
     Discard,
     /// A draft from an earlier session is offered back.
     Draft,
+    /// The problems view (`!`).
+    Problems,
+    /// The filter view (`F`).
+    Filter,
 }
 
 impl Context {
@@ -90,6 +96,8 @@ impl Context {
             Context::Conflict => "conflict",
             Context::Discard => "discard dialog",
             Context::Draft => "draft dialog",
+            Context::Problems => "problems",
+            Context::Filter => "filter",
         }
     }
 }
@@ -525,6 +533,97 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[C::Draft],
         description: "discard the draft",
         hint: Some("discard"),
+    },
+    Binding {
+        keys: &[ch('!')],
+        action: A::Problems,
+        contexts: &[C::List, C::Detail],
+        description: "problems view: every check rule over every record, grouped by rule",
+        hint: None,
+    },
+    Binding {
+        keys: &[plain(K::Down), ch('j')],
+        action: A::Down,
+        contexts: &[C::Problems],
+        description: "move down",
+        hint: Some("move"),
+    },
+    Binding {
+        keys: &[plain(K::Up), ch('k')],
+        action: A::Up,
+        contexts: &[C::Problems],
+        description: "move up",
+        hint: None,
+    },
+    Binding {
+        keys: &[plain(K::Enter)],
+        action: A::Open,
+        contexts: &[C::Problems],
+        description: "list the findings of a rule; open the record of a finding",
+        hint: Some("open"),
+    },
+    Binding {
+        keys: &[plain(K::Esc)],
+        action: A::Back,
+        contexts: &[C::Problems],
+        description: "back; from the rules, hide the view (the scan goes on; ! shows it again)",
+        hint: Some("back"),
+    },
+    Binding {
+        keys: &[ch('r')],
+        action: A::Reload,
+        contexts: &[C::Problems],
+        description: "scan again",
+        hint: Some("rescan"),
+    },
+    Binding {
+        keys: &[ch('e')],
+        action: A::Edit,
+        contexts: &[C::Problems],
+        description: "edit the record of a finding, its field focused",
+        hint: Some("edit"),
+    },
+    Binding {
+        keys: &[ch('F')],
+        action: A::Filter,
+        contexts: &[C::List, C::Detail, C::Filter],
+        description: "filter on any field (FIELD=VALUE, FIELD~TEXT): scans every page, matches stream in",
+        hint: None,
+    },
+    Binding {
+        keys: &[plain(K::Down), ch('j')],
+        action: A::Down,
+        contexts: &[C::Filter],
+        description: "move down",
+        hint: Some("move"),
+    },
+    Binding {
+        keys: &[plain(K::Up), ch('k')],
+        action: A::Up,
+        contexts: &[C::Filter],
+        description: "move up",
+        hint: None,
+    },
+    Binding {
+        keys: &[plain(K::Enter)],
+        action: A::Open,
+        contexts: &[C::Filter],
+        description: "open the match in the detail pane",
+        hint: Some("open"),
+    },
+    Binding {
+        keys: &[ch('e')],
+        action: A::Edit,
+        contexts: &[C::Filter],
+        description: "edit the match",
+        hint: Some("edit"),
+    },
+    Binding {
+        keys: &[plain(K::Esc)],
+        action: A::Back,
+        contexts: &[C::Filter],
+        description: "stop the scan (keeping the matches); then close the view",
+        hint: Some("stop/back"),
     },
 ];
 

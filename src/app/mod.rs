@@ -4,11 +4,13 @@
 //! messages carrying the `RequestId` they answer, and IO leaves as `Effect` data.
 
 pub mod effect;
+pub mod filter;
 pub mod form;
 pub mod form_flow;
 pub mod input;
 pub mod keys;
 pub mod msg;
+pub mod problems;
 pub mod requests;
 pub mod state;
 pub mod update;

@@ -1,11 +1,13 @@
 //! Everything that can happen to the TUI.
 
+use chrono::NaiveDate;
 use crossterm::event::KeyEvent;
 
 use super::effect::RequestId;
 use super::state::{Millis, Viewport};
 use crate::api::{ApiError, Page, Prospect};
 use crate::edit::draft::Draft;
+use crate::scan::{Finding, Progress, ScanError, ScanSummary};
 
 /// One thing that happened: input, time, a finished request, or what the view laid out.
 // A message is moved once from the worker to `update`; its size does not matter.
@@ -48,14 +50,40 @@ pub enum Reply {
     Page(Result<Page, ApiError>),
     /// One prospect (a GET by id or reference, or the record a PATCH returned).
     Prospect(Result<Prospect, ApiError>),
+    /// Part of a check's answer: the findings of the records scanned since the last part
+    /// (the duplicates come in the last part), and how far the scan has got.
+    Checked {
+        progress: Progress,
+        findings: Vec<Finding>,
+        /// The date the rules took as today (a record saved later is checked against it).
+        today: NaiveDate,
+    },
+    /// A check ended: how the scan went, or the page that failed.
+    CheckEnded(Result<ScanSummary, ScanError>),
+    /// Part of a filter's answer: the matches on the page just scanned.
+    Matched {
+        progress: Progress,
+        items: Vec<Prospect>,
+    },
+    /// A filter's scan ended: how it went, or the page that failed.
+    FilterEnded(Result<ScanSummary, ScanError>),
 }
 
 impl Reply {
+    /// Whether more answers to the same request follow this one.
+    pub fn is_partial(&self) -> bool {
+        matches!(self, Reply::Checked { .. } | Reply::Matched { .. })
+    }
+
     /// The page, if this is a page answer.
     pub fn into_page(self) -> Option<Result<Page, ApiError>> {
         match self {
             Reply::Page(r) => Some(r),
-            Reply::Prospect(_) => None,
+            Reply::Prospect(_)
+            | Reply::Checked { .. }
+            | Reply::CheckEnded(_)
+            | Reply::Matched { .. }
+            | Reply::FilterEnded(_) => None,
         }
     }
 
@@ -63,7 +91,11 @@ impl Reply {
     pub fn into_prospect(self) -> Option<Result<Prospect, ApiError>> {
         match self {
             Reply::Prospect(r) => Some(r),
-            Reply::Page(_) => None,
+            Reply::Page(_)
+            | Reply::Checked { .. }
+            | Reply::CheckEnded(_)
+            | Reply::Matched { .. }
+            | Reply::FilterEnded(_) => None,
         }
     }
 }

@@ -37,6 +37,12 @@ pub enum Purpose {
     SaveSend,
     /// The form's fetch after a save timed out: did the change land?
     SaveVerify,
+    /// The problems view's check over every record (answered in parts).
+    Problems,
+    /// The filter view's scan (answered in parts).
+    Filter,
+    /// The record of a finding, fetched fresh to open the form on the finding's field.
+    ProblemEdit { field: String },
 }
 
 /// Requests in flight, by id.

@@ -321,6 +321,7 @@ fn saved(
         .into(),
     );
     replace_record(state, &after);
+    super::problems::record_saved(state, &after);
     state.last_save = Some(SavedChange { entry, after });
     state.form = None;
     state.set_status(StatusKind::Info, text);

@@ -145,6 +145,8 @@ pub struct Detail {
 /// What a prompt at the bottom is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromptKind {
+    /// `F`: a filter on any field.
+    Filter,
     Search,
     Lookup,
 }
@@ -232,6 +234,10 @@ pub struct State {
     pub last_save: Option<SavedChange>,
     /// Every request in flight and who waits for it.
     pub requests: Requests,
+    /// The problems view (`!`), once opened.
+    pub problems: Option<super::problems::Problems>,
+    /// The filter view (`F`), once a filter was given.
+    pub filter: Option<super::filter::FilterView>,
 }
 
 impl State {
@@ -269,6 +275,8 @@ impl State {
             editor_pending: None,
             last_save: None,
             requests: Requests::default(),
+            problems: None,
+            filter: None,
         }
     }
 
@@ -297,6 +305,9 @@ impl State {
                 | Purpose::SaveSend
                 | Purpose::SaveVerify,
             ) => true,
+            Some(Purpose::Problems) => self.problems.as_ref().is_some_and(|p| p.open),
+            Some(Purpose::ProblemEdit { .. }) => true,
+            Some(Purpose::Filter) => self.filter.as_ref().is_some_and(|f| f.open),
             None => false,
         }
     }

@@ -6,11 +6,13 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::browse;
 use super::effect::{Effect, Local, RequestId};
+use super::filter;
 use super::form_flow;
 use super::input::LineInput;
 use super::keys::{Action, Context, action_for};
 use super::lookup;
 use super::msg::{Msg, Reply};
+use super::problems;
 use super::requests::Purpose;
 use super::save;
 use super::state::{
@@ -77,10 +79,23 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 /// An answer goes to whoever registered its request; nobody waits for an unknown id any more
 /// (superseded or cancelled), so its answer is dropped.
 fn route(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) {
-    let Some(purpose) = state.requests.finish(req) else {
+    // A check answers in parts: it stays registered until its last part.
+    let purpose = if reply.is_partial() {
+        state.requests.get(req).cloned()
+    } else {
+        state.requests.finish(req)
+    };
+    let Some(purpose) = purpose else {
         return;
     };
     match purpose {
+        Purpose::Problems => problems::answered(state, req, reply),
+        Purpose::Filter => filter::answered(state, req, reply),
+        Purpose::ProblemEdit { field } => {
+            if let Some(result) = reply.into_prospect() {
+                problems::edit_fetched(state, &field, result, fx);
+            }
+        }
         Purpose::ListPage(key) => {
             if let Some(result) = reply.into_page() {
                 browse::page_loaded(state, req, key, result, fx);
@@ -154,6 +169,18 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         clamp_scrolls(state);
         return;
     }
+    if state.problems.as_ref().is_some_and(|p| p.open) {
+        if let Some(action) = action_for(&[Context::Problems, Context::Anywhere], &key) {
+            problems::on_action(state, action, fx);
+        }
+        return;
+    }
+    if state.filter.as_ref().is_some_and(|f| f.open) {
+        if let Some(action) = action_for(&[Context::Filter, Context::Anywhere], &key) {
+            filter::on_action(state, action, fx);
+        }
+        return;
+    }
     if state.detail.is_none() {
         state.focus = Focus::List;
     }
@@ -217,6 +244,8 @@ fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Edit => form_flow::start(state, fx),
         Action::EditExternal => form_flow::start_external(state, fx),
         Action::Undo => save::undo(state),
+        Action::Problems => problems::open(state, fx),
+        Action::Filter => filter::open(state),
         Action::CloseHelp
         | Action::Submit
         | Action::Cancel
@@ -279,7 +308,7 @@ fn clamp_scrolls(state: &mut State) {
 fn open_prompt(state: &mut State, kind: PromptKind) {
     let text = match kind {
         PromptKind::Search => state.list.search.clone(),
-        PromptKind::Lookup => String::new(),
+        PromptKind::Lookup | PromptKind::Filter => String::new(),
     };
     state.prompt = Some(Prompt {
         kind,
@@ -296,7 +325,7 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     let kind = prompt.kind;
     let contexts: &[Context] = match kind {
         PromptKind::Search => &[Context::SearchPrompt, Context::Prompt],
-        PromptKind::Lookup => &[Context::Prompt],
+        PromptKind::Lookup | PromptKind::Filter => &[Context::Prompt],
     };
     match action_for(contexts, &key) {
         Some(Action::Submit) => {
@@ -310,6 +339,7 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
                     }
                 }
                 PromptKind::Lookup => lookup::start(state, &text, fx),
+                PromptKind::Filter => filter::submit(state, &text, fx),
             }
         }
         Some(Action::Cancel) => {

@@ -33,6 +33,9 @@ pub struct Global {
         value_name = "N"
     )]
     pub demo_count: usize,
+    /// With --demo or `sandbox`: plant a known set of every defect `check` finds in the data
+    #[arg(long, global = true)]
+    pub problems: bool,
     /// Profile from the config file [env: PROSPECT_PROFILE]
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
@@ -62,6 +65,8 @@ pub enum Command {
     Get(GetArgs),
     /// Change fields of one prospect with a minimal PATCH
     Patch(PatchArgs),
+    /// Data-quality rules and duplicates over every record (exit 6 when something is found)
+    Check(CheckArgs),
     /// Run the sandbox API server alone (prints its URL and credentials)
     Sandbox(SandboxArgs),
     /// Plan, review and send many corrections (CSV or NDJSON) as one batch
@@ -187,12 +192,43 @@ pub struct ListArgs {
     /// Walk every page
     #[arg(long, conflicts_with = "page")]
     pub all: bool,
+    /// Keep only records where FIELD=VALUE (equals) or FIELD~TEXT (contains), ignoring case;
+    /// repeat for "and". Scans every page.
+    #[arg(long = "where", value_name = "EXPR", conflicts_with = "page")]
+    pub filters: Vec<String>,
+    /// Pages in flight at once when scanning, 1 to 16 [default: 4, or concurrency in the config file]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=16))]
+    pub concurrency: Option<u64>,
     /// Output format
     #[arg(long, short, value_enum, default_value_t = ListOutput::Table)]
     pub output: ListOutput,
     /// CSV: write control characters in values raw instead of escaped (unsafe on a terminal)
     #[arg(long)]
     pub raw: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Check only the records a search over names and emails finds
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// Run only this rule (repeatable): email-invalid, phone-format, dob-invalid,
+    /// country-invalid, whitespace, control-chars, missing-name, duplicate-email,
+    /// duplicate-phone, duplicate-external-reference, duplicate-identification-number
+    #[arg(long = "rule", value_name = "NAME")]
+    pub rules: Vec<String>,
+    /// Pages in flight at once, 1 to 16 [default: 4, or concurrency in the config file]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=16))]
+    pub concurrency: Option<u64>,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = ListOutput::Table)]
+    pub output: ListOutput,
+    /// Also write every suggested fix as a corrections file for `prospect apply`
+    #[arg(long, value_name = "FILE")]
+    pub fix: Option<PathBuf>,
+    /// Show identification numbers in full
+    #[arg(long)]
+    pub reveal: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,8 +6,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::{Command, GetArgs, GetOutput, ListArgs, ListOutput, SandboxArgs};
 use super::failure::Failure;
-use super::{output, patch_cmd};
-use crate::api::{ApiClient, ApiError, Page, PageWalk, Prospect};
+use super::scan_cmd::RecordWriter;
+use super::{output, patch_cmd, scan_cmd};
+use crate::api::{ApiClient, ApiError};
 use crate::config::Settings;
 use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::text::escape_control;
@@ -16,9 +17,11 @@ use crate::text::escape_control;
 pub async fn start_demo_sandbox(
     count: usize,
     page_size: u64,
+    problems: bool,
 ) -> Result<(Sandbox, Settings), Failure> {
     let sandbox = Sandbox::start(SandboxOptions {
         count,
+        problems,
         ..Default::default()
     })
     .await
@@ -36,6 +39,7 @@ pub async fn start_demo_sandbox(
         connect_timeout: std::time::Duration::from_secs(
             crate::config::DEFAULT_CONNECT_TIMEOUT_SECS,
         ),
+        concurrency: crate::config::DEFAULT_CONCURRENCY,
         warnings: Vec::new(),
     };
     Ok((sandbox, settings))
@@ -49,10 +53,14 @@ pub async fn run_command(
 ) -> Result<(), Failure> {
     let client = &announcing_waits(client);
     match command {
+        Command::List(a) if a.all || !a.filters.is_empty() => {
+            scan_cmd::list(a, client, settings).await
+        }
         Command::List(a) => list(a, client).await,
         Command::Get(a) => get(a, client).await,
         Command::Patch(a) => patch_cmd::run(a, client, settings).await,
-        Command::Sandbox(a) => run_sandbox(a).await,
+        Command::Check(a) => scan_cmd::check(a, client, settings).await,
+        Command::Sandbox(a) => run_sandbox(a, false).await,
         Command::Apply(a) => super::apply_cmd::apply(a, client, settings).await,
         Command::Revert(a) => super::apply_cmd::revert(a, client, settings).await,
         Command::History(a) => super::history_cmd::run(a, client).await,
@@ -70,20 +78,20 @@ fn announcing_waits(client: &ApiClient) -> ApiClient {
 }
 
 /// Where list output goes; a closed pipe (`prospect list | head`) ends it quietly.
-struct Out {
+pub(super) struct Out {
     w: std::io::BufWriter<std::io::StdoutLock<'static>>,
-    closed: bool,
+    pub(super) closed: bool,
 }
 
 impl Out {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Out {
             w: std::io::BufWriter::new(std::io::stdout().lock()),
             closed: false,
         }
     }
 
-    fn write(&mut self, s: &str) -> Result<(), Failure> {
+    pub(super) fn write(&mut self, s: &str) -> Result<(), Failure> {
         if self.closed {
             return Ok(());
         }
@@ -96,7 +104,7 @@ impl Out {
         }
     }
 
-    fn finish(mut self) -> Result<(), Failure> {
+    pub(super) fn finish(mut self) -> Result<(), Failure> {
         match self.w.flush() {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
             other => Ok(other?),
@@ -105,7 +113,7 @@ impl Out {
 }
 
 /// One CSV record, quoted as needed, with its line ending.
-fn csv_line<S: AsRef<str>>(fields: &[S]) -> Result<String, Failure> {
+pub(super) fn csv_line<S: AsRef<str>>(fields: &[S]) -> Result<String, Failure> {
     let err = |e: String| Failure::other(format!("Cannot write CSV: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(fields.iter().map(AsRef::as_ref))
@@ -114,103 +122,41 @@ fn csv_line<S: AsRef<str>>(fields: &[S]) -> Result<String, Failure> {
     String::from_utf8(bytes).map_err(|e| err(e.to_string()))
 }
 
+/// One page of `list` (a scan handles `--all` and `--where`).
 async fn list(a: ListArgs, client: &ApiClient) -> Result<(), Failure> {
     let search = a.search.as_deref().filter(|s| !s.is_empty());
-    let limit = a.limit.unwrap_or(if a.all { 100 } else { 10 });
-    // The first answer comes before any output: a failure leaves stdout empty (not a lone `[`).
-    let first = client.list(search, a.page, limit).await?;
-    let meta = first.meta;
-    let mut walk = if a.all {
-        Some(PageWalk::new(&first, limit)?)
-    } else {
-        None
-    };
+    let limit = a.limit.unwrap_or(10);
+    // The answer comes before any output: a failure leaves stdout empty (not a lone `[`).
+    let page = client.list(search, a.page, limit).await?;
+    let meta = page.meta;
     let mut out = Out::new();
-    if a.output == ListOutput::Csv {
-        out.write(&csv_line(&output::CSV_HEADER)?)?;
-    }
-    if a.output == ListOutput::Json {
-        out.write("[")?;
-    }
-    let mut first_item = true;
-    let mut table_rows: Vec<Prospect> = Vec::new();
-    let mut emit = |page: &Page, out: &mut Out| -> Result<(), Failure> {
+    if a.output != ListOutput::Table {
+        let mut w = RecordWriter::new(a.output, a.raw, &mut out)?;
         for p in &page.items {
-            match a.output {
-                ListOutput::Table => table_rows.push(p.clone()),
-                ListOutput::Ndjson => out.write(&(output::json_line(p)? + "\n"))?,
-                ListOutput::Json => {
-                    let sep = if first_item { "\n  " } else { ",\n  " };
-                    first_item = false;
-                    out.write(&(sep.to_string() + &output::json_line(p)?))?;
-                }
-                ListOutput::Csv => out.write(&csv_line(&output::csv_row(p, a.raw))?)?,
-            }
+            w.record(p, &mut out)?;
         }
-        Ok(())
-    };
-
-    if let Some(walk) = walk.as_mut() {
-        let bar = progress_bar(meta.total_items);
-        bar.inc(first.items.len() as u64);
-        // Fetch the next page while this one is written out.
-        let mut next = walk.wants(2).then(|| spawn_page(client, search, 2, limit));
-        emit(&first, &mut out)?;
-        let mut page_no = 2;
-        while let Some(handle) = next.take() {
-            let page = handle
-                .await
-                .map_err(|e| Failure::other(format!("A page request failed: {e}")))??;
-            walk.check(page_no, &page)?;
-            bar.inc(page.items.len() as u64);
-            if walk.wants(page_no + 1) && !page.items.is_empty() && !out.closed {
-                next = Some(spawn_page(client, search, page_no + 1, limit));
-            }
-            emit(&page, &mut out)?;
-            page_no += 1;
-        }
-        bar.finish_and_clear();
-    } else {
-        emit(&first, &mut out)?;
+        w.end(&mut out)?;
+        return out.finish();
     }
-    match a.output {
-        ListOutput::Json => out.write(if first_item { "]\n" } else { "\n]\n" })?,
-        ListOutput::Table => {
-            if table_rows.is_empty() {
-                let msg = match search {
-                    Some(s) => format!("No prospects match {:?}.\n", s),
-                    None => "No prospects on this page.\n".to_string(),
-                };
-                out.write(&msg)?;
-            } else {
-                out.write(&(output::table(&table_rows) + "\n"))?;
-                if walk.is_none() {
-                    out.write(&format!(
-                        "page {} of {} · {} prospects\n",
-                        meta.current_page.max(1),
-                        meta.total_pages.max(1),
-                        meta.total_items
-                    ))?;
-                }
-            }
-        }
-        _ => {}
+    if page.items.is_empty() {
+        let msg = match search {
+            Some(s) => format!("No prospects match {s:?}.\n"),
+            None => "No prospects on this page.\n".to_string(),
+        };
+        out.write(&msg)?;
+    } else {
+        out.write(&(output::table(&page.items) + "\n"))?;
+        out.write(&format!(
+            "page {} of {} · {} prospects\n",
+            meta.current_page.max(1),
+            meta.total_pages.max(1),
+            meta.total_items
+        ))?;
     }
     out.finish()
 }
 
-fn spawn_page(
-    client: &ApiClient,
-    search: Option<&str>,
-    page: u64,
-    limit: u64,
-) -> tokio::task::JoinHandle<Result<Page, crate::api::ApiError>> {
-    let client = client.clone();
-    let search = search.map(str::to_owned);
-    tokio::spawn(async move { client.list(search.as_deref(), page, limit).await })
-}
-
-fn progress_bar(total: u64) -> ProgressBar {
+pub(super) fn progress_bar(total: u64) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -245,7 +191,7 @@ async fn get(a: GetArgs, client: &ApiClient) -> Result<(), Failure> {
 }
 
 /// `prospect sandbox`: serves until ctrl-c, SIGTERM or SIGHUP.
-pub async fn run_sandbox(a: SandboxArgs) -> Result<(), Failure> {
+pub async fn run_sandbox(a: SandboxArgs, problems: bool) -> Result<(), Failure> {
     // Listen for the signals before the banner is out: a script that sends SIGTERM as soon as
     // it has read the exports must get a clean stop, not the signal's default action.
     let signals = ShutdownSignals::install();
@@ -263,6 +209,7 @@ pub async fn run_sandbox(a: SandboxArgs) -> Result<(), Failure> {
         secret: a.secret,
         latency_ms: a.latency_ms,
         fail_rate: a.fail_rate,
+        problems,
         ..Default::default()
     })
     .await

@@ -8,6 +8,7 @@ mod failure;
 mod history_cmd;
 pub mod output;
 mod patch_cmd;
+mod scan_cmd;
 
 pub use args::{Cli, Command, Global};
 pub use commands::{run_command, run_sandbox, start_demo_sandbox};

@@ -9,6 +9,7 @@ use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 
 use crate::api::{ApiClient, ApiError};
 use crate::app::{ApiCall, ApiRequest, Msg, Reply, RequestId};
+use crate::scan::{Checker, Filter, Progress, RuleSet, Scan, ScanError, ScanEvent, ScanOptions};
 
 /// What the runtime hands the worker.
 #[derive(Debug)]
@@ -63,15 +64,22 @@ async fn run(client: ApiClient, call: ApiCall, msgs: UnboundedSender<Msg>) -> Re
         let text = e.retrying_sentence(wait);
         let _ = tell.send(Msg::Retrying { req, text });
     }));
-    let reply = perform(&client, request).await;
+    let reply = perform(&client, req, request, &msgs).await;
     // The UI may be gone already; nothing to do then.
     let _ = msgs.send(Msg::Api { req, reply });
     req
 }
 
-/// The one place a request kind becomes an HTTP call.
-async fn perform(client: &ApiClient, request: ApiRequest) -> Reply {
+/// The one place a request kind becomes an HTTP call (a check: many, answered in parts).
+async fn perform(
+    client: &ApiClient,
+    req: RequestId,
+    request: ApiRequest,
+    msgs: &UnboundedSender<Msg>,
+) -> Reply {
     match request {
+        ApiRequest::Check { search } => check(client, req, search, msgs).await,
+        ApiRequest::Filter { search, filter } => find(client, req, search, filter, msgs).await,
         ApiRequest::Page {
             search,
             page,
@@ -83,6 +91,93 @@ async fn perform(client: &ApiClient, request: ApiRequest) -> Reply {
         }
         ApiRequest::Patch { id, body } => Reply::Prospect(client.patch(&id, &body).await),
     }
+}
+
+/// Scans every page and runs every rule on it, sending each page's findings as they come
+/// and the duplicates at the end; holds the duplicate index, never the records. Aborting
+/// the task drops the scan, which stops its requests.
+async fn check(
+    client: &ApiClient,
+    req: RequestId,
+    search: Option<String>,
+    msgs: &UnboundedSender<Msg>,
+) -> Reply {
+    let today = chrono::Utc::now().date_naive();
+    let mut checker = Checker::new(RuleSet::new(&[], today));
+    let mut scan = Scan::start(
+        client,
+        ScanOptions {
+            search,
+            ..ScanOptions::default()
+        },
+    );
+    let mut progress = Progress::default();
+    let send = |progress, findings| {
+        let reply = Reply::Checked {
+            progress,
+            findings,
+            today,
+        };
+        let _ = msgs.send(Msg::Api { req, reply });
+    };
+    while let Some(event) = scan.next().await {
+        match event {
+            Ok(ScanEvent::Page(page)) => {
+                progress = page.progress;
+                send(progress, checker.check_page(&page.items));
+            }
+            Ok(ScanEvent::Done(summary)) => {
+                send(progress, checker.duplicate_findings());
+                return Reply::CheckEnded(Ok(summary));
+            }
+            Err(e) => return Reply::CheckEnded(Err(e)),
+        }
+    }
+    Reply::CheckEnded(Err(ScanError {
+        page: progress.pages + 1,
+        source: ApiError::Config("the scan ended without a result".into()),
+    }))
+}
+
+/// Scans every page and sends the records matching `filter`, a page at a time.
+async fn find(
+    client: &ApiClient,
+    req: RequestId,
+    search: Option<String>,
+    filter: Filter,
+    msgs: &UnboundedSender<Msg>,
+) -> Reply {
+    let mut scan = Scan::start(
+        client,
+        ScanOptions {
+            search,
+            ..ScanOptions::default()
+        },
+    );
+    let mut pages = 0;
+    while let Some(event) = scan.next().await {
+        match event {
+            Ok(ScanEvent::Page(page)) => {
+                pages = page.progress.pages;
+                let items = page
+                    .items
+                    .into_iter()
+                    .filter(|p| filter.matches(p))
+                    .collect();
+                let reply = Reply::Matched {
+                    progress: page.progress,
+                    items,
+                };
+                let _ = msgs.send(Msg::Api { req, reply });
+            }
+            Ok(ScanEvent::Done(summary)) => return Reply::FilterEnded(Ok(summary)),
+            Err(e) => return Reply::FilterEnded(Err(e)),
+        }
+    }
+    Reply::FilterEnded(Err(ScanError {
+        page: pages + 1,
+        source: ApiError::Config("the scan ended without a result".into()),
+    }))
 }
 
 #[cfg(test)]
@@ -137,5 +232,104 @@ mod tests {
             msgs.try_recv().is_err(),
             "no answer for a cancelled request"
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_check_answers_in_parts_with_every_planted_problem_then_ends() {
+        use crate::sandbox::{Sandbox, SandboxOptions};
+        let sb = Sandbox::start(SandboxOptions {
+            count: 300,
+            problems: true,
+            ..SandboxOptions::default()
+        })
+        .await
+        .expect("sandbox");
+        let config = ClientConfig::new(&sb.base_url(), sb.token(), sb.secret(), "test");
+        let client = ApiClient::new(config).expect("client");
+        let (jobs, jobs_rx) = mpsc::unbounded_channel();
+        let (msgs_tx, mut msgs) = mpsc::unbounded_channel();
+        let _worker = spawn(client, jobs_rx, msgs_tx);
+        let req = RequestId(7);
+        let request = ApiRequest::Check { search: None };
+        jobs.send(Job::Start(ApiCall { req, request }))
+            .expect("sent");
+        let (mut parts, mut findings) = (0, Vec::new());
+        let summary = loop {
+            let msg = tokio::time::timeout(Duration::from_secs(30), msgs.recv())
+                .await
+                .expect("an answer within 30 s")
+                .expect("the worker runs");
+            match msg {
+                Msg::Api {
+                    req: r,
+                    reply: Reply::Checked { findings: f, .. },
+                } if r == req => {
+                    parts += 1;
+                    findings.extend(f);
+                }
+                Msg::Api {
+                    req: r,
+                    reply: Reply::CheckEnded(end),
+                } if r == req => break end.expect("the check ends well"),
+                other => panic!("unexpected {other:?}"),
+            }
+        };
+        // Three pages of 100, then the duplicates.
+        assert_eq!(parts, 4);
+        assert_eq!(findings.len(), 62);
+        assert_eq!(summary.records, 300);
+        assert!(msgs.try_recv().is_err(), "nothing after the end");
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_filter_streams_the_matches_page_by_page_then_ends() {
+        use crate::sandbox::{Sandbox, SandboxOptions, generate};
+        let sb = Sandbox::start(SandboxOptions {
+            count: 250,
+            ..SandboxOptions::default()
+        })
+        .await
+        .expect("sandbox");
+        let config = ClientConfig::new(&sb.base_url(), sb.token(), sb.secret(), "test");
+        let client = ApiClient::new(config).expect("client");
+        let (jobs, jobs_rx) = mpsc::unbounded_channel();
+        let (msgs_tx, mut msgs) = mpsc::unbounded_channel();
+        let _worker = spawn(client, jobs_rx, msgs_tx);
+        let filter = Filter::parse_line("address.country=gbr email~.net").expect("filter");
+        let expected: Vec<String> = generate(250, 42)
+            .into_iter()
+            .filter(|p| filter.matches(p))
+            .map(|p| p.id)
+            .collect();
+        assert!(!expected.is_empty());
+        let req = RequestId(9);
+        let request = ApiRequest::Filter {
+            search: None,
+            filter,
+        };
+        jobs.send(Job::Start(ApiCall { req, request }))
+            .expect("sent");
+        let mut found = Vec::new();
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(30), msgs.recv())
+                .await
+                .expect("an answer within 30 s")
+                .expect("the worker runs");
+            match msg {
+                Msg::Api {
+                    reply: Reply::Matched { items, .. },
+                    ..
+                } => found.extend(items.into_iter().map(|p| p.id)),
+                Msg::Api {
+                    reply: Reply::FilterEnded(end),
+                    ..
+                } => {
+                    assert_eq!(end.expect("ends well").records, 250);
+                    break;
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(found, expected);
     }
 }

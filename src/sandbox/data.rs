@@ -18,6 +18,8 @@
 //! | 6 | a minimal record: every nullable field null, no onboarding states |
 //! | 7 | an address of a type other than STRUCTURED (`FREEFORM`), kept as it is |
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -104,12 +106,44 @@ pub fn generate(count: usize, seed: u64) -> Vec<Prospect> {
         places: places(),
     };
     let mut rng = StdRng::seed_from_u64(seed);
-    (0..count)
+    let mut records: Vec<Prospect> = (0..count)
         .map(|i| {
             let p = random_prospect(&mut rng, &lists, i);
             special(i, p)
         })
-        .collect()
+        .collect();
+    make_unique(&mut records);
+    records
+}
+
+/// Random phone and identification numbers can collide in large data sets; a collision
+/// would be a duplicate `check` reports, so later holders get a number nobody has. Small
+/// data sets have no collision and are left exactly as drawn.
+fn make_unique(records: &mut [Prospect]) {
+    let mut phones = HashSet::new();
+    let mut ids = HashSet::new();
+    for (i, p) in records.iter_mut().enumerate() {
+        // Phone numbers are compared by their digits, as `check` compares them.
+        let digits = |v: &str| v.chars().filter(char::is_ascii_digit).collect::<String>();
+        let same = |v: &str| v.to_string();
+        for (value, seen, key) in [
+            (
+                &mut p.phone_number,
+                &mut phones,
+                &digits as &dyn Fn(&str) -> String,
+            ),
+            (&mut p.identification_number, &mut ids, &same),
+        ] {
+            let Some(v) = value else { continue };
+            let mut bump = i;
+            while !seen.insert(key(v)) {
+                // Replace the last four characters with digits until the number is new.
+                let keep = v.char_indices().rev().nth(3).map_or(0, |(at, _)| at);
+                *v = format!("{}{:04}", &v[..keep], bump % 10_000);
+                bump += 1;
+            }
+        }
+    }
 }
 
 fn uuid(rng: &mut StdRng) -> String {
@@ -385,7 +419,6 @@ fn special(i: usize, mut p: Prospect) -> Prospect {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
 
     #[test]
     fn same_seed_same_data_and_prefix_stable() {

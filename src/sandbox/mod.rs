@@ -20,6 +20,7 @@
 mod auth;
 pub mod conn;
 pub mod data;
+pub mod problems;
 mod routes;
 mod state;
 mod store;

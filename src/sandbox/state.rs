@@ -32,6 +32,8 @@ pub struct SandboxOptions {
     pub fail_rate: f64,
     /// Path prefix the API is mounted under, e.g. `/partner` ("" for none).
     pub prefix: String,
+    /// Plant a known set of every defect `check` finds (see [`super::problems`]).
+    pub problems: bool,
 }
 
 impl Default for SandboxOptions {
@@ -45,6 +47,7 @@ impl Default for SandboxOptions {
             latency_ms: 0,
             fail_rate: 0.0,
             prefix: String::new(),
+            problems: false,
         }
     }
 }
@@ -116,7 +119,10 @@ fn normalize_prefix(p: &str) -> String {
 impl SandboxState {
     /// Generates the data and the credentials (random ones when not given).
     pub fn new(opts: &SandboxOptions) -> Arc<Self> {
-        let records = generate(opts.count, opts.seed);
+        let mut records = generate(opts.count, opts.seed);
+        if opts.problems {
+            super::problems::plant(&mut records);
+        }
         let state = SandboxState {
             store: RwLock::new(store::Store::new(records)),
             token: opts

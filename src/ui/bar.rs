@@ -23,6 +23,7 @@ pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
         let label = match prompt.kind {
             PromptKind::Search => "/",
             PromptKind::Lookup => ": id or external reference ",
+            PromptKind::Filter => "F FIELD=VALUE or FIELD~TEXT ",
         };
         let before = clean(prompt.input.before_cursor()).into_owned();
         let full = clean(prompt.input.text()).into_owned();
@@ -85,7 +86,7 @@ fn contexts(state: &State) -> Vec<Context> {
     if let Some(p) = &state.prompt {
         return match p.kind {
             PromptKind::Search => vec![Context::Prompt, Context::SearchPrompt],
-            PromptKind::Lookup => vec![Context::Prompt],
+            PromptKind::Lookup | PromptKind::Filter => vec![Context::Prompt],
         };
     }
     if state.help.open {
@@ -100,6 +101,12 @@ fn contexts(state: &State) -> Vec<Context> {
             Stage::DraftOffer(_) => vec![Context::Draft],
             _ => Vec::new(),
         };
+    }
+    if state.problems.as_ref().is_some_and(|p| p.open) {
+        return vec![Context::Problems, Context::Anywhere];
+    }
+    if state.filter.as_ref().is_some_and(|f| f.open) {
+        return vec![Context::Filter, Context::Anywhere];
     }
     match (state.focus, &state.detail) {
         (Focus::Detail, Some(_)) => vec![Context::Detail, Context::Anywhere],

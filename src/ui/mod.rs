@@ -3,10 +3,12 @@
 pub mod bar;
 pub mod detail;
 pub mod dialogs;
+pub mod filter;
 pub mod form;
 pub mod help;
 pub mod layout;
 pub mod list;
+pub mod problems;
 pub mod style;
 pub mod text;
 
@@ -22,7 +24,13 @@ use crate::app::{State, Viewport};
 pub fn render(state: &State, frame: &mut Frame) -> Viewport {
     let areas = layout::areas(state, frame.area());
     let buf = frame.buffer_mut();
-    list::render(state, areas.list, buf);
+    if state.problems.as_ref().is_some_and(|p| p.open) {
+        problems::render(state, areas.list, buf);
+    } else if state.filter.as_ref().is_some_and(|f| f.open) {
+        filter::render(state, areas.list, buf);
+    } else {
+        list::render(state, areas.list, buf);
+    }
     let detail_max_scroll = detail::render(state, areas.detail, buf);
     let form_cursor = form::render(state, areas.form, buf);
     dialogs::render(state, form::place(areas.form), buf);
@@ -45,3 +53,5 @@ pub fn render(state: &State, frame: &mut Frame) -> Viewport {
 
 #[cfg(test)]
 mod form_tests;
+#[cfg(test)]
+mod problems_tests;

@@ -1,8 +1,10 @@
 //! Tests of `update`, driven with real crossterm key events.
 
+pub(crate) mod filter;
 pub(crate) mod fixtures;
 mod form;
 mod form_fixtures;
 mod form_outcomes;
 mod lookup;
+pub(crate) mod problems;
 mod update;

@@ -1,0 +1,177 @@
+//! Speed and memory of scans, measured on the built binary: `cargo bench --bench scan`.
+//!
+//! - `list --all` over 10,000 prospects against a sandbox answering after 20 ms, at
+//!   `--concurrency` 1 and 8, and on loopback without latency against the sequential walk
+//!   (one page after the other, as `list --all` did before the scan engine);
+//! - `check` over 100,000 prospects on loopback: time and max RSS;
+//! - `list --all --output table` over 100,000: max RSS.
+//!
+//! Max RSS comes from `/usr/bin/time -f %M` (kilobytes). Prints figures, asserts nothing.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use prospect::api::{ApiClient, ClientConfig};
+use prospect::sandbox::{Sandbox, SandboxOptions};
+
+const BIN: &str = env!("CARGO_BIN_EXE_prospect");
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+async fn sandbox(count: usize, latency_ms: u64, problems: bool) -> Sandbox {
+    Sandbox::start(SandboxOptions {
+        count,
+        latency_ms,
+        problems,
+        ..Default::default()
+    })
+    .await
+    .expect("sandbox starts")
+}
+
+/// Runs the binary against `sb` with its output thrown away: (wall time, max RSS in KiB).
+fn run(sb: &Sandbox, args: &[&str]) -> (Duration, Option<u64>) {
+    let timed = std::path::Path::new("/usr/bin/time").exists();
+    let mut c = if timed {
+        let mut c = Command::new("/usr/bin/time");
+        c.args(["-f", "maxrss=%M", BIN]);
+        c
+    } else {
+        Command::new(BIN)
+    };
+    let home = std::env::temp_dir().join("prospect-bench-scan");
+    c.args(args)
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("PROSPECT_BASE_URL", sb.base_url())
+        .env("PROSPECT_API_TOKEN", sb.token())
+        .env("PROSPECT_API_SECRET", sb.secret())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let started = Instant::now();
+    let out = c.output().expect("the binary runs");
+    let took = started.elapsed();
+    let code = out.status.code();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        code == Some(0) || code == Some(6),
+        "{args:?} exited {code:?}: {err}"
+    );
+    let rss = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("maxrss="))
+        .filter_map(|v| v.trim().parse().ok())
+        .next_back();
+    (took, rss)
+}
+
+fn figures(label: &str, sb: &Sandbox, args: &[&str], runs: usize) -> Duration {
+    let mut times = Vec::new();
+    let mut rss = Vec::new();
+    for _ in 0..runs {
+        let (t, r) = run(sb, args);
+        times.push(t);
+        rss.extend(r);
+    }
+    let t = median(times);
+    let rss = rss
+        .iter()
+        .max()
+        .map_or("n/a".into(), |k| format!("{:.1} MB", *k as f64 / 1024.0));
+    println!("{label:<58} median {t:>9.3?}   max RSS {rss}");
+    t
+}
+
+/// The walk `list --all` did before the scan engine: one page after the other.
+async fn sequential_walk(sb: &Sandbox) -> Duration {
+    let client = ApiClient::new(ClientConfig::new(
+        &sb.base_url(),
+        sb.token(),
+        sb.secret(),
+        "bench",
+    ))
+    .expect("client");
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let mut page = 1;
+        loop {
+            let p = client.list(None, page, 100).await.expect("page");
+            std::hint::black_box(&p);
+            if page >= p.meta.total_pages {
+                break;
+            }
+            page += 1;
+        }
+        times.push(t.elapsed());
+    }
+    median(times)
+}
+
+#[tokio::main]
+async fn main() {
+    let slow = sandbox(10_000, 20, false).await;
+    let args = |c: &'static str| ["list", "--all", "-o", "ndjson", "--concurrency", c];
+    let c1 = figures(
+        "list --all, 10k, latency 20 ms, --concurrency 1",
+        &slow,
+        &args("1"),
+        3,
+    );
+    let c8 = figures(
+        "list --all, 10k, latency 20 ms, --concurrency 8",
+        &slow,
+        &args("8"),
+        3,
+    );
+    println!(
+        "  → concurrency 8 is {:.1}× faster than 1",
+        c1.as_secs_f64() / c8.as_secs_f64()
+    );
+    drop(slow);
+
+    let fast = sandbox(10_000, 0, false).await;
+    let seq = sequential_walk(&fast).await;
+    println!(
+        "{:<58} median {seq:>9.3?}",
+        "sequential walk, 10k, loopback (in process, no output)"
+    );
+    let mut last = Duration::ZERO;
+    for c in ["1", "4", "8"] {
+        last = figures(
+            &format!("list --all, 10k, loopback, --concurrency {c}"),
+            &fast,
+            &args(c),
+            5,
+        );
+    }
+    println!(
+        "  → --concurrency 8 is {:.1}× faster than the sequential walk",
+        seq.as_secs_f64() / last.as_secs_f64()
+    );
+    drop(fast);
+
+    let big = sandbox(100_000, 0, true).await;
+    figures(
+        "check, 100k, loopback (every rule, duplicates)",
+        &big,
+        &["check", "-o", "json"],
+        3,
+    );
+    figures(
+        "list --all --output table, 100k, loopback",
+        &big,
+        &["list", "--all", "-o", "table"],
+        3,
+    );
+    figures(
+        "list --all --output ndjson, 100k, loopback",
+        &big,
+        &["list", "--all", "-o", "ndjson"],
+        1,
+    );
+}

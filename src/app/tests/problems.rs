@@ -1,0 +1,328 @@
+//! The problems view (`!`): starting the check, findings streaming in, drilling down,
+//! opening a record, hiding, rescanning.
+
+use chrono::NaiveDate;
+use crossterm::event::KeyCode;
+
+use super::fixtures::*;
+use super::form_fixtures::{fetches, loaded_msg, patches, retype};
+use crate::api::{ApiError, Prospect};
+use crate::app::State;
+use crate::scan::{Finding, Progress, Rule, RuleSet, ScanError, ScanSummary};
+
+const SIZE: (u16, u16) = (80, 24);
+
+/// The date the tests' rules take as today.
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default()
+}
+
+/// Record 1 with its phone number written with spaces.
+fn spaced_phone() -> Prospect {
+    let mut p = prospect(1);
+    p.phone_number = Some("+44 7101 231111".into());
+    p
+}
+
+/// Findings as the worker would send them: a phone with spaces, three records with `gb`.
+pub fn sample_findings() -> Vec<Finding> {
+    let rules = RuleSet::new(&[], today());
+    let mut records: Vec<Prospect> = (1..=4).map(prospect).collect();
+    records[0].phone_number = Some("+44 7101 231111".into());
+    for p in &mut records[1..] {
+        p.address.as_mut().unwrap().country = Some("gb".into());
+    }
+    records.iter().flat_map(|p| rules.check(p)).collect()
+}
+
+fn progress(scanned: u64, total: u64) -> Progress {
+    Progress {
+        scanned,
+        total,
+        pages: scanned.div_ceil(100),
+    }
+}
+
+/// The check request `!` started.
+fn check_req(fx: &[Effect]) -> RequestId {
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::Api(ApiCall {
+                req,
+                request: ApiRequest::Check { .. },
+            }) => Some(*req),
+            _ => None,
+        })
+        .expect("a check was started")
+}
+
+fn part(req: RequestId, scanned: u64, findings: Vec<Finding>) -> Msg {
+    Msg::Api {
+        req,
+        reply: Reply::Checked {
+            progress: progress(scanned, 500),
+            findings,
+            today: today(),
+        },
+    }
+}
+
+fn ended(req: RequestId) -> Msg {
+    Msg::Api {
+        req,
+        reply: Reply::CheckEnded(Ok(ScanSummary {
+            records: 500,
+            pages: 5,
+            first_total: 500,
+            last_total: 500,
+            ..ScanSummary::default()
+        })),
+    }
+}
+
+/// A list with the problems view open and its check running.
+pub fn started() -> (State, RequestId) {
+    let mut s = loaded(20, 45, SIZE);
+    // The list's prefetch answers: only the check is in flight.
+    answer(&mut s, "", 2, 20, 45);
+    let fx = send(&mut s, [ch('!')]);
+    (s, check_req(&fx))
+}
+
+/// The problems view after the sample findings came in and the check ended.
+pub fn finished() -> State {
+    let (mut s, req) = started();
+    send(&mut s, [part(req, 500, sample_findings()), ended(req)]);
+    s
+}
+
+#[test]
+fn bang_starts_a_check_over_the_lists_search_and_shows_the_view() {
+    let mut s = loaded(20, 45, SIZE);
+    let fx = send(&mut s, [ch('!')]);
+    assert!(fx.contains(&Effect::Api(ApiCall {
+        req: check_req(&fx),
+        request: ApiRequest::Check { search: None },
+    })));
+    let p = s.problems.as_ref().unwrap();
+    assert!(p.open && p.ended.is_none());
+    assert!(
+        p.title()
+            .starts_with("Problems · 0 findings so far · scanning 0 of 0")
+    );
+}
+
+#[test]
+fn findings_stream_in_grouped_by_rule_with_the_check_registered_until_its_end() {
+    let (mut s, req) = started();
+    let findings = sample_findings();
+    send(&mut s, [part(req, 200, findings[..2].to_vec())]);
+    assert!(!s.requests.is_empty(), "the check still runs");
+    let p = s.problems.as_ref().unwrap();
+    assert_eq!(
+        p.rules(),
+        vec![(Rule::PhoneFormat, 1), (Rule::CountryInvalid, 1)]
+    );
+    assert_eq!(
+        p.title(),
+        "Problems · 2 findings so far · scanning 200 of 500…"
+    );
+
+    send(&mut s, [part(req, 500, findings[2..].to_vec()), ended(req)]);
+    assert!(
+        !s.requests.any(|p| *p == Purpose::Problems),
+        "the check is over"
+    );
+    let p = s.problems.as_ref().unwrap();
+    assert_eq!(
+        p.rules(),
+        vec![(Rule::PhoneFormat, 1), (Rule::CountryInvalid, 3)]
+    );
+    // The same wrong value on three records is one group.
+    assert_eq!(p.top_value(Rule::CountryInvalid), Some(("gb".into(), 3)));
+    assert_eq!(p.title(), "Problems · 4 findings · scanned 500 records");
+}
+
+#[test]
+fn enter_lists_a_rules_findings_and_enter_on_a_finding_opens_its_record() {
+    let mut s = finished();
+    send(&mut s, [ch('j'), key(KeyCode::Enter)]);
+    let p = s.problems.as_ref().unwrap();
+    assert_eq!(p.rule, Some(Rule::CountryInvalid));
+    let second = p.of_rule(Rule::CountryInvalid)[1].id.clone();
+    let fx = send(&mut s, [ch('j'), key(KeyCode::Enter)]);
+    let asked: Vec<&ApiRequest> = fx
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Api(ApiCall { request, .. }) => Some(request),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        asked.contains(&&ApiRequest::ById { id: second.clone() }),
+        "{fx:?}"
+    );
+    assert!(
+        !s.problems.as_ref().unwrap().open,
+        "the record shows instead"
+    );
+    // The look-up answers: the record opens in the detail pane.
+    let by_id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Api(ApiCall {
+                req,
+                request: ApiRequest::ById { .. },
+            }) => Some(*req),
+            _ => None,
+        })
+        .unwrap();
+    let record = prospect(3);
+    assert_eq!(record.id, second);
+    send(
+        &mut s,
+        [Msg::Api {
+            req: by_id,
+            reply: Reply::Prospect(Ok(record.clone())),
+        }],
+    );
+    assert_eq!(
+        s.detail.as_ref().map(|d| d.prospect.id.clone()),
+        Some(second)
+    );
+    // `!` brings the view back where it was, without scanning again.
+    let fx = send(&mut s, [ch('!')]);
+    assert!(s.problems.as_ref().unwrap().open);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Api(_))), "{fx:?}");
+    assert_eq!(
+        s.problems.as_ref().unwrap().rule,
+        Some(Rule::CountryInvalid)
+    );
+}
+
+#[test]
+fn esc_goes_back_then_hides_the_view_while_the_scan_goes_on() {
+    let (mut s, req) = started();
+    send(
+        &mut s,
+        [part(req, 100, sample_findings()), key(KeyCode::Enter)],
+    );
+    assert!(s.problems.as_ref().unwrap().rule.is_some());
+    let fx = send(&mut s, [key(KeyCode::Esc)]);
+    assert_eq!(s.problems.as_ref().unwrap().rule, None);
+    assert!(fx.is_empty());
+    let fx = send(&mut s, [key(KeyCode::Esc)]);
+    assert!(!s.problems.as_ref().unwrap().open);
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Cancel(_))),
+        "the scan goes on"
+    );
+    // Later parts still arrive while the list has the keyboard.
+    send(&mut s, [part(req, 500, Vec::new()), ended(req)]);
+    assert!(s.problems.as_ref().unwrap().ended.is_some());
+    let fx = send(&mut s, [ch('!')]);
+    assert!(s.problems.as_ref().unwrap().open);
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Api(_))),
+        "no second scan"
+    );
+}
+
+#[test]
+fn r_rescans_cancelling_the_running_check_and_its_late_answers_are_dropped() {
+    let (mut s, old) = started();
+    send(&mut s, [part(old, 100, sample_findings())]);
+    let fx = send(&mut s, [ch('r')]);
+    assert!(fx.contains(&Effect::Cancel(old)));
+    let new = check_req(&fx);
+    assert_ne!(new, old);
+    assert!(s.problems.as_ref().unwrap().findings.is_empty());
+    send(&mut s, [part(old, 200, sample_findings())]);
+    assert!(
+        s.problems.as_ref().unwrap().findings.is_empty(),
+        "old answers dropped"
+    );
+    send(&mut s, [part(new, 100, sample_findings()[..1].to_vec())]);
+    assert_eq!(s.problems.as_ref().unwrap().findings.len(), 1);
+}
+
+#[test]
+fn a_failed_check_keeps_what_it_found_and_says_which_page_failed() {
+    let (mut s, req) = started();
+    send(&mut s, [part(req, 100, sample_findings())]);
+    let failure = ScanError {
+        page: 2,
+        source: ApiError::Server {
+            status: 500,
+            detail: "boom".into(),
+        },
+    };
+    send(
+        &mut s,
+        [Msg::Api {
+            req,
+            reply: Reply::CheckEnded(Err(failure)),
+        }],
+    );
+    let p = s.problems.as_ref().unwrap();
+    assert_eq!(p.findings.len(), 4);
+    assert!(
+        p.title().contains("stopped after 100 of 500"),
+        "{}",
+        p.title()
+    );
+    let status = s.status.as_ref().unwrap();
+    assert!(status.text.contains("page 2"), "{}", status.text);
+}
+
+/// `e` on the phone finding, the record fetched, the phone retyped, reviewed and sent:
+/// returns the state once the server answered the PATCH with the saved record.
+fn fix_phone(typed: &str) -> State {
+    let mut s = finished();
+    send(&mut s, [key(KeyCode::Enter)]);
+    assert_eq!(s.problems.as_ref().unwrap().rule, Some(Rule::PhoneFormat));
+    let fx = send(&mut s, [ch('e')]);
+    let asked = fetches(&fx);
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].1, prospect(1).id);
+    send(&mut s, [loaded_msg(asked[0].0, spaced_phone())]);
+    let form = s.form.as_ref().expect("the form opened");
+    assert_eq!(form.focused().key(), "phoneNumber");
+    retype(&mut s, typed);
+    send(&mut s, [ctrl('s')]);
+    let fx = send(&mut s, [key(KeyCode::Enter)]);
+    let check = fetches(&fx)[0].0;
+    let fx = send(&mut s, [loaded_msg(check, spaced_phone())]);
+    let (patch, body) = patches(&fx).remove(0);
+    assert_eq!(body.get("phoneNumber"), Some(&serde_json::json!(typed)));
+    let mut saved = spaced_phone();
+    saved.phone_number = Some(typed.into());
+    send(&mut s, [loaded_msg(patch, saved)]);
+    assert!(s.form.is_none(), "saved");
+    s
+}
+
+#[test]
+fn e_opens_the_form_on_the_findings_field_and_a_fixed_finding_goes_away() {
+    let s = fix_phone("+447101231111");
+    let p = s.problems.as_ref().unwrap();
+    assert!(p.open, "back in the problems view");
+    assert_eq!(p.rules(), vec![(Rule::CountryInvalid, 3)]);
+    assert_eq!(p.rule, None, "the rule has no finding left");
+}
+
+#[test]
+fn a_finding_still_wrong_after_a_save_stays_with_its_new_reason() {
+    // Valid for the form, but without the international prefix the rule asks for.
+    let s = fix_phone("07101231111");
+    let p = s.problems.as_ref().unwrap();
+    let left = p.of_rule(Rule::PhoneFormat);
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].value.as_deref(), Some("07101231111"));
+    assert_eq!(
+        left[0].message,
+        "phoneNumber is not + followed by 7 to 15 digits"
+    );
+    assert_eq!(left[0].suggestion, None);
+    assert_eq!(p.rule, Some(Rule::PhoneFormat));
+}

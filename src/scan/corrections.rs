@@ -1,0 +1,123 @@
+//! The corrections file `check --fix` writes and `apply` reads: CSV with an `id` column,
+//! one column per field to change (named as in `patch --set`) and an `expected.FIELD` column
+//! holding the value the record has now, so `apply` refuses to overwrite a newer edit.
+
+use std::collections::HashMap;
+
+use super::fields::FieldRef;
+use super::rules::{Finding, text_fields};
+
+/// The fixes of one record: field → (current value, suggested value).
+type Fixes = HashMap<String, (String, String)>;
+
+/// The corrections for every finding that has a suggestion: one row per record, in the
+/// order the records first appear; `None` when there is nothing to fix.
+pub fn corrections_csv(findings: &[Finding]) -> Result<Option<String>, csv::Error> {
+    let mut order: Vec<&str> = Vec::new();
+    let mut by_id: HashMap<&str, Fixes> = HashMap::new();
+    for f in findings {
+        let (Some(value), Some(suggestion)) = (&f.value, &f.suggestion) else {
+            continue;
+        };
+        let fixes = by_id.entry(f.id.as_str()).or_insert_with(|| {
+            order.push(f.id.as_str());
+            Fixes::new()
+        });
+        fixes
+            .entry(f.field.clone())
+            .or_insert_with(|| (value.clone(), suggestion.clone()));
+    }
+    if order.is_empty() {
+        return Ok(None);
+    }
+    // Columns for the fields that have a fix, in the order `patch --set` lists them.
+    let columns: Vec<String> = text_fields()
+        .into_iter()
+        .map(FieldRef::name)
+        .filter(|name| by_id.values().any(|fx| fx.contains_key(name)))
+        .collect();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["id".to_string()];
+    header.extend(columns.iter().cloned());
+    header.extend(columns.iter().map(|c| format!("expected.{c}")));
+    w.write_record(&header)?;
+    for id in order {
+        let fixes = &by_id[id];
+        let mut row = vec![id.to_string()];
+        // An empty cell leaves a field unchanged (and expects nothing of it).
+        row.extend(
+            columns
+                .iter()
+                .map(|c| fixes.get(c).map(|(_, s)| s.clone()).unwrap_or_default()),
+        );
+        row.extend(
+            columns
+                .iter()
+                .map(|c| fixes.get(c).map(|(v, _)| v.clone()).unwrap_or_default()),
+        );
+        w.write_record(&row)?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::rules::Rule;
+
+    fn finding(
+        id: &str,
+        rule: Rule,
+        field: &str,
+        value: &str,
+        suggestion: Option<&str>,
+    ) -> Finding {
+        Finding {
+            id: id.into(),
+            external_reference: None,
+            rule,
+            field: field.into(),
+            value: Some(value.into()),
+            message: String::new(),
+            suggestion: suggestion.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn one_row_per_record_with_expected_values_and_no_row_without_a_fix() {
+        let findings = vec![
+            finding(
+                "a",
+                Rule::PhoneFormat,
+                "phoneNumber",
+                "+44 7700 900123",
+                Some("+447700900123"),
+            ),
+            finding("a", Rule::Whitespace, "firstName", " Ann", Some("Ann")),
+            finding(
+                "b",
+                Rule::CountryInvalid,
+                "address.country",
+                "gb",
+                Some("GBR"),
+            ),
+            finding("c", Rule::DobInvalid, "dateOfBirth", "1990-02-30", None),
+            finding(
+                "a",
+                Rule::Whitespace,
+                "phoneNumber",
+                "+44 7700 900123",
+                Some("+447700900123"),
+            ),
+        ];
+        let csv = corrections_csv(&findings).unwrap().unwrap();
+        assert_eq!(
+            csv,
+            "id,firstName,phoneNumber,address.country,expected.firstName,expected.phoneNumber,expected.address.country\n\
+             a,Ann,+447700900123,, Ann,+44 7700 900123,\n\
+             b,,,GBR,,,gb\n"
+        );
+        assert_eq!(corrections_csv(&findings[3..4]).unwrap(), None);
+    }
+}

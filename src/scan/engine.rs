@@ -1,0 +1,422 @@
+//! The scan: every page of a listing, fetched with bounded concurrency and handed over in
+//! page order, each record once.
+//!
+//! What it does when the data changes while it runs (the API pages by offset):
+//! - Records are de-duplicated by id, so a record pushed onto the next page by an insertion
+//!   is never yielded twice.
+//! - When a later page reports more pages than the first did, the walk follows on, but never
+//!   past the first page's `totalPages` plus a small margin ([`page_bound`]): a server that
+//!   keeps claiming more pages, or repeats a page, cannot make the walk endless. Past the
+//!   first page's count, a page that brings no new record ends the walk.
+//! - Records removed meanwhile shift later ones onto earlier pages, so one can be missed:
+//!   the scan cannot know which, so [`ScanSummary::note`] says that the total changed and
+//!   that a second run gives an exact result. Nothing is dropped silently.
+//!
+//! A 429 pauses every worker until its `Retry-After` has passed; transient failures are
+//! retried by the client as for any GET; a page that still fails ends the scan with a
+//! [`ScanError`] naming the page. Dropping a [`Scan`] aborts every task it started;
+//! [`Scan::cancel`] also waits until they are gone.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::{JoinHandle, JoinSet};
+use tokio::time::Instant;
+
+use crate::api::{ApiClient, ApiError, Page, Prospect};
+
+/// Most pages in flight at once (`--concurrency`).
+pub const MAX_CONCURRENCY: usize = 16;
+/// Pages in flight when nothing is configured.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+/// What to scan and how hard.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    /// Narrows the listing server-side (`searchKeyword`).
+    pub search: Option<String>,
+    /// Records per page (1..=100).
+    pub limit: u64,
+    /// Pages in flight at once (1..=16).
+    pub concurrency: usize,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            search: None,
+            limit: 100,
+            concurrency: DEFAULT_CONCURRENCY,
+        }
+    }
+}
+
+/// How far a scan has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Distinct records handed over so far.
+    pub scanned: u64,
+    /// The total the most recent page reported.
+    pub total: u64,
+    /// Pages handed over so far.
+    pub pages: u64,
+}
+
+/// One page, in order, with the records not seen on an earlier page.
+#[derive(Debug, Clone)]
+pub struct ScanPage {
+    /// The page number, from 1.
+    pub number: u64,
+    pub items: Vec<Prospect>,
+    pub progress: Progress,
+}
+
+/// How a finished scan went.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScanSummary {
+    /// Distinct records handed over.
+    pub records: u64,
+    /// Pages fetched.
+    pub pages: u64,
+    /// `totalItems` of the first page.
+    pub first_total: u64,
+    /// `totalItems` of the last page.
+    pub last_total: u64,
+    /// Records that came again on a later page and were left out.
+    pub repeats_skipped: u64,
+    /// The server claimed more pages than the walk may fetch ([`page_bound`]).
+    pub hit_bound: bool,
+}
+
+impl ScanSummary {
+    /// A sentence for the user when the result may not be exact, `None` when it is.
+    pub fn note(&self) -> Option<String> {
+        if self.hit_bound {
+            return Some(format!(
+                "The server kept reporting more pages than the {} it had at the start; the scan stopped after {} pages with {} prospects: run it again for an exact result.",
+                self.first_total, self.pages, self.records
+            ));
+        }
+        if self.first_total != self.last_total || self.repeats_skipped > 0 {
+            return Some(format!(
+                "The data changed during the scan ({} prospects at the start, {} at the end): each record was listed once, but records added or removed meanwhile can be missing: run it again for an exact result.",
+                self.first_total, self.last_total
+            ));
+        }
+        if self.records != self.last_total {
+            return Some(format!(
+                "The server reported {} prospects but the scan found {}.",
+                self.last_total, self.records
+            ));
+        }
+        None
+    }
+}
+
+/// What a scan hands over: pages in order, then one summary.
+#[derive(Debug, Clone)]
+pub enum ScanEvent {
+    Page(ScanPage),
+    Done(ScanSummary),
+}
+
+/// A page that failed after the client's retries; the scan ends with it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("The scan stopped at page {page}: {source}")]
+pub struct ScanError {
+    pub page: u64,
+    pub source: ApiError,
+}
+
+/// The last page a walk may fetch when the first page reported `first_pages`.
+pub fn page_bound(first_pages: u64) -> u64 {
+    first_pages + 2 + first_pages / 100
+}
+
+/// A running scan. Dropping it aborts every task it started.
+pub struct Scan {
+    rx: mpsc::Receiver<Result<ScanEvent, ScanError>>,
+    stop: Option<oneshot::Sender<()>>,
+    driver: JoinHandle<()>,
+}
+
+impl std::fmt::Debug for Scan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scan").finish_non_exhaustive()
+    }
+}
+
+impl Scan {
+    /// Starts scanning on the current tokio runtime.
+    pub fn start(client: &ApiClient, opts: ScanOptions) -> Scan {
+        let (tx, rx) = mpsc::channel(2);
+        let (stop, stopped) = oneshot::channel();
+        let driver = tokio::spawn(drive(client.clone(), opts, tx, stopped));
+        Scan {
+            rx,
+            stop: Some(stop),
+            driver,
+        }
+    }
+
+    /// The next page, the summary after the last page, or `None` once it has ended.
+    pub async fn next(&mut self) -> Option<Result<ScanEvent, ScanError>> {
+        self.rx.recv().await
+    }
+
+    /// Stops the scan and waits until none of its tasks is left.
+    pub async fn cancel(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        // The driver shuts its page tasks down (and waits for them) before it returns.
+        self.rx.close();
+        let _ = (&mut self.driver).await;
+    }
+}
+
+impl Drop for Scan {
+    fn drop(&mut self) {
+        self.driver.abort();
+    }
+}
+
+/// Until when every worker holds back after a 429.
+#[derive(Default)]
+struct Pause(Mutex<Option<Instant>>);
+
+impl Pause {
+    fn hold_for(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut g = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if g.is_none_or(|u| u < until) {
+            *g = Some(until);
+        }
+    }
+
+    async fn wait(&self) {
+        loop {
+            let until = *self.0.lock().unwrap_or_else(PoisonError::into_inner);
+            match until {
+                Some(u) if u > Instant::now() => tokio::time::sleep_until(u).await,
+                _ => return,
+            }
+        }
+    }
+}
+
+/// Ids seen so far; UUIDs (every id the API gives) take 16 bytes each.
+#[derive(Default)]
+struct SeenIds {
+    uuids: HashSet<u128>,
+    other: HashSet<String>,
+}
+
+impl SeenIds {
+    /// Whether the id was offered before.
+    fn contains(&self, id: &str) -> bool {
+        match uuid::Uuid::parse_str(id) {
+            Ok(u) => self.uuids.contains(&u.as_u128()),
+            Err(_) => self.other.contains(id),
+        }
+    }
+
+    /// True the first time an id is offered.
+    fn first_time(&mut self, id: &str) -> bool {
+        match uuid::Uuid::parse_str(id) {
+            Ok(u) => self.uuids.insert(u.as_u128()),
+            Err(_) => self.other.insert(id.to_string()),
+        }
+    }
+}
+
+type Sender = mpsc::Sender<Result<ScanEvent, ScanError>>;
+
+struct Walk {
+    tx: Sender,
+    seen: SeenIds,
+    summary: ScanSummary,
+    first_pages: u64,
+    /// The last page to request (grows when later pages report more, up to the bound).
+    planned: u64,
+    /// Pages in a row that brought nothing new.
+    stale_pages: u32,
+}
+
+impl Walk {
+    /// Takes page `n` (in order): drops repeats, updates the plan, hands it over.
+    /// False when the walk must end: nobody listens any more, or the page holds nothing but
+    /// records already sent (a server repeating its pages: the scan ends with an error).
+    async fn take(&mut self, n: u64, page: Page) -> bool {
+        let before = page.items.len() as u64;
+        // One page of nothing new can follow a burst of insertions (offset paging); two in a
+        // row is a server repeating itself.
+        let stale = before > 0 && page.items.iter().all(|p| self.seen.contains(&p.id));
+        self.stale_pages = if stale { self.stale_pages + 1 } else { 0 };
+        if self.stale_pages >= 2 && n <= self.first_pages {
+            let source = ApiError::Paging {
+                detail: format!("page {n} repeats records the server already sent"),
+            };
+            let _ = self.tx.send(Err(ScanError { page: n, source })).await;
+            return false;
+        }
+        let items: Vec<Prospect> = page
+            .items
+            .into_iter()
+            .filter(|p| self.seen.first_time(&p.id))
+            .collect();
+        let fresh = items.len() as u64;
+        let s = &mut self.summary;
+        s.repeats_skipped += before - fresh;
+        s.records += fresh;
+        s.pages += 1;
+        s.last_total = page.meta.total_items;
+        let bound = page_bound(self.first_pages);
+        if page.meta.total_pages > bound {
+            s.hit_bound = true;
+        }
+        if before == 0 || (n >= self.first_pages && fresh == 0) {
+            // An empty page: nothing lies beyond it. Past the first count, a page with nothing
+            // new means the server repeats itself.
+            self.planned = self.planned.min(n);
+        } else if page.meta.total_pages > self.planned {
+            self.planned = page.meta.total_pages.min(bound);
+        }
+        let progress = Progress {
+            scanned: s.records,
+            total: s.last_total,
+            pages: s.pages,
+        };
+        self.tx
+            .send(Ok(ScanEvent::Page(ScanPage {
+                number: n,
+                items,
+                progress,
+            })))
+            .await
+            .is_ok()
+    }
+}
+
+async fn drive(client: ApiClient, opts: ScanOptions, tx: Sender, mut stop: oneshot::Receiver<()>) {
+    let pause = Arc::new(Pause::default());
+    let observer_pause = pause.clone();
+    let client = client.with_added_retry_observer(Arc::new(move |e, wait| {
+        if matches!(e, ApiError::RateLimited { .. }) {
+            observer_pause.hold_for(wait);
+        }
+    }));
+    let limit = opts.limit.clamp(1, 100);
+    let concurrency = opts.concurrency.clamp(1, MAX_CONCURRENCY);
+    let search = opts.search.filter(|s| !s.is_empty());
+
+    let first = tokio::select! {
+        _ = &mut stop => return,
+        r = client.list(search.as_deref(), 1, limit) => r,
+    };
+    let first = match first {
+        Ok(p) => p,
+        Err(source) => {
+            let _ = tx.send(Err(ScanError { page: 1, source })).await;
+            return;
+        }
+    };
+    let first_pages = first.meta.total_pages.max(1);
+    let mut walk = Walk {
+        tx,
+        seen: SeenIds::default(),
+        summary: ScanSummary {
+            first_total: first.meta.total_items,
+            ..Default::default()
+        },
+        first_pages,
+        planned: first_pages,
+        stale_pages: 0,
+    };
+    if !walk.take(1, first).await {
+        return;
+    }
+
+    let mut tasks: JoinSet<Result<Page, ApiError>> = JoinSet::new();
+    let mut page_of: HashMap<tokio::task::Id, u64> = HashMap::new();
+    let mut arrived: BTreeMap<u64, Page> = BTreeMap::new();
+    let mut next_request = 2;
+    let mut next_emit = 2;
+    // The first page that failed: the pages before it are still handed over, then the scan
+    // ends with its error.
+    let mut failed: Option<(u64, ApiError)> = None;
+    loop {
+        let last_wanted = failed
+            .as_ref()
+            .map_or(walk.planned, |(f, _)| walk.planned.min(f - 1));
+        // At most `concurrency` requests in flight, and pages fetched ahead of the one due
+        // next stay within twice that: a slow page never makes the buffer grow without bound.
+        while tasks.len() < concurrency
+            && next_request <= last_wanted
+            && next_request < next_emit + 2 * concurrency as u64
+        {
+            let (client, search, pause) = (client.clone(), search.clone(), pause.clone());
+            let n = next_request;
+            let handle = tasks.spawn(async move {
+                pause.wait().await;
+                client.list(search.as_deref(), n, limit).await
+            });
+            page_of.insert(handle.id(), n);
+            next_request += 1;
+        }
+        if let Some((f, _)) = &failed
+            && next_emit >= *f
+        {
+            break;
+        }
+        if tasks.is_empty() {
+            break;
+        }
+        let joined = tokio::select! {
+            biased;
+            _ = &mut stop => {
+                tasks.shutdown().await;
+                return;
+            }
+            j = tasks.join_next_with_id() => j,
+        };
+        let Some(joined) = joined else { break };
+        let (n, result) = match joined {
+            Ok((id, r)) => (page_of.remove(&id).unwrap_or(next_emit), r),
+            Err(e) => (
+                page_of.remove(&e.id()).unwrap_or(next_emit),
+                Err(ApiError::Config(format!("the page request stopped ({e})"))),
+            ),
+        };
+        match result {
+            Ok(page) => {
+                arrived.insert(n, page);
+            }
+            // A page past a shrunken plan is not needed: its failure does not matter.
+            Err(_) if n > walk.planned => {}
+            Err(source) => {
+                if failed.as_ref().is_none_or(|(f, _)| n < *f) {
+                    failed = Some((n, source));
+                }
+            }
+        }
+        let stop_at = failed.as_ref().map_or(u64::MAX, |(f, _)| *f);
+        while next_emit < stop_at
+            && let Some(page) = arrived.remove(&next_emit)
+        {
+            if next_emit <= walk.planned && !walk.take(next_emit, page).await {
+                tasks.shutdown().await;
+                return;
+            }
+            next_emit += 1;
+        }
+    }
+    tasks.shutdown().await;
+    let end = match failed {
+        Some((page, source)) => Err(ScanError { page, source }),
+        None => Ok(ScanEvent::Done(walk.summary)),
+    };
+    let _ = walk.tx.send(end).await;
+}

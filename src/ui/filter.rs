@@ -1,0 +1,85 @@
+//! The filter view (`F`): the matches found so far, with the scan's coverage in the title.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+
+use super::style::{border_style, dim};
+use super::text::{fit, truncate};
+use crate::app::State;
+
+/// Draws the view into `area` (where the list is otherwise).
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
+    let Some(f) = state.filter.as_ref().filter(|f| f.open) else {
+        return;
+    };
+    if area.is_empty() {
+        return;
+    }
+    let mut title = format!(
+        " {} ",
+        truncate(&f.title(), usize::from(area.width).saturating_sub(6))
+    );
+    if f.ended.is_none() {
+        title.push_str(&format!("{} ", state.spinner()));
+    }
+    let block = Block::bordered()
+        .border_style(border_style(state, true))
+        .title_top(Line::from(title));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.is_empty() {
+        return;
+    }
+    if f.matches.is_empty() {
+        let text = match &f.ended {
+            None => "Scanning… matches appear here as pages arrive (Esc stops)",
+            Some(Ok(_)) => "No prospect matches",
+            Some(Err(e)) => e.as_str(),
+        };
+        Paragraph::new(Line::styled(truncate(text, 500), dim()))
+            .wrap(Wrap { trim: false })
+            .render(inner, buf);
+        return;
+    }
+    // Name, email, phone, postcode and country: the fields people filter on most.
+    let width = usize::from(inner.width).saturating_sub(2);
+    let (phone_w, post_w, country_w) = (16, 10, 7);
+    let rest = width.saturating_sub(phone_w + post_w + country_w + 4);
+    let (name_w, email_w) = (rest * 2 / 5, rest - rest * 2 / 5);
+    let row = |cells: [&str; 5]| {
+        [
+            fit(cells[0], name_w),
+            fit(cells[1], email_w),
+            fit(cells[2], phone_w),
+            fit(cells[3], post_w),
+            fit(cells[4], country_w),
+        ]
+        .join(" ")
+    };
+    let header = row(["Name", "Email", "Phone", "Postcode", "Country"]);
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let cols = usize::from(inner.width);
+    buf.set_stringn(inner.x, inner.y, format!("  {header}"), cols, bold);
+    let height = usize::from(inner.height.saturating_sub(1));
+    let offset = (f.selected + 1).saturating_sub(height);
+    for (i, p) in f.matches.iter().enumerate().skip(offset).take(height) {
+        let y = inner.y + 1 + u16::try_from(i - offset).unwrap_or(0);
+        let address = p.address.as_ref();
+        let line = row([
+            &p.full_name(),
+            &p.email,
+            p.phone_number.as_deref().unwrap_or(""),
+            address.and_then(|a| a.postcode.as_deref()).unwrap_or(""),
+            address.and_then(|a| a.country.as_deref()).unwrap_or(""),
+        ]);
+        let (marker, style) = if i == f.selected {
+            ("› ", Style::new().add_modifier(Modifier::REVERSED))
+        } else {
+            ("  ", Style::new())
+        };
+        buf.set_stringn(inner.x, y, format!("{marker}{line}"), cols, style);
+    }
+}
