@@ -7,6 +7,7 @@ pub mod config;
 pub mod edit;
 pub mod logging;
 pub mod patch;
+pub mod prefs;
 pub mod present;
 pub mod runtime;
 pub mod sandbox;

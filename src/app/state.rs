@@ -1,12 +1,14 @@
 //! The TUI's state: plain data, changed only by `update`.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use ratatui::style::Color;
 
 use super::effect::RequestId;
 use super::form::{Form, SavedChange};
 use super::input::LineInput;
+use super::keys::KeyMap;
 pub use super::requests::PageKey;
 use super::requests::{Purpose, Requests};
 use crate::api::{ApiError, Page, PageMeta, Prospect};
@@ -207,6 +209,8 @@ pub struct State {
     pub accent: Option<Color>,
     pub read_only: bool,
     pub page_size: u64,
+    /// The effective keys (the defaults changed by the config's `[keys]`), set at start.
+    pub keys: Arc<KeyMap>,
     /// Terminal columns and rows.
     pub size: (u16, u16),
     /// What the last frame laid out.
@@ -242,6 +246,7 @@ impl State {
             accent,
             read_only,
             page_size: page_size.clamp(1, 100),
+            keys: Arc::default(),
             size: (80, 24),
             viewport: Viewport::default(),
             now: 0,

@@ -8,7 +8,7 @@ use super::browse;
 use super::effect::{Effect, Local, RequestId};
 use super::form_flow;
 use super::input::LineInput;
-use super::keys::{Action, Context, action_for};
+use super::keys::{Action, Context};
 use super::lookup;
 use super::msg::{Msg, Reply};
 use super::requests::Purpose;
@@ -127,7 +127,7 @@ fn on_tick(state: &mut State, now: u64, fx: &mut Vec<Effect>) {
 }
 
 fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
-    match action_for(&[Context::Global], &key) {
+    match state.keys.action_for(&[Context::Global], &key) {
         Some(Action::Quit) if state.form.is_some() => return form_flow::on_quit(state, fx),
         Some(Action::Quit) => return quit(fx),
         Some(Action::Suspend) => return fx.push(Local::Suspend.into()),
@@ -140,7 +140,7 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         return on_prompt_key(state, key, fx);
     }
     if state.help.open {
-        match action_for(&[Context::Help], &key) {
+        match state.keys.action_for(&[Context::Help], &key) {
             Some(Action::CloseHelp) => state.help.open = false,
             Some(Action::ScrollDown) => state.help.scroll = state.help.scroll.saturating_add(1),
             Some(Action::ScrollUp) => state.help.scroll = state.help.scroll.saturating_sub(1),
@@ -156,7 +156,7 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Focus::List => Context::List,
         Focus::Detail => Context::Detail,
     };
-    let Some(action) = action_for(&[here, Context::Anywhere], &key) else {
+    let Some(action) = state.keys.action_for(&[here, Context::Anywhere], &key) else {
         return;
     };
     on_action(state, action, fx);
@@ -293,7 +293,7 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         PromptKind::Search => &[Context::SearchPrompt, Context::Prompt],
         PromptKind::Lookup => &[Context::Prompt],
     };
-    match action_for(contexts, &key) {
+    match state.keys.action_for(contexts, &key) {
         Some(Action::Submit) => {
             let text = prompt.input.text().trim().to_string();
             state.prompt = None;

@@ -64,6 +64,21 @@ pub enum Command {
     Patch(PatchArgs),
     /// Run the sandbox API server alone (prints its URL and credentials)
     Sandbox(SandboxArgs),
+    /// Inspect the configuration
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub command: ConfigCommand,
+}
+
+/// What `prospect config` does.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective key table as TOML to paste into the config file and edit
+    Keys,
 }
 
 /// Output formats of `list`.

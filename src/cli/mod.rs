@@ -1,12 +1,14 @@
-//! The non-interactive commands: `list`, `get`, `patch`, `sandbox`.
+//! The non-interactive commands: `list`, `get`, `patch`, `sandbox`, `config`.
 
 pub mod args;
 mod commands;
+mod local;
 pub mod output;
 mod patch_cmd;
 
 pub use args::{Cli, Command, Global};
 pub use commands::{run_command, run_sandbox, start_demo_sandbox};
+pub use local::run_local;
 
 use crate::api::ApiError;
 use crate::config::ConfigError;

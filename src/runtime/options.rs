@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use ratatui::style::Color;
 
+use crate::app::keys::KeyMap;
+
 /// How the TUI looks and behaves for one profile.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TuiOptions {
@@ -20,6 +22,8 @@ pub struct TuiOptions {
     pub editor: Option<String>,
     /// Shown in the status line at start (e.g. a config file readable by others).
     pub warnings: Vec<String>,
+    /// The effective keys (the defaults changed by the config's `[keys]`).
+    pub keys: KeyMap,
 }
 
 impl Default for TuiOptions {
@@ -32,6 +36,7 @@ impl Default for TuiOptions {
             state_dir: None,
             editor: None,
             warnings: Vec::new(),
+            keys: KeyMap::default(),
         }
     }
 }

@@ -132,3 +132,35 @@ async fn the_detail_scrolls_only_as_far_as_the_frame_laid_out() {
     let max = h.state().viewport.detail_max_scroll.unwrap_or_default();
     assert!(max > 0 && max < 200, "max scroll {max}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configured_keys_drive_the_app_on_the_sandbox() {
+    let prefs = crate::prefs::from_text(
+        "[keys]\nnext_page = [\"J\"]\nsearch = [\"f\"]\nbogus = [\"x\"]\n",
+        "config.toml",
+    );
+    let setup = Setup {
+        tui: TuiOptions {
+            keys: prefs.keys,
+            warnings: prefs.warnings,
+            ..Setup::default().tui
+        },
+        ..setup(60, (100, 30))
+    };
+    let mut h = Harness::start(setup, |_| {}).await;
+    h.until("the first page and the warning", |s, screen| {
+        s.list.shown.is_some() && screen.contains("config.toml line 4: unknown action `bogus`")
+    })
+    .await;
+    // `n` no longer pages; `J` does.
+    h.press(KeyCode::Char('n'));
+    assert_eq!(h.state().list.page, 1);
+    h.press(KeyCode::Char('J'));
+    h.until("page 2", |s, screen| {
+        s.list.page == 2 && screen.contains("page 2 of 3")
+    })
+    .await;
+    h.press(KeyCode::Char('f'));
+    assert!(h.state().prompt.is_some(), "f opens the search");
+    assert!(h.screen().contains("Enter ok"), "{}", h.screen());
+}

@@ -9,7 +9,7 @@ use ratatui::widgets::Widget;
 use super::style::{accent, dim};
 use super::text::{clean, truncate, width};
 use crate::app::form::Stage;
-use crate::app::keys::{Context, hints};
+use crate::app::keys::Context;
 use crate::app::state::{PromptKind, StatusKind};
 use crate::app::{Focus, State};
 
@@ -115,7 +115,7 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
     let key = Style::new().fg(accent(state)).add_modifier(Modifier::BOLD);
     let mut spans = Vec::new();
     let mut used = 0;
-    for (keys, word) in hints(&contexts(state)) {
+    for (keys, word) in state.keys.hints(&contexts(state)) {
         // The key, a space, the word and two spaces of gap (so `q quit` fits at 80 columns).
         let w = width(&keys) + width(word) + 3;
         // The last hint needs no gap after it.

@@ -2,7 +2,7 @@
 
 use super::style::{border_style, dim};
 use super::text::{clean, fit, truncate, width, wrap};
-use crate::app::keys::{Action, Context, key_label_for};
+use crate::app::keys::{Action, Context};
 use crate::app::state::Detail;
 use crate::app::{Focus, State};
 use crate::present::fields;
@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
 /// The pane's content as lines, wrapped to `cols` columns.
-fn lines(detail: &Detail, cols: u16) -> Vec<Line<'static>> {
+fn lines(state: &State, detail: &Detail, cols: u16) -> Vec<Line<'static>> {
     let fields = fields(&detail.prospect, detail.reveal);
     let label_w = fields
         .iter()
@@ -43,7 +43,7 @@ fn lines(detail: &Detail, cols: u16) -> Vec<Line<'static>> {
         if f.masked {
             let note = format!(
                 "(masked: {} reveals)",
-                key_label_for(Context::Detail, Action::Reveal)
+                state.keys.key_label_for(Context::Detail, Action::Reveal)
             );
             out.push(Line::from(vec![
                 Span::raw(" ".repeat(label_w + 1)),
@@ -73,7 +73,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<u16> {
         .title_top(Line::from(right).right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);
-    let content = lines(detail, inner.width);
+    let content = lines(state, detail, inner.width);
     let max =
         u16::try_from(content.len().saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX);
     Paragraph::new(content)

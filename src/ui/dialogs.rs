@@ -12,7 +12,7 @@ use super::style::{accent, dim};
 use super::text::{fit, wrap};
 use crate::app::State;
 use crate::app::form::Stage;
-use crate::app::keys::{Context, dialog_hints};
+use crate::app::keys::Context;
 use crate::edit::conflict::Conflict;
 use crate::patch::{self, Field, PatchBody};
 
@@ -64,7 +64,7 @@ fn wrapped(out: &mut Vec<Line<'static>>, text: &str, cols: usize, style: Style) 
 fn keys_line(context: Context, state: &State) -> Line<'static> {
     let key = Style::new().fg(accent(state)).add_modifier(Modifier::BOLD);
     let mut spans = Vec::new();
-    for (k, word) in dialog_hints(context) {
+    for (k, word) in state.keys.dialog_hints(context) {
         spans.push(Span::styled(k, key));
         spans.push(Span::styled(format!(" {word}   "), dim()));
     }

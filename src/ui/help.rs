@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 use super::style::accent;
 use super::text::{fit, wrap};
 use crate::app::State;
-use crate::app::keys::BINDINGS;
+use crate::app::keys::{Action, Context, Key};
 
 const WHERE_W: usize = 14;
 const KEYS_W: usize = 16;
@@ -24,10 +24,11 @@ fn lines(state: &State, cols: u16) -> Vec<Line<'static>> {
         format!("{} {} does", fit("where", WHERE_W), fit("key", KEYS_W)),
         Style::new().add_modifier(Modifier::BOLD),
     )])];
-    for b in BINDINGS {
+    for (b, keys) in state.keys.rows() {
+        let keys = keys.iter().map(Key::label).collect::<Vec<_>>().join(" ");
         for (i, part) in wrap(b.description, desc_w).into_iter().enumerate() {
             let (place, keys) = if i == 0 {
-                (b.context_labels(), b.key_labels())
+                (b.context_labels(), keys.clone())
             } else {
                 (String::new(), String::new())
             };
@@ -69,10 +70,14 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<u16> {
         return None;
     }
     Clear.render(rect, buf);
+    let close = state
+        .keys
+        .key_label_for(Context::Help, Action::CloseHelp)
+        .replace('/', " or ");
     let block = Block::bordered()
         .border_style(Style::new().fg(accent(state)))
         .title_top(Line::from(" Keys "))
-        .title_top(Line::from(" ? or Esc closes ").right_aligned());
+        .title_top(Line::from(format!(" {} closes ", close)).right_aligned());
     let inner = block.inner(rect);
     block.render(rect, buf);
     let max =

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 use super::style::{accent, border_style, dim};
 use super::text::{fit, truncate};
 use crate::api::Prospect;
+use crate::app::keys::{Action, Context};
 use crate::app::{Focus, State};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -206,15 +207,24 @@ fn render_empty(state: &State, area: Rect, buf: &mut Buffer) {
     let text = match (&state.list.shown, &state.list.error) {
         (None, Some(err)) => vec![
             Line::styled(truncate(err, 500), Style::new().fg(Color::Red)),
-            Line::styled("r tries again", dim()),
+            Line::styled(
+                format!(
+                    "{} tries again",
+                    state.keys.first_key_label(Context::List, Action::Reload)
+                ),
+                dim(),
+            ),
         ],
         (None, None) => vec![Line::styled("Loading prospects…", dim())],
         (Some(shown), _) if state.list.loading.is_some() && shown.search != state.list.search => {
             vec![Line::styled("Searching…", dim())]
         }
         (Some(_), _) if !state.list.search.is_empty() => vec![Line::from(format!(
-            "No prospects match \"{}\" — Esc clears the search",
-            truncate(&state.list.search, 200)
+            "No prospects match \"{}\" — {} clears the search",
+            truncate(&state.list.search, 200),
+            state
+                .keys
+                .first_key_label(Context::List, Action::ClearSearch)
         ))],
         (Some(_), _) => vec![Line::from("No prospects yet")],
     };

@@ -264,3 +264,36 @@ fn every_small_size_renders_without_panic() {
         }
     }
 }
+
+/// The list with keys moved about, as a `[keys]` table would.
+fn remapped(size: (u16, u16)) -> State {
+    let text = r#"[keys]
+help = ["h"]
+close_help = ["h", "Esc"]
+back = ["x"]
+next_page = ["J", "ctrl-f"]
+prev_page = ["K"]
+down = ["ctrl-n"]
+up = ["ctrl-p"]
+search = ["f"]
+"#;
+    let prefs = crate::prefs::from_text(text, "config.toml");
+    assert!(prefs.warnings.is_empty(), "{:?}", prefs.warnings);
+    let mut s = at(&list(), size);
+    s.keys = std::sync::Arc::new(prefs.keys);
+    s
+}
+
+#[test]
+fn footer_under_remapped_keys() {
+    insta::assert_snapshot!(frame(&remapped(NARROW), NARROW).backend());
+}
+
+#[test]
+fn help_under_remapped_keys_140x40() {
+    let mut s = remapped(WIDE);
+    update(&mut s, ch('?'));
+    assert!(!s.help.open, "? is no longer help");
+    update(&mut s, ch('h'));
+    insta::assert_snapshot!(frame(&s, WIDE).backend());
+}
