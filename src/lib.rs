@@ -12,4 +12,5 @@ pub mod present;
 pub mod runtime;
 pub mod sandbox;
 pub mod text;
+pub mod theme;
 pub mod ui;

@@ -104,7 +104,7 @@ async fn run(
                 eprintln!("prospect: warning: {w}");
             }
             let mut warnings = settings.warnings.clone();
-            warnings.extend(prefs.warnings);
+            warnings.extend(prefs.warnings.iter().cloned());
             let opts = prospect::runtime::TuiOptions {
                 profile: settings.profile.clone(),
                 accent: settings.accent.as_deref().and_then(|a| a.parse().ok()),
@@ -113,6 +113,7 @@ async fn run(
                 state_dir: config::state_dir(),
                 editor: None,
                 warnings,
+                theme: prefs.effective_theme(std::env::var("NO_COLOR").ok().as_deref()),
                 keys: prefs.keys,
             };
             prospect::runtime::run(client, opts)

@@ -12,6 +12,7 @@ use super::keys::KeyMap;
 pub use super::requests::PageKey;
 use super::requests::{Purpose, Requests};
 use crate::api::{ApiError, Page, PageMeta, Prospect};
+use crate::theme::Theme;
 
 /// Milliseconds on the runtime's monotonic clock (0 = start).
 pub type Millis = u64;
@@ -211,6 +212,8 @@ pub struct State {
     pub page_size: u64,
     /// The effective keys (the defaults changed by the config's `[keys]`), set at start.
     pub keys: Arc<KeyMap>,
+    /// The colours by role, and whether there is colour at all, set at start.
+    pub theme: Arc<Theme>,
     /// Terminal columns and rows.
     pub size: (u16, u16),
     /// What the last frame laid out.
@@ -247,6 +250,7 @@ impl State {
             read_only,
             page_size: page_size.clamp(1, 100),
             keys: Arc::default(),
+            theme: Arc::default(),
             size: (80, 24),
             viewport: Viewport::default(),
             now: 0,

@@ -76,6 +76,7 @@ where
         let worker = worker::spawn(client, jobs_rx, msgs_tx);
         let mut state = State::new(&opts.profile, opts.accent, opts.read_only, opts.page_size);
         state.keys = Arc::new(opts.keys.clone());
+        state.theme = Arc::new(opts.theme.clone());
         let size = terminal.size()?;
         state.size = (size.width, size.height);
         let mut app = App {

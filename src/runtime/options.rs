@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use ratatui::style::Color;
 
 use crate::app::keys::KeyMap;
+use crate::theme::Theme;
 
 /// How the TUI looks and behaves for one profile.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +25,8 @@ pub struct TuiOptions {
     pub warnings: Vec<String>,
     /// The effective keys (the defaults changed by the config's `[keys]`).
     pub keys: KeyMap,
+    /// The colours by role, and whether to colour at all.
+    pub theme: Theme,
 }
 
 impl Default for TuiOptions {
@@ -37,6 +40,7 @@ impl Default for TuiOptions {
             editor: None,
             warnings: Vec::new(),
             keys: KeyMap::default(),
+            theme: Theme::default(),
         }
     }
 }

@@ -2,16 +2,17 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::style::{accent, dim};
+use super::style::{dim, fg, key};
 use super::text::{clean, truncate, width};
 use crate::app::form::Stage;
 use crate::app::keys::Context;
 use crate::app::state::{PromptKind, StatusKind};
 use crate::app::{Focus, State};
+use crate::theme::Role;
 
 /// Draws the status line; returns where the cursor goes when a prompt is open.
 pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Position> {
@@ -35,23 +36,18 @@ pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
             let w = width(&tail);
             (tail, w)
         };
-        let line = Line::from(vec![
-            Span::styled(
-                label,
-                Style::new().fg(accent(state)).add_modifier(Modifier::BOLD),
-            ),
-            Span::raw(shown),
-        ]);
+        let line = Line::from(vec![Span::styled(label, key(state)), Span::raw(shown)]);
         line.render(area, buf);
         let x = area.x + u16::try_from(width(label) + cursor_col).unwrap_or(u16::MAX);
         return Some(Position::new(x.min(area.right().saturating_sub(1)), area.y));
     }
     if let Some(status) = &state.status {
-        let style = match status.kind {
-            StatusKind::Error => Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
-            StatusKind::Info => Style::new().fg(Color::Green),
+        // `!` marks an error without colour.
+        let (mark, style) = match status.kind {
+            StatusKind::Error => ("! ", fg(state, Role::Error).add_modifier(Modifier::BOLD)),
+            StatusKind::Info => ("", fg(state, Role::Success)),
         };
-        Line::styled(truncate(&status.text, cols), style).render(area, buf);
+        Line::styled(truncate(&format!("{mark}{}", status.text), cols), style).render(area, buf);
     } else if let Some(doing) = state.form.as_ref().and_then(|f| match f.stage {
         Stage::Checking { .. } => Some("checking the server's current version…"),
         Stage::Sending { .. } => Some("saving…"),
@@ -112,7 +108,7 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
-    let key = Style::new().fg(accent(state)).add_modifier(Modifier::BOLD);
+    let key = key(state);
     let mut spans = Vec::new();
     let mut used = 0;
     for (keys, word) in state.keys.hints(&contexts(state)) {

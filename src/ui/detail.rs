@@ -1,14 +1,15 @@
 //! The detail pane: every field the server sent, labelled; nothing hidden.
 
-use super::style::{border_style, dim};
+use super::style::{border_style, border_type, dim, fg};
 use super::text::{clean, fit, truncate, width, wrap};
 use crate::app::keys::{Action, Context};
 use crate::app::state::Detail;
 use crate::app::{Focus, State};
 use crate::present::fields;
+use crate::theme::Role;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
@@ -33,7 +34,7 @@ fn lines(state: &State, detail: &Detail, cols: u16) -> Vec<Line<'static>> {
             let head = if i == 0 {
                 Span::styled(
                     label.clone(),
-                    Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD),
+                    fg(state, Role::Label).add_modifier(Modifier::BOLD),
                 )
             } else {
                 Span::raw(" ".repeat(label_w + 1))
@@ -69,6 +70,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<u16> {
     }
     let block = Block::bordered()
         .border_style(border_style(state, state.focus == Focus::Detail))
+        .border_type(border_type(state, state.focus == Focus::Detail))
         .title_top(Line::from(format!(" {} ", truncate(&title, 60))))
         .title_top(Line::from(right).right_aligned());
     let inner = block.inner(area);

@@ -8,13 +8,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 use serde_json::Value;
 
-use super::style::{accent, dim};
+use super::style::{accent, dim, fg, key};
 use super::text::{fit, wrap};
 use crate::app::State;
 use crate::app::form::Stage;
 use crate::app::keys::Context;
 use crate::edit::conflict::Conflict;
 use crate::patch::{self, Field, PatchBody};
+use crate::theme::Role;
 
 const MAX_W: u16 = 90;
 
@@ -62,7 +63,7 @@ fn wrapped(out: &mut Vec<Line<'static>>, text: &str, cols: usize, style: Style) 
 
 /// The dialog's keys, from the key table (so they are the keys that work).
 fn keys_line(context: Context, state: &State) -> Line<'static> {
-    let key = Style::new().fg(accent(state)).add_modifier(Modifier::BOLD);
+    let key = key(state);
     let mut spans = Vec::new();
     for (k, word) in state.keys.dialog_hints(context) {
         spans.push(Span::styled(k, key));
@@ -84,7 +85,7 @@ fn review(state: &State, body: &PatchBody, base_id: &str, checked: bool, cols: u
         &mut lines,
         &body_json(body),
         cols,
-        Style::new().fg(Color::Cyan),
+        Style::new().fg(accent(state)),
     );
     lines.push(Line::default());
     let label_w = 20;
@@ -104,7 +105,7 @@ fn review(state: &State, body: &PatchBody, base_id: &str, checked: bool, cols: u
         {
             let head = if i == 0 { key_label(key) } else { "" };
             lines.push(Line::from(vec![
-                Span::styled(fit(head, label_w), bold.fg(Color::Gray)),
+                Span::styled(fit(head, label_w), bold.fg(state.theme.get(Role::Label))),
                 Span::raw(part),
             ]));
         }
@@ -142,8 +143,8 @@ fn conflict(state: &State, conflicts: &[Conflict], body: &PatchBody, cols: usize
         ));
         for (label, v, style) in [
             ("when opened", &c.original, dim()),
-            ("on the server", &c.server, Style::new().fg(Color::Yellow)),
-            ("yours", &c.mine, Style::new().fg(Color::Green)),
+            ("on the server", &c.server, fg(state, Role::Warning)),
+            ("yours", &c.mine, fg(state, Role::Success)),
         ] {
             for (i, part) in wrap(&shown(v), cols.saturating_sub(16).max(1))
                 .into_iter()
@@ -162,13 +163,13 @@ fn conflict(state: &State, conflicts: &[Conflict], body: &PatchBody, cols: usize
         &mut lines,
         &format!("o sends {}", body_json(body)),
         cols,
-        Style::new().fg(Color::Cyan),
+        Style::new().fg(accent(state)),
     );
     lines.push(keys_line(Context::Conflict, state));
     Dialog {
         title: " Changed on the server ".into(),
         lines,
-        color: Color::Yellow,
+        color: state.theme.get(Role::Warning),
     }
 }
 
@@ -186,7 +187,7 @@ fn dialog(state: &State, cols: usize) -> Option<Dialog> {
                 Line::default(),
                 keys_line(Context::Discard, state),
             ],
-            color: Color::Yellow,
+            color: state.theme.get(Role::Warning),
         },
         Stage::DraftOffer(d) => {
             let mut lines = Vec::new();

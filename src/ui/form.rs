@@ -8,10 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 use unicode_width::UnicodeWidthChar;
 
-use super::style::{accent, dim};
+use super::style::{accent, dim, fg};
 use super::text::{clean, fit, truncate, width, wrap};
 use crate::app::State;
 use crate::app::form::{FORM_FIELDS, Form, FormField, Stage};
+use crate::theme::Role;
 
 /// Columns of the label (marker included).
 const LABEL_W: usize = 21;
@@ -53,7 +54,7 @@ struct Content {
 }
 
 fn content(state: &State, form: &Form, cols: usize) -> Content {
-    let label_style = Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD);
+    let label_style = fg(state, Role::Label).add_modifier(Modifier::BOLD);
     let input_w = cols.saturating_sub(LABEL_W + 1).max(1);
     let p = &form.original;
     let mut lines = Vec::new();
@@ -62,7 +63,7 @@ fn content(state: &State, form: &Form, cols: usize) -> Content {
         for part in wrap(&format!("⚠ {m}"), cols.saturating_sub(2).max(1)) {
             lines.push(Line::from(vec![
                 Span::raw("  "),
-                Span::styled(part, Style::new().fg(Color::Red)),
+                Span::styled(part, fg(state, Role::Error)),
             ]));
         }
     }
@@ -105,10 +106,10 @@ fn content(state: &State, form: &Form, cols: usize) -> Content {
         );
         let mut style = label_style;
         if changed {
-            style = style.fg(Color::Yellow);
+            style = style.fg(state.theme.get(Role::Changed));
         }
         if !messages.is_empty() {
-            style = style.fg(Color::Red);
+            style = style.fg(state.theme.get(Role::Error));
         }
         if focused {
             style = style.fg(accent(state));
@@ -119,7 +120,10 @@ fn content(state: &State, form: &Form, cols: usize) -> Content {
         let start = before.saturating_sub(input_w.saturating_sub(1));
         let shown = window(&text, start, input_w);
         let input_style = if focused {
-            Style::new().bg(Color::DarkGray).fg(Color::White)
+            // White on the muted grey: readable in both presets.
+            Style::new()
+                .bg(state.theme.get(Role::Muted))
+                .fg(Color::White)
         } else if text.is_empty() {
             dim()
         } else {
@@ -148,7 +152,7 @@ fn content(state: &State, form: &Form, cols: usize) -> Content {
             for part in wrap(&format!("⚠ {m}"), input_w) {
                 lines.push(Line::from(vec![
                     Span::raw(" ".repeat(LABEL_W)),
-                    Span::styled(part, Style::new().fg(Color::Red)),
+                    Span::styled(part, fg(state, Role::Error)),
                 ]));
             }
         }

@@ -6,7 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
-use super::style::accent;
+use super::style::{accent, key};
 use super::text::{fit, wrap};
 use crate::app::State;
 use crate::app::keys::{Action, Context, Key};
@@ -16,7 +16,7 @@ const KEYS_W: usize = 16;
 
 /// The help text for an overlay `cols` columns wide inside; descriptions wrap.
 fn lines(state: &State, cols: u16) -> Vec<Line<'static>> {
-    let key_style = Style::new().fg(accent(state)).add_modifier(Modifier::BOLD);
+    let key_style = key(state);
     let desc_w = usize::from(cols)
         .saturating_sub(WHERE_W + KEYS_W + 2)
         .max(10);

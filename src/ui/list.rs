@@ -2,15 +2,16 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
-use super::style::{accent, border_style, dim};
+use super::style::{accent, accent_is_red, badge, border_style, border_type, dim, fg, selection};
 use super::text::{fit, truncate};
 use crate::api::Prospect;
 use crate::app::keys::{Action, Context};
 use crate::app::{Focus, State};
+use crate::theme::Role;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Column {
@@ -88,15 +89,16 @@ fn title_left(state: &State) -> Line<'static> {
     let mut spans = vec![Span::styled(
         format!(" {} ", truncate(&state.profile, 24)),
         Style::new()
-            .fg(Color::Black)
+            .fg(state.theme.get(Role::SelectionText))
             .bg(accent(state))
             .add_modifier(Modifier::BOLD),
     )];
+    // Badges in words, so production never depends on seeing the colour.
+    if accent_is_red(state) {
+        spans.push(Span::styled(" PROD ", badge(state)));
+    }
     if state.read_only {
-        spans.push(Span::styled(
-            " read-only ",
-            Style::new().fg(Color::White).bg(Color::Red),
-        ));
+        spans.push(Span::styled(" READ-ONLY ", badge(state)));
     }
     if !state.list.search.is_empty() {
         spans.push(Span::raw(format!(
@@ -130,8 +132,8 @@ fn title_right(state: &State, room: usize) -> Line<'static> {
         let used: usize = spans.iter().map(|s| s.width()).sum();
         let budget = room.saturating_sub(used + 2).max(24);
         spans.push(Span::styled(
-            format!(" {} ", truncate(err, budget)),
-            Style::new().fg(Color::Red),
+            format!(" ! {} ", truncate(err, budget)),
+            fg(state, Role::Error),
         ));
     }
     Line::from(spans).right_aligned()
@@ -148,6 +150,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let room = usize::from(area.width).saturating_sub(left.width() + 4);
     let block = Block::bordered()
         .border_style(border_style(state, focused))
+        .border_type(border_type(state, focused))
         .title_top(left)
         .title_top(title_right(state, room));
     let inner = block.inner(area);
@@ -184,12 +187,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
             .collect::<Vec<_>>()
             .join(" ");
         let (marker, style) = if i == selected {
-            let style = if focused {
-                Style::new().add_modifier(Modifier::REVERSED)
-            } else {
-                Style::new().add_modifier(Modifier::UNDERLINED)
-            };
-            ("› ", style)
+            ("› ", selection(state, focused))
         } else {
             ("  ", Style::new())
         };
@@ -206,7 +204,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
 fn render_empty(state: &State, area: Rect, buf: &mut Buffer) {
     let text = match (&state.list.shown, &state.list.error) {
         (None, Some(err)) => vec![
-            Line::styled(truncate(err, 500), Style::new().fg(Color::Red)),
+            Line::styled(format!("! {}", truncate(err, 500)), fg(state, Role::Error)),
             Line::styled(
                 format!(
                     "{} tries again",

@@ -37,6 +37,9 @@ pub fn render(state: &State, frame: &mut Frame) -> Viewport {
     } else if let Some(cursor) = form_cursor {
         frame.set_cursor_position(cursor);
     }
+    if !state.theme.colors {
+        style::strip_colors(frame.buffer_mut());
+    }
     Viewport {
         detail_max_scroll,
         help_max_scroll,
@@ -45,3 +48,6 @@ pub fn render(state: &State, frame: &mut Frame) -> Viewport {
 
 #[cfg(test)]
 mod form_tests;
+
+#[cfg(test)]
+mod color_tests;

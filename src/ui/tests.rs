@@ -9,7 +9,7 @@ use crate::app::{Msg, State, init, update};
 
 use crate::runtime::harness::frame;
 
-fn at(state: &State, size: (u16, u16)) -> State {
+pub(super) fn at(state: &State, size: (u16, u16)) -> State {
     let mut s = state.clone();
     update(&mut s, Msg::Resize(size.0, size.1));
     s
@@ -18,7 +18,7 @@ fn at(state: &State, size: (u16, u16)) -> State {
 const NARROW: (u16, u16) = (80, 24);
 const WIDE: (u16, u16) = (140, 40);
 
-fn list() -> State {
+pub(super) fn list() -> State {
     let mut s = loaded(20, 45, NARROW);
     s.profile = "production".into();
     s.accent = Some(Color::Red);
@@ -28,7 +28,7 @@ fn list() -> State {
     s
 }
 
-fn with_detail(size: (u16, u16)) -> State {
+pub(super) fn with_detail(size: (u16, u16)) -> State {
     let mut s = at(&list(), size);
     update(&mut s, ch('j'));
     update(&mut s, key(KeyCode::Enter));
