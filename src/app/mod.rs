@@ -4,6 +4,7 @@
 //! messages carrying the `RequestId` they answer, and IO leaves as `Effect` data.
 
 pub mod effect;
+pub mod find;
 pub mod form;
 pub mod form_flow;
 pub mod input;

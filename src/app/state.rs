@@ -6,6 +6,7 @@ use std::sync::Arc;
 use ratatui::style::Color;
 
 use super::effect::RequestId;
+use super::find::Find;
 use super::form::{Form, SavedChange};
 use super::input::LineInput;
 use super::keys::KeyMap;
@@ -150,6 +151,8 @@ pub struct Detail {
 pub enum PromptKind {
     Search,
     Lookup,
+    /// A search inside the detail or the help.
+    Find,
 }
 
 /// A one-line prompt at the bottom of the screen.
@@ -189,11 +192,16 @@ pub struct Lookup {
 }
 
 /// What the last frame laid out: how far each scrolling pane can scroll (`None`: not shown,
-/// or not drawn yet). The runtime reports it after drawing, so `update` never asks the view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// or not drawn yet), and the lines matching a search inside the detail or help. The runtime
+/// reports it after drawing, so `update` never asks the view.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Viewport {
     pub detail_max_scroll: Option<u16>,
     pub help_max_scroll: Option<u16>,
+    /// The search the matches below are for (`State::find`'s query when drawn).
+    pub find_query: Option<String>,
+    /// The laid-out lines holding a match, top to bottom, one entry per match.
+    pub find_lines: Vec<u16>,
 }
 
 /// The help overlay.
@@ -210,6 +218,8 @@ pub struct State {
     pub accent: Option<Color>,
     pub read_only: bool,
     pub page_size: u64,
+    /// A search inside the detail or the help (`/` there), highlighted until cleared.
+    pub find: Option<Find>,
     /// The effective keys (the defaults changed by the config's `[keys]`), set at start.
     pub keys: Arc<KeyMap>,
     /// The colours by role, and whether there is colour at all, set at start.
@@ -249,6 +259,7 @@ impl State {
             accent,
             read_only,
             page_size: page_size.clamp(1, 100),
+            find: None,
             keys: Arc::default(),
             theme: Arc::default(),
             size: (80, 24),

@@ -6,6 +6,7 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::browse;
 use super::effect::{Effect, Local, RequestId};
+use super::find::{self, FindTarget};
 use super::form_flow;
 use super::input::LineInput;
 use super::keys::{Action, Context};
@@ -44,6 +45,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Tick(now) => on_tick(state, now, &mut fx),
         Msg::Viewport(viewport) => {
             state.viewport = viewport;
+            find::on_viewport(state);
             clamp_scrolls(state);
         }
         Msg::Api { req, reply } => {
@@ -141,7 +143,15 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
     if state.help.open {
         match state.keys.action_for(&[Context::Help], &key) {
-            Some(Action::CloseHelp) => state.help.open = false,
+            Some(Action::CloseHelp) => {
+                state.help.open = false;
+                if state.find.as_ref().map(|f| f.target) == Some(FindTarget::Help) {
+                    state.find = None;
+                }
+            }
+            Some(Action::Find) => open_prompt(state, PromptKind::Find),
+            Some(Action::FindNext) => find::step(state, true),
+            Some(Action::FindPrev) => find::step(state, false),
             Some(Action::ScrollDown) => state.help.scroll = state.help.scroll.saturating_add(1),
             Some(Action::ScrollUp) => state.help.scroll = state.help.scroll.saturating_sub(1),
             _ => {}
@@ -169,7 +179,12 @@ fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
             state.help.open = true;
             state.help.scroll = 0;
         }
-        Action::Back if state.focus == Focus::Detail => browse::close_detail(state, fx),
+        Action::Back if state.focus == Focus::Detail => {
+            if state.find.as_ref().map(|f| f.target) == Some(FindTarget::Detail) {
+                state.find = None;
+            }
+            browse::close_detail(state, fx);
+        }
         Action::Back | Action::Quit => quit(fx),
         Action::Down => browse::move_down(state, fx),
         Action::Up => browse::move_up(state, fx),
@@ -212,6 +227,9 @@ fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Edit => form_flow::start(state, fx),
         Action::EditExternal => form_flow::start_external(state, fx),
         Action::Undo => save::undo(state),
+        Action::Find => open_prompt(state, PromptKind::Find),
+        Action::FindNext => find::step(state, true),
+        Action::FindPrev => find::step(state, false),
         Action::CloseHelp
         | Action::Submit
         | Action::Cancel
@@ -262,7 +280,7 @@ fn scroll_detail(state: &mut State, by: i32) {
 
 /// Keeps the detail and help scroll positions within what the last frame laid out.
 fn clamp_scrolls(state: &mut State) {
-    let viewport = state.viewport;
+    let viewport = &state.viewport;
     if let (Some(d), Some(max)) = (state.detail.as_mut(), viewport.detail_max_scroll) {
         d.scroll = d.scroll.min(max);
     }
@@ -275,6 +293,12 @@ fn open_prompt(state: &mut State, kind: PromptKind) {
     let text = match kind {
         PromptKind::Search => state.list.search.clone(),
         PromptKind::Lookup => String::new(),
+        PromptKind::Find => state
+            .find
+            .as_ref()
+            .filter(|f| f.target == find::target(state))
+            .map(|f| f.query.clone())
+            .unwrap_or_default(),
     };
     state.prompt = Some(Prompt {
         kind,
@@ -291,7 +315,7 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     let kind = prompt.kind;
     let contexts: &[Context] = match kind {
         PromptKind::Search => &[Context::SearchPrompt, Context::Prompt],
-        PromptKind::Lookup => &[Context::Prompt],
+        PromptKind::Lookup | PromptKind::Find => &[Context::Prompt],
     };
     match state.keys.action_for(contexts, &key) {
         Some(Action::Submit) => {
@@ -305,6 +329,7 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
                     }
                 }
                 PromptKind::Lookup => lookup::start(state, &text, fx),
+                PromptKind::Find => find::start(state, &text),
             }
         }
         Some(Action::Cancel) => {

@@ -24,6 +24,7 @@ pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
         let label = match prompt.kind {
             PromptKind::Search => "/",
             PromptKind::Lookup => ": id or external reference ",
+            PromptKind::Find => "find: ",
         };
         let before = clean(prompt.input.before_cursor()).into_owned();
         let full = clean(prompt.input.text()).into_owned();
@@ -81,7 +82,7 @@ fn contexts(state: &State) -> Vec<Context> {
     if let Some(p) = &state.prompt {
         return match p.kind {
             PromptKind::Search => vec![Context::Prompt, Context::SearchPrompt],
-            PromptKind::Lookup => vec![Context::Prompt],
+            PromptKind::Lookup | PromptKind::Find => vec![Context::Prompt],
         };
     }
     if state.help.open {

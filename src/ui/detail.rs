@@ -1,7 +1,10 @@
 //! The detail pane: every field the server sent, labelled; nothing hidden.
 
+use super::find;
+use super::style::find_style;
 use super::style::{border_style, border_type, dim, fg};
 use super::text::{clean, fit, truncate, width, wrap};
+use crate::app::find::FindTarget;
 use crate::app::keys::{Action, Context};
 use crate::app::state::Detail;
 use crate::app::{Focus, State};
@@ -55,8 +58,9 @@ fn lines(state: &State, detail: &Detail, cols: u16) -> Vec<Line<'static>> {
     out
 }
 
-/// Draws the detail pane into `area`; returns how far it can scroll (`None` when not shown).
-pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<u16> {
+/// Draws the detail pane into `area`; returns how far it can scroll and the lines matching a
+/// search in it, if one is on (`None` when not shown).
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<(u16, Option<Vec<u16>>)> {
     let detail = state.detail.as_ref()?;
     if area.is_empty() {
         return None;
@@ -75,11 +79,18 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<u16> {
         .title_top(Line::from(right).right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);
-    let content = lines(state, detail, inner.width);
+    let mut content = lines(state, detail, inner.width);
+    let mut found = None;
+    if let Some(q) = find::query_for(state, FindTarget::Detail) {
+        let current = state.find.as_ref().and_then(|f| f.current);
+        let (lit, lines) = find::highlight(content, q, current, find_style(state));
+        content = lit;
+        found = Some(lines);
+    }
     let max =
         u16::try_from(content.len().saturating_sub(usize::from(inner.height))).unwrap_or(u16::MAX);
     Paragraph::new(content)
         .scroll((detail.scroll.min(max), 0))
         .render(inner, buf);
-    Some(max)
+    Some((max, found))
 }

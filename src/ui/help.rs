@@ -6,9 +6,11 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
-use super::style::{accent, key};
+use super::find;
+use super::style::{accent, find_style, key};
 use super::text::{fit, wrap};
 use crate::app::State;
+use crate::app::find::FindTarget;
 use crate::app::keys::{Action, Context, Key};
 
 const WHERE_W: usize = 14;
@@ -63,9 +65,17 @@ fn overlay(area: Rect, content_height: usize) -> Rect {
     rect
 }
 
-/// Draws the overlay centred in `area`; returns how far it can scroll.
-pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<u16> {
-    let (content, rect) = place(state, area);
+/// Draws the overlay centred in `area`; returns how far it can scroll and the lines matching
+/// a search in it, if one is on.
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<(u16, Option<Vec<u16>>)> {
+    let (mut content, rect) = place(state, area);
+    let mut found = None;
+    if let Some(q) = find::query_for(state, FindTarget::Help) {
+        let current = state.find.as_ref().and_then(|f| f.current);
+        let (lit, lines) = find::highlight(content, q, current, find_style(state));
+        content = lit;
+        found = Some(lines);
+    }
     if rect.is_empty() {
         return None;
     }
@@ -85,5 +95,5 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<u16> {
     Paragraph::new(content)
         .scroll((state.help.scroll.min(max), 0))
         .render(inner, buf);
-    Some(max)
+    Some((max, found))
 }

@@ -3,6 +3,7 @@
 pub mod bar;
 pub mod detail;
 pub mod dialogs;
+pub mod find;
 pub mod form;
 pub mod help;
 pub mod layout;
@@ -15,6 +16,7 @@ mod tests;
 
 use ratatui::Frame;
 
+use crate::app::find::FindTarget;
 use crate::app::{State, Viewport};
 
 /// Draws the whole screen; returns what it laid out (how far the scrolling panes can scroll),
@@ -23,14 +25,14 @@ pub fn render(state: &State, frame: &mut Frame) -> Viewport {
     let areas = layout::areas(state, frame.area());
     let buf = frame.buffer_mut();
     list::render(state, areas.list, buf);
-    let detail_max_scroll = detail::render(state, areas.detail, buf);
+    let (detail_max_scroll, detail_found) = detail::render(state, areas.detail, buf).unzip();
     let form_cursor = form::render(state, areas.form, buf);
     dialogs::render(state, form::place(areas.form), buf);
     bar::render_footer(state, areas.footer, buf);
-    let help_max_scroll = if state.help.open {
-        help::render(state, areas.main, buf)
+    let (help_max_scroll, help_found) = if state.help.open {
+        help::render(state, areas.main, buf).unzip()
     } else {
-        None
+        (None, None)
     };
     if let Some(cursor) = bar::render_status(state, areas.status, frame.buffer_mut()) {
         frame.set_cursor_position(cursor);
@@ -40,9 +42,19 @@ pub fn render(state: &State, frame: &mut Frame) -> Viewport {
     if !state.theme.colors {
         style::strip_colors(frame.buffer_mut());
     }
+    // The matches of a search in the pane it is for, if that pane is on screen.
+    let found = match state.find.as_ref().map(|f| f.target) {
+        Some(FindTarget::Detail) => detail_found.flatten(),
+        Some(FindTarget::Help) => help_found.flatten(),
+        None => None,
+    };
     Viewport {
         detail_max_scroll,
         help_max_scroll,
+        find_query: found
+            .as_ref()
+            .and(state.find.as_ref().map(|f| f.query.clone())),
+        find_lines: found.unwrap_or_default(),
     }
 }
 

@@ -56,6 +56,17 @@ pub fn selection(state: &State, focused: bool) -> Style {
     }
 }
 
+/// A match of a search inside the detail or help: reversed, so it shows without colour too.
+pub fn find_style(state: &State) -> Style {
+    if state.theme.colors {
+        Style::new()
+            .fg(state.theme.get(Role::SelectionText))
+            .bg(state.theme.get(Role::Warning))
+    } else {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+}
+
 /// The `READ-ONLY` and `PROD` badges.
 pub fn badge(state: &State) -> Style {
     Style::new()

@@ -55,6 +55,9 @@ pub enum Action {
     ConfirmDiscard,
     RestoreDraft,
     DropDraft,
+    Find,
+    FindNext,
+    FindPrev,
 }
 
 /// Where a binding applies.
@@ -367,6 +370,30 @@ pub const BINDINGS: &[Binding] = &[
         contexts: &[C::Detail],
         description: "back to the list",
         hint: Some("back"),
+    },
+    Binding {
+        name: "find",
+        defaults: &[ch('/')],
+        action: A::Find,
+        contexts: &[C::Detail, C::Help],
+        description: "search this text; matches are highlighted",
+        hint: Some("find"),
+    },
+    Binding {
+        name: "find_next",
+        defaults: &[ch('n')],
+        action: A::FindNext,
+        contexts: &[C::Detail, C::Help],
+        description: "next match",
+        hint: None,
+    },
+    Binding {
+        name: "find_prev",
+        defaults: &[ch('N')],
+        action: A::FindPrev,
+        contexts: &[C::Detail, C::Help],
+        description: "previous match",
+        hint: None,
     },
     Binding {
         name: "close_help",

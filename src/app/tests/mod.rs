@@ -1,5 +1,6 @@
 //! Tests of `update`, driven with real crossterm key events.
 
+mod find;
 pub(crate) mod fixtures;
 mod form;
 mod form_fixtures;

@@ -379,6 +379,7 @@ fn detail_scrolls_within_what_the_last_frame_laid_out() {
         Msg::Viewport(Viewport {
             detail_max_scroll: Some(9),
             help_max_scroll: None,
+            ..Viewport::default()
         }),
     );
     send(&mut s, (0..100).map(|_| ch('j')));
@@ -394,6 +395,7 @@ fn detail_scrolls_within_what_the_last_frame_laid_out() {
         Msg::Viewport(Viewport {
             detail_max_scroll: Some(2),
             help_max_scroll: None,
+            ..Viewport::default()
         }),
     );
     assert_eq!(s.detail.as_ref().map(|d| d.scroll), Some(2));
