@@ -115,6 +115,7 @@ async fn run(
                 warnings,
                 theme: prefs.effective_theme(std::env::var("NO_COLOR").ok().as_deref()),
                 keys: prefs.keys,
+                mouse: prefs.mouse && !g.no_mouse,
             };
             prospect::runtime::run(client, opts)
                 .await

@@ -137,7 +137,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
 }
 
-fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     let Some(form) = state.form.as_mut() else {
         return;
     };

@@ -16,6 +16,7 @@ pub mod update;
 
 mod browse;
 mod lookup;
+mod mouse;
 mod save;
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Everything that can happen to the TUI.
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::effect::RequestId;
 use super::state::{Millis, Viewport};
@@ -14,6 +14,8 @@ use crate::edit::draft::Draft;
 pub enum Msg {
     /// A key press.
     Key(KeyEvent),
+    /// A click, a drag or the wheel.
+    Mouse(MouseEvent),
     /// The terminal now has this many columns and rows.
     Resize(u16, u16),
     /// Time passed: milliseconds on a monotonic clock the runtime started at 0.

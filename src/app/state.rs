@@ -3,13 +3,14 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
+use ratatui::layout::Rect;
 use ratatui::style::Color;
 
 use super::effect::RequestId;
 use super::find::Find;
 use super::form::{Form, SavedChange};
 use super::input::LineInput;
-use super::keys::KeyMap;
+use super::keys::{Action, KeyMap};
 pub use super::requests::PageKey;
 use super::requests::{Purpose, Requests};
 use crate::api::{ApiError, Page, PageMeta, Prospect};
@@ -202,6 +203,15 @@ pub struct Viewport {
     pub find_query: Option<String>,
     /// The laid-out lines holding a match, top to bottom, one entry per match.
     pub find_lines: Vec<u16>,
+    /// Where the list's rows are on screen, and the index of the first row shown.
+    pub list_rows: Option<(Rect, usize)>,
+    /// Where the detail pane and the help overlay are, when shown.
+    pub detail_area: Option<Rect>,
+    pub help_area: Option<Rect>,
+    /// The screen row of each form input shown: (row, field index).
+    pub form_fields: Vec<(u16, usize)>,
+    /// The open dialog's clickable keys: where, and what a click does.
+    pub buttons: Vec<(Rect, Action)>,
 }
 
 /// The help overlay.
@@ -220,6 +230,8 @@ pub struct State {
     pub page_size: u64,
     /// A search inside the detail or the help (`/` there), highlighted until cleared.
     pub find: Option<Find>,
+    /// The last left click (time, column, row), to tell a double click.
+    pub last_click: Option<(Millis, u16, u16)>,
     /// The effective keys (the defaults changed by the config's `[keys]`), set at start.
     pub keys: Arc<KeyMap>,
     /// The colours by role, and whether there is colour at all, set at start.
@@ -260,6 +272,7 @@ impl State {
             read_only,
             page_size: page_size.clamp(1, 100),
             find: None,
+            last_click: None,
             keys: Arc::default(),
             theme: Arc::default(),
             size: (80, 24),

@@ -11,6 +11,7 @@ use super::form_flow;
 use super::input::LineInput;
 use super::keys::{Action, Context};
 use super::lookup;
+use super::mouse;
 use super::msg::{Msg, Reply};
 use super::requests::Purpose;
 use super::save;
@@ -37,6 +38,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             if key.kind != KeyEventKind::Release {
                 on_key(state, key, &mut fx);
             }
+        }
+        Msg::Mouse(ev) => {
+            mouse::on_mouse(state, ev, &mut fx);
+            clamp_scrolls(state);
         }
         Msg::Resize(w, h) => {
             state.size = (w, h);
@@ -173,7 +178,7 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     clamp_scrolls(state);
 }
 
-fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::Help => {
             state.help.open = true;

@@ -48,6 +48,9 @@ pub struct Global {
     /// Log file [default: ~/.local/state/prospect/prospect.log]
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+    /// Leave the mouse to the terminal (text selection) instead of clicks and the wheel
+    #[arg(long, global = true)]
+    pub no_mouse: bool,
     /// More detail in the log file (-vv for even more)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

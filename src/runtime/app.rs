@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, EventStream, KeyEvent};
+use crossterm::event::{Event, EventStream, KeyEvent, MouseEvent};
 use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -57,6 +57,8 @@ pub struct App<B: Backend> {
     suspend: bool,
     /// `Local::Quit` was asked for: the loop ends.
     quit: bool,
+    /// Whether the terminal is asked for mouse events.
+    mouse: bool,
 }
 
 impl<B: Backend> App<B>
@@ -95,6 +97,7 @@ where
             next_tick: None,
             suspend: false,
             quit: false,
+            mouse: opts.mouse,
         };
         app.dispatch(Msg::Warnings(opts.warnings.clone()));
         let fx = init(&mut app.state);
@@ -147,6 +150,12 @@ where
             _ => run(),
         };
         let _ = self.own_msgs.send(Msg::EditorClosed { id, result });
+    }
+
+    /// A mouse event, with the time brought up to date first (a double click counts from it).
+    pub fn mouse(&mut self, ev: MouseEvent) {
+        self.dispatch(Msg::Tick(self.now_ms()));
+        self.dispatch(Msg::Mouse(ev));
     }
 
     /// A key, with the time brought up to date first (debounce and fades count from it).
@@ -344,14 +353,14 @@ impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
             }
             if self.suspend {
                 self.suspend = false;
-                terminal::suspend(&mut self.terminal)?;
+                terminal::suspend(&mut self.terminal, self.mouse)?;
             }
             if self.pending_editor.is_some() {
                 // The editor gets the terminal and the keyboard: no stream may read stdin.
                 drop(events);
                 terminal::release(&mut self.terminal)?;
                 self.run_pending_editor();
-                terminal::take_back(&mut self.terminal)?;
+                terminal::take_back(&mut self.terminal, self.mouse)?;
                 events = EventStream::new();
                 self.drain();
             }
@@ -363,6 +372,7 @@ impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
     fn on_event(&mut self, event: Event) {
         match event {
             Event::Key(key) => self.key(key),
+            Event::Mouse(ev) => self.mouse(ev),
             Event::Resize(w, h) => {
                 let _ = self.terminal.autoresize();
                 self.resize(w, h);

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -110,6 +110,40 @@ impl Harness {
     /// A key press.
     pub fn press(&mut self, code: KeyCode) {
         self.app.key(KeyEvent::from(code));
+    }
+
+    /// A left click at a column and row.
+    pub fn click(&mut self, column: u16, row: u16) {
+        self.mouse(MouseEventKind::Down(MouseButton::Left), column, row);
+        self.mouse(MouseEventKind::Up(MouseButton::Left), column, row);
+    }
+
+    /// One turn of the wheel at a column and row.
+    pub fn wheel(&mut self, column: u16, row: u16, down: bool) {
+        let kind = if down {
+            MouseEventKind::ScrollDown
+        } else {
+            MouseEventKind::ScrollUp
+        };
+        self.mouse(kind, column, row);
+    }
+
+    fn mouse(&mut self, kind: MouseEventKind, column: u16, row: u16) {
+        self.app.mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        });
+    }
+
+    /// Where `text` is on the screen: (column, row) of its first character.
+    pub fn find_on_screen(&self, text: &str) -> Option<(u16, u16)> {
+        self.screen().lines().enumerate().find_map(|(y, line)| {
+            let byte = line.find(text)?;
+            let x = unicode_width::UnicodeWidthStr::width(&line[..byte]);
+            Some((u16::try_from(x).ok()?, u16::try_from(y).ok()?))
+        })
     }
 
     /// ctrl and a letter.

@@ -27,6 +27,8 @@ pub struct TuiOptions {
     pub keys: KeyMap,
     /// The colours by role, and whether to colour at all.
     pub theme: Theme,
+    /// Whether clicks and the wheel work (`mouse = false`, `--no-mouse` turn it off).
+    pub mouse: bool,
 }
 
 impl Default for TuiOptions {
@@ -41,6 +43,7 @@ impl Default for TuiOptions {
             warnings: Vec::new(),
             keys: KeyMap::default(),
             theme: Theme::default(),
+            mouse: true,
         }
     }
 }

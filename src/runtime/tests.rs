@@ -164,3 +164,71 @@ async fn configured_keys_drive_the_app_on_the_sandbox() {
     assert!(h.state().prompt.is_some(), "f opens the search");
     assert!(h.screen().contains("Enter ok"), "{}", h.screen());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mouse_selects_opens_scrolls_focuses_and_presses_dialog_keys() {
+    let mut h = Harness::start(setup(60, (140, 30)), |_| {}).await;
+    h.until("the first page", |s, screen| {
+        s.list.shown.is_some() && screen.contains("Jean-Luc")
+    })
+    .await;
+    // A click selects the row under it; a second click there opens it.
+    let (x, y) = h.find_on_screen("Jean-Luc").unwrap();
+    h.click(x, y);
+    assert_eq!(
+        h.state().selected_row().map(|p| p.email.as_str()),
+        Some("jean-luc.smith-jones@example.co.uk")
+    );
+    let selected = h.state().list.selected;
+    assert!(h.state().detail.is_none());
+    h.click(x, y);
+    h.until("the detail of the clicked row", |s, _| {
+        s.detail.as_ref().map(|d| d.prospect.id.clone())
+            == s.list.rows.get(selected).map(|p| p.id.clone())
+    })
+    .await;
+    // The wheel over the list moves the selection; over the detail it scrolls the detail.
+    h.click(x, y);
+    h.wheel(x, y, true);
+    assert_eq!(h.state().list.selected, selected + 3);
+    let d = h.state().viewport.detail_area.unwrap();
+    h.click(d.x + 2, d.y + 2);
+    assert_eq!(h.state().focus, crate::app::Focus::Detail);
+    h.wheel(d.x + 2, d.y + 2, true);
+    h.until("the detail scrolled", |s, _| {
+        s.detail.as_ref().is_some_and(|d| d.scroll > 0)
+    })
+    .await;
+    // The help scrolls with the wheel.
+    h.press(KeyCode::Char('?'));
+    h.until("the help", |s, _| s.viewport.help_area.is_some())
+        .await;
+    h.wheel(10, 10, true);
+    assert_eq!(h.state().help.scroll, 3);
+    h.press(KeyCode::Esc);
+
+    // In the form a click focuses a field, and a dialog's key is a button.
+    h.press(KeyCode::Char('e'));
+    h.until("the form", |s, _| {
+        s.form.is_some() && !s.viewport.form_fields.is_empty()
+    })
+    .await;
+    let (row, field) = h.state().viewport.form_fields[3];
+    h.click(40, row);
+    assert_eq!(h.state().form.as_ref().map(|f| f.focus), Some(field));
+    h.app
+        .key(crossterm::event::KeyEvent::from(KeyCode::Char('x')));
+    h.press(KeyCode::Esc);
+    h.until("the discard dialog's buttons", |s, _| {
+        !s.viewport.buttons.is_empty()
+    })
+    .await;
+    let (x, y) = h.find_on_screen("keep editing").unwrap();
+    h.click(x, y);
+    assert_eq!(
+        h.state().form.as_ref().map(|f| f.stage.clone()),
+        Some(crate::app::form::Stage::Editing),
+        "{}",
+        h.screen()
+    );
+}

@@ -9,10 +9,10 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 use serde_json::Value;
 
 use super::style::{accent, dim, fg, key};
-use super::text::{fit, wrap};
+use super::text::{fit, width, wrap};
 use crate::app::State;
 use crate::app::form::Stage;
-use crate::app::keys::Context;
+use crate::app::keys::{Action, Context};
 use crate::edit::conflict::Conflict;
 use crate::patch::{self, Field, PatchBody};
 use crate::theme::Role;
@@ -212,11 +212,36 @@ fn dialog(state: &State, cols: usize) -> Option<Dialog> {
     })
 }
 
-/// Draws the dialog of the form's current stage, if it has one, centred in `area`.
-pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
+/// The key context of the form's dialog, if one is open.
+fn dialog_context(state: &State) -> Option<Context> {
+    match state.form.as_ref()?.stage {
+        Stage::Review { .. } => Some(Context::Review),
+        Stage::Conflict { .. } => Some(Context::Conflict),
+        Stage::Discard { .. } => Some(Context::Discard),
+        Stage::DraftOffer(_) => Some(Context::Draft),
+        _ => None,
+    }
+}
+
+/// Where each part of a key line drawn at `(x, y)` is, with its action: the mouse clicks them.
+fn buttons(state: &State, context: Context, x: u16, y: u16) -> Vec<(Rect, Action)> {
+    let mut at = x;
+    let mut out = Vec::new();
+    for (k, word, action) in state.keys.dialog_buttons(context) {
+        let w = u16::try_from(width(&k) + 1 + width(word)).unwrap_or(u16::MAX);
+        out.push((Rect::new(at, y, w, 1), action));
+        // As `keys_line` writes it: the key, a space, the word and three spaces.
+        at = at.saturating_add(w + 3);
+    }
+    out
+}
+
+/// Draws the dialog of the form's current stage, if it has one, centred in `area`; returns
+/// where its key line's buttons are.
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Vec<(Rect, Action)> {
     let width = area.width.min(MAX_W);
     let Some(d) = dialog(state, usize::from(width.saturating_sub(4))) else {
-        return;
+        return Vec::new();
     };
     let height = u16::try_from(d.lines.len() + 2)
         .unwrap_or(u16::MAX)
@@ -228,7 +253,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         height,
     );
     if rect.is_empty() {
-        return;
+        return Vec::new();
     }
     Clear.render(rect, buf);
     let block = Block::bordered()
@@ -242,5 +267,11 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         inner.width.saturating_sub(2),
         inner.height,
     );
+    // The key line is the dialog's last line; it is clickable when it is on screen.
+    let last = u16::try_from(d.lines.len().saturating_sub(1)).unwrap_or(u16::MAX);
     Paragraph::new(d.lines).render(inner, buf);
+    match dialog_context(state) {
+        Some(ctx) if last < inner.height => buttons(state, ctx, inner.x, inner.y + last),
+        _ => Vec::new(),
+    }
 }

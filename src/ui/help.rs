@@ -65,6 +65,11 @@ fn overlay(area: Rect, content_height: usize) -> Rect {
     rect
 }
 
+/// The overlay's rectangle in `area` (where the wheel scrolls it).
+pub fn area(state: &State, area: Rect) -> Rect {
+    place(state, area).1
+}
+
 /// Draws the overlay centred in `area`; returns how far it can scroll and the lines matching
 /// a search in it, if one is on.
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<(u16, Option<Vec<u16>>)> {

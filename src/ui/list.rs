@@ -139,10 +139,11 @@ fn title_right(state: &State, room: usize) -> Line<'static> {
     Line::from(spans).right_aligned()
 }
 
-/// Draws the list pane into `area`.
-pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
+/// Draws the list pane into `area`; returns where its rows are and the index of the first
+/// shown (for the mouse).
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<(Rect, usize)> {
     if area.is_empty() {
-        return;
+        return None;
     }
     let focused = state.focus == Focus::List || state.detail.is_none();
     let left = title_left(state);
@@ -156,10 +157,11 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.is_empty() {
-        return;
+        return None;
     }
     if state.list.rows.is_empty() {
-        return render_empty(state, inner, buf);
+        render_empty(state, inner, buf);
+        return None;
     }
     // Two columns for the selection marker, so the selection shows even without colour.
     let cols = columns(inner.width.saturating_sub(2));
@@ -199,6 +201,13 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
             style,
         );
     }
+    let rows = Rect::new(
+        inner.x,
+        inner.y + 1,
+        inner.width,
+        inner.height.saturating_sub(1),
+    );
+    Some((rows, offset))
 }
 
 fn render_empty(state: &State, area: Rect, buf: &mut Buffer) {

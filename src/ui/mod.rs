@@ -24,10 +24,10 @@ use crate::app::{State, Viewport};
 pub fn render(state: &State, frame: &mut Frame) -> Viewport {
     let areas = layout::areas(state, frame.area());
     let buf = frame.buffer_mut();
-    list::render(state, areas.list, buf);
+    let list_rows = list::render(state, areas.list, buf);
     let (detail_max_scroll, detail_found) = detail::render(state, areas.detail, buf).unzip();
-    let form_cursor = form::render(state, areas.form, buf);
-    dialogs::render(state, form::place(areas.form), buf);
+    let (form_cursor, form_fields) = form::render(state, areas.form, buf);
+    let buttons = dialogs::render(state, form::place(areas.form), buf);
     bar::render_footer(state, areas.footer, buf);
     let (help_max_scroll, help_found) = if state.help.open {
         help::render(state, areas.main, buf).unzip()
@@ -48,9 +48,15 @@ pub fn render(state: &State, frame: &mut Frame) -> Viewport {
         Some(FindTarget::Help) => help_found.flatten(),
         None => None,
     };
+    let help_area = help_max_scroll.map(|_| help::area(state, areas.main));
     Viewport {
         detail_max_scroll,
         help_max_scroll,
+        list_rows,
+        detail_area: detail_max_scroll.map(|_| areas.detail),
+        help_area,
+        form_fields,
+        buttons,
         find_query: found
             .as_ref()
             .and(state.find.as_ref().map(|f| f.query.clone())),

@@ -201,10 +201,18 @@ impl KeyMap {
 
     /// A dialog's key line: every row of `context` that has a hint, as `(keys, word)`.
     pub fn dialog_hints(&self, context: Context) -> Vec<(String, &'static str)> {
+        self.dialog_buttons(context)
+            .into_iter()
+            .map(|(keys, word, _)| (keys, word))
+            .collect()
+    }
+
+    /// The dialog's key line with the action of each part (a click on it does that).
+    pub fn dialog_buttons(&self, context: Context) -> Vec<(String, &'static str, Action)> {
         self.rows()
             .filter(|(b, _)| b.contexts.contains(&context))
-            .filter_map(|(b, _)| Some((self.key_label_for(context, b.action), b.hint?)))
-            .filter(|(keys, _)| !keys.is_empty())
+            .filter_map(|(b, _)| Some((self.key_label_for(context, b.action), b.hint?, b.action)))
+            .filter(|(keys, _, _)| !keys.is_empty())
             .collect()
     }
 
