@@ -58,3 +58,61 @@ fn config_keys_prints_the_effective_table_as_toml_that_reads_back() {
     assert_eq!(text(&again.stdout), out);
     assert_eq!(text(&again.stderr), "");
 }
+
+/// Every subcommand's name, from the command line definition itself.
+fn subcommands() -> Vec<String> {
+    use clap::CommandFactory;
+    prospect::cli::Cli::command()
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect()
+}
+
+#[test]
+fn completions_for_every_shell_mention_every_subcommand() {
+    let home = tempfile::tempdir().unwrap();
+    let names = subcommands();
+    assert!(names.len() >= 7, "{names:?}");
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = run(home.path(), &["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", text(&o.stderr));
+        let script = text(&o.stdout);
+        assert!(script.len() > 500, "{shell}: {script}");
+        for name in &names {
+            assert!(
+                script.contains(name.as_str()),
+                "{shell} script lacks {name}"
+            );
+        }
+        // Options of subcommands complete too.
+        assert!(script.contains("external-ref"), "{shell}");
+    }
+    let o = run(home.path(), &["completions", "tcsh"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn man_prints_a_roff_page_for_prospect_and_each_subcommand() {
+    let home = tempfile::tempdir().unwrap();
+    let o = run(home.path(), &["man"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let page = text(&o.stdout);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH prospect 1"),
+        "{page}"
+    );
+    for name in subcommands() {
+        assert!(
+            page.contains(&format!(".TH prospect-{name} 1")),
+            "no page for {name}"
+        );
+    }
+    for option in [
+        "\\-\\-external\\-ref",
+        "\\-\\-dry\\-run",
+        "\\-\\-no\\-mouse",
+        "\\-\\-fail\\-rate",
+    ] {
+        assert!(page.contains(option), "{option} missing");
+    }
+}

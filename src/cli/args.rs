@@ -69,6 +69,16 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Inspect the configuration
     Config(ConfigArgs),
+    /// Print a shell completion script (e.g. `prospect completions bash > ~/.local/share/bash-completion/completions/prospect`)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), every subcommand included (`prospect man | man -l -`)
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -49,7 +49,9 @@ pub async fn run_command(
         Command::Get(a) => get(a, client).await,
         Command::Patch(a) => patch_cmd::run(a, client, settings).await,
         Command::Sandbox(a) => run_sandbox(a).await,
-        Command::Config(_) => Err(Failure::other("`config` needs no API: main runs it first")),
+        Command::Config(_) | Command::Completions(_) | Command::Man => Err(Failure::other(
+            "this command needs no API: main runs it first",
+        )),
     }
 }
 

@@ -8,7 +8,7 @@ mod patch_cmd;
 
 pub use args::{Cli, Command, Global};
 pub use commands::{run_command, run_sandbox, start_demo_sandbox};
-pub use local::run_local;
+pub use local::{completions, man, run_local};
 
 use crate::api::ApiError;
 use crate::config::ConfigError;
