@@ -7,6 +7,7 @@ pub mod effect;
 pub mod find;
 pub mod form;
 pub mod form_flow;
+pub mod history;
 pub mod input;
 pub mod keys;
 pub mod msg;

@@ -14,6 +14,7 @@ use super::keys::{Action, KeyMap};
 pub use super::requests::PageKey;
 use super::requests::{Purpose, Requests};
 use crate::api::{ApiError, Page, PageMeta, Prospect};
+use crate::edit::history::PromptHistory;
 use crate::theme::Theme;
 
 /// Milliseconds on the runtime's monotonic clock (0 = start).
@@ -249,8 +250,8 @@ pub struct State {
     pub help: Help,
     pub status: Option<Status>,
     pub lookup: Option<Lookup>,
-    /// Searches kept with Enter in this session, oldest first.
-    pub search_history: Vec<String>,
+    /// What was entered in the prompts, this run and earlier ones (per profile).
+    pub history: PromptHistory,
     /// The edit form, when open (it takes the keyboard).
     pub form: Option<Form>,
     /// The record `E` handed to `$EDITOR`, until the editor closes.
@@ -296,7 +297,7 @@ impl State {
             help: Help::default(),
             status: None,
             lookup: None,
-            search_history: Vec::new(),
+            history: PromptHistory::default(),
             form: None,
             external_edit: None,
             editor_pending: None,

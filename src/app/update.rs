@@ -8,6 +8,7 @@ use super::browse;
 use super::effect::{Effect, Local, RequestId};
 use super::find::{self, FindTarget};
 use super::form_flow;
+use super::history;
 use super::input::LineInput;
 use super::keys::{Action, Context};
 use super::lookup;
@@ -326,13 +327,14 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Some(Action::Submit) => {
             let text = prompt.input.text().trim().to_string();
             state.prompt = None;
+            // Remembered across runs, but never an identification number.
+            if !history::is_identification(state, &text)
+                && history::push(&mut state.history, kind, &text)
+            {
+                fx.push(Local::SaveHistory(state.history.clone()).into());
+            }
             match kind {
-                PromptKind::Search => {
-                    browse::apply_search(state, &text, fx);
-                    if !text.is_empty() && state.search_history.last() != Some(&text) {
-                        state.search_history.push(text);
-                    }
-                }
+                PromptKind::Search => browse::apply_search(state, &text, fx),
                 PromptKind::Lookup => lookup::start(state, &text, fx),
                 PromptKind::Find => find::start(state, &text),
             }
@@ -345,7 +347,7 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
             }
         }
         Some(Action::HistoryBack) => {
-            let history = &state.search_history;
+            let history = history::of(&state.history, kind);
             if history.is_empty() {
                 return;
             }
@@ -354,20 +356,25 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
                 .map_or(history.len() - 1, |p| p.saturating_sub(1));
             prompt.history_pos = Some(pos);
             prompt.input.set(&history[pos]);
-            schedule_search(state, fx);
+            if kind == PromptKind::Search {
+                schedule_search(state, fx);
+            }
         }
         Some(Action::HistoryForward) => {
             let Some(pos) = prompt.history_pos else {
                 return;
             };
-            if pos + 1 < state.search_history.len() {
+            let history = history::of(&state.history, kind);
+            if pos + 1 < history.len() {
                 prompt.history_pos = Some(pos + 1);
-                prompt.input.set(&state.search_history[pos + 1]);
+                prompt.input.set(&history[pos + 1]);
             } else {
                 prompt.history_pos = None;
                 prompt.input.set("");
             }
-            schedule_search(state, fx);
+            if kind == PromptKind::Search {
+                schedule_search(state, fx);
+            }
         }
         _ => {
             if prompt.input.handle(key) && kind == PromptKind::Search {

@@ -79,6 +79,16 @@ where
         let mut state = State::new(&opts.profile, opts.accent, opts.read_only, opts.page_size);
         state.keys = Arc::new(opts.keys.clone());
         state.theme = Arc::new(opts.theme.clone());
+        // Small and read once, before the first frame.
+        let mut warnings = opts.warnings.clone();
+        if let Some(dir) = &opts.state_dir {
+            match crate::edit::history::load(dir, &opts.profile) {
+                Ok(h) => state.history = h,
+                Err(e) => warnings.push(format!(
+                    "the prompt history could not be read ({e}); it starts afresh"
+                )),
+            }
+        }
         let size = terminal.size()?;
         state.size = (size.width, size.height);
         let mut app = App {
@@ -99,7 +109,7 @@ where
             quit: false,
             mouse: opts.mouse,
         };
-        app.dispatch(Msg::Warnings(opts.warnings.clone()));
+        app.dispatch(Msg::Warnings(warnings));
         let fx = init(&mut app.state);
         app.perform(fx);
         Ok(app)
@@ -245,6 +255,20 @@ where
                 });
             }
             Local::OpenEditor { id, text } => self.pending_editor = Some((id, text)),
+            Local::SaveHistory(history) => {
+                let Some(dir) = self.state_dir.clone() else {
+                    return;
+                };
+                let profile = self.state.profile.clone();
+                let tell = self.own_msgs.clone();
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = crate::edit::history::save(&dir, &profile, &history) {
+                        let _ = tell.send(Msg::LocalFailed(format!(
+                            "Cannot keep the prompt history: {e}"
+                        )));
+                    }
+                });
+            }
         }
     }
 

@@ -157,6 +157,12 @@ impl Harness {
         self.app.type_text(text);
     }
 
+    /// Replaces the text of the open prompt: clears it, then types `text`.
+    pub fn retype_prompt(&mut self, text: &str) {
+        self.ctrl('u');
+        self.type_text(text);
+    }
+
     /// Moves the form's focus to field `index` (of `FORM_FIELDS`).
     pub fn focus(&mut self, index: usize) {
         for _ in 0..64 {

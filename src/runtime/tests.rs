@@ -232,3 +232,79 @@ async fn the_mouse_selects_opens_scrolls_focuses_and_presses_dialog_keys() {
         h.screen()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prompt_history_lasts_across_runs_per_profile_without_identification_numbers() {
+    let mut h = Harness::start(setup(60, (120, 30)), |_| {}).await;
+    h.first_page().await;
+    let id_number = h
+        .state()
+        .list
+        .rows
+        .iter()
+        .find_map(|p| p.identification_number.clone())
+        .expect("a row with an identification number");
+    h.press(KeyCode::Char('/'));
+    h.type_text("doe");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('/'));
+    h.retype_prompt(&id_number);
+    h.press(KeyCode::Enter);
+    h.look_up("CRM-0042").await;
+    let file = crate::edit::history::path_in(h.dir.path(), "sandbox");
+    let deadline = std::time::Instant::now() + super::harness::WAIT;
+    let text = loop {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        if text.contains("CRM-0042") || std::time::Instant::now() > deadline {
+            break text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert!(text.contains("doe") && text.contains("CRM-0042"), "{text}");
+    assert!(!text.contains(&id_number), "{text}");
+
+    // A second run of the same profile recalls both with ↑; another profile has none.
+    let again = |profile: &str| Setup {
+        tui: TuiOptions {
+            profile: profile.into(),
+            state_dir: Some(h.dir.path().to_path_buf()),
+            ..Setup::default().tui
+        },
+        ..setup(60, (120, 30))
+    };
+    let mut second = Harness::start(again("sandbox"), |_| {}).await;
+    second.first_page().await;
+    second.press(KeyCode::Char('/'));
+    second.press(KeyCode::Up);
+    assert_eq!(
+        second
+            .state()
+            .prompt
+            .as_ref()
+            .map(|p| p.input.text().to_string()),
+        Some("doe".into())
+    );
+    second.press(KeyCode::Esc);
+    second.press(KeyCode::Char(':'));
+    second.press(KeyCode::Up);
+    assert_eq!(
+        second
+            .state()
+            .prompt
+            .as_ref()
+            .map(|p| p.input.text().to_string()),
+        Some("CRM-0042".into())
+    );
+    let mut other = Harness::start(again("production"), |_| {}).await;
+    other.first_page().await;
+    other.press(KeyCode::Char('/'));
+    other.press(KeyCode::Up);
+    assert_eq!(
+        other
+            .state()
+            .prompt
+            .as_ref()
+            .map(|p| p.input.text().to_string()),
+        Some(String::new())
+    );
+}

@@ -144,7 +144,7 @@ fn enter_keeps_the_search_and_esc_restores_the_previous_one() {
         "no wait on Enter"
     );
     assert!(s.prompt.is_none());
-    assert_eq!(s.search_history, ["doe"]);
+    assert_eq!(s.history.search, ["doe"]);
     answer(&mut s, "doe", 1, 3, 1);
 
     update(&mut s, ch('/'));
