@@ -8,6 +8,7 @@ pub mod form;
 pub mod help;
 pub mod layout;
 pub mod list;
+pub mod screenshot;
 pub mod style;
 pub mod text;
 
@@ -69,3 +70,6 @@ mod form_tests;
 
 #[cfg(test)]
 mod color_tests;
+
+#[cfg(test)]
+mod screenshot_tests;
