@@ -33,6 +33,12 @@ pub struct ConfigFile {
     pub concurrency: Option<u64>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileFile>,
+    /// The TUI's look and feel (`[keys]`, `theme`, `color`, `mouse`): `prefs` reads them,
+    /// with the line of anything wrong; here they are only allowed.
+    pub keys: Option<toml::Table>,
+    pub theme: Option<toml::Value>,
+    pub color: Option<toml::Value>,
+    pub mouse: Option<toml::Value>,
 }
 
 /// One `[profiles.NAME]` table.
@@ -131,16 +137,30 @@ pub fn state_dir() -> Option<PathBuf> {
     )
 }
 
+/// The config file named by `--config` or `PROSPECT_CONFIG`, if any.
+fn explicit_config_path(
+    flags: &Overrides,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<PathBuf> {
+    flags.config.clone().or_else(|| {
+        env("PROSPECT_CONFIG")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    })
+}
+
+/// The config file in use: `--config`, `PROSPECT_CONFIG`, then the default path.
+pub fn config_path(flags: &Overrides, env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    explicit_config_path(flags, env).or_else(default_config_path)
+}
+
 /// Resolves settings from flags, the environment (through `env`) and the config file.
 pub fn resolve(
     flags: &Overrides,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Settings, ConfigError> {
     let env = |k: &str| env(k).filter(|v| !v.is_empty());
-    let explicit_path = flags
-        .config
-        .clone()
-        .or_else(|| env("PROSPECT_CONFIG").map(PathBuf::from));
+    let explicit_path = explicit_config_path(flags, &env);
     let path = explicit_path.clone().or_else(default_config_path);
     let mut warnings = Vec::new();
     let file = match &path {

@@ -8,6 +8,7 @@ use prospect::api::{ApiClient, ClientConfig};
 use prospect::cli::{self, Cli, Command, Failure};
 use prospect::config::{self, Overrides, Settings};
 use prospect::logging::{self, Redactor};
+use prospect::prefs::{self, Prefs};
 use prospect::text::escape_control;
 
 fn main() -> ExitCode {
@@ -20,19 +21,31 @@ fn main() -> ExitCode {
             Failure::usage("--problems works only with --demo or the sandbox command"),
         );
     }
+    let overrides = Overrides {
+        profile: cli.global.profile.clone(),
+        base_url: cli.global.base_url.clone(),
+        config: cli.global.config.clone(),
+        timeout: cli.global.timeout,
+        page_size: cli.limit,
+    };
+    let env = |k: &str| std::env::var(k).ok();
+    // The TUI's keys and looks apply with --demo too.
+    let prefs = prefs::load(config::config_path(&overrides, &env).as_deref());
+    if let Some(result) = cli.command.as_ref().and_then(|c| cli::run_local(c, &prefs)) {
+        for w in &prefs.warnings {
+            eprintln!("prospect: warning: {w}");
+        }
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(f) => exit(&redactor, f),
+        };
+    }
     // Settings are resolved before the async runtime starts: reading the config file and
     // running a `secret_command` block, and must not do so on a runtime thread.
     let settings = if cli.global.demo || matches!(cli.command, Some(Command::Sandbox(_))) {
         None
     } else {
-        let overrides = Overrides {
-            profile: cli.global.profile.clone(),
-            base_url: cli.global.base_url.clone(),
-            config: cli.global.config.clone(),
-            timeout: cli.global.timeout,
-            page_size: cli.limit,
-        };
-        match config::resolve(&overrides, &|k| std::env::var(k).ok()) {
+        match config::resolve(&overrides, &env) {
             Ok(s) => Some(s),
             Err(e) => return exit(&redactor, Failure::from(e)),
         }
@@ -50,7 +63,7 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let result = runtime.block_on(run(cli, settings, redactor.clone()));
+    let result = runtime.block_on(run(cli, settings, prefs, redactor.clone()));
     // Background tasks (an in-process sandbox, a prefetch) must not hold the exit.
     runtime.shutdown_timeout(Duration::from_millis(200));
     match result {
@@ -69,7 +82,12 @@ fn exit(redactor: &Redactor, f: Failure) -> ExitCode {
     ExitCode::from(u8::try_from(f.code).unwrap_or(1))
 }
 
-async fn run(cli: Cli, settings: Option<Settings>, redactor: Redactor) -> Result<(), Failure> {
+async fn run(
+    cli: Cli,
+    settings: Option<Settings>,
+    prefs: Prefs,
+    redactor: Redactor,
+) -> Result<(), Failure> {
     let g = cli.global;
     if let Some(Command::Sandbox(args)) = cli.command {
         logging::init(g.log_file.as_deref(), g.verbose, redactor).map_err(Failure::usage)?;
@@ -97,6 +115,11 @@ async fn run(cli: Cli, settings: Option<Settings>, redactor: Redactor) -> Result
     match cli.command {
         Some(command) => cli::run_command(command, &client, &settings).await,
         None => {
+            for w in &prefs.warnings {
+                eprintln!("prospect: warning: {w}");
+            }
+            let mut warnings = settings.warnings.clone();
+            warnings.extend(prefs.warnings.iter().cloned());
             let opts = prospect::runtime::TuiOptions {
                 profile: settings.profile.clone(),
                 accent: settings.accent.as_deref().and_then(|a| a.parse().ok()),
@@ -104,7 +127,10 @@ async fn run(cli: Cli, settings: Option<Settings>, redactor: Redactor) -> Result
                 page_size: settings.page_size,
                 state_dir: config::state_dir(),
                 editor: None,
-                warnings: settings.warnings.clone(),
+                warnings,
+                theme: prefs.effective_theme(std::env::var("NO_COLOR").ok().as_deref()),
+                keys: prefs.keys,
+                mouse: prefs.mouse && !g.no_mouse,
             };
             match prospect::runtime::run(client, opts).await {
                 Ok(0) => Ok(()),

@@ -210,10 +210,11 @@ fn y_and_shift_y_copy_the_id_and_the_record_through_the_terminal() {
     t.wait_for("the first page", |s| s.contains("John James Doe"));
     t.key("Enter");
     let screen = t.wait_for("the detail", |s| s.contains("External reference CRM-0042"));
-    // The id as the detail shows it: the word after "Id" on its own line.
+    // The id as the detail shows it: the word after "Id" on its own line (the pane with the
+    // keyboard has a thick border).
     let id = screen
         .lines()
-        .find_map(|l| l.split('│').find_map(|cell| cell.strip_prefix("Id")))
+        .find_map(|l| l.split(['│', '┃']).find_map(|cell| cell.strip_prefix("Id")))
         .map(|rest| rest.trim().to_string())
         .expect("an Id row");
     t.send("y");

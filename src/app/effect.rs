@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use crate::api::PatchBody;
+use crate::edit::history::PromptHistory;
 use crate::edit::journal::JournalEntry;
 use crate::scan::Filter;
 
@@ -79,6 +80,8 @@ pub enum Local {
     CopyToClipboard(String),
     /// Deliver a `Msg::Tick` after this long (debounce, fades).
     ScheduleTick { after: Duration },
+    /// Write the prompt history of this profile (the whole of it, replacing the file).
+    SaveHistory(PromptHistory),
     /// Suspend to the shell (ctrl-z) and redraw on resume.
     Suspend,
     /// Leave the TUI: the only way it ends.

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::effect::{Effect, Local};
 use super::form::{FORM_FIELDS, Form, Stage};
-use super::keys::{Action, Context, action_for};
+use super::keys::{Action, Context};
 use super::save;
 use super::state::{State, StatusKind};
 use crate::api::Prospect;
@@ -120,9 +120,12 @@ pub(super) fn on_quit(state: &mut State, fx: &mut Vec<Effect>) {
                 fx.push(Local::Quit.into());
             } else {
                 form.quit_armed = true;
+                let quit = state.keys.first_key_label(Context::Global, Action::Quit);
                 state.set_status(
                     StatusKind::Error,
-                    "A save is in flight: wait for its answer, or press ctrl-c again to quit anyway",
+                    format!(
+                        "A save is in flight: wait for its answer, or press {quit} again to quit anyway"
+                    ),
                 );
             }
         }
@@ -152,7 +155,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         // Waiting for the server: keys wait too (ctrl-c is handled before).
         Stage::Checking { .. } | Stage::Sending { .. } | Stage::Verifying { .. } => return,
     };
-    let action = action_for(&[context], &key);
+    let action = state.keys.action_for(&[context], &key);
     match (context, action) {
         (Context::Form, None) => type_key(state, key),
         (_, None) => {}
@@ -160,7 +163,7 @@ pub(super) fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
 }
 
-fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     let Some(form) = state.form.as_mut() else {
         return;
     };
@@ -192,9 +195,10 @@ fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
                     .into(),
                 );
                 *form = Form::new(draft.original, &draft.edited);
+                let save = state.keys.first_key_label(Context::Form, Action::SaveForm);
                 state.set_status(
                     StatusKind::Info,
-                    "Draft restored: ctrl-s to review and save",
+                    format!("Draft restored: {save} to review and save"),
                 );
             }
         }

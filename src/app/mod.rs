@@ -5,8 +5,10 @@
 
 pub mod effect;
 pub mod filter;
+pub mod find;
 pub mod form;
 pub mod form_flow;
+pub mod history;
 pub mod input;
 pub mod keys;
 pub mod msg;
@@ -17,6 +19,7 @@ pub mod update;
 
 mod browse;
 mod lookup;
+mod mouse;
 mod save;
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Everything that can happen to the TUI.
 
 use chrono::NaiveDate;
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::effect::RequestId;
 use super::state::{Millis, Viewport};
@@ -16,6 +16,8 @@ use crate::scan::{Finding, Progress, ScanError, ScanSummary};
 pub enum Msg {
     /// A key press.
     Key(KeyEvent),
+    /// A click, a drag or the wheel.
+    Mouse(MouseEvent),
     /// The terminal now has this many columns and rows.
     Resize(u16, u16),
     /// Time passed: milliseconds on a monotonic clock the runtime started at 0.

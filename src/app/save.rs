@@ -4,6 +4,7 @@
 
 use super::effect::{ApiRequest, Effect, Local};
 use super::form::{FORM_FIELDS, Form, FormField, SavedChange, Stage};
+use super::keys::{Action, Context};
 use super::requests::Purpose;
 use super::state::{State, StatusKind};
 use crate::api::{ApiError, Prospect};
@@ -182,9 +183,10 @@ pub(super) fn rebase(state: &mut State) {
     };
     if let Stage::Conflict { server, .. } = std::mem::replace(&mut form.stage, Stage::Editing) {
         *form = rebased(form, server);
+        let save = state.keys.first_key_label(Context::Form, Action::SaveForm);
         state.set_status(
             StatusKind::Info,
-            "Rebased on the server's version with your edits kept: ctrl-s to review again",
+            format!("Rebased on the server's version with your edits kept: {save} to review again"),
         );
     }
 }

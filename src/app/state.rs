@@ -1,15 +1,21 @@
 //! The TUI's state: plain data, changed only by `update`.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
+use ratatui::layout::Rect;
 use ratatui::style::Color;
 
 use super::effect::RequestId;
+use super::find::Find;
 use super::form::{Form, SavedChange};
 use super::input::LineInput;
+use super::keys::{Action, KeyMap};
 pub use super::requests::PageKey;
 use super::requests::{Purpose, Requests};
 use crate::api::{ApiError, Page, PageMeta, Prospect};
+use crate::edit::history::PromptHistory;
+use crate::theme::Theme;
 
 /// Milliseconds on the runtime's monotonic clock (0 = start).
 pub type Millis = u64;
@@ -149,6 +155,8 @@ pub enum PromptKind {
     Filter,
     Search,
     Lookup,
+    /// A search inside the detail or the help.
+    Find,
 }
 
 /// A one-line prompt at the bottom of the screen.
@@ -188,11 +196,25 @@ pub struct Lookup {
 }
 
 /// What the last frame laid out: how far each scrolling pane can scroll (`None`: not shown,
-/// or not drawn yet). The runtime reports it after drawing, so `update` never asks the view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// or not drawn yet), and the lines matching a search inside the detail or help. The runtime
+/// reports it after drawing, so `update` never asks the view.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Viewport {
     pub detail_max_scroll: Option<u16>,
     pub help_max_scroll: Option<u16>,
+    /// The search the matches below are for (`State::find`'s query when drawn).
+    pub find_query: Option<String>,
+    /// The laid-out lines holding a match, top to bottom, one entry per match.
+    pub find_lines: Vec<u16>,
+    /// Where the list's rows are on screen, and the index of the first row shown.
+    pub list_rows: Option<(Rect, usize)>,
+    /// Where the detail pane and the help overlay are, when shown.
+    pub detail_area: Option<Rect>,
+    pub help_area: Option<Rect>,
+    /// The screen row of each form input shown: (row, field index).
+    pub form_fields: Vec<(u16, usize)>,
+    /// The open dialog's clickable keys: where, and what a click does.
+    pub buttons: Vec<(Rect, Action)>,
 }
 
 /// The help overlay.
@@ -209,6 +231,14 @@ pub struct State {
     pub accent: Option<Color>,
     pub read_only: bool,
     pub page_size: u64,
+    /// A search inside the detail or the help (`/` there), highlighted until cleared.
+    pub find: Option<Find>,
+    /// The last left click (time, column, row), to tell a double click.
+    pub last_click: Option<(Millis, u16, u16)>,
+    /// The effective keys (the defaults changed by the config's `[keys]`), set at start.
+    pub keys: Arc<KeyMap>,
+    /// The colours by role, and whether there is colour at all, set at start.
+    pub theme: Arc<Theme>,
     /// Terminal columns and rows.
     pub size: (u16, u16),
     /// What the last frame laid out.
@@ -222,8 +252,8 @@ pub struct State {
     pub help: Help,
     pub status: Option<Status>,
     pub lookup: Option<Lookup>,
-    /// Searches kept with Enter in this session, oldest first.
-    pub search_history: Vec<String>,
+    /// What was entered in the prompts, this run and earlier ones (per profile).
+    pub history: PromptHistory,
     /// The edit form, when open (it takes the keyboard).
     pub form: Option<Form>,
     /// The record `E` handed to `$EDITOR`, until the editor closes.
@@ -248,6 +278,10 @@ impl State {
             accent,
             read_only,
             page_size: page_size.clamp(1, 100),
+            find: None,
+            last_click: None,
+            keys: Arc::default(),
+            theme: Arc::default(),
             size: (80, 24),
             viewport: Viewport::default(),
             now: 0,
@@ -269,7 +303,7 @@ impl State {
             help: Help::default(),
             status: None,
             lookup: None,
-            search_history: Vec::new(),
+            history: PromptHistory::default(),
             form: None,
             external_edit: None,
             editor_pending: None,

@@ -7,10 +7,13 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 use super::browse;
 use super::effect::{Effect, Local, RequestId};
 use super::filter;
+use super::find::{self, FindTarget};
 use super::form_flow;
+use super::history;
 use super::input::LineInput;
-use super::keys::{Action, Context, action_for};
+use super::keys::{Action, Context};
 use super::lookup;
+use super::mouse;
 use super::msg::{Msg, Reply};
 use super::problems;
 use super::requests::Purpose;
@@ -39,6 +42,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 on_key(state, key, &mut fx);
             }
         }
+        Msg::Mouse(ev) => {
+            mouse::on_mouse(state, ev, &mut fx);
+            clamp_scrolls(state);
+        }
         Msg::Resize(w, h) => {
             state.size = (w, h);
             clamp_scrolls(state);
@@ -46,6 +53,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Tick(now) => on_tick(state, now, &mut fx),
         Msg::Viewport(viewport) => {
             state.viewport = viewport;
+            find::on_viewport(state);
             clamp_scrolls(state);
         }
         Msg::Api { req, reply } => {
@@ -147,7 +155,7 @@ fn on_tick(state: &mut State, now: u64, fx: &mut Vec<Effect>) {
 }
 
 fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
-    match action_for(&[Context::Global], &key) {
+    match state.keys.action_for(&[Context::Global], &key) {
         Some(Action::Quit) if state.form.is_some() => return form_flow::on_quit(state, fx),
         Some(Action::Quit) => return quit(fx),
         Some(Action::Suspend) => return fx.push(Local::Suspend.into()),
@@ -160,8 +168,16 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         return on_prompt_key(state, key, fx);
     }
     if state.help.open {
-        match action_for(&[Context::Help], &key) {
-            Some(Action::CloseHelp) => state.help.open = false,
+        match state.keys.action_for(&[Context::Help], &key) {
+            Some(Action::CloseHelp) => {
+                state.help.open = false;
+                if state.find.as_ref().map(|f| f.target) == Some(FindTarget::Help) {
+                    state.find = None;
+                }
+            }
+            Some(Action::Find) => open_prompt(state, PromptKind::Find),
+            Some(Action::FindNext) => find::step(state, true),
+            Some(Action::FindPrev) => find::step(state, false),
             Some(Action::ScrollDown) => state.help.scroll = state.help.scroll.saturating_add(1),
             Some(Action::ScrollUp) => state.help.scroll = state.help.scroll.saturating_sub(1),
             _ => {}
@@ -170,13 +186,19 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         return;
     }
     if state.problems.as_ref().is_some_and(|p| p.open) {
-        if let Some(action) = action_for(&[Context::Problems, Context::Anywhere], &key) {
+        if let Some(action) = state
+            .keys
+            .action_for(&[Context::Problems, Context::Anywhere], &key)
+        {
             problems::on_action(state, action, fx);
         }
         return;
     }
     if state.filter.as_ref().is_some_and(|f| f.open) {
-        if let Some(action) = action_for(&[Context::Filter, Context::Anywhere], &key) {
+        if let Some(action) = state
+            .keys
+            .action_for(&[Context::Filter, Context::Anywhere], &key)
+        {
             filter::on_action(state, action, fx);
         }
         return;
@@ -188,20 +210,25 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         Focus::List => Context::List,
         Focus::Detail => Context::Detail,
     };
-    let Some(action) = action_for(&[here, Context::Anywhere], &key) else {
+    let Some(action) = state.keys.action_for(&[here, Context::Anywhere], &key) else {
         return;
     };
     on_action(state, action, fx);
     clamp_scrolls(state);
 }
 
-fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::Help => {
             state.help.open = true;
             state.help.scroll = 0;
         }
-        Action::Back if state.focus == Focus::Detail => browse::close_detail(state, fx),
+        Action::Back if state.focus == Focus::Detail => {
+            if state.find.as_ref().map(|f| f.target) == Some(FindTarget::Detail) {
+                state.find = None;
+            }
+            browse::close_detail(state, fx);
+        }
         Action::Back | Action::Quit => quit(fx),
         Action::Down => browse::move_down(state, fx),
         Action::Up => browse::move_up(state, fx),
@@ -246,6 +273,9 @@ fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
         Action::Undo => save::undo(state),
         Action::Problems => problems::open(state, fx),
         Action::Filter => filter::open(state),
+        Action::Find => open_prompt(state, PromptKind::Find),
+        Action::FindNext => find::step(state, true),
+        Action::FindPrev => find::step(state, false),
         Action::CloseHelp
         | Action::Submit
         | Action::Cancel
@@ -296,7 +326,7 @@ fn scroll_detail(state: &mut State, by: i32) {
 
 /// Keeps the detail and help scroll positions within what the last frame laid out.
 fn clamp_scrolls(state: &mut State) {
-    let viewport = state.viewport;
+    let viewport = &state.viewport;
     if let (Some(d), Some(max)) = (state.detail.as_mut(), viewport.detail_max_scroll) {
         d.scroll = d.scroll.min(max);
     }
@@ -309,6 +339,12 @@ fn open_prompt(state: &mut State, kind: PromptKind) {
     let text = match kind {
         PromptKind::Search => state.list.search.clone(),
         PromptKind::Lookup | PromptKind::Filter => String::new(),
+        PromptKind::Find => state
+            .find
+            .as_ref()
+            .filter(|f| f.target == find::target(state))
+            .map(|f| f.query.clone())
+            .unwrap_or_default(),
     };
     state.prompt = Some(Prompt {
         kind,
@@ -325,21 +361,23 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     let kind = prompt.kind;
     let contexts: &[Context] = match kind {
         PromptKind::Search => &[Context::SearchPrompt, Context::Prompt],
-        PromptKind::Lookup | PromptKind::Filter => &[Context::Prompt],
+        PromptKind::Lookup | PromptKind::Filter | PromptKind::Find => &[Context::Prompt],
     };
-    match action_for(contexts, &key) {
+    match state.keys.action_for(contexts, &key) {
         Some(Action::Submit) => {
             let text = prompt.input.text().trim().to_string();
             state.prompt = None;
+            // Remembered across runs, but never an identification number.
+            if !history::is_identification(state, &text)
+                && history::push(&mut state.history, kind, &text)
+            {
+                fx.push(Local::SaveHistory(state.history.clone()).into());
+            }
             match kind {
-                PromptKind::Search => {
-                    browse::apply_search(state, &text, fx);
-                    if !text.is_empty() && state.search_history.last() != Some(&text) {
-                        state.search_history.push(text);
-                    }
-                }
+                PromptKind::Search => browse::apply_search(state, &text, fx),
                 PromptKind::Lookup => lookup::start(state, &text, fx),
                 PromptKind::Filter => filter::submit(state, &text, fx),
+                PromptKind::Find => find::start(state, &text),
             }
         }
         Some(Action::Cancel) => {
@@ -350,7 +388,7 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
             }
         }
         Some(Action::HistoryBack) => {
-            let history = &state.search_history;
+            let history = history::of(&state.history, kind);
             if history.is_empty() {
                 return;
             }
@@ -359,20 +397,25 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
                 .map_or(history.len() - 1, |p| p.saturating_sub(1));
             prompt.history_pos = Some(pos);
             prompt.input.set(&history[pos]);
-            schedule_search(state, fx);
+            if kind == PromptKind::Search {
+                schedule_search(state, fx);
+            }
         }
         Some(Action::HistoryForward) => {
             let Some(pos) = prompt.history_pos else {
                 return;
             };
-            if pos + 1 < state.search_history.len() {
+            let history = history::of(&state.history, kind);
+            if pos + 1 < history.len() {
                 prompt.history_pos = Some(pos + 1);
-                prompt.input.set(&state.search_history[pos + 1]);
+                prompt.input.set(&history[pos + 1]);
             } else {
                 prompt.history_pos = None;
                 prompt.input.set("");
             }
-            schedule_search(state, fx);
+            if kind == PromptKind::Search {
+                schedule_search(state, fx);
+            }
         }
         _ => {
             if prompt.input.handle(key) && kind == PromptKind::Search {

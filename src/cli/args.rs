@@ -51,6 +51,9 @@ pub struct Global {
     /// Log file [default: ~/.local/state/prospect/prospect.log]
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+    /// Leave the mouse to the terminal (text selection) instead of clicks and the wheel
+    #[arg(long, global = true)]
+    pub no_mouse: bool,
     /// More detail in the log file (-vv for even more)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -75,6 +78,31 @@ pub enum Command {
     Revert(RevertArgs),
     /// What was changed, when, by which batch and why (the journal)
     History(HistoryArgs),
+    /// Inspect the configuration
+    Config(ConfigArgs),
+    /// Print a shell completion script (e.g. `prospect completions bash > ~/.local/share/bash-completion/completions/prospect`)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), every subcommand included (`prospect man | man -l -`)
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub command: ConfigCommand,
+}
+
+/// What `prospect config` does.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective key table as TOML to paste into the config file and edit
+    Keys,
 }
 
 /// Output formats of `apply` and `revert`.

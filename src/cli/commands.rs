@@ -64,6 +64,9 @@ pub async fn run_command(
         Command::Apply(a) => super::apply_cmd::apply(a, client, settings).await,
         Command::Revert(a) => super::apply_cmd::revert(a, client, settings).await,
         Command::History(a) => super::history_cmd::run(a, client).await,
+        Command::Config(_) | Command::Completions(_) | Command::Man => Err(Failure::other(
+            "this command needs no API: main runs it first",
+        )),
     }
 }
 

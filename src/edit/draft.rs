@@ -48,7 +48,7 @@ pub fn path(dir: &Path, profile: &str, id: &str) -> PathBuf {
 
 /// Keeps ASCII letters, digits, `-` and `_`; every other byte becomes `%XX`. Injective, so
 /// two different names never share a file, and never yields `/`, `.` or `..`.
-fn escape_into(out: &mut String, s: &str) {
+pub(crate) fn escape_into(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
@@ -71,7 +71,14 @@ pub fn save(dir: &Path, draft: &Draft) -> io::Result<PathBuf> {
     super::journal::create_private_dir(dir)?;
     let bytes = serde_json::to_vec_pretty(draft).map_err(io::Error::other)?;
     let target = path(dir, &draft.profile, &draft.prospect_id);
-    let mut tmp = target.clone().into_os_string();
+    write_private(&target, &bytes)?;
+    Ok(target)
+}
+
+/// Writes `bytes` to `target` with mode 0600, through a temporary file and a rename, so a
+/// reader never sees half a file.
+pub(crate) fn write_private(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut tmp = target.to_path_buf().into_os_string();
     tmp.push(format!(".{}.tmp", std::process::id()));
     let tmp = PathBuf::from(tmp);
     // A stale temporary file could carry wider permissions than 0600: start afresh.
@@ -84,14 +91,14 @@ pub fn save(dir: &Path, draft: &Draft) -> io::Result<PathBuf> {
         opts.mode(0o600);
     }
     let written = opts.open(&tmp).and_then(|mut f| {
-        f.write_all(&bytes)?;
+        f.write_all(bytes)?;
         f.sync_all()
     });
-    if let Err(e) = written.and_then(|()| fs::rename(&tmp, &target)) {
+    if let Err(e) = written.and_then(|()| fs::rename(&tmp, target)) {
         let _ = fs::remove_file(&tmp);
         return Err(e);
     }
-    Ok(target)
+    Ok(())
 }
 
 /// The saved draft for a profile and prospect id, or `None` when there is none.

@@ -6,6 +6,7 @@
 
 pub mod conflict;
 pub mod draft;
+pub mod history;
 pub mod journal;
 pub mod toml_doc;
 

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, EventStream, KeyEvent};
+use crossterm::event::{Event, EventStream, KeyEvent, MouseEvent};
 use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -57,6 +57,8 @@ pub struct App<B: Backend> {
     suspend: bool,
     /// `Local::Quit` was asked for: the loop ends.
     quit: bool,
+    /// Whether the terminal is asked for mouse events.
+    mouse: bool,
 }
 
 impl<B: Backend> App<B>
@@ -75,6 +77,18 @@ where
         let own_msgs = msgs_tx.clone();
         let worker = worker::spawn(client, jobs_rx, msgs_tx);
         let mut state = State::new(&opts.profile, opts.accent, opts.read_only, opts.page_size);
+        state.keys = Arc::new(opts.keys.clone());
+        state.theme = Arc::new(opts.theme.clone());
+        // Small and read once, before the first frame.
+        let mut warnings = opts.warnings.clone();
+        if let Some(dir) = &opts.state_dir {
+            match crate::edit::history::load(dir, &opts.profile) {
+                Ok(h) => state.history = h,
+                Err(e) => warnings.push(format!(
+                    "the prompt history could not be read ({e}); it starts afresh"
+                )),
+            }
+        }
         let size = terminal.size()?;
         state.size = (size.width, size.height);
         let mut app = App {
@@ -93,8 +107,9 @@ where
             next_tick: None,
             suspend: false,
             quit: false,
+            mouse: opts.mouse,
         };
-        app.dispatch(Msg::Warnings(opts.warnings.clone()));
+        app.dispatch(Msg::Warnings(warnings));
         let fx = init(&mut app.state);
         app.perform(fx);
         Ok(app)
@@ -145,6 +160,12 @@ where
             _ => run(),
         };
         let _ = self.own_msgs.send(Msg::EditorClosed { id, result });
+    }
+
+    /// A mouse event, with the time brought up to date first (a double click counts from it).
+    pub fn mouse(&mut self, ev: MouseEvent) {
+        self.dispatch(Msg::Tick(self.now_ms()));
+        self.dispatch(Msg::Mouse(ev));
     }
 
     /// A key, with the time brought up to date first (debounce and fades count from it).
@@ -234,6 +255,20 @@ where
                 });
             }
             Local::OpenEditor { id, text } => self.pending_editor = Some((id, text)),
+            Local::SaveHistory(history) => {
+                let Some(dir) = self.state_dir.clone() else {
+                    return;
+                };
+                let profile = self.state.profile.clone();
+                let tell = self.own_msgs.clone();
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = crate::edit::history::save(&dir, &profile, &history) {
+                        let _ = tell.send(Msg::LocalFailed(format!(
+                            "Cannot keep the prompt history: {e}"
+                        )));
+                    }
+                });
+            }
         }
     }
 
@@ -349,14 +384,14 @@ impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
             }
             if self.suspend {
                 self.suspend = false;
-                terminal::suspend(&mut self.terminal)?;
+                terminal::suspend(&mut self.terminal, self.mouse)?;
             }
             if self.pending_editor.is_some() {
                 // The editor gets the terminal and the keyboard: no stream may read stdin.
                 drop(events);
                 terminal::release(&mut self.terminal)?;
                 self.run_pending_editor();
-                terminal::take_back(&mut self.terminal)?;
+                terminal::take_back(&mut self.terminal, self.mouse)?;
                 events = EventStream::new();
                 self.drain();
             }
@@ -368,6 +403,7 @@ impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
     fn on_event(&mut self, event: Event) {
         match event {
             Event::Key(key) => self.key(key),
+            Event::Mouse(ev) => self.mouse(ev),
             Event::Resize(w, h) => {
                 let _ = self.terminal.autoresize();
                 self.resize(w, h);

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -112,6 +112,40 @@ impl Harness {
         self.app.key(KeyEvent::from(code));
     }
 
+    /// A left click at a column and row.
+    pub fn click(&mut self, column: u16, row: u16) {
+        self.mouse(MouseEventKind::Down(MouseButton::Left), column, row);
+        self.mouse(MouseEventKind::Up(MouseButton::Left), column, row);
+    }
+
+    /// One turn of the wheel at a column and row.
+    pub fn wheel(&mut self, column: u16, row: u16, down: bool) {
+        let kind = if down {
+            MouseEventKind::ScrollDown
+        } else {
+            MouseEventKind::ScrollUp
+        };
+        self.mouse(kind, column, row);
+    }
+
+    fn mouse(&mut self, kind: MouseEventKind, column: u16, row: u16) {
+        self.app.mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        });
+    }
+
+    /// Where `text` is on the screen: (column, row) of its first character.
+    pub fn find_on_screen(&self, text: &str) -> Option<(u16, u16)> {
+        self.screen().lines().enumerate().find_map(|(y, line)| {
+            let byte = line.find(text)?;
+            let x = unicode_width::UnicodeWidthStr::width(&line[..byte]);
+            Some((u16::try_from(x).ok()?, u16::try_from(y).ok()?))
+        })
+    }
+
     /// ctrl and a letter.
     pub fn ctrl(&mut self, c: char) {
         self.app
@@ -121,6 +155,12 @@ impl Harness {
     /// Types each character of `text` as a key press.
     pub fn type_text(&mut self, text: &str) {
         self.app.type_text(text);
+    }
+
+    /// Replaces the text of the open prompt: clears it, then types `text`.
+    pub fn retype_prompt(&mut self, text: &str) {
+        self.ctrl('u');
+        self.type_text(text);
     }
 
     /// Moves the form's focus to field `index` (of `FORM_FIELDS`).

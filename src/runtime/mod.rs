@@ -26,6 +26,7 @@ pub async fn run(client: ApiClient, opts: TuiOptions) -> color_eyre::Result<u8> 
     let _ = color_eyre::install();
     let terminal = ratatui::try_init()?;
     let _restore = terminal::RestoreGuard;
+    terminal::capture_mouse(opts.mouse)?;
     let mut app = App::new(client, &opts, terminal, Clipboard::Osc52)?;
     // ratatui's hook (restore the terminal) is already installed: ours keeps the unsaved
     // form as a draft first, then hands over to it.

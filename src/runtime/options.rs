@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use ratatui::style::Color;
 
+use crate::app::keys::KeyMap;
+use crate::theme::Theme;
+
 /// How the TUI looks and behaves for one profile.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TuiOptions {
@@ -20,6 +23,12 @@ pub struct TuiOptions {
     pub editor: Option<String>,
     /// Shown in the status line at start (e.g. a config file readable by others).
     pub warnings: Vec<String>,
+    /// The effective keys (the defaults changed by the config's `[keys]`).
+    pub keys: KeyMap,
+    /// The colours by role, and whether to colour at all.
+    pub theme: Theme,
+    /// Whether clicks and the wheel work (`mouse = false`, `--no-mouse` turn it off).
+    pub mouse: bool,
 }
 
 impl Default for TuiOptions {
@@ -32,6 +41,9 @@ impl Default for TuiOptions {
             state_dir: None,
             editor: None,
             warnings: Vec::new(),
+            keys: KeyMap::default(),
+            theme: Theme::default(),
+            mouse: true,
         }
     }
 }

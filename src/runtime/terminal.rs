@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use base64::Engine;
 use crossterm::cursor::{Hide, Show};
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use crossterm::terminal::{Clear, ClearType, EnterAlternateScreen, enable_raw_mode};
 use ratatui::DefaultTerminal;
@@ -13,13 +14,24 @@ pub struct RestoreGuard;
 
 impl Drop for RestoreGuard {
     fn drop(&mut self) {
+        let _ = execute!(io::stdout(), DisableMouseCapture);
         ratatui::restore();
         let _ = execute!(io::stdout(), Show);
     }
 }
 
+/// Asks the terminal for mouse events (clicks, the wheel), or stops asking.
+pub fn capture_mouse(on: bool) -> io::Result<()> {
+    if on {
+        execute!(io::stdout(), EnableMouseCapture)
+    } else {
+        execute!(io::stdout(), DisableMouseCapture)
+    }
+}
+
 /// ctrl-z: give the terminal back to the shell, stop, and take it again on `fg`.
-pub fn suspend(terminal: &mut DefaultTerminal) -> io::Result<()> {
+pub fn suspend(terminal: &mut DefaultTerminal, mouse: bool) -> io::Result<()> {
+    capture_mouse(false)?;
     ratatui::restore();
     execute!(io::stdout(), Show)?;
     // Raw mode turned off ISIG, so the key did not stop us: stop ourselves.
@@ -27,6 +39,7 @@ pub fn suspend(terminal: &mut DefaultTerminal) -> io::Result<()> {
     // Here after SIGCONT.
     enable_raw_mode()?;
     execute!(io::stdout(), EnterAlternateScreen)?;
+    capture_mouse(mouse)?;
     repaint(terminal)
 }
 
@@ -42,14 +55,16 @@ fn repaint(terminal: &mut DefaultTerminal) -> io::Result<()> {
 
 /// Gives the terminal back to its normal mode for another program (`$EDITOR`).
 pub fn release(_terminal: &mut DefaultTerminal) -> io::Result<()> {
+    capture_mouse(false)?;
     ratatui::restore();
     execute!(io::stdout(), Show)
 }
 
 /// Takes the terminal again after another program had it, and redraws everything.
-pub fn take_back(terminal: &mut DefaultTerminal) -> io::Result<()> {
+pub fn take_back(terminal: &mut DefaultTerminal, mouse: bool) -> io::Result<()> {
     enable_raw_mode()?;
     execute!(io::stdout(), EnterAlternateScreen)?;
+    capture_mouse(mouse)?;
     repaint(terminal)
 }
 

@@ -154,3 +154,179 @@ async fn the_look_up_prompt_finds_an_external_reference_of_only_dots() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn configured_keys_drive_the_app_on_the_sandbox() {
+    let prefs = crate::prefs::from_text(
+        "[keys]\nnext_page = [\"J\"]\nsearch = [\"f\"]\nbogus = [\"x\"]\n",
+        "config.toml",
+    );
+    let setup = Setup {
+        tui: TuiOptions {
+            keys: prefs.keys,
+            warnings: prefs.warnings,
+            ..Setup::default().tui
+        },
+        ..setup(60, (100, 30))
+    };
+    let mut h = Harness::start(setup, |_| {}).await;
+    h.until("the first page and the warning", |s, screen| {
+        s.list.shown.is_some() && screen.contains("config.toml line 4: unknown action `bogus`")
+    })
+    .await;
+    // `n` no longer pages; `J` does.
+    h.press(KeyCode::Char('n'));
+    assert_eq!(h.state().list.page, 1);
+    h.press(KeyCode::Char('J'));
+    h.until("page 2", |s, screen| {
+        s.list.page == 2 && screen.contains("page 2 of 3")
+    })
+    .await;
+    h.press(KeyCode::Char('f'));
+    assert!(h.state().prompt.is_some(), "f opens the search");
+    assert!(h.screen().contains("Enter ok"), "{}", h.screen());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mouse_selects_opens_scrolls_focuses_and_presses_dialog_keys() {
+    let mut h = Harness::start(setup(60, (140, 30)), |_| {}).await;
+    h.until("the first page", |s, screen| {
+        s.list.shown.is_some() && screen.contains("Jean-Luc")
+    })
+    .await;
+    // A click selects the row under it; a second click there opens it.
+    let (x, y) = h.find_on_screen("Jean-Luc").unwrap();
+    h.click(x, y);
+    assert_eq!(
+        h.state().selected_row().map(|p| p.email.as_str()),
+        Some("jean-luc.smith-jones@example.co.uk")
+    );
+    let selected = h.state().list.selected;
+    assert!(h.state().detail.is_none());
+    h.click(x, y);
+    h.until("the detail of the clicked row", |s, _| {
+        s.detail.as_ref().map(|d| d.prospect.id.clone())
+            == s.list.rows.get(selected).map(|p| p.id.clone())
+    })
+    .await;
+    // The wheel over the list moves the selection; over the detail it scrolls the detail.
+    h.click(x, y);
+    h.wheel(x, y, true);
+    assert_eq!(h.state().list.selected, selected + 3);
+    let d = h.state().viewport.detail_area.unwrap();
+    h.click(d.x + 2, d.y + 2);
+    assert_eq!(h.state().focus, crate::app::Focus::Detail);
+    h.wheel(d.x + 2, d.y + 2, true);
+    h.until("the detail scrolled", |s, _| {
+        s.detail.as_ref().is_some_and(|d| d.scroll > 0)
+    })
+    .await;
+    // The help scrolls with the wheel.
+    h.press(KeyCode::Char('?'));
+    h.until("the help", |s, _| s.viewport.help_area.is_some())
+        .await;
+    h.wheel(10, 10, true);
+    assert_eq!(h.state().help.scroll, 3);
+    h.press(KeyCode::Esc);
+
+    // In the form a click focuses a field, and a dialog's key is a button.
+    h.press(KeyCode::Char('e'));
+    h.until("the form", |s, _| {
+        s.form.is_some() && !s.viewport.form_fields.is_empty()
+    })
+    .await;
+    let (row, field) = h.state().viewport.form_fields[3];
+    h.click(40, row);
+    assert_eq!(h.state().form.as_ref().map(|f| f.focus), Some(field));
+    h.app
+        .key(crossterm::event::KeyEvent::from(KeyCode::Char('x')));
+    h.press(KeyCode::Esc);
+    h.until("the discard dialog's buttons", |s, _| {
+        !s.viewport.buttons.is_empty()
+    })
+    .await;
+    let (x, y) = h.find_on_screen("keep editing").unwrap();
+    h.click(x, y);
+    assert_eq!(
+        h.state().form.as_ref().map(|f| f.stage.clone()),
+        Some(crate::app::form::Stage::Editing),
+        "{}",
+        h.screen()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prompt_history_lasts_across_runs_per_profile_without_identification_numbers() {
+    let mut h = Harness::start(setup(60, (120, 30)), |_| {}).await;
+    h.first_page().await;
+    let id_number = h
+        .state()
+        .list
+        .rows
+        .iter()
+        .find_map(|p| p.identification_number.clone())
+        .expect("a row with an identification number");
+    h.press(KeyCode::Char('/'));
+    h.type_text("doe");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('/'));
+    h.retype_prompt(&id_number);
+    h.press(KeyCode::Enter);
+    h.look_up("CRM-0042").await;
+    let file = crate::edit::history::path_in(h.dir.path(), "sandbox");
+    let deadline = std::time::Instant::now() + super::harness::WAIT;
+    let text = loop {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        if text.contains("CRM-0042") || std::time::Instant::now() > deadline {
+            break text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert!(text.contains("doe") && text.contains("CRM-0042"), "{text}");
+    assert!(!text.contains(&id_number), "{text}");
+
+    // A second run of the same profile recalls both with ↑; another profile has none.
+    let again = |profile: &str| Setup {
+        tui: TuiOptions {
+            profile: profile.into(),
+            state_dir: Some(h.dir.path().to_path_buf()),
+            ..Setup::default().tui
+        },
+        ..setup(60, (120, 30))
+    };
+    let mut second = Harness::start(again("sandbox"), |_| {}).await;
+    second.first_page().await;
+    second.press(KeyCode::Char('/'));
+    second.press(KeyCode::Up);
+    assert_eq!(
+        second
+            .state()
+            .prompt
+            .as_ref()
+            .map(|p| p.input.text().to_string()),
+        Some("doe".into())
+    );
+    second.press(KeyCode::Esc);
+    second.press(KeyCode::Char(':'));
+    second.press(KeyCode::Up);
+    assert_eq!(
+        second
+            .state()
+            .prompt
+            .as_ref()
+            .map(|p| p.input.text().to_string()),
+        Some("CRM-0042".into())
+    );
+    let mut other = Harness::start(again("production"), |_| {}).await;
+    other.first_page().await;
+    other.press(KeyCode::Char('/'));
+    other.press(KeyCode::Up);
+    assert_eq!(
+        other
+            .state()
+            .prompt
+            .as_ref()
+            .map(|p| p.input.text().to_string()),
+        Some(String::new())
+    );
+}

@@ -2,16 +2,17 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-use super::style::{accent, dim};
+use super::style::{dim, fg, key};
 use super::text::{clean, truncate, width};
 use crate::app::form::Stage;
-use crate::app::keys::{Context, hints};
+use crate::app::keys::Context;
 use crate::app::state::{PromptKind, StatusKind};
 use crate::app::{Focus, State};
+use crate::theme::Role;
 
 /// Draws the status line; returns where the cursor goes when a prompt is open.
 pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Position> {
@@ -24,6 +25,7 @@ pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
             PromptKind::Search => "/",
             PromptKind::Lookup => ": id or external reference ",
             PromptKind::Filter => "F FIELD=VALUE or FIELD~TEXT ",
+            PromptKind::Find => "find: ",
         };
         let before = clean(prompt.input.before_cursor()).into_owned();
         let full = clean(prompt.input.text()).into_owned();
@@ -36,23 +38,18 @@ pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
             let w = width(&tail);
             (tail, w)
         };
-        let line = Line::from(vec![
-            Span::styled(
-                label,
-                Style::new().fg(accent(state)).add_modifier(Modifier::BOLD),
-            ),
-            Span::raw(shown),
-        ]);
+        let line = Line::from(vec![Span::styled(label, key(state)), Span::raw(shown)]);
         line.render(area, buf);
         let x = area.x + u16::try_from(width(label) + cursor_col).unwrap_or(u16::MAX);
         return Some(Position::new(x.min(area.right().saturating_sub(1)), area.y));
     }
     if let Some(status) = &state.status {
-        let style = match status.kind {
-            StatusKind::Error => Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
-            StatusKind::Info => Style::new().fg(Color::Green),
+        // `!` marks an error without colour.
+        let (mark, style) = match status.kind {
+            StatusKind::Error => ("! ", fg(state, Role::Error).add_modifier(Modifier::BOLD)),
+            StatusKind::Info => ("", fg(state, Role::Success)),
         };
-        Line::styled(truncate(&status.text, cols), style).render(area, buf);
+        Line::styled(truncate(&format!("{mark}{}", status.text), cols), style).render(area, buf);
     } else if let Some(doing) = state.form.as_ref().and_then(|f| match f.stage {
         Stage::Checking { .. } => Some("checking the server's current version…"),
         Stage::Sending { .. } => Some("saving…"),
@@ -86,7 +83,7 @@ fn contexts(state: &State) -> Vec<Context> {
     if let Some(p) = &state.prompt {
         return match p.kind {
             PromptKind::Search => vec![Context::Prompt, Context::SearchPrompt],
-            PromptKind::Lookup | PromptKind::Filter => vec![Context::Prompt],
+            PromptKind::Lookup | PromptKind::Filter | PromptKind::Find => vec![Context::Prompt],
         };
     }
     if state.help.open {
@@ -119,10 +116,10 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
-    let key = Style::new().fg(accent(state)).add_modifier(Modifier::BOLD);
+    let key = key(state);
     let mut spans = Vec::new();
     let mut used = 0;
-    for (keys, word) in hints(&contexts(state), state.read_only) {
+    for (keys, word) in state.keys.hints(&contexts(state), state.read_only) {
         // The key, a space, the word and two spaces of gap (so `q quit` fits at 80 columns).
         let w = width(&keys) + width(word) + 3;
         // The last hint needs no gap after it.

@@ -8,13 +8,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 use serde_json::Value;
 
-use super::style::{accent, dim};
-use super::text::{fit, wrap};
+use super::style::{accent, dim, fg, key};
+use super::text::{fit, width, wrap};
 use crate::app::State;
 use crate::app::form::Stage;
-use crate::app::keys::{Context, dialog_hints};
+use crate::app::keys::{Action, Context};
 use crate::edit::conflict::Conflict;
 use crate::patch::{self, Field, PatchBody};
+use crate::theme::Role;
 
 const MAX_W: u16 = 90;
 
@@ -62,9 +63,9 @@ fn wrapped(out: &mut Vec<Line<'static>>, text: &str, cols: usize, style: Style) 
 
 /// The dialog's keys, from the key table (so they are the keys that work).
 fn keys_line(context: Context, state: &State) -> Line<'static> {
-    let key = Style::new().fg(accent(state)).add_modifier(Modifier::BOLD);
+    let key = key(state);
     let mut spans = Vec::new();
-    for (k, word) in dialog_hints(context) {
+    for (k, word) in state.keys.dialog_hints(context) {
         spans.push(Span::styled(k, key));
         spans.push(Span::styled(format!(" {word}   "), dim()));
     }
@@ -84,7 +85,7 @@ fn review(state: &State, body: &PatchBody, base_id: &str, checked: bool, cols: u
         &mut lines,
         &body_json(body),
         cols,
-        Style::new().fg(Color::Cyan),
+        Style::new().fg(accent(state)),
     );
     lines.push(Line::default());
     let label_w = 20;
@@ -104,7 +105,7 @@ fn review(state: &State, body: &PatchBody, base_id: &str, checked: bool, cols: u
         {
             let head = if i == 0 { key_label(key) } else { "" };
             lines.push(Line::from(vec![
-                Span::styled(fit(head, label_w), bold.fg(Color::Gray)),
+                Span::styled(fit(head, label_w), bold.fg(state.theme.get(Role::Label))),
                 Span::raw(part),
             ]));
         }
@@ -142,8 +143,8 @@ fn conflict(state: &State, conflicts: &[Conflict], body: &PatchBody, cols: usize
         ));
         for (label, v, style) in [
             ("when opened", &c.original, dim()),
-            ("on the server", &c.server, Style::new().fg(Color::Yellow)),
-            ("yours", &c.mine, Style::new().fg(Color::Green)),
+            ("on the server", &c.server, fg(state, Role::Warning)),
+            ("yours", &c.mine, fg(state, Role::Success)),
         ] {
             for (i, part) in wrap(&shown(v), cols.saturating_sub(16).max(1))
                 .into_iter()
@@ -162,13 +163,13 @@ fn conflict(state: &State, conflicts: &[Conflict], body: &PatchBody, cols: usize
         &mut lines,
         &format!("o sends {}", body_json(body)),
         cols,
-        Style::new().fg(Color::Cyan),
+        Style::new().fg(accent(state)),
     );
     lines.push(keys_line(Context::Conflict, state));
     Dialog {
         title: " Changed on the server ".into(),
         lines,
-        color: Color::Yellow,
+        color: state.theme.get(Role::Warning),
     }
 }
 
@@ -186,7 +187,7 @@ fn dialog(state: &State, cols: usize) -> Option<Dialog> {
                 Line::default(),
                 keys_line(Context::Discard, state),
             ],
-            color: Color::Yellow,
+            color: state.theme.get(Role::Warning),
         },
         Stage::DraftOffer(d) => {
             let mut lines = Vec::new();
@@ -211,11 +212,36 @@ fn dialog(state: &State, cols: usize) -> Option<Dialog> {
     })
 }
 
-/// Draws the dialog of the form's current stage, if it has one, centred in `area`.
-pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
+/// The key context of the form's dialog, if one is open.
+fn dialog_context(state: &State) -> Option<Context> {
+    match state.form.as_ref()?.stage {
+        Stage::Review { .. } => Some(Context::Review),
+        Stage::Conflict { .. } => Some(Context::Conflict),
+        Stage::Discard { .. } => Some(Context::Discard),
+        Stage::DraftOffer(_) => Some(Context::Draft),
+        _ => None,
+    }
+}
+
+/// Where each part of a key line drawn at `(x, y)` is, with its action: the mouse clicks them.
+fn buttons(state: &State, context: Context, x: u16, y: u16) -> Vec<(Rect, Action)> {
+    let mut at = x;
+    let mut out = Vec::new();
+    for (k, word, action) in state.keys.dialog_buttons(context) {
+        let w = u16::try_from(width(&k) + 1 + width(word)).unwrap_or(u16::MAX);
+        out.push((Rect::new(at, y, w, 1), action));
+        // As `keys_line` writes it: the key, a space, the word and three spaces.
+        at = at.saturating_add(w + 3);
+    }
+    out
+}
+
+/// Draws the dialog of the form's current stage, if it has one, centred in `area`; returns
+/// where its key line's buttons are.
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Vec<(Rect, Action)> {
     let width = area.width.min(MAX_W);
     let Some(d) = dialog(state, usize::from(width.saturating_sub(4))) else {
-        return;
+        return Vec::new();
     };
     let height = u16::try_from(d.lines.len() + 2)
         .unwrap_or(u16::MAX)
@@ -227,7 +253,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         height,
     );
     if rect.is_empty() {
-        return;
+        return Vec::new();
     }
     Clear.render(rect, buf);
     let block = Block::bordered()
@@ -241,5 +267,11 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         inner.width.saturating_sub(2),
         inner.height,
     );
+    // The key line is the dialog's last line; it is clickable when it is on screen.
+    let last = u16::try_from(d.lines.len().saturating_sub(1)).unwrap_or(u16::MAX);
     Paragraph::new(d.lines).render(inner, buf);
+    match dialog_context(state) {
+        Some(ctx) if last < inner.height => buttons(state, ctx, inner.x, inner.y + last),
+        _ => Vec::new(),
+    }
 }

@@ -8,10 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 use unicode_width::UnicodeWidthChar;
 
-use super::style::{accent, dim};
+use super::style::{accent, dim, fg};
 use super::text::{clean, fit, truncate, width, wrap};
 use crate::app::State;
 use crate::app::form::{FORM_FIELDS, Form, FormField, Stage};
+use crate::theme::Role;
 
 /// Columns of the label (marker included).
 const LABEL_W: usize = 21;
@@ -50,10 +51,12 @@ struct Content {
     cursor: (usize, usize),
     /// The last line belonging to the focused field (its messages included).
     focus_end: usize,
+    /// The line of each field's input: (line, field index).
+    fields: Vec<(usize, usize)>,
 }
 
 fn content(state: &State, form: &Form, cols: usize) -> Content {
-    let label_style = Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD);
+    let label_style = fg(state, Role::Label).add_modifier(Modifier::BOLD);
     let input_w = cols.saturating_sub(LABEL_W + 1).max(1);
     let p = &form.original;
     let mut lines = Vec::new();
@@ -62,7 +65,7 @@ fn content(state: &State, form: &Form, cols: usize) -> Content {
         for part in wrap(&format!("⚠ {m}"), cols.saturating_sub(2).max(1)) {
             lines.push(Line::from(vec![
                 Span::raw("  "),
-                Span::styled(part, Style::new().fg(Color::Red)),
+                Span::styled(part, fg(state, Role::Error)),
             ]));
         }
     }
@@ -81,6 +84,7 @@ fn content(state: &State, form: &Form, cols: usize) -> Content {
     }
     let mut cursor = (0, 0);
     let mut focus_end = 0;
+    let mut fields = Vec::new();
     for (i, field) in FORM_FIELDS.iter().enumerate() {
         if i == 0 || *field == FormField::Address("type") {
             lines.push(Line::default());
@@ -105,10 +109,10 @@ fn content(state: &State, form: &Form, cols: usize) -> Content {
         );
         let mut style = label_style;
         if changed {
-            style = style.fg(Color::Yellow);
+            style = style.fg(state.theme.get(Role::Changed));
         }
         if !messages.is_empty() {
-            style = style.fg(Color::Red);
+            style = style.fg(state.theme.get(Role::Error));
         }
         if focused {
             style = style.fg(accent(state));
@@ -119,7 +123,10 @@ fn content(state: &State, form: &Form, cols: usize) -> Content {
         let start = before.saturating_sub(input_w.saturating_sub(1));
         let shown = window(&text, start, input_w);
         let input_style = if focused {
-            Style::new().bg(Color::DarkGray).fg(Color::White)
+            // White on the muted grey: readable in both presets.
+            Style::new()
+                .bg(state.theme.get(Role::Muted))
+                .fg(Color::White)
         } else if text.is_empty() {
             dim()
         } else {
@@ -131,6 +138,7 @@ fn content(state: &State, form: &Form, cols: usize) -> Content {
             shown
         };
         let pad = input_w.saturating_sub(width(&value));
+        fields.push((lines.len(), i));
         let mut spans = vec![
             Span::styled(
                 format!("{marker}{}", fit(field.label(), LABEL_W - 3)),
@@ -148,7 +156,7 @@ fn content(state: &State, form: &Form, cols: usize) -> Content {
             for part in wrap(&format!("⚠ {m}"), input_w) {
                 lines.push(Line::from(vec![
                     Span::raw(" ".repeat(LABEL_W)),
-                    Span::styled(part, Style::new().fg(Color::Red)),
+                    Span::styled(part, fg(state, Role::Error)),
                 ]));
             }
         }
@@ -160,14 +168,34 @@ fn content(state: &State, form: &Form, cols: usize) -> Content {
         lines,
         cursor,
         focus_end,
+        fields,
     }
 }
 
 /// Draws the form into `area`; returns where the terminal cursor goes while typing.
-pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<Position> {
-    let form = state.form.as_ref()?;
+/// Draws the form; returns where the cursor goes, and the screen row of each field's input
+/// (row, field index) for the mouse.
+pub fn render(
+    state: &State,
+    area: Rect,
+    buf: &mut Buffer,
+) -> (Option<Position>, Vec<(u16, usize)>) {
+    let fields = |c: &Content, inner: Rect, scroll: usize| -> Vec<(u16, usize)> {
+        c.fields
+            .iter()
+            .filter_map(|(line, i)| {
+                let row = line
+                    .checked_sub(scroll)
+                    .filter(|r| *r < usize::from(inner.height))?;
+                Some((inner.y + u16::try_from(row).ok()?, *i))
+            })
+            .collect()
+    };
+    let Some(form) = state.form.as_ref() else {
+        return (None, Vec::new());
+    };
     if area.is_empty() {
-        return None;
+        return (None, Vec::new());
     }
     let area = place(area);
     let name = form.original.full_name();
@@ -191,19 +219,25 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.is_empty() {
-        return None;
+        return (None, Vec::new());
     }
     let c = content(state, form, usize::from(inner.width));
     let height = usize::from(inner.height);
     let scroll = (c.focus_end + 1).saturating_sub(height).min(c.cursor.0);
-    Paragraph::new(c.lines)
+    Paragraph::new(c.lines.clone())
         .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
         .render(inner, buf);
     if form.stage != Stage::Editing {
-        return None;
+        return (None, Vec::new());
     }
-    let row = c.cursor.0.checked_sub(scroll).filter(|r| *r < height)?;
+    let rows = fields(&c, inner, scroll);
+    let Some(row) = c.cursor.0.checked_sub(scroll).filter(|r| *r < height) else {
+        return (None, rows);
+    };
     let x = inner.x + u16::try_from(c.cursor.1).unwrap_or(u16::MAX);
     let y = inner.y + u16::try_from(row).unwrap_or(u16::MAX);
-    Some(Position::new(x.min(inner.right().saturating_sub(1)), y))
+    (
+        Some(Position::new(x.min(inner.right().saturating_sub(1)), y)),
+        rows,
+    )
 }

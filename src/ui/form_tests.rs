@@ -31,7 +31,7 @@ fn retype(s: &mut State, text: &str) {
 }
 
 /// Email and middle name changed, focus on the email.
-fn changed() -> State {
+pub(super) fn changed() -> State {
     let mut s = form();
     to_field(&mut s, 1);
     retype(&mut s, "");
@@ -86,7 +86,7 @@ fn review_dialog_140x40() {
     insta::assert_snapshot!(frame(&s, WIDE).backend());
 }
 
-fn conflicted() -> State {
+pub(super) fn conflicted() -> State {
     let mut s = changed();
     update(&mut s, ctrl('s'));
     let fx = update(&mut s, key(KeyCode::Enter));
@@ -114,7 +114,7 @@ fn conflict_dialog_140x40() {
 }
 
 /// The changed form saved, the check passed, and the PATCH answered with a 400 of `messages`.
-fn failed(messages: &[&str]) -> State {
+pub(super) fn failed(messages: &[&str]) -> State {
     let mut s = changed();
     update(&mut s, ctrl('s'));
     let fx = update(&mut s, key(KeyCode::Enter));

@@ -6,17 +6,19 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
-use super::style::accent;
+use super::find;
+use super::style::{accent, find_style, key};
 use super::text::{fit, wrap};
 use crate::app::State;
-use crate::app::keys::BINDINGS;
+use crate::app::find::FindTarget;
+use crate::app::keys::{Action, Context, Key};
 
 const WHERE_W: usize = 14;
 const KEYS_W: usize = 16;
 
 /// The help text for an overlay `cols` columns wide inside; descriptions wrap.
 fn lines(state: &State, cols: u16) -> Vec<Line<'static>> {
-    let key_style = Style::new().fg(accent(state)).add_modifier(Modifier::BOLD);
+    let key_style = key(state);
     let desc_w = usize::from(cols)
         .saturating_sub(WHERE_W + KEYS_W + 2)
         .max(10);
@@ -24,10 +26,11 @@ fn lines(state: &State, cols: u16) -> Vec<Line<'static>> {
         format!("{} {} does", fit("where", WHERE_W), fit("key", KEYS_W)),
         Style::new().add_modifier(Modifier::BOLD),
     )])];
-    for b in BINDINGS {
+    for (b, keys) in state.keys.rows() {
+        let keys = keys.iter().map(Key::label).collect::<Vec<_>>().join(" ");
         for (i, part) in wrap(b.description, desc_w).into_iter().enumerate() {
             let (place, keys) = if i == 0 {
-                (b.context_labels(), b.key_labels())
+                (b.context_labels(), keys.clone())
             } else {
                 (String::new(), String::new())
             };
@@ -62,17 +65,34 @@ fn overlay(area: Rect, content_height: usize) -> Rect {
     rect
 }
 
-/// Draws the overlay centred in `area`; returns how far it can scroll.
-pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<u16> {
-    let (content, rect) = place(state, area);
+/// The overlay's rectangle in `area` (where the wheel scrolls it).
+pub fn area(state: &State, area: Rect) -> Rect {
+    place(state, area).1
+}
+
+/// Draws the overlay centred in `area`; returns how far it can scroll and the lines matching
+/// a search in it, if one is on.
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<(u16, Option<Vec<u16>>)> {
+    let (mut content, rect) = place(state, area);
+    let mut found = None;
+    if let Some(q) = find::query_for(state, FindTarget::Help) {
+        let current = state.find.as_ref().and_then(|f| f.current);
+        let (lit, lines) = find::highlight(content, q, current, find_style(state));
+        content = lit;
+        found = Some(lines);
+    }
     if rect.is_empty() {
         return None;
     }
     Clear.render(rect, buf);
+    let close = state
+        .keys
+        .key_label_for(Context::Help, Action::CloseHelp)
+        .replace('/', " or ");
     let block = Block::bordered()
         .border_style(Style::new().fg(accent(state)))
         .title_top(Line::from(" Keys "))
-        .title_top(Line::from(" ? or Esc closes ").right_aligned());
+        .title_top(Line::from(format!(" {} closes ", close)).right_aligned());
     let inner = block.inner(rect);
     block.render(rect, buf);
     let max =
@@ -80,5 +100,5 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<u16> {
     Paragraph::new(content)
         .scroll((state.help.scroll.min(max), 0))
         .render(inner, buf);
-    Some(max)
+    Some((max, found))
 }

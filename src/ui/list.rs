@@ -2,14 +2,16 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
-use super::style::{accent, border_style, dim};
+use super::style::{accent, accent_is_red, badge, border_style, border_type, dim, fg, selection};
 use super::text::{fit, truncate};
 use crate::api::Prospect;
+use crate::app::keys::{Action, Context};
 use crate::app::{Focus, State};
+use crate::theme::Role;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Column {
@@ -87,15 +89,16 @@ fn title_left(state: &State) -> Line<'static> {
     let mut spans = vec![Span::styled(
         format!(" {} ", truncate(&state.profile, 24)),
         Style::new()
-            .fg(Color::Black)
+            .fg(state.theme.get(Role::SelectionText))
             .bg(accent(state))
             .add_modifier(Modifier::BOLD),
     )];
+    // Badges in words, so production never depends on seeing the colour.
+    if accent_is_red(state) {
+        spans.push(Span::styled(" PROD ", badge(state)));
+    }
     if state.read_only {
-        spans.push(Span::styled(
-            " read-only ",
-            Style::new().fg(Color::White).bg(Color::Red),
-        ));
+        spans.push(Span::styled(" READ-ONLY ", badge(state)));
     }
     if !state.list.search.is_empty() {
         spans.push(Span::raw(format!(
@@ -134,8 +137,8 @@ fn title_right(state: &State, room: usize) -> Line<'static> {
         };
         if budget > 0 {
             spans.push(Span::styled(
-                format!(" {} ", truncate(err, budget)),
-                Style::new().fg(Color::Red),
+                format!(" ! {} ", truncate(err, budget.saturating_sub(2))),
+                fg(state, Role::Error),
             ));
         }
     } else if !parts.is_empty() {
@@ -144,10 +147,11 @@ fn title_right(state: &State, room: usize) -> Line<'static> {
     Line::from(spans).right_aligned()
 }
 
-/// Draws the list pane into `area`.
-pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
+/// Draws the list pane into `area`; returns where its rows are and the index of the first
+/// shown (for the mouse).
+pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<(Rect, usize)> {
     if area.is_empty() {
-        return;
+        return None;
     }
     let focused = state.focus == Focus::List || state.detail.is_none();
     let left = title_left(state);
@@ -155,15 +159,17 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let room = usize::from(area.width).saturating_sub(left.width() + 4);
     let block = Block::bordered()
         .border_style(border_style(state, focused))
+        .border_type(border_type(state, focused))
         .title_top(left)
         .title_top(title_right(state, room));
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.is_empty() {
-        return;
+        return None;
     }
     if state.list.rows.is_empty() {
-        return render_empty(state, inner, buf);
+        render_empty(state, inner, buf);
+        return None;
     }
     // Two columns for the selection marker, so the selection shows even without colour.
     let cols = columns(inner.width.saturating_sub(2));
@@ -191,12 +197,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
             .collect::<Vec<_>>()
             .join(" ");
         let (marker, style) = if i == selected {
-            let style = if focused {
-                Style::new().add_modifier(Modifier::REVERSED)
-            } else {
-                Style::new().add_modifier(Modifier::UNDERLINED)
-            };
-            ("› ", style)
+            ("› ", selection(state, focused))
         } else {
             ("  ", Style::new())
         };
@@ -208,21 +209,37 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
             style,
         );
     }
+    let rows = Rect::new(
+        inner.x,
+        inner.y + 1,
+        inner.width,
+        inner.height.saturating_sub(1),
+    );
+    Some((rows, offset))
 }
 
 fn render_empty(state: &State, area: Rect, buf: &mut Buffer) {
     let text = match (&state.list.shown, &state.list.error) {
         (None, Some(err)) => vec![
-            Line::styled(truncate(err, 500), Style::new().fg(Color::Red)),
-            Line::styled("r tries again", dim()),
+            Line::styled(format!("! {}", truncate(err, 500)), fg(state, Role::Error)),
+            Line::styled(
+                format!(
+                    "{} tries again",
+                    state.keys.first_key_label(Context::List, Action::Reload)
+                ),
+                dim(),
+            ),
         ],
         (None, None) => vec![Line::styled("Loading prospects…", dim())],
         (Some(shown), _) if state.list.loading.is_some() && shown.search != state.list.search => {
             vec![Line::styled("Searching…", dim())]
         }
         (Some(_), _) if !state.list.search.is_empty() => vec![Line::from(format!(
-            "No prospects match \"{}\" — Esc clears the search",
-            truncate(&state.list.search, 200)
+            "No prospects match \"{}\" — {} clears the search",
+            truncate(&state.list.search, 200),
+            state
+                .keys
+                .first_key_label(Context::List, Action::ClearSearch)
         ))],
         (Some(_), _) => vec![Line::from("No prospects yet")],
     };

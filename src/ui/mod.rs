@@ -4,11 +4,13 @@ pub mod bar;
 pub mod detail;
 pub mod dialogs;
 pub mod filter;
+pub mod find;
 pub mod form;
 pub mod help;
 pub mod layout;
 pub mod list;
 pub mod problems;
+pub mod screenshot;
 pub mod style;
 pub mod text;
 
@@ -17,6 +19,7 @@ mod tests;
 
 use ratatui::Frame;
 
+use crate::app::find::FindTarget;
 use crate::app::{State, Viewport};
 
 /// Draws the whole screen; returns what it laid out (how far the scrolling panes can scroll),
@@ -24,30 +27,51 @@ use crate::app::{State, Viewport};
 pub fn render(state: &State, frame: &mut Frame) -> Viewport {
     let areas = layout::areas(state, frame.area());
     let buf = frame.buffer_mut();
-    if state.problems.as_ref().is_some_and(|p| p.open) {
+    let list_rows = if state.problems.as_ref().is_some_and(|p| p.open) {
         problems::render(state, areas.list, buf);
+        None
     } else if state.filter.as_ref().is_some_and(|f| f.open) {
         filter::render(state, areas.list, buf);
-    } else {
-        list::render(state, areas.list, buf);
-    }
-    let detail_max_scroll = detail::render(state, areas.detail, buf);
-    let form_cursor = form::render(state, areas.form, buf);
-    dialogs::render(state, form::place(areas.form), buf);
-    bar::render_footer(state, areas.footer, buf);
-    let help_max_scroll = if state.help.open {
-        help::render(state, areas.main, buf)
-    } else {
         None
+    } else {
+        list::render(state, areas.list, buf)
+    };
+    let (detail_max_scroll, detail_found) = detail::render(state, areas.detail, buf).unzip();
+    let (form_cursor, form_fields) = form::render(state, areas.form, buf);
+    let buttons = dialogs::render(state, form::place(areas.form), buf);
+    bar::render_footer(state, areas.footer, buf);
+    let (help_max_scroll, help_found) = if state.help.open {
+        help::render(state, areas.main, buf).unzip()
+    } else {
+        (None, None)
     };
     if let Some(cursor) = bar::render_status(state, areas.status, frame.buffer_mut()) {
         frame.set_cursor_position(cursor);
     } else if let Some(cursor) = form_cursor {
         frame.set_cursor_position(cursor);
     }
+    if !state.theme.colors {
+        style::strip_colors(frame.buffer_mut());
+    }
+    // The matches of a search in the pane it is for, if that pane is on screen.
+    let found = match state.find.as_ref().map(|f| f.target) {
+        Some(FindTarget::Detail) => detail_found.flatten(),
+        Some(FindTarget::Help) => help_found.flatten(),
+        None => None,
+    };
+    let help_area = help_max_scroll.map(|_| help::area(state, areas.main));
     Viewport {
         detail_max_scroll,
         help_max_scroll,
+        list_rows,
+        detail_area: detail_max_scroll.map(|_| areas.detail),
+        help_area,
+        form_fields,
+        buttons,
+        find_query: found
+            .as_ref()
+            .and(state.find.as_ref().map(|f| f.query.clone())),
+        find_lines: found.unwrap_or_default(),
     }
 }
 
@@ -55,3 +79,9 @@ pub fn render(state: &State, frame: &mut Frame) -> Viewport {
 mod form_tests;
 #[cfg(test)]
 mod problems_tests;
+
+#[cfg(test)]
+mod color_tests;
+
+#[cfg(test)]
+mod screenshot_tests;

@@ -5,10 +5,13 @@ use crate::api::ApiError;
 use crate::app::state::StatusKind;
 use crate::app::{Effect, Focus, Msg, RequestId, State, update};
 
+/// A look-up; its effects but the history's (`history` tests those).
 fn look_up(s: &mut State, text: &str) -> Vec<Effect> {
     update(s, ch(':'));
     type_text(s, text);
-    update(s, key(KeyCode::Enter))
+    let mut fx = update(s, key(KeyCode::Enter));
+    fx.retain(|e| !matches!(e, Effect::Local(crate::app::Local::SaveHistory(_))));
+    fx
 }
 
 fn not_found(what: &str) -> ApiError {

@@ -1,6 +1,7 @@
 //! Tests of `update`, driven with real crossterm key events.
 
 pub(crate) mod filter;
+mod find;
 pub(crate) mod fixtures;
 mod form;
 mod form_fixtures;

@@ -144,7 +144,7 @@ fn enter_keeps_the_search_and_esc_restores_the_previous_one() {
         "no wait on Enter"
     );
     assert!(s.prompt.is_none());
-    assert_eq!(s.search_history, ["doe"]);
+    assert_eq!(s.history.search, ["doe"]);
     answer(&mut s, "doe", 1, 3, 1);
 
     update(&mut s, ch('/'));
@@ -379,6 +379,7 @@ fn detail_scrolls_within_what_the_last_frame_laid_out() {
         Msg::Viewport(Viewport {
             detail_max_scroll: Some(9),
             help_max_scroll: None,
+            ..Viewport::default()
         }),
     );
     send(&mut s, (0..100).map(|_| ch('j')));
@@ -394,6 +395,7 @@ fn detail_scrolls_within_what_the_last_frame_laid_out() {
         Msg::Viewport(Viewport {
             detail_max_scroll: Some(2),
             help_max_scroll: None,
+            ..Viewport::default()
         }),
     );
     assert_eq!(s.detail.as_ref().map(|d| d.scroll), Some(2));

@@ -1,0 +1,75 @@
+//! The README's screenshots, made from the real views on the demo data: this test fails when
+//! a committed image differs from what the views draw now. To make them again:
+//! `PROSPECT_WRITE_SCREENSHOTS=1 cargo test --lib screenshots_are_current`.
+
+use std::path::PathBuf;
+
+use crossterm::event::KeyCode;
+
+use super::screenshot::to_svg;
+use crate::app::State;
+use crate::runtime::harness::{Harness, Setup, frame};
+use crate::sandbox::SandboxOptions;
+
+const SIZE: (u16, u16) = (130, 32);
+
+fn shot(state: &State) -> String {
+    let mut s = state.clone();
+    // A fading message depends on timing, not on the screen being shown.
+    s.status = None;
+    to_svg(frame(&s, SIZE).backend().buffer(), None)
+}
+
+async fn idle(h: &mut Harness, what: &str, done: impl Fn(&State) -> bool) {
+    h.until(what, |s, _| !s.busy() && done(s)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn screenshots_are_current() {
+    // The demo: its sandbox (500 prospects, the default seed) and profile.
+    let setup = Setup {
+        sandbox: SandboxOptions {
+            count: 500,
+            ..SandboxOptions::default()
+        },
+        size: SIZE,
+        tui: crate::runtime::TuiOptions {
+            profile: "demo".into(),
+            ..crate::runtime::TuiOptions::default()
+        },
+    };
+    let mut h = Harness::start(setup, |_| {}).await;
+    idle(&mut h, "the first page", |s| s.list.shown.is_some()).await;
+    let mut shots = vec![("list", shot(h.state()))];
+    h.press(KeyCode::Enter);
+    idle(&mut h, "the detail", |s| s.detail.is_some()).await;
+    shots.push(("detail", shot(h.state())));
+    h.press(KeyCode::Char('e'));
+    idle(&mut h, "the form", |s| s.form.is_some()).await;
+    h.retype(3, "john.doe@example.org");
+    h.ctrl('s');
+    idle(&mut h, "the review", |s| {
+        matches!(
+            s.form.as_ref().map(|f| &f.stage),
+            Some(crate::app::form::Stage::Review { .. })
+        )
+    })
+    .await;
+    shots.push(("review", shot(h.state())));
+
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    let write = std::env::var_os("PROSPECT_WRITE_SCREENSHOTS").is_some();
+    for (name, svg) in shots {
+        let path = dir.join(format!("{name}.svg"));
+        if write {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &svg).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == svg,
+            "{} is not what the views draw now: run PROSPECT_WRITE_SCREENSHOTS=1 cargo test --lib screenshots_are_current",
+            path.display()
+        );
+    }
+}
