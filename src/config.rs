@@ -6,6 +6,13 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+mod error;
+mod redact;
+mod secret_command;
+
+use redact::redact_config_message;
+use secret_command::run_secret_command;
+
 /// The config file (`~/.config/prospect/config.toml`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -20,6 +27,10 @@ pub struct ConfigFile {
     pub connect_timeout: Option<u64>,
     /// Pages or records in flight at once in scans (`list --all`, `check`), 1 to 16.
     pub concurrency: Option<u64>,
+    /// How long a `secret_command` may run, in seconds (default 10).
+    pub secret_command_timeout: Option<u64>,
+    /// Journal entries older than this many days are dropped (default: kept for ever).
+    pub journal_days: Option<u64>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileFile>,
 }
@@ -67,6 +78,8 @@ pub struct Settings {
     pub connect_timeout: Duration,
     /// Requests in flight at once in scans (1..=16).
     pub concurrency: usize,
+    /// Journal entries older than this many days are dropped at start.
+    pub journal_days: Option<u64>,
     /// Warnings for the user (e.g. a config file with a secret readable by others).
     pub warnings: Vec<String>,
 }
@@ -83,10 +96,7 @@ impl std::fmt::Debug for Settings {
     }
 }
 
-/// A configuration problem, as one sentence (exit code 2).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ConfigError(pub String);
+pub use error::ConfigError;
 
 /// The sentence shown when nothing at all is configured.
 pub const NOT_CONFIGURED: &str = "No API is configured: run `prospect --demo` to try prospect on a built-in sandbox, or set PROSPECT_BASE_URL, PROSPECT_API_TOKEN and PROSPECT_API_SECRET (or add a profile to ~/.config/prospect/config.toml).";
@@ -99,6 +109,8 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 5;
 /// Default requests in flight in scans.
 pub const DEFAULT_CONCURRENCY: usize = 4;
+/// Default limit on how long a `secret_command` may run.
+pub const DEFAULT_SECRET_COMMAND_TIMEOUT_SECS: u64 = 10;
 
 /// `$XDG_CONFIG_HOME/prospect/config.toml`.
 pub fn default_config_path() -> Option<PathBuf> {
@@ -170,7 +182,14 @@ pub fn resolve(
     let token = env("PROSPECT_API_TOKEN").or_else(|| profile.token.clone());
     let secret = match env("PROSPECT_API_SECRET") {
         Some(s) => Some(s),
-        None => profile_secret(&profile_name, profile, &env)?,
+        None => {
+            let limit = Duration::from_secs(
+                file.secret_command_timeout
+                    .unwrap_or(DEFAULT_SECRET_COMMAND_TIMEOUT_SECS)
+                    .max(1),
+            );
+            profile_secret(&profile_name, profile, &env, limit)?
+        }
     };
     let (base_url, token, secret) = match (base_url, token, secret) {
         (None, None, None) => return Err(ConfigError(NOT_CONFIGURED.into())),
@@ -223,6 +242,7 @@ pub fn resolve(
                 .clamp(1, timeout),
         ),
         concurrency,
+        journal_days: file.journal_days,
         warnings,
     })
 }
@@ -231,10 +251,12 @@ fn load(path: &Path, warnings: &mut Vec<String>) -> Result<ConfigFile, ConfigErr
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError(format!("Cannot read {}: {e}", path.display())))?;
     let file: ConfigFile = toml::from_str(&text).map_err(|e| {
+        // serde quotes the offending value ("invalid type: string \"sk_…\""): that may be a
+        // secret on the wrong line, and errors come before the log's redactor knows it.
         ConfigError(format!(
             "{} is not a valid config file: {}",
             path.display(),
-            e.message()
+            redact_config_message(e.message(), &text)
         ))
     })?;
     let holds_secret = file
@@ -266,6 +288,7 @@ fn profile_secret(
     name: &str,
     p: &ProfileFile,
     env: &dyn Fn(&str) -> Option<String>,
+    limit: Duration,
 ) -> Result<Option<String>, ConfigError> {
     let given = [
         p.secret.is_some(),
@@ -288,17 +311,7 @@ fn profile_secret(
         });
     }
     if let Some(cmd) = &p.secret_command {
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(cmd)
-            .stdin(std::process::Stdio::null())
-            .stderr(std::process::Stdio::inherit())
-            .output()
-            .map_err(|e| {
-                ConfigError(format!(
-                    "Cannot run the secret_command of profile {name}: {e}"
-                ))
-            })?;
+        let out = run_secret_command(name, cmd, limit)?;
         if !out.status.success() {
             return Err(ConfigError(format!(
                 "The secret_command of profile {name} failed ({})",
@@ -476,6 +489,51 @@ accent = "red"
                 .unwrap_err()
                 .0
                 .contains("has no token")
+        );
+    }
+
+    #[test]
+    fn a_hanging_secret_command_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(
+            dir.path(),
+            "secret_command_timeout = 1\n[profiles.prod]\nbase_url = \"https://a.example\"\ntoken = \"pk_live_1\"\nsecret_command = \"sleep 30; echo late\"\n",
+        );
+        let flags = Overrides {
+            config: Some(p),
+            ..Default::default()
+        };
+        let started = std::time::Instant::now();
+        let e = resolve(&flags, &env_of(&[])).unwrap_err().0;
+        assert!(
+            e.contains("secret_command of profile prod did not finish within 1 s"),
+            "{e}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(20));
+    }
+
+    #[test]
+    fn a_config_error_never_shows_the_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = "sk_live_0123456789abcdef";
+        let p = write(
+            dir.path(),
+            &format!(
+                "timeout = \"{secret}\"\n[profiles.a]\nbase_url = \"https://a.example\"\ntoken = \"pk_live_9876\"\nsecret = \"{secret}\"\n"
+            ),
+        );
+        let flags = Overrides {
+            config: Some(p),
+            ..Default::default()
+        };
+        let e = resolve(&flags, &env_of(&[])).unwrap_err().0;
+        assert!(e.contains("not a valid config file"), "{e}");
+        assert!(e.contains("invalid type"), "{e}");
+        assert!(!e.contains(secret), "{e}");
+        // Only the value is hidden; a mistyped number on its own line is still redacted.
+        assert_eq!(
+            redact::redact_quoted_strings(r#"invalid type: string "a\"b", expected u64"#),
+            "invalid type: string <redacted>, expected u64"
         );
     }
 

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod app;
+pub mod batch;
 pub mod cli;
 pub mod config;
 pub mod edit;

@@ -48,9 +48,21 @@ struct RedactingFile {
 
 struct LineWriter<'a>(&'a RedactingFile);
 
+/// One formatted log record as it is written: secrets redacted and control characters
+/// escaped, so text from a server (a newline, an escape sequence) cannot forge a log line
+/// or reach a terminal that shows the log; only the record's own line ending stays.
+pub fn log_line(redactor: &Redactor, record: &str) -> String {
+    let text = redactor.redact(record);
+    let (body, end) = match text.strip_suffix('\n') {
+        Some(body) => (body, "\n"),
+        None => (text.as_str(), ""),
+    };
+    format!("{}{end}", crate::text::escape_control(body))
+}
+
 impl Write for LineWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let text = self.0.redactor.redact(&String::from_utf8_lossy(buf));
+        let text = log_line(&self.0.redactor, &String::from_utf8_lossy(buf));
         let mut f = self
             .0
             .file
@@ -136,6 +148,21 @@ mod tests {
         assert_eq!(
             r.redact("token pk_test_4f1c2a sent; sky"),
             "token <redacted> sent; sky"
+        );
+    }
+
+    #[test]
+    fn a_newline_in_a_record_cannot_forge_a_log_line() {
+        let r = Redactor::default();
+        r.add("pk_test_4f1c2a");
+        let forged = "WARN retrying error=busy\n2026-11-28T00:00:00Z  INFO fake: pk_test_4f1c2a\u{1b}]52;c;x\u{7}\n";
+        let line = log_line(&r, forged);
+        assert_eq!(line.matches('\n').count(), 1, "{line}");
+        assert!(line.ends_with('\n'));
+        assert!(line.contains("busy\\n2026"), "{line}");
+        assert!(
+            !line.contains('\u{1b}') && !line.contains("pk_test"),
+            "{line}"
         );
     }
 }

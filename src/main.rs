@@ -8,6 +8,7 @@ use prospect::api::{ApiClient, ClientConfig};
 use prospect::cli::{self, Cli, Command, Failure};
 use prospect::config::{self, Overrides, Settings};
 use prospect::logging::{self, Redactor};
+use prospect::text::escape_control;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -36,6 +37,9 @@ fn main() -> ExitCode {
             Err(e) => return exit(&redactor, Failure::from(e)),
         }
     };
+    if let Some(s) = &settings {
+        prune_journal(s);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -57,7 +61,11 @@ fn main() -> ExitCode {
 
 /// Prints a failure as one sentence, secrets redacted, and gives its exit code.
 fn exit(redactor: &Redactor, f: Failure) -> ExitCode {
-    eprintln!("prospect: {}", redactor.redact(&f.message));
+    // Server text is in some messages: escaped so it can never drive the terminal.
+    let message = redactor.redact(&f.message);
+    if !message.is_empty() {
+        eprintln!("prospect: {}", escape_control(&message));
+    }
     ExitCode::from(u8::try_from(f.code).unwrap_or(1))
 }
 
@@ -79,7 +87,7 @@ async fn run(cli: Cli, settings: Option<Settings>, redactor: Redactor) -> Result
         }
     };
     for w in &settings.warnings {
-        eprintln!("prospect: warning: {w}");
+        eprintln!("prospect: warning: {}", escape_control(w));
     }
     redactor.add(&settings.token);
     redactor.add(&settings.secret);
@@ -98,10 +106,39 @@ async fn run(cli: Cli, settings: Option<Settings>, redactor: Redactor) -> Result
                 editor: None,
                 warnings: settings.warnings.clone(),
             };
-            prospect::runtime::run(client, opts)
-                .await
-                .map_err(|e| Failure::other(e.to_string()))
+            match prospect::runtime::run(client, opts).await {
+                Ok(0) => Ok(()),
+                // Ended by a signal: the code says so, and there is nothing to print.
+                Ok(code) => Err(Failure {
+                    code: i32::from(code),
+                    message: String::new(),
+                }),
+                Err(e) => Err(Failure::other(e.to_string())),
+            }
         }
+    }
+}
+
+/// `journal_days`: older journal entries go, before anything runs (and writes to it).
+fn prune_journal(s: &Settings) {
+    let (Some(days), Some(dir)) = (s.journal_days, config::state_dir()) else {
+        return;
+    };
+    // A number of days beyond the calendar keeps everything.
+    let Some(keep_from) = i64::try_from(days)
+        .ok()
+        .and_then(chrono::TimeDelta::try_days)
+        .and_then(|d| chrono::Utc::now().checked_sub_signed(d))
+    else {
+        return;
+    };
+    let keep_from = keep_from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let path = prospect::edit::journal::path_in(&dir);
+    if let Err(e) = prospect::edit::journal::prune(&path, &keep_from) {
+        eprintln!(
+            "prospect: warning: cannot prune the journal {}: {e}",
+            path.display()
+        );
     }
 }
 

@@ -126,7 +126,7 @@ pub fn fields(p: &Prospect, reveal: bool) -> Vec<Field> {
         field("First name", p.first_name.clone()),
         field("Middle name", p.middle_name.clone()),
         field("Last name", p.last_name.clone()),
-        field("Email", Some(p.email.clone())),
+        field("Email", p.email_as_sent().map(str::to_owned)),
         field("Phone", p.phone_number.clone()),
         field("Date of birth", p.date_of_birth.clone()),
     ];

@@ -22,6 +22,26 @@ pub fn escape_control(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Server-provided text longer than this many characters is cut in errors and status lines.
+pub const MAX_SERVER_TEXT: usize = 300;
+
+/// `s` cut to at most `max` characters, ending in `…` when something was cut.
+pub fn bounded(s: &str, max: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => Cow::Borrowed(s),
+        Some(_) => {
+            let keep: String = s.chars().take(max.saturating_sub(1)).collect();
+            Cow::Owned(keep + "…")
+        }
+    }
+}
+
+/// Server text as it may appear in a one-line error: cut to [`MAX_SERVER_TEXT`] characters.
+/// (Escaping happens where the line is written: stderr, the TUI, the log.)
+pub fn cut_server_text(s: &str) -> String {
+    bounded(s, MAX_SERVER_TEXT).into_owned()
+}
+
 /// Control characters, DEL, and the bidirectional overrides that can disguise text.
 fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
@@ -42,5 +62,14 @@ mod tests {
             "a\\r\\nb\\u{9b}c\\u{7f}"
         );
         assert!(matches!(escape_control("Zoë 王芳"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn long_text_is_cut_with_an_ellipsis() {
+        assert_eq!(bounded("abcdef", 4), "abc…");
+        assert_eq!(bounded("abcd", 4), "abcd");
+        assert_eq!(bounded("王芳王芳王", 3), "王芳…");
+        let huge = "x".repeat(10_000_000);
+        assert_eq!(cut_server_text(&huge).chars().count(), MAX_SERVER_TEXT);
     }
 }

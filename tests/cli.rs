@@ -1,28 +1,18 @@
 //! The built binary, run as a person or a script would: output formats, exit codes, secrecy.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use prospect::sandbox::{Sandbox, SandboxOptions};
 
-const BIN: &str = env!("CARGO_BIN_EXE_prospect");
 const JOHN: &str = "john.doe@example.com";
 
 /// A command with no configuration leaking in from the machine it runs on.
 fn command(home: &Path) -> tokio::process::Command {
-    let mut c = tokio::process::Command::new(BIN);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("PROSPECT_") {
-            c.env_remove(k);
-        }
-    }
-    c.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true);
-    c
+    common::bin(home)
 }
 
 async fn run(home: &Path, sb: Option<&Sandbox>, args: &[&str]) -> Output {
@@ -348,22 +338,7 @@ async fn a_read_only_profile_refuses_patch() {
     let home = tempfile::tempdir().unwrap();
     let sb = sandbox(10).await;
     let id = john_id(&sb, home.path()).await;
-    let cfg = home.path().join("prospect.toml");
-    std::fs::write(
-        &cfg,
-        format!(
-            "[profiles.prod]\nbase_url = \"{}\"\ntoken = \"{}\"\nsecret = \"{}\"\nread_only = true\n",
-            sb.base_url(),
-            sb.token(),
-            sb.secret()
-        ),
-    )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
+    let cfg = common::profile_config(home.path(), &sb, "prod", "", "read_only = true\n");
     let o = command(home.path())
         .args([
             "--config",

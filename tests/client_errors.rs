@@ -121,7 +121,7 @@ async fn client_error_classes() {
             retry_after: Some(Duration::from_secs(3))
         }
     );
-    assert_eq!(e.to_string(), "Rate limited: retry in 3 s");
+    assert_eq!(e.to_string(), "Rate limited: the server asks to wait 3 s");
     // With a retry allowed, the observer hears of it before the wait (capped here to 10 ms).
     let mut patient = ClientConfig::new(&format!("{origin}/limited"), "t", "s", "sandbox");
     patient.max_retries = 1;

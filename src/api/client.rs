@@ -12,6 +12,7 @@ use super::model::PatchBody;
 use super::model::{Page, Prospect};
 use super::sign::{Payload, SignedHeaders, http_date};
 use super::target;
+use crate::text::cut_server_text;
 
 /// Everything the client needs to talk to one API.
 #[derive(Clone)]
@@ -62,6 +63,8 @@ impl ClientConfig {
     }
 }
 
+const USER_AGENT: &str = concat!("prospect/", env!("CARGO_PKG_VERSION"));
+
 /// Called before a GET is retried: the error that caused it and the wait before the retry.
 pub type RetryObserver = Arc<dyn Fn(&ApiError, Duration) + Send + Sync>;
 
@@ -75,6 +78,8 @@ pub struct ApiClient {
     /// The base URL's own path, without a trailing slash ("" or "/partner").
     prefix: String,
     host: String,
+    /// The port, explicit or the scheme's default.
+    port: u16,
     cfg: ClientConfig,
 }
 
@@ -132,7 +137,7 @@ impl ApiClient {
         let http = reqwest::Client::builder()
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.timeout)
-            .user_agent(concat!("prospect/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| ApiError::Config(format!("Cannot set up the HTTP client: {e}")))?;
@@ -142,6 +147,7 @@ impl ApiClient {
             origin,
             prefix,
             host: base.host_str().unwrap_or_default().to_string(),
+            port: base.port_or_known_default().unwrap_or(443),
             cfg,
         })
     }
@@ -190,7 +196,7 @@ impl ApiClient {
                 "the list endpoint (check the base URL)".into()
             })
             .await?;
-        decode(&bytes)
+        decode(bytes)
     }
 
     /// One prospect by id.
@@ -200,7 +206,7 @@ impl ApiClient {
                 format!("no prospect with id {id}")
             })
             .await?;
-        decode(&bytes)
+        decode(bytes)
     }
 
     /// One prospect by the partner's external reference.
@@ -213,7 +219,7 @@ impl ApiClient {
                 || format!("no prospect with external reference {reference}"),
             )
             .await?;
-        decode(&bytes)
+        decode(bytes)
     }
 
     /// Sends a minimal PATCH; the response is the full updated record. Never retried.
@@ -225,35 +231,47 @@ impl ApiClient {
                 format!("no prospect with id {id}")
             })
             .await?;
-        decode(&bytes)
+        decode(bytes)
     }
 
     /// Sends one request (with retries for GET) and returns the body of a 2xx answer.
+    /// `timeout` bounds the whole call: every attempt and every wait between attempts.
     async fn send(
         &self,
         method: Method,
         target: &str,
         body: Option<String>,
         not_found: impl Fn() -> String,
-    ) -> Result<Vec<u8>, ApiError> {
+    ) -> Result<(u16, Vec<u8>), ApiError> {
         let retries = if method == Method::GET {
             self.cfg.max_retries
         } else {
             0
         };
+        let deadline = tokio::time::Instant::now() + self.cfg.timeout;
         let mut attempt = 0;
         loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             let result = self
-                .attempt(&method, target, body.as_deref(), &not_found)
+                .attempt(&method, target, body.as_deref(), left, &not_found)
                 .await;
             match result {
                 Err(e) if attempt < retries && e.is_retryable() => {
-                    let wait = match &e {
+                    let (asked, wait) = match &e {
                         ApiError::RateLimited {
                             retry_after: Some(d),
-                        } => (*d).min(self.cfg.max_retry_wait),
-                        _ => Duration::from_millis(200 * 2u64.pow(attempt)),
+                        } => (*d, (*d).min(self.cfg.max_retry_wait)),
+                        _ => {
+                            let d = Duration::from_millis(200 * 2u64.pow(attempt));
+                            (d, d)
+                        }
                     };
+                    // A wait that outlasts the time left fails now rather than silently later.
+                    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                    if asked > left {
+                        tracing::info!(%method, target, ?asked, ?left, error = %e, "not retrying: the wait outlasts the timeout");
+                        return Err(e);
+                    }
                     attempt += 1;
                     tracing::info!(%method, target, attempt, ?wait, error = %e, "retrying");
                     if let Some(observer) = &self.on_retry {
@@ -271,8 +289,12 @@ impl ApiClient {
         method: &Method,
         target: &str,
         body: Option<&str>,
+        left: Duration,
         not_found: &impl Fn() -> String,
-    ) -> Result<Vec<u8>, ApiError> {
+    ) -> Result<(u16, Vec<u8>), ApiError> {
+        if left.is_zero() {
+            return Err(self.timeout_error());
+        }
         // A fresh date and nonce for every attempt: a retry is a new request.
         let date = http_date(SystemTime::now());
         let nonce = uuid::Uuid::new_v4().to_string();
@@ -288,33 +310,6 @@ impl ApiClient {
         }
         .sign(&self.cfg.secret);
 
-        let wire = format!("{}{}{}", self.origin, self.prefix, target);
-        let url = Url::parse(&wire)
-            .map_err(|e| ApiError::Config(format!("Cannot build the request URL: {e}")))?;
-        // The target must go out exactly as signed; refuse rather than send a mismatch.
-        let sent = match url.query() {
-            Some(q) => format!("{}?{q}", url.path()),
-            None => url.path().to_string(),
-        };
-        if sent != format!("{}{}", self.prefix, target) {
-            return Err(ApiError::Config(format!(
-                "The request target would be re-encoded ({sent}); refusing to send it"
-            )));
-        }
-
-        let mut req = self
-            .http
-            .request(method.clone(), url)
-            .header("authorization", &self.cfg.token)
-            .header("date", &date)
-            .header("x-alg-nonce", &nonce)
-            .header("x-alg-signature", signature)
-            .header("accept", "application/json");
-        if let Some(b) = body {
-            req = req
-                .header("content-type", "application/json")
-                .body(b.to_string());
-        }
         // Credentials are named but never written: the log shows that they were sent.
         tracing::debug!(
             %method,
@@ -326,34 +321,47 @@ impl ApiClient {
             "request"
         );
         let started = std::time::Instant::now();
-        let mut resp = req.send().await.map_err(|e| self.transport_error(&e))?;
-        let status = resp.status();
-        let retry_after = resp
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let mut bytes = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_error(&e))? {
-            if bytes.len() + chunk.len() > self.cfg.max_response_bytes {
-                return Err(ApiError::Decode {
-                    status: status.as_u16(),
-                    detail: format!(
-                        "the response is larger than the {} limit",
-                        human_size(self.cfg.max_response_bytes)
-                    ),
-                });
-            }
-            bytes.extend_from_slice(&chunk);
+        let mut headers = vec![
+            ("authorization", self.cfg.token.clone()),
+            ("date", date.clone()),
+            ("x-alg-nonce", nonce.clone()),
+            ("x-alg-signature", signature.clone()),
+            ("accept", "application/json".to_string()),
+        ];
+        if body.is_some() {
+            headers.push(("content-type", "application/json".to_string()));
         }
+        let left = left.min(self.cfg.timeout);
+        let (status, retry_after, bytes) = if target::has_dot_segment(target) {
+            self.fetch_exact(method, target, headers, body, left)
+                .await?
+        } else {
+            self.fetch(method, target, headers, body, left).await?
+        };
         tracing::debug!(%method, target, status = status.as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "response");
         if status.is_success() {
-            return Ok(bytes);
+            return Ok((status.as_u16(), bytes));
         }
-        let text = String::from_utf8_lossy(&bytes);
+        // Server text is untrusted: a proxy may echo this request's credentials back. They are
+        // redacted; the full text goes to the log (whose writer escapes control characters),
+        // and only a bounded version into the error a person reads.
+        let secrets = [
+            self.cfg.token.as_str(),
+            self.cfg.secret.as_str(),
+            signature.as_str(),
+            nonce.as_str(),
+        ];
+        let text = redact(&String::from_utf8_lossy(&bytes), &secrets);
         let messages = parse_messages(&text);
-        let detail = messages.join("; ");
+        if !messages.is_empty() {
+            tracing::info!(%method, target, status = status.as_u16(), message = %messages.join("; "), "error response");
+        }
+        let messages: Vec<String> = messages
+            .iter()
+            .take(MAX_MESSAGES)
+            .map(|m| cut_server_text(m))
+            .collect();
+        let detail = cut_server_text(&messages.join("; "));
         Err(match status {
             StatusCode::BAD_REQUEST => ApiError::Validation {
                 messages: if messages.is_empty() {
@@ -383,29 +391,154 @@ impl ApiClient {
         })
     }
 
+    /// Sends through reqwest, refusing a target the URL library would re-encode.
+    async fn fetch(
+        &self,
+        method: &Method,
+        target: &str,
+        headers: Vec<(&'static str, String)>,
+        body: Option<&str>,
+        left: Duration,
+    ) -> Result<(StatusCode, Option<Duration>, Vec<u8>), ApiError> {
+        let wire = format!("{}{}{}", self.origin, self.prefix, target);
+        let url = Url::parse(&wire)
+            .map_err(|e| ApiError::Config(format!("Cannot build the request URL: {e}")))?;
+        // The target must go out exactly as signed; refuse rather than send a mismatch.
+        let sent = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        };
+        if sent != format!("{}{}", self.prefix, target) {
+            return Err(ApiError::Config(format!(
+                "The request target would be re-encoded ({sent}); refusing to send it"
+            )));
+        }
+        let mut req = self.http.request(method.clone(), url).timeout(left);
+        for (k, v) in headers {
+            req = req.header(k, v);
+        }
+        if let Some(b) = body {
+            req = req.body(b.to_string());
+        }
+        let mut resp = req.send().await.map_err(|e| self.transport_error(&e))?;
+        let status = resp.status();
+        let retry_after = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_error(&e))? {
+            if bytes.len() + chunk.len() > self.cfg.max_response_bytes {
+                return Err(self.too_large(status.as_u16()));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok((status, retry_after, bytes))
+    }
+
+    /// Sends a target with an encoded `.`/`..` segment byte for byte (see `api::exact`).
+    async fn fetch_exact(
+        &self,
+        method: &Method,
+        target: &str,
+        mut headers: Vec<(&'static str, String)>,
+        body: Option<&str>,
+        left: Duration,
+    ) -> Result<(StatusCode, Option<Duration>, Vec<u8>), ApiError> {
+        use super::exact::{ExactFailure, ExactRequest, send};
+        headers.push(("user-agent", USER_AGENT.to_string()));
+        let request = ExactRequest {
+            https: self.origin.starts_with("https://"),
+            host: &self.host,
+            port: self.port,
+            target: &format!("{}{}", self.prefix, target),
+            method,
+            headers,
+            body,
+            connect_timeout: self.cfg.connect_timeout,
+            max_bytes: self.cfg.max_response_bytes,
+        };
+        let host = self.host.clone();
+        match tokio::time::timeout(left, send(request)).await {
+            Err(_) => Err(self.timeout_error()),
+            Ok(Err(ExactFailure::Connect(detail))) => Err(ApiError::Connection {
+                host,
+                detail: cut_server_text(&detail),
+            }),
+            Ok(Err(ExactFailure::Broken(detail))) => Err(ApiError::Interrupted {
+                host,
+                detail: cut_server_text(&detail),
+            }),
+            Ok(Err(ExactFailure::TooLarge(status))) => Err(self.too_large(status)),
+            Ok(Ok(a)) => {
+                let status = StatusCode::from_u16(a.status).map_err(|_| ApiError::Decode {
+                    status: a.status,
+                    detail: "an invalid HTTP status".into(),
+                })?;
+                Ok((status, a.retry_after, a.bytes))
+            }
+        }
+    }
+
+    fn too_large(&self, status: u16) -> ApiError {
+        ApiError::Decode {
+            status,
+            detail: format!(
+                "the response is larger than the {} limit",
+                human_size(self.cfg.max_response_bytes)
+            ),
+        }
+    }
+
+    fn timeout_error(&self) -> ApiError {
+        ApiError::Timeout {
+            host: self.host.clone(),
+            secs: self.cfg.timeout.as_secs(),
+        }
+    }
+
     fn transport_error(&self, e: &reqwest::Error) -> ApiError {
         if e.is_timeout() {
-            return ApiError::Timeout {
-                host: self.host.clone(),
-                secs: self.cfg.timeout.as_secs(),
-            };
+            return self.timeout_error();
         }
         // The innermost cause is the sentence worth showing ("Connection refused").
         let mut cause: &dyn std::error::Error = e;
         while let Some(next) = cause.source() {
             cause = next;
         }
-        ApiError::Connection {
-            host: self.host.clone(),
-            detail: cause.to_string(),
+        let host = self.host.clone();
+        let detail = cut_server_text(&cause.to_string());
+        if e.is_connect() {
+            ApiError::Connection { host, detail }
+        } else {
+            // Connected, so the request may have been sent before the connection broke.
+            ApiError::Interrupted { host, detail }
         }
     }
 }
 
-fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+/// More messages than this in one error body are not kept (each is cut as well).
+const MAX_MESSAGES: usize = 50;
+
+/// `text` with each of `secrets` replaced by `<redacted>`.
+fn redact(text: &str, secrets: &[&str]) -> String {
+    let mut out = text.to_string();
+    for s in secrets.iter().filter(|s| s.len() >= 4) {
+        if out.contains(s) {
+            out = out.replace(s, "<redacted>");
+        }
+    }
+    out
+}
+
+/// Decodes a 2xx answer; an error names the status it really came with (e.g. 204).
+fn decode<T: serde::de::DeserializeOwned>((status, bytes): (u16, Vec<u8>)) -> Result<T, ApiError> {
+    let bytes = bytes.as_slice();
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::Decode {
-            status: 200,
+            status,
             detail: "the body was empty".into(),
         });
     }
@@ -415,11 +548,11 @@ fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             .find(|b| !b.is_ascii_whitespace())
             .is_some_and(|b| *b == b'<');
         ApiError::Decode {
-            status: 200,
+            status,
             detail: if looks_html {
                 "expected JSON but got an HTML page".into()
             } else {
-                format!("unexpected JSON ({e})")
+                cut_server_text(&format!("unexpected JSON ({e})"))
             },
         }
     })

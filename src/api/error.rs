@@ -15,10 +15,10 @@ pub enum ApiError {
     #[error("Not found: {what}")]
     NotFound { what: String },
     /// 400 with the server's messages.
-    #[error("Rejected by the server (400): {}", messages.join("; "))]
+    #[error("Rejected by the server (400): {}", crate::text::cut_server_text(&messages.join("; ")))]
     Validation { messages: Vec<String> },
-    /// 429 that outlasted the retries.
-    #[error("Rate limited: retry in {} s", retry_after.map_or(1, |d| d.as_secs().max(1)))]
+    /// 429 that outlasted the retries, or asked for a wait longer than the time left.
+    #[error("Rate limited: the server asks to wait {} s", retry_after.map_or(1, |d| d.as_secs().max(1)))]
     RateLimited { retry_after: Option<Duration> },
     /// 5xx.
     #[error(
@@ -32,12 +32,18 @@ pub enum ApiError {
     /// No answer within the timeout.
     #[error("Timed out after {} s waiting for {host}", secs.max(&1))]
     Timeout { host: String, secs: u64 },
-    /// The connection could not be made or broke.
+    /// The connection could not be made: nothing was sent.
     #[error("Cannot reach {host}: {detail}")]
     Connection { host: String, detail: String },
+    /// The connection broke after the request may have been sent (reset, closed early).
+    #[error("The connection to {host} broke: {detail}")]
+    Interrupted { host: String, detail: String },
     /// The response could not be understood.
     #[error("Unreadable response from the server ({status}): {detail}")]
     Decode { status: u16, detail: String },
+    /// A walk over every page was stopped: the server repeated itself or never ended.
+    #[error("Stopped reading pages: {detail}")]
+    Paging { detail: String },
     /// Bad local configuration or input (base URL, plain http to a remote host…).
     #[error("{0}")]
     Config(String),
@@ -66,7 +72,9 @@ impl ApiError {
     /// Whether a GET may be retried after this error.
     pub fn is_retryable(&self) -> bool {
         match self {
-            ApiError::RateLimited { .. } | ApiError::Connection { .. } => true,
+            ApiError::RateLimited { .. }
+            | ApiError::Connection { .. }
+            | ApiError::Interrupted { .. } => true,
             ApiError::Server { status, .. } => matches!(status, 502..=504),
             _ => false,
         }
@@ -81,11 +89,23 @@ impl ApiError {
             ApiError::Server { status, .. } => {
                 format!("Server error ({status}): retrying in {secs} s")
             }
-            ApiError::Connection { host, .. } => {
+            ApiError::Connection { host, .. } | ApiError::Interrupted { host, .. } => {
                 format!("Cannot reach {host}: retrying in {secs} s")
             }
             other => format!("{other}: retrying in {secs} s"),
         }
+    }
+
+    /// Whether a PATCH that failed this way may still have reached the server and been
+    /// applied: a timeout, a broken connection, a 5xx, or a 2xx answer that could not be read.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Timeout { .. }
+                | ApiError::Interrupted { .. }
+                | ApiError::Server { .. }
+                | ApiError::Decode { .. }
+        )
     }
 
     /// For a 400, the server's messages (each usually names its field).
@@ -149,7 +169,7 @@ mod tests {
         let e = ApiError::RateLimited {
             retry_after: Some(Duration::from_secs(3)),
         };
-        assert_eq!(e.to_string(), "Rate limited: retry in 3 s");
+        assert_eq!(e.to_string(), "Rate limited: the server asks to wait 3 s");
         assert_eq!(ApiError::Validation { messages: vec![] }.exit_code(), 5);
         assert_eq!(
             e.retrying_sentence(Duration::from_millis(2500)),

@@ -2,10 +2,13 @@
 
 pub mod client;
 pub mod error;
+pub mod exact;
 pub mod model;
+pub mod pages;
 pub mod sign;
 pub mod target;
 
 pub use client::{ApiClient, ClientConfig};
 pub use error::ApiError;
 pub use model::{Address, Page, PageMeta, PatchBody, Prospect};
+pub use pages::PageWalk;

@@ -4,6 +4,8 @@
 //! record survives a round trip through the client even when the server adds fields.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value};
 
 /// A PATCH body: exactly the keys that change (computed by `crate::patch::diff`).
@@ -25,6 +27,10 @@ pub struct Prospect {
     pub create_date: Option<String>,
     /// Every key the client does not model (e.g. `partnerId`, `onboardingStates`).
     pub extra: Map<String, Value>,
+    /// Known keys whose value broke the contract (a numeric `id`, a `null` or missing
+    /// `email`), as the server sent them (`None`: the key was absent). JSON output writes them
+    /// back unchanged, text shows them as they came, and the form will not edit the record.
+    pub irregular: BTreeMap<String, Option<Value>>,
 }
 
 /// A postal address. Today the API sends `type: "STRUCTURED"`; other types are kept as they came.
@@ -108,7 +114,46 @@ impl Prospect {
         for (k, v) in &self.extra {
             m.entry(k.clone()).or_insert_with(|| v.clone());
         }
+        // What the server sent stays as it was, unless the field has been given a value since.
+        for (k, sent) in &self.irregular {
+            let coerced = match sent {
+                Some(Value::Number(n)) => Value::String(n.to_string()),
+                _ => Value::String(String::new()),
+            };
+            if m.get(k) == Some(&coerced) {
+                match sent {
+                    Some(v) => m.insert(k.clone(), v.clone()),
+                    None => m.remove(k),
+                };
+            }
+        }
         m
+    }
+
+    /// Why this record does not fit the contract (and so cannot be edited), if it does not.
+    pub fn irregularity(&self) -> Option<String> {
+        if self.irregular.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = self
+            .irregular
+            .iter()
+            .map(|(key, sent)| match sent {
+                None => format!("no {key}"),
+                Some(Value::Null) => format!("a null {key}"),
+                Some(v) if v.is_number() => format!("a numeric {key}"),
+                Some(_) => format!("an unexpected {key}"),
+            })
+            .collect();
+        Some(format!(
+            "the server sent {}, which the API does not allow: the record is read-only here",
+            parts.join(" and ")
+        ))
+    }
+
+    /// The email as the server sent it: `None` when it was null or missing.
+    pub fn email_as_sent(&self) -> Option<&str> {
+        (!self.irregular.contains_key("email")).then_some(self.email.as_str())
     }
 
     /// Decodes a record from a JSON object; `externalId` is accepted for `externalReference`.
@@ -116,16 +161,27 @@ impl Prospect {
         let Value::Object(mut m) = value else {
             return Err("a prospect must be a JSON object".into());
         };
+        let mut irregular = BTreeMap::new();
         let id = match m.remove("id") {
             Some(Value::String(s)) => s,
-            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::Number(n)) => {
+                irregular.insert("id".to_string(), Some(Value::Number(n.clone())));
+                n.to_string()
+            }
             _ => return Err("a prospect has no id".into()),
         };
         let external_reference = match take_str(&mut m, "externalReference")? {
             Some(r) => Some(r),
             None => take_str(&mut m, "externalId")?,
         };
-        let email = take_str(&mut m, "email")?.unwrap_or_default();
+        let email_sent = m.get("email").cloned();
+        let email = match take_str(&mut m, "email")? {
+            Some(e) => e,
+            None => {
+                irregular.insert("email".to_string(), email_sent);
+                String::new()
+            }
+        };
         let address = match m.remove("address") {
             None | Some(Value::Null) => None,
             Some(v) => Some(Address::from_value(v)?),
@@ -143,6 +199,7 @@ impl Prospect {
             identification_number: take_str(&mut m, "identificationNumber")?,
             create_date: take_str(&mut m, "createDate")?,
             extra: m,
+            irregular,
         })
     }
 }
@@ -257,60 +314,9 @@ fn take_str(m: &mut Map<String, Value>, key: &str) -> Result<Option<String>, Str
     }
 }
 
-/// One value of a record, borrowed, for writing it out without copying it first.
-enum Part<'a> {
-    Str(&'a str),
-    Opt(&'a Option<String>),
-    Address(&'a Option<Address>),
-    Other(&'a Value),
-}
-
-impl Serialize for Part<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Part::Str(v) => s.serialize_str(v),
-            Part::Opt(v) => v.serialize(s),
-            Part::Address(a) => a.as_ref().map(Address::to_value).serialize(s),
-            Part::Other(v) => v.serialize(s),
-        }
-    }
-}
-
 impl Serialize for Prospect {
-    /// The same JSON as [`Prospect::to_value`] (keys in the same sorted order), written
-    /// straight from the record: listing 100,000 records copies none of them.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut parts: Vec<(&str, Part)> = vec![
-            ("id", Part::Str(&self.id)),
-            ("externalReference", Part::Opt(&self.external_reference)),
-            ("firstName", Part::Opt(&self.first_name)),
-            ("middleName", Part::Opt(&self.middle_name)),
-            ("lastName", Part::Opt(&self.last_name)),
-            ("email", Part::Str(&self.email)),
-            ("address", Part::Address(&self.address)),
-            ("dateOfBirth", Part::Opt(&self.date_of_birth)),
-            ("phoneNumber", Part::Opt(&self.phone_number)),
-            (
-                "identificationNumber",
-                Part::Opt(&self.identification_number),
-            ),
-        ];
-        if self.create_date.is_some() {
-            parts.push(("createDate", Part::Opt(&self.create_date)));
-        }
-        for (k, v) in &self.extra {
-            if !parts.iter().any(|(name, _)| *name == k.as_str()) {
-                parts.push((k.as_str(), Part::Other(v)));
-            }
-        }
-        // serde_json's `Map` keeps keys sorted; so does this.
-        parts.sort_by(|a, b| a.0.cmp(b.0));
-        let mut m = s.serialize_map(Some(parts.len()))?;
-        for (k, v) in &parts {
-            m.serialize_entry(k, v)?;
-        }
-        m.end()
+        self.to_map().serialize(s)
     }
 }
 
@@ -388,6 +394,27 @@ mod tests {
         assert_eq!(back["type"], "FREEFORM");
         assert_eq!(back["text"], "somewhere");
         assert_eq!(back["line1"], 7);
+    }
+
+    #[test]
+    fn a_null_or_missing_email_and_a_numeric_id_are_kept_as_sent() {
+        let raw = json!({"id": 42, "email": null, "firstName": "Ann"});
+        let p: Prospect = serde_json::from_value(raw.clone()).unwrap();
+        let back = serde_json::to_value(&p).unwrap();
+        assert_eq!(back["id"], json!(42));
+        assert_eq!(back["email"], Value::Null);
+        assert_eq!(p.email_as_sent(), None);
+        assert!(p.irregularity().unwrap().contains("numeric id"));
+        let missing: Prospect = serde_json::from_value(json!({"id": "x"})).unwrap();
+        let back = serde_json::to_value(&missing).unwrap();
+        assert!(back.get("email").is_none(), "{back}");
+        assert!(missing.irregularity().unwrap().contains("no email"));
+        // A value given since is written, not the one that came.
+        let mut fixed = missing.clone();
+        fixed.email = "a@b.co".into();
+        assert_eq!(serde_json::to_value(&fixed).unwrap()["email"], "a@b.co");
+        let fine: Prospect = serde_json::from_value(json!({"id": "y", "email": "a@b.c"})).unwrap();
+        assert_eq!(fine.irregularity(), None);
     }
 
     #[test]

@@ -13,9 +13,21 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 /// Base path of the personal prospects resource.
 pub const PERSONAL: &str = "/v1/partner/prospects/personal";
 
-/// Percent-encodes one path segment or query value.
+/// Percent-encodes one path segment or query value. A value that is exactly `.` or `..`
+/// has its dots encoded too (`%2E`), or it would read as a relative path step.
 pub fn encode(s: &str) -> String {
-    utf8_percent_encode(s, COMPONENT).to_string()
+    match s {
+        "." => "%2E".into(),
+        ".." => "%2E%2E".into(),
+        _ => utf8_percent_encode(s, COMPONENT).to_string(),
+    }
+}
+
+/// Whether the target's path has a segment that is an encoded `.` or `..`: URL libraries
+/// following WHATWG rules would remove it, so it must be sent as is (see `api::exact`).
+pub fn has_dot_segment(target: &str) -> bool {
+    let path = target.split('?').next().unwrap_or(target);
+    path.split('/').any(|seg| matches!(seg, "%2E" | "%2E%2E"))
 }
 
 /// `GET` list target.
@@ -68,5 +80,24 @@ mod tests {
             by_external_ref("a?b#c%"),
             format!("{PERSONAL}/externalReference/a%3Fb%23c%25")
         );
+    }
+
+    #[test]
+    fn a_reference_of_only_dots_is_encoded() {
+        assert_eq!(
+            by_external_ref("."),
+            format!("{PERSONAL}/externalReference/%2E")
+        );
+        assert_eq!(
+            by_external_ref(".."),
+            format!("{PERSONAL}/externalReference/%2E%2E")
+        );
+        assert_eq!(
+            by_external_ref("..."),
+            format!("{PERSONAL}/externalReference/...")
+        );
+        assert!(has_dot_segment(&by_external_ref("..")));
+        assert!(!has_dot_segment(&by_external_ref("a.b")));
+        assert!(!has_dot_segment(&list(Some("."), 1, 10)));
     }
 }

@@ -167,8 +167,13 @@ pub enum Stage {
     },
     /// The PATCH is on its way.
     Sending { body: PatchBody, base: Prospect },
-    /// The PATCH timed out: fetching the record to learn whether it was applied.
-    Verifying { body: PatchBody, base: Prospect },
+    /// The PATCH's answer was lost (a timeout, a broken connection, a 5xx, an unreadable
+    /// 2xx): fetching the record to learn whether it was applied. `lead` says what happened.
+    Verifying {
+        body: PatchBody,
+        base: Prospect,
+        lead: String,
+    },
     /// "Discard changes?"; `quit` when ctrl-c asked (quits after discarding).
     Discard { quit: bool },
     /// A draft saved by an earlier session: restore or discard.

@@ -18,8 +18,15 @@ fn editable(state: &mut State) -> Option<Prospect> {
         return None;
     }
     let p = state.current_prospect().cloned();
-    if p.is_none() {
-        state.set_status(StatusKind::Info, "Nothing to edit: no prospect is selected");
+    match &p {
+        None => state.set_status(StatusKind::Info, "Nothing to edit: no prospect is selected"),
+        // The form would have to invent values (an empty email) for a record off the contract.
+        Some(p) => {
+            if let Some(why) = p.irregularity() {
+                state.set_status(StatusKind::Error, format!("Cannot edit: {why}"));
+                return None;
+            }
+        }
     }
     p
 }

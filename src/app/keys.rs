@@ -638,11 +638,15 @@ pub fn action_for(contexts: &[Context], key: &KeyEvent) -> Option<Action> {
     })
 }
 
-/// The footer's hints for where the user is: `(keys, word)` pairs.
-pub fn hints(contexts: &[Context]) -> Vec<(String, &'static str)> {
+/// The footer's hints for where the user is: `(keys, word)` pairs (no edits when read-only).
+pub fn hints(contexts: &[Context], read_only: bool) -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
     for b in BINDINGS {
         let Some(hint) = b.hint else { continue };
+        // A read-only profile refuses edits: the footer does not offer them.
+        if read_only && matches!(b.action, A::Edit | A::EditExternal | A::Undo) {
+            continue;
+        }
         if b.contexts.iter().any(|c| contexts.contains(c)) {
             // The footer is short: just the first key, or the first two when they pair up.
             let keys = match b.action {

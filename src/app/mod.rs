@@ -5,12 +5,14 @@
 
 pub mod effect;
 pub mod filter;
+mod filter_flow;
 pub mod form;
 pub mod form_flow;
 pub mod input;
 pub mod keys;
 pub mod msg;
 pub mod problems;
+mod problems_flow;
 pub mod requests;
 pub mod state;
 pub mod update;

@@ -83,8 +83,9 @@ fn send(state: &mut State, body: PatchBody, base: Prospect, fx: &mut Vec<Effect>
     state.requests.start(Purpose::SaveSend, request, fx);
 }
 
-/// The server's current version arrived, fetched before sending (`Purpose::SaveCheck`).
-pub(super) fn check_answered(
+/// The record the form fetched arrived: before sending (`Purpose::SaveCheck`, the form is
+/// `Checking`) or after a save's answer was lost (`Purpose::SaveVerify`, the form is `Verifying`).
+pub(super) fn record_answered(
     state: &mut State,
     result: Result<Prospect, ApiError>,
     fx: &mut Vec<Effect>,
@@ -94,21 +95,7 @@ pub(super) fn check_answered(
     };
     match std::mem::replace(&mut form.stage, Stage::Editing) {
         Stage::Checking { body } => checked(state, body, result, fx),
-        other => form.stage = other,
-    }
-}
-
-/// The record arrived, fetched after a save timed out (`Purpose::SaveVerify`).
-pub(super) fn verify_answered(
-    state: &mut State,
-    result: Result<Prospect, ApiError>,
-    fx: &mut Vec<Effect>,
-) {
-    let Some(form) = state.form.as_mut() else {
-        return;
-    };
-    match std::mem::replace(&mut form.stage, Stage::Editing) {
-        Stage::Verifying { body, base } => verified(state, body, base, result, fx),
+        Stage::Verifying { body, base, lead } => verified(state, body, base, &lead, result, fx),
         other => form.stage = other,
     }
 }
@@ -220,17 +207,16 @@ pub(super) fn patch_sent(
     };
     match result {
         Ok(after) => saved(state, body, &base, after, None, fx),
-        Err(ApiError::Timeout { .. }) => {
+        Err(e) if e.outcome_unknown() => {
             // It may have been applied: never resend blindly, ask the server.
             let id = form.id().to_string();
-            form.stage = Stage::Verifying { body, base };
+            let lead = lost_answer(&e);
+            let text = format!("{lead}: checking whether the server has your change…");
+            form.stage = Stage::Verifying { body, base, lead };
             state
                 .requests
                 .start(Purpose::SaveVerify, ApiRequest::ById { id }, fx);
-            state.set_status(
-                StatusKind::Info,
-                "The save timed out: checking whether the server has your change…",
-            );
+            state.set_status(StatusKind::Info, text);
         }
         Err(e) => {
             if !e.messages().is_empty() {
@@ -257,35 +243,46 @@ pub(super) fn patch_sent(
     }
 }
 
+/// How a save whose outcome is unknown begins its sentences.
+fn lost_answer(e: &ApiError) -> String {
+    match e {
+        ApiError::Timeout { .. } => "The save timed out".into(),
+        ApiError::Server { status, .. } => format!("The server failed the save ({status})"),
+        ApiError::Interrupted { .. } => "The connection broke during the save".into(),
+        _ => "The server's answer to the save was unreadable".into(),
+    }
+}
+
 fn verified(
     state: &mut State,
     body: PatchBody,
     base: Prospect,
+    lead: &str,
     result: Result<Prospect, ApiError>,
     fx: &mut Vec<Effect>,
 ) {
     match result {
         Ok(server) => {
-            let applied = patch::apply(&server, &body)
-                .is_ok_and(|after| patch::diff(&server, &after).is_empty());
-            if applied {
+            if patch::is_applied(&server, &body) {
                 let text = format!(
-                    "The save timed out, but the server has your change: saved {}",
+                    "{lead}, but the server has your change: saved {}",
                     keys(&body)
                 );
                 saved(state, body, &base, server, Some(text), fx);
             } else {
                 state.set_status(
                     StatusKind::Error,
-                    "The save timed out and the change was not applied; your edits are still in the form",
+                    format!(
+                        "{lead} and the change was not applied; your edits are still in the form"
+                    ),
                 );
             }
         }
         Err(e) => state.set_status(
             StatusKind::Error,
             format!(
-                "The save timed out and the record could not be checked ({e}); your edits are \
-                 still in the form: reload before saving again"
+                "{lead} and the record could not be checked ({e}); your edits are still in the \
+                 form: reload before saving again"
             ),
         ),
     }
@@ -312,6 +309,8 @@ fn saved(
         previous: journal::previous_values(base, &body),
         body,
         status: 200,
+        batch: None,
+        reason: None,
     };
     let text = text.unwrap_or_else(|| format!("Saved {}", keys(&entry.body)));
     fx.push(Local::AppendJournal(entry.clone()).into());
@@ -322,7 +321,9 @@ fn saved(
         .into(),
     );
     replace_record(state, &after);
-    super::problems::record_saved(state, &after);
+    if let Some(p) = state.problems.as_mut() {
+        p.record_saved(&after);
+    }
     state.last_save = Some(SavedChange { entry, after });
     state.form = None;
     state.set_status(StatusKind::Info, text);

@@ -6,13 +6,13 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::browse;
 use super::effect::{Effect, Local, RequestId};
-use super::filter;
+use super::filter_flow as filter;
 use super::form_flow;
 use super::input::LineInput;
 use super::keys::{Action, Context, action_for};
 use super::lookup;
 use super::msg::{Msg, Reply};
-use super::problems;
+use super::problems_flow as problems;
 use super::requests::Purpose;
 use super::save;
 use super::state::{
@@ -49,7 +49,12 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             clamp_scrolls(state);
         }
         Msg::Api { req, reply } => {
+            let answered = matches!(&reply, Reply::Page(Ok(_)) | Reply::Prospect(Ok(_)));
             route(state, req, reply, &mut fx);
+            // The server is back: a list that still shows its rows drops the stale error.
+            if answered && state.list.shown.is_some() {
+                state.list.error = None;
+            }
             clamp_scrolls(state);
         }
         Msg::Retrying { req, text } => {
@@ -106,19 +111,14 @@ fn route(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) 
                 lookup::answered(state, by, result);
             }
         }
-        Purpose::SaveCheck => {
+        Purpose::SaveCheck | Purpose::SaveVerify => {
             if let Some(result) = reply.into_prospect() {
-                save::check_answered(state, result, fx);
+                save::record_answered(state, result, fx);
             }
         }
         Purpose::SaveSend => {
             if let Some(result) = reply.into_prospect() {
                 save::patch_sent(state, result, fx);
-            }
-        }
-        Purpose::SaveVerify => {
-            if let Some(result) = reply.into_prospect() {
-                save::verify_answered(state, result, fx);
             }
         }
     }

@@ -45,7 +45,7 @@ pub struct Global {
     /// Config file [env: PROSPECT_CONFIG] [default: ~/.config/prospect/config.toml]
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Total timeout for one request, in seconds [default: 30]
+    /// Total time for one request, retries and their waits included, in seconds [default: 30]
     #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: Option<u64>,
     /// Log file [default: ~/.local/state/prospect/prospect.log]
@@ -69,6 +69,97 @@ pub enum Command {
     Check(CheckArgs),
     /// Run the sandbox API server alone (prints its URL and credentials)
     Sandbox(SandboxArgs),
+    /// Plan, review and send many corrections (CSV or NDJSON) as one batch
+    Apply(ApplyArgs),
+    /// Undo a batch, skipping records changed since
+    Revert(RevertArgs),
+    /// What was changed, when, by which batch and why (the journal)
+    History(HistoryArgs),
+}
+
+/// Output formats of `apply` and `revert`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanOutput {
+    Table,
+    Json,
+}
+
+/// Output formats of `history`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryOutput {
+    Table,
+    Json,
+    Ndjson,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The corrections file: CSV, or NDJSON when it ends in .ndjson or .jsonl
+    pub file: PathBuf,
+    /// Print the plan and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Send without asking for confirmation
+    #[arg(long, short)]
+    pub yes: bool,
+    /// Requests at a time, 1 to 16 [default: 4]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=16))]
+    pub concurrency: Option<u64>,
+    /// Write one CSV line per input row: line, key, id, outcome, fields, message
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Why: kept with every change in the journal
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// Send the valid rows even when some are invalid (those are reported)
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// How the plan is printed
+    #[arg(long, short, value_enum, default_value_t = PlanOutput::Table)]
+    pub output: PlanOutput,
+}
+
+#[derive(Debug, Args)]
+pub struct RevertArgs {
+    /// The batch id (printed by `apply` as `batch: ID`, listed by `history`)
+    pub batch: String,
+    /// Print the plan and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Send without asking for confirmation
+    #[arg(long, short)]
+    pub yes: bool,
+    /// Requests at a time, 1 to 16 [default: 4]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=16))]
+    pub concurrency: Option<u64>,
+    /// Write one CSV line per journaled change: line, key, id, outcome, fields, message
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// How the plan is printed
+    #[arg(long, short, value_enum, default_value_t = PlanOutput::Table)]
+    pub output: PlanOutput,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only changes of this prospect
+    #[arg(long, value_name = "ID", conflicts_with = "external_ref")]
+    pub id: Option<String>,
+    /// Only changes of the prospect with this external reference (looked up)
+    #[arg(long, value_name = "REF")]
+    pub external_ref: Option<String>,
+    /// Only changes of this batch
+    #[arg(long, value_name = "BATCH")]
+    pub batch: Option<String>,
+    /// Only changes on or after this date (YYYY-MM-DD) or time (RFC 3339)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = HistoryOutput::Table)]
+    pub output: HistoryOutput,
+    /// Show identification numbers in full
+    #[arg(long)]
+    pub reveal: bool,
 }
 
 /// Output formats of `list`.
@@ -111,6 +202,9 @@ pub struct ListArgs {
     /// Output format
     #[arg(long, short, value_enum, default_value_t = ListOutput::Table)]
     pub output: ListOutput,
+    /// CSV: write control characters in values raw instead of escaped (unsafe on a terminal)
+    #[arg(long)]
+    pub raw: bool,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,7 @@
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_BORDERS_ONLY};
 
+use super::failure::Failure;
 use crate::api::Prospect;
 use crate::present;
 use crate::text::escape_control;
@@ -20,7 +21,7 @@ pub fn table(items: &[Prospect]) -> String {
         t.add_row([
             cell(Some(&p.id)),
             cell(Some(&p.full_name())),
-            cell(Some(&p.email)),
+            cell(p.email_as_sent()),
             cell(p.external_reference.as_deref()),
             cell(p.phone_number.as_deref()),
             cell(Some(&present::created_day(p))),
@@ -118,28 +119,112 @@ pub const CSV_HEADER: [&str; 16] = [
     "createDate",
 ];
 
-/// One CSV record.
-pub fn csv_row(p: &Prospect) -> [String; 16] {
-    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+/// One CSV record. Control characters in values are escaped (`\e`, `\n`, `\u{7}`) so the
+/// file is safe to `cat`; with `raw` they are written as they came.
+pub fn csv_row(p: &Prospect, raw: bool) -> [String; 16] {
+    let s = |v: Option<&str>| {
+        let v = v.unwrap_or_default();
+        if raw {
+            v.to_string()
+        } else {
+            escape_control(v).into_owned()
+        }
+    };
     let a = p.address.clone().unwrap_or_default();
     [
-        p.id.clone(),
-        s(&p.external_reference),
-        s(&p.first_name),
-        s(&p.middle_name),
-        s(&p.last_name),
-        p.email.clone(),
-        s(&p.phone_number),
-        s(&p.date_of_birth),
-        s(&p.identification_number),
-        a.kind.clone(),
-        s(&a.line1),
-        s(&a.line2),
-        s(&a.line3),
-        s(&a.postcode),
-        s(&a.country),
-        s(&p.create_date),
+        s(Some(&p.id)),
+        s(p.external_reference.as_deref()),
+        s(p.first_name.as_deref()),
+        s(p.middle_name.as_deref()),
+        s(p.last_name.as_deref()),
+        s(p.email_as_sent()),
+        s(p.phone_number.as_deref()),
+        s(p.date_of_birth.as_deref()),
+        s(p.identification_number.as_deref()),
+        s(Some(&a.kind)),
+        s(a.line1.as_deref()),
+        s(a.line2.as_deref()),
+        s(a.line3.as_deref()),
+        s(a.postcode.as_deref()),
+        s(a.country.as_deref()),
+        s(p.create_date.as_deref()),
     ]
+}
+
+/// A record as one line of JSON (see [`json_pretty`] for the escaping).
+pub fn json_line(p: &Prospect) -> Result<String, Failure> {
+    json_with(p, JsonSafe(serde_json::ser::CompactFormatter))
+}
+
+/// A record as indented JSON. JSON escapes C0 controls itself; DEL and the C1 controls (which
+/// some terminals obey) are escaped as `\u007f`…`\u009f` too, so no output carries them raw.
+pub fn json_pretty(p: &Prospect) -> Result<String, Failure> {
+    json_with(p, JsonSafe(serde_json::ser::PrettyFormatter::new()))
+}
+
+fn json_with<F: serde_json::ser::Formatter>(p: &Prospect, f: F) -> Result<String, Failure> {
+    let mut buf = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, f);
+    serde::Serialize::serialize(p, &mut ser)
+        .map_err(|e| Failure::other(format!("Cannot encode JSON: {e}")))?;
+    String::from_utf8(buf).map_err(|e| Failure::other(format!("Cannot encode JSON: {e}")))
+}
+
+/// A JSON formatter that also escapes DEL and C1 control characters.
+struct JsonSafe<F>(F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for JsonSafe<F> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if ('\u{7f}'..='\u{9f}').contains(&c) {
+                w.write_all(&fragment.as_bytes()[start..i])?;
+                write!(w, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
+
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }
 
 /// A record as labelled lines, every field the server sent included (the same fields, labels
@@ -153,6 +238,16 @@ pub fn text(p: &Prospect, reveal: bool) -> String {
         out.push_str(&format!("{:<22}{v}\n", escape_control(&f.label)));
     }
     out
+}
+
+/// One changed field as `  key: before → after`, all escaped (no newline).
+pub fn change_line(key: &str, before: &str, after: &str) -> String {
+    format!(
+        "  {}: {} → {}",
+        escape_control(key),
+        escape_control(before),
+        escape_control(after)
+    )
 }
 
 #[cfg(test)]
@@ -202,6 +297,37 @@ mod tests {
         let created = |row: &str| UnicodeWidthStr::width(&row[..row.find("2024-05-01").unwrap()]);
         assert_eq!(created(&a), created(&b));
         assert!(stream_header().starts_with("ID "));
+    }
+
+    #[test]
+    fn csv_and_json_never_carry_raw_control_characters() {
+        let mut p = Prospect {
+            id: "x".into(),
+            first_name: Some("Mal\u{1b}]52;c;aGk=\u{7}lory\u{9b}2J\u{7f}".into()),
+            email: "m@e.co".into(),
+            ..Default::default()
+        };
+        p.extra
+            .insert("evil\u{1b}[2Jkey".into(), serde_json::json!("v\u{85}"));
+        let row = csv_row(&p, false).join(",");
+        assert!(!row.chars().any(char::is_control), "{row:?}");
+        assert!(row.contains("Mal\\e]52;c;aGk=\\u{7}lory"), "{row}");
+        assert!(csv_row(&p, true)[2].contains('\u{1b}'));
+        for json in [json_line(&p).unwrap(), json_pretty(&p).unwrap()] {
+            assert!(
+                !json.chars().any(|c| c.is_control() && c != '\n'),
+                "{json:?}"
+            );
+            assert!(
+                json.contains("\\u009b") && json.contains("\\u007f"),
+                "{json}"
+            );
+            let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+            assert_eq!(back["firstName"], p.first_name.clone().unwrap().as_str());
+        }
+        let t = text(&p, false);
+        assert!(!t.chars().any(|c| c.is_control() && c != '\n'), "{t:?}");
+        assert!(t.contains("evil\\e[2Jkey"), "{t}");
     }
 
     #[test]

@@ -1,57 +1,27 @@
 //! `prospect patch`: the same minimal-PATCH logic as the form, from the command line.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::Write;
 
-use super::Failure;
 use super::args::PatchArgs;
-use crate::api::{Address, ApiClient, Prospect};
+use super::ask::confirm;
+use super::failure::Failure;
+use super::output::change_line;
+use crate::api::{ApiClient, Prospect};
 use crate::config::Settings;
-use crate::patch::{self, Field, PatchBody};
+use crate::patch::{self, FieldPath, PatchBody};
 use crate::text::escape_control;
 
 /// One requested change to a record.
 #[derive(Debug, Clone, PartialEq)]
 enum Change {
-    Set(Target, String),
-    Clear(Target),
+    /// Set (`Some`) or clear (`None`) one field, named as in `--set`.
+    Field(FieldPath, Option<String>),
+    /// `--clear address`: the whole address.
+    ClearAddress,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Target {
-    Field(Field),
-    /// The whole address (only for `--clear address`).
-    Address,
-    /// One part of the address: an index into `patch::ADDRESS_PARTS`.
-    AddressPart(usize),
-}
-
-fn parse_target(name: &str) -> Result<Target, Failure> {
-    let name = name.trim();
-    if let Some(f) = Field::parse(name) {
-        return Ok(Target::Field(f));
-    }
-    if name.eq_ignore_ascii_case("address") {
-        return Ok(Target::Address);
-    }
-    let part = name
-        .strip_prefix("address.")
-        .or_else(|| name.strip_prefix("address_"));
-    if let Some(i) = part.and_then(|p| {
-        let p = if p.eq_ignore_ascii_case("kind") {
-            "type"
-        } else {
-            p
-        };
-        patch::ADDRESS_PARTS
-            .iter()
-            .position(|k| k.eq_ignore_ascii_case(p))
-    }) {
-        return Ok(Target::AddressPart(i));
-    }
-    Err(Failure::usage(format!(
-        "Unknown field {name:?}: use one of {}, address.type, address.line1, address.line2, address.line3, address.postcode, address.country",
-        Field::ALL.map(Field::key).join(", ")
-    )))
+fn parse_target(name: &str) -> Result<FieldPath, Failure> {
+    FieldPath::parse(name).ok_or_else(|| Failure::usage(FieldPath::unknown(name.trim())))
 }
 
 fn parse_changes(a: &PatchArgs) -> Result<Vec<Change>, Failure> {
@@ -62,17 +32,19 @@ fn parse_changes(a: &PatchArgs) -> Result<Vec<Change>, Failure> {
                 "--set takes FIELD=VALUE (got {s:?})"
             )));
         };
-        match parse_target(name)? {
-            Target::Address => {
-                return Err(Failure::usage(
-                    "Set the address part by part, e.g. --set address.line1=\"1 High St\"",
-                ));
-            }
-            t => changes.push(Change::Set(t, value.to_string())),
+        if name.trim().eq_ignore_ascii_case("address") {
+            return Err(Failure::usage(
+                "Set the address part by part, e.g. --set address.line1=\"1 High St\"",
+            ));
         }
+        changes.push(Change::Field(parse_target(name)?, Some(value.to_string())));
     }
     for name in &a.clear {
-        changes.push(Change::Clear(parse_target(name)?));
+        if name.trim().eq_ignore_ascii_case("address") {
+            changes.push(Change::ClearAddress);
+        } else {
+            changes.push(Change::Field(parse_target(name)?, None));
+        }
     }
     if changes.is_empty() {
         return Err(Failure::usage(
@@ -86,22 +58,8 @@ fn apply_changes(current: &Prospect, changes: &[Change]) -> Prospect {
     let mut p = current.clone();
     for c in changes {
         match c {
-            Change::Set(Target::Field(f), v) => f.set(&mut p, Some(v.clone())),
-            Change::Clear(Target::Field(f)) => f.set(&mut p, None),
-            Change::Clear(Target::Address) => p.address = None,
-            Change::Set(Target::AddressPart(i), v) => {
-                let a = p.address.get_or_insert_with(|| Address {
-                    kind: "STRUCTURED".into(),
-                    ..Default::default()
-                });
-                a.set_part(patch::ADDRESS_PARTS[*i], Some(v.clone()));
-            }
-            Change::Clear(Target::AddressPart(i)) => {
-                if let Some(a) = p.address.as_mut() {
-                    a.set_part(patch::ADDRESS_PARTS[*i], None);
-                }
-            }
-            Change::Set(Target::Address, _) => {}
+            Change::Field(f, v) => f.set(&mut p, v.clone()),
+            Change::ClearAddress => p.address = None,
         }
     }
     p
@@ -111,11 +69,10 @@ fn apply_changes(current: &Prospect, changes: &[Change]) -> Prospect {
 pub fn describe(current: &Prospect, body: &PatchBody) -> String {
     body.iter()
         .map(|(k, after)| {
-            let before = patch::current_value(current, k);
+            let before = patch::display_value(&patch::current_value(current, k));
             format!(
-                "  {k}: {} → {}\n",
-                escape_control(&patch::display_value(&before)),
-                escape_control(&patch::display_value(after))
+                "{}\n",
+                change_line(k, &before, &patch::display_value(after))
             )
         })
         .collect()
@@ -173,36 +130,49 @@ pub async fn run(a: PatchArgs, client: &ApiClient, settings: &Settings) -> Resul
         describe(&current, &body).trim_end()
     );
     drop(err);
-    if !a.yes {
-        if !std::io::stdin().is_terminal() {
-            return Err(Failure::usage(
-                "Not sending without confirmation: standard input is not a terminal, so pass --yes",
-            ));
-        }
-        eprint!("Send this change? [y/N] ");
-        // Reading the terminal blocks: off the async runtime's threads.
-        let answer = tokio::task::spawn_blocking(|| {
-            let mut answer = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut answer)
-                .map(|_| answer)
-        })
-        .await
-        .map_err(|e| Failure::other(format!("Cannot read the answer: {e}")))??;
-        if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
-            eprintln!("Nothing was sent.");
-            return Ok(());
-        }
+    if !a.yes && !confirm("Send this change?").await? {
+        eprintln!("Nothing was sent.");
+        return Ok(());
     }
-    let updated = client.patch(&a.id, &body).await?;
     let keys: Vec<&str> = body.keys().map(String::as_str).collect();
-    println!(
-        "Saved {} on prospect {}.",
-        keys.join(", "),
-        escape_control(&updated.id)
+    let keys = keys.join(", ");
+    match client.patch(&a.id, &body).await {
+        Ok(updated) => {
+            println!("Saved {keys} on prospect {}.", escape_control(&updated.id));
+            Ok(())
+        }
+        Err(e) if e.outcome_unknown() => find_out(client, &a.id, &body, &keys, e).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The PATCH may have reached the server although its answer was lost: fetch the record and
+/// compare, rather than report a failure for a change that landed (or invite a blind resend).
+async fn find_out(
+    client: &ApiClient,
+    id: &str,
+    body: &PatchBody,
+    keys: &str,
+    cause: crate::api::ApiError,
+) -> Result<(), Failure> {
+    eprintln!(
+        "prospect: {}: checking whether the server has the change…",
+        escape_control(&cause.to_string())
     );
-    Ok(())
+    match client.get(id).await {
+        Ok(server) if patch::is_applied(&server, body) => {
+            println!(
+                "Saved {keys} on prospect {id} (the server's answer was lost; the record has the change)."
+            );
+            Ok(())
+        }
+        Ok(_) => Err(Failure::other(format!(
+            "Not applied: {cause}; the record does not have the change, so it is safe to send it again"
+        ))),
+        Err(e) => Err(Failure::other(format!(
+            "Unknown outcome: {cause}, and the record could not be fetched ({e}): check the record with `prospect get {id}` before sending again"
+        ))),
+    }
 }
 
 #[cfg(test)]

@@ -3,8 +3,10 @@
 use std::io::Write;
 
 use super::args::{CheckArgs, ListArgs, ListOutput};
-use super::commands::{Out, csv_line, json_line, progress_bar};
-use super::{Failure, output};
+use super::failure::Failure;
+use super::out::{Out, csv_line, progress_bar};
+use super::output;
+use super::output::json_line;
 use crate::api::{ApiClient, Prospect};
 use crate::config::Settings;
 use crate::scan::check::summary;
@@ -18,13 +20,15 @@ use crate::text::escape_control;
 /// Writes records one at a time in any `list` format, so nothing is collected first.
 pub struct RecordWriter {
     format: ListOutput,
+    /// CSV: control characters written as they came (`--raw`).
+    raw: bool,
     first: bool,
     rows: u64,
 }
 
 impl RecordWriter {
     /// Writes what comes before the first record (a CSV header, `[`, the table header).
-    pub fn new(format: ListOutput, out: &mut Out) -> Result<Self, Failure> {
+    pub fn new(format: ListOutput, raw: bool, out: &mut Out) -> Result<Self, Failure> {
         match format {
             ListOutput::Csv => out.write(&csv_line(&output::CSV_HEADER)?)?,
             ListOutput::Json => out.write("[")?,
@@ -32,6 +36,7 @@ impl RecordWriter {
         }
         Ok(RecordWriter {
             format,
+            raw,
             first: true,
             rows: 0,
         })
@@ -53,7 +58,7 @@ impl RecordWriter {
                 let sep = if first { "\n  " } else { ",\n  " };
                 out.write(&(sep.to_string() + &json_line(p)?))
             }
-            ListOutput::Csv => out.write(&csv_line(&output::csv_row(p))?),
+            ListOutput::Csv => out.write(&csv_line(&output::csv_row(p, self.raw))?),
         }
     }
 
@@ -147,7 +152,7 @@ pub async fn list(a: ListArgs, client: &ApiClient, settings: &Settings) -> Resul
         settings,
     );
     let mut out = Out::new();
-    let mut w = RecordWriter::new(a.output, &mut out)?;
+    let mut w = RecordWriter::new(a.output, a.raw, &mut out)?;
     let result = run_scan(client, opts, |page| {
         for p in page.items.iter().filter(|p| filter.matches(p)) {
             w.record(p, &mut out)?;

@@ -35,6 +35,12 @@ pub struct JournalEntry {
     pub previous: Map<String, Value>,
     /// The HTTP status of the response.
     pub status: u16,
+    /// The batch (`prospect apply`, `revert`) the change belongs to; none for a single save.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<String>,
+    /// Why the change was made (`apply --reason`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// The journal file inside a state directory (the caller knows which: `edit` reads no config).
@@ -118,16 +124,83 @@ pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
 /// Tolerant by design: a line that is not a valid entry (a last line cut short by a crash,
 /// or a line damaged by hand) is skipped, never fatal. Only I/O errors are returned.
 pub fn read(path: &Path) -> io::Result<Vec<JournalEntry>> {
+    read_checked(path).map(|(entries, _)| entries)
+}
+
+/// As [`read`], with the numbers of the lines that were skipped (for a warning).
+pub fn read_checked(path: &Path) -> io::Result<(Vec<JournalEntry>, Vec<usize>)> {
     let bytes = match fs::read(path) {
         Ok(b) => b,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
         Err(e) => return Err(e),
     };
-    Ok(bytes
-        .split(|b| *b == b'\n')
-        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
-        .filter_map(|l| serde_json::from_slice(l).ok())
-        .collect())
+    let mut entries = Vec::new();
+    let mut skipped = Vec::new();
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice(line) {
+            Ok(e) => entries.push(e),
+            Err(_) => skipped.push(i + 1),
+        }
+    }
+    Ok((entries, skipped))
+}
+
+/// The sentence warning of skipped lines, if any.
+pub fn skipped_warning(path: &Path, skipped: &[usize]) -> Option<String> {
+    (!skipped.is_empty()).then(|| {
+        let lines: Vec<String> = skipped.iter().map(ToString::to_string).collect();
+        format!(
+            "{}: skipped damaged line(s) {} (a write cut short?)",
+            path.display(),
+            lines.join(", ")
+        )
+    })
+}
+
+/// Drops entries older than `keep_from` (RFC 3339, UTC) by rewriting the file through a
+/// private temporary file renamed over it; returns how many were dropped. Damaged lines are
+/// kept as they are. Another process appending meanwhile could lose its line, so this runs
+/// only at the start of a command that writes the journal itself.
+pub fn prune(path: &Path, keep_from: &str) -> io::Result<usize> {
+    let text = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    let mut kept = Vec::with_capacity(text.len());
+    let mut dropped = 0;
+    for line in text.split(|b| *b == b'\n') {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let old =
+            serde_json::from_slice::<JournalEntry>(line).is_ok_and(|e| e.time.as_str() < keep_from);
+        if old {
+            dropped += 1;
+        } else {
+            kept.extend_from_slice(line);
+            kept.push(b'\n');
+        }
+    }
+    if dropped == 0 {
+        return Ok(0);
+    }
+    let tmp = path.with_extension("jsonl.tmp");
+    let mut opts = OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(&tmp)?;
+    f.write_all(&kept)?;
+    f.sync_data()?;
+    fs::rename(&tmp, path)?;
+    Ok(dropped)
 }
 
 #[cfg(test)]
@@ -145,6 +218,8 @@ mod tests {
             body: body.as_object().unwrap().clone(),
             previous: previous.as_object().unwrap().clone(),
             status,
+            batch: None,
+            reason: None,
         }
     }
 
@@ -219,5 +294,64 @@ mod tests {
         assert_eq!(prev["address"]["postcode"], Value::Null);
         assert_eq!(prev["address"]["line1"], "1 High St");
         assert_eq!(prev.len(), 3);
+    }
+
+    #[test]
+    fn a_torn_line_is_named_in_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        append(&path, &entry("a", 200)).unwrap();
+        fs::write(
+            &path,
+            format!("{}{{\"time\":\"20", fs::read_to_string(&path).unwrap()),
+        )
+        .unwrap();
+        let (entries, skipped) = read_checked(&path).unwrap();
+        assert_eq!(entries, vec![entry("a", 200)]);
+        assert_eq!(skipped, [2]);
+        assert!(skipped_warning(&path, &skipped).is_some_and(|w| w.contains("line(s) 2")));
+    }
+
+    #[test]
+    fn two_writers_appending_at_once_never_interleave_or_lose_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let writers: Vec<_> = (0..2)
+            .map(|w| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    for i in 0..200 {
+                        let mut e = entry(&format!("{w}-{i}"), 200);
+                        // Long lines make a torn write likelier to show.
+                        e.reason = Some("x".repeat(2000));
+                        append(&path, &e).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for w in writers {
+            w.join().unwrap();
+        }
+        let (entries, skipped) = read_checked(&path).unwrap();
+        assert!(skipped.is_empty(), "damaged lines {skipped:?}");
+        assert_eq!(entries.len(), 400);
+    }
+
+    #[test]
+    fn pruning_drops_only_older_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let mut old = entry("old", 200);
+        old.time = "2025-01-01T00:00:00Z".into();
+        append(&path, &old).unwrap();
+        append(&path, &entry("new", 200)).unwrap();
+        assert_eq!(prune(&path, "2026-01-01T00:00:00Z").unwrap(), 1);
+        assert_eq!(read(&path).unwrap(), vec![entry("new", 200)]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
     }
 }

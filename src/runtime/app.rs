@@ -289,6 +289,11 @@ where
     }
 }
 
+/// The exit code after SIGTERM: 128 + 15.
+pub const EXIT_SIGTERM: u8 = 143;
+/// The exit code after SIGHUP: 128 + 1.
+pub const EXIT_SIGHUP: u8 = 129;
+
 impl<B: Backend> Drop for App<B> {
     fn drop(&mut self) {
         self.worker.abort();
@@ -297,7 +302,9 @@ impl<B: Backend> Drop for App<B> {
 
 impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
     /// The event loop: input first, then worker results and ticks; drains, then draws once.
-    pub async fn run(&mut self) -> color_eyre::Result<()> {
+    /// Returns the exit code: 0 after a quit, 128 + the signal after SIGTERM (143) or SIGHUP
+    /// (129), as a shell reports a process those signals ended, so scripts can tell.
+    pub async fn run(&mut self) -> color_eyre::Result<u8> {
         let mut events = EventStream::new();
         let mut term = signal(SignalKind::terminate())?;
         let mut hup = signal(SignalKind::hangup())?;
@@ -308,11 +315,11 @@ impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
                 biased;
                 _ = term.recv() => {
                     self.save_draft();
-                    break;
+                    return Ok(EXIT_SIGTERM);
                 }
                 _ = hup.recv() => {
                     self.save_draft();
-                    break;
+                    return Ok(EXIT_SIGHUP);
                 }
                 event = events.next() => match event {
                     Some(Ok(event)) => self.on_event(event),
@@ -355,7 +362,7 @@ impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
             }
             self.draw()?;
         }
-        Ok(())
+        Ok(0)
     }
 
     fn on_event(&mut self, event: Event) {

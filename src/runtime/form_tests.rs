@@ -25,8 +25,7 @@ async fn start_with(editor: Option<&str>, lookup: &str, prepare: impl FnOnce(&Sa
         ..setup.tui
     };
     let mut h = Harness::start(setup, prepare).await;
-    h.until("the first page", |s, _| s.list.shown.is_some())
-        .await;
+    h.first_page().await;
     h.look_up(lookup).await;
     h
 }

@@ -142,6 +142,12 @@ impl Harness {
         self.type_text(text);
     }
 
+    /// Waits for the first page of the list.
+    pub async fn first_page(&mut self) {
+        self.until("the first page", |s, _| s.list.shown.is_some())
+            .await;
+    }
+
     /// `:` look-up of `text`, waiting until the detail shows a prospect.
     pub async fn look_up(&mut self, text: &str) {
         self.press(KeyCode::Char(':'));

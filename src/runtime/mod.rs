@@ -19,8 +19,9 @@ pub use options::TuiOptions;
 
 use crate::api::ApiClient;
 
-/// Runs the TUI on the real terminal until the user quits; the terminal is always restored.
-pub async fn run(client: ApiClient, opts: TuiOptions) -> color_eyre::Result<()> {
+/// Runs the TUI on the real terminal until the user quits (or a signal ends it); the terminal
+/// is always restored. Returns the exit code: 0, or 143/129 after SIGTERM/SIGHUP.
+pub async fn run(client: ApiClient, opts: TuiOptions) -> color_eyre::Result<u8> {
     // main may have installed it already; a second install is refused, which is fine.
     let _ = color_eyre::install();
     let terminal = ratatui::try_init()?;

@@ -26,15 +26,16 @@ pub fn suspend(terminal: &mut DefaultTerminal) -> io::Result<()> {
     signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
     // Here after SIGCONT.
     enable_raw_mode()?;
-    execute!(
-        io::stdout(),
-        EnterAlternateScreen,
-        Clear(ClearType::All),
-        Hide
-    )?;
-    // `Terminal::clear` would ask the terminal for the cursor position, and the answer would be
-    // swallowed by the event stream's reader (a 2 s stall, then an error). Instead draw one
-    // blank frame, so ratatui's next diff repaints every cell.
+    execute!(io::stdout(), EnterAlternateScreen)?;
+    repaint(terminal)
+}
+
+/// Clears the screen and makes ratatui's next frame repaint every cell, from the size it
+/// knows. Never `Terminal::clear`: it asks the terminal for the cursor position, and a late
+/// answer (a slow terminal, or the event stream's reader swallowing it) is a fatal error
+/// after 2 s. No path of the TUI may depend on the terminal answering a query in time.
+fn repaint(terminal: &mut DefaultTerminal) -> io::Result<()> {
+    execute!(io::stdout(), Clear(ClearType::All), Hide)?;
     terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))?;
     Ok(())
 }
@@ -49,7 +50,7 @@ pub fn release(_terminal: &mut DefaultTerminal) -> io::Result<()> {
 pub fn take_back(terminal: &mut DefaultTerminal) -> io::Result<()> {
     enable_raw_mode()?;
     execute!(io::stdout(), EnterAlternateScreen)?;
-    terminal.clear()
+    repaint(terminal)
 }
 
 /// The OSC 52 sequence that puts `text` on the clipboard.

@@ -96,8 +96,7 @@ async fn browse_search_and_look_up_against_the_sandbox() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_uuid_finds_the_record_by_id_and_resizing_relays_out() {
     let mut h = Harness::start(setup(500, (80, 24)), |_| {}).await;
-    h.until("the first page", |s, _| s.list.shown.is_some())
-        .await;
+    h.first_page().await;
     let target = h.state().list.rows[3].clone();
     h.look_up(&target.id).await;
     assert_eq!(
@@ -120,8 +119,7 @@ async fn a_uuid_finds_the_record_by_id_and_resizing_relays_out() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_detail_scrolls_only_as_far_as_the_frame_laid_out() {
     let mut h = Harness::start(setup(30, (80, 12)), |_| {}).await;
-    h.until("the first page", |s, _| s.list.shown.is_some())
-        .await;
+    h.first_page().await;
     h.press(KeyCode::Enter);
     for _ in 0..200 {
         h.press(KeyCode::Char('j'));
@@ -133,4 +131,26 @@ async fn the_detail_scrolls_only_as_far_as_the_frame_laid_out() {
     .await;
     let max = h.state().viewport.detail_max_scroll.unwrap_or_default();
     assert!(max > 0 && max < 200, "max scroll {max}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_look_up_prompt_finds_an_external_reference_of_only_dots() {
+    let mut h = Harness::start(setup(5, (140, 40)), |sb| {
+        let mut p = sb
+            .get_record(crate::sandbox::data::JOHN_DOE_ID)
+            .expect("John");
+        p.id = "a2b9649e-df7f-4349-adff-000000000099".into();
+        p.external_reference = Some("..".into());
+        p.first_name = Some("Dotty".into());
+        sb.put_record(p);
+    })
+    .await;
+    h.first_page().await;
+    h.look_up("..").await;
+    h.until("the record with reference ..", |s, _| {
+        s.detail
+            .as_ref()
+            .is_some_and(|d| d.prospect.first_name.as_deref() == Some("Dotty"))
+    })
+    .await;
 }

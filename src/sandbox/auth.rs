@@ -56,32 +56,14 @@ pub struct Credentials<'a> {
     pub secret: &'a str,
 }
 
-/// Checks one request. `url` is the path and query exactly as received (minus the mount
-/// prefix), `body` the raw body. The error is the 401 message.
-pub fn verify(
-    creds: &Credentials<'_>,
-    nonces: &std::sync::Mutex<NonceCache>,
-    method: &str,
-    url: &str,
-    headers: &HeaderMap,
-    body: &str,
-) -> Result<(), String> {
-    let header = |name: &str| -> Result<&str, String> {
-        headers
-            .get(name)
-            .ok_or_else(|| format!("Missing {name} header"))?
-            .to_str()
-            .map_err(|_| format!("Malformed {name} header"))
-    };
-    let token = header("authorization")?;
-    let date = header("date")?;
-    let nonce = header("x-alg-nonce")?;
-    let signature = header("x-alg-signature")?;
-
-    if !constant_time_eq(token.as_bytes(), creds.token.as_bytes()) {
+/// The checks that need no body: headers present, token known, date fresh, nonce well
+/// formed. A request failing them is refused before its body is read.
+pub fn precheck(creds: &Credentials<'_>, headers: &HeaderMap) -> Result<(), String> {
+    let h = signed_headers(headers)?;
+    if !constant_time_eq(h.token.as_bytes(), creds.token.as_bytes()) {
         return Err("Unknown API token".into());
     }
-    let sent = httpdate::parse_http_date(date)
+    let sent = httpdate::parse_http_date(h.date)
         .map_err(|_| "Malformed date header: expected an IMF-fixdate".to_string())?;
     let now = SystemTime::now();
     let skew = now
@@ -95,27 +77,65 @@ pub fn verify(
             MAX_SKEW.as_secs()
         ));
     }
-    if nonce.is_empty() || nonce.len() > MAX_NONCE_LEN {
+    if h.nonce.is_empty() || h.nonce.len() > MAX_NONCE_LEN {
         return Err("Malformed x-alg-nonce header".into());
     }
+    Ok(())
+}
+
+struct Signed<'a> {
+    token: &'a str,
+    date: &'a str,
+    nonce: &'a str,
+    signature: &'a str,
+}
+
+fn signed_headers(headers: &HeaderMap) -> Result<Signed<'_>, String> {
+    let header = |name: &str| -> Result<&str, String> {
+        headers
+            .get(name)
+            .ok_or_else(|| format!("Missing {name} header"))?
+            .to_str()
+            .map_err(|_| format!("Malformed {name} header"))
+    };
+    Ok(Signed {
+        token: header("authorization")?,
+        date: header("date")?,
+        nonce: header("x-alg-nonce")?,
+        signature: header("x-alg-signature")?,
+    })
+}
+
+/// Checks one request. `url` is the path and query exactly as received (minus the mount
+/// prefix), `body` the raw body. The error is the 401 message.
+pub fn verify(
+    creds: &Credentials<'_>,
+    nonces: &std::sync::Mutex<NonceCache>,
+    method: &str,
+    url: &str,
+    headers: &HeaderMap,
+    body: &str,
+) -> Result<(), String> {
+    precheck(creds, headers)?;
+    let h = signed_headers(headers)?;
     let payload = Payload {
         url,
         method,
         headers: SignedHeaders {
-            authorization: token,
-            date,
-            nonce,
+            authorization: h.token,
+            date: h.date,
+            nonce: h.nonce,
         },
         body,
     };
-    if !payload.verify(creds.secret, signature) {
+    if !payload.verify(creds.secret, h.signature) {
         return Err("Invalid signature".into());
     }
     // Only a correctly signed request may use up a nonce.
     let fresh = nonces
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .insert(nonce, Instant::now());
+        .insert(h.nonce, Instant::now());
     if !fresh {
         return Err("Nonce already used".into());
     }

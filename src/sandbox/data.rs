@@ -280,6 +280,7 @@ fn random_prospect(rng: &mut StdRng, lists: &Lists, i: usize) -> Prospect {
         identification_number,
         create_date: Some(rfc3339(created)),
         extra,
+        irregular: Default::default(),
     }
 }
 

@@ -13,169 +13,30 @@
 //!
 //! Every request is recorded (see [`Sandbox::requests`]), delayed by `latency_ms`, failed with
 //! probability `fail_rate` (500, 503 or 429 with `Retry-After: 1`, before anything changes),
-//! and then checked for a valid signature before it reaches the endpoints.
+//! and then checked for a valid signature before it reaches the endpoints. Under abuse it
+//! holds: see [`conn`] for the connection limits; a request without valid credentials is
+//! refused before its body is read, and only verified requests' bodies are recorded.
 
 mod auth;
+pub mod conn;
 pub mod data;
 pub mod problems;
 mod routes;
+mod state;
 mod store;
 
-use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::api::model::Prospect;
 pub use data::generate;
 pub use routes::router;
-
-/// How the sandbox is set up.
-#[derive(Debug, Clone)]
-pub struct SandboxOptions {
-    /// Address to listen on; port 0 picks a free port.
-    pub listen: SocketAddr,
-    /// How many prospects to generate.
-    pub count: usize,
-    /// Seed of the generated data (and of the failure injection).
-    pub seed: u64,
-    /// API token; a random `pk_sbx_…` when `None`.
-    pub token: Option<String>,
-    /// Signing secret; a random `sk_sbx_…` when `None`.
-    pub secret: Option<String>,
-    /// Delay before answering each request.
-    pub latency_ms: u64,
-    /// Fraction (0..=1) of requests answered with 500, 503 or 429.
-    pub fail_rate: f64,
-    /// Path prefix the API is mounted under, e.g. `/partner` ("" for none).
-    pub prefix: String,
-    /// Plant a known set of every defect `check` finds (see [`problems`]).
-    pub problems: bool,
-}
-
-impl Default for SandboxOptions {
-    fn default() -> Self {
-        SandboxOptions {
-            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-            count: 500,
-            seed: 42,
-            token: None,
-            secret: None,
-            latency_ms: 0,
-            fail_rate: 0.0,
-            prefix: String::new(),
-            problems: false,
-        }
-    }
-}
-
-/// One request as the sandbox saw it, with the status it answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordedRequest {
-    pub method: String,
-    /// Path and query exactly as received on the wire (mount prefix included).
-    pub path_and_query: String,
-    /// The body as text (lossy UTF-8), "" when there was none.
-    pub body: String,
-    pub status: u16,
-}
-
-/// The recorder keeps only the most recent requests, so a long-running sandbox stays small.
-const MAX_RECORDED: usize = 10_000;
-
-/// Shared state of a running sandbox. Opaque: build it with [`SandboxState::new`] and serve
-/// it with [`router`] when you want the sandbox in-process without a socket.
-pub struct SandboxState {
-    store: RwLock<store::Store>,
-    token: String,
-    secret: String,
-    prefix: String,
-    latency: Duration,
-    fail_rate_bits: AtomicU64,
-    fail_rng: Mutex<StdRng>,
-    nonces: Mutex<auth::NonceCache>,
-    requests: Mutex<VecDeque<RecordedRequest>>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn random_hex(bytes: usize) -> String {
-    let mut rng = rand::rng();
-    (0..bytes)
-        .map(|_| format!("{:02x}", rng.random::<u8>()))
-        .collect()
-}
-
-fn normalize_prefix(p: &str) -> String {
-    let p = p.trim().trim_end_matches('/');
-    if p.is_empty() || p.starts_with('/') {
-        p.to_string()
-    } else {
-        format!("/{p}")
-    }
-}
-
-impl SandboxState {
-    /// Generates the data and the credentials (random ones when not given).
-    pub fn new(opts: &SandboxOptions) -> Arc<Self> {
-        let mut records = generate(opts.count, opts.seed);
-        if opts.problems {
-            problems::plant(&mut records);
-        }
-        let state = SandboxState {
-            store: RwLock::new(store::Store::new(records)),
-            token: opts
-                .token
-                .clone()
-                .unwrap_or_else(|| format!("pk_sbx_{}", random_hex(12))),
-            secret: opts
-                .secret
-                .clone()
-                .unwrap_or_else(|| format!("sk_sbx_{}", random_hex(24))),
-            prefix: normalize_prefix(&opts.prefix),
-            latency: Duration::from_millis(opts.latency_ms),
-            fail_rate_bits: AtomicU64::new(0),
-            fail_rng: Mutex::new(StdRng::seed_from_u64(opts.seed ^ 0x5eed_fa11)),
-            nonces: Mutex::new(auth::NonceCache::default()),
-            requests: Mutex::new(VecDeque::new()),
-        };
-        state.set_fail_rate(opts.fail_rate);
-        Arc::new(state)
-    }
-
-    fn set_fail_rate(&self, f: f64) {
-        let f = if f.is_nan() { 0.0 } else { f.clamp(0.0, 1.0) };
-        self.fail_rate_bits.store(f.to_bits(), Ordering::Relaxed);
-    }
-
-    fn fail_rate(&self) -> f64 {
-        f64::from_bits(self.fail_rate_bits.load(Ordering::Relaxed))
-    }
-
-    fn record(&self, r: RecordedRequest) {
-        let mut q = lock(&self.requests);
-        if q.len() >= MAX_RECORDED {
-            q.pop_front();
-        }
-        q.push_back(r);
-    }
-
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, store::Store> {
-        self.store.read().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, store::Store> {
-        self.store.write().unwrap_or_else(PoisonError::into_inner)
-    }
-}
+use state::lock;
+pub use state::{RecordedRequest, SandboxOptions, SandboxState};
 
 /// A running sandbox server. Dropping it stops the server too (without waiting).
 pub struct Sandbox {
@@ -202,7 +63,7 @@ impl Sandbox {
         let app = router(state.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
+            let served = axum::serve(conn::GuardedListener::new(listener), app)
                 .with_graceful_shutdown(async move {
                     // Resolves on an explicit stop and when the Sandbox is dropped.
                     let _ = stopped.await;
@@ -263,13 +124,17 @@ impl Sandbox {
         )
     }
 
-    /// Every request received so far (the most recent 10 000), oldest first.
+    /// The requests received so far (the most recent 10 000, 16 MiB at most), oldest first.
+    /// A request whose signature was not verified keeps only the start of its body.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.state.requests).iter().cloned().collect()
+        lock(&self.state.requests).queue.iter().cloned().collect()
     }
 
+    /// Forgets the recorded requests.
     pub fn clear_requests(&self) {
-        lock(&self.state.requests).clear();
+        let mut rec = lock(&self.state.requests);
+        rec.queue.clear();
+        rec.bytes = 0;
     }
 
     /// The current server-side version of a record.

@@ -15,7 +15,7 @@ use rand::Rng;
 use serde_json::{Value, json};
 
 use super::auth::{self, Credentials};
-use super::{RecordedRequest, SandboxState, lock};
+use super::state::{RecordedRequest, SandboxState, lock};
 use crate::api::target::PERSONAL;
 use crate::patch::{self, PatchBody};
 
@@ -77,42 +77,69 @@ async fn gate(State(s): State<St>, req: Request, next: Next) -> Response {
         || parts.uri.path().to_string(),
         |pq| pq.as_str().to_string(),
     );
-    let (response, text) = match to_bytes(body, MAX_BODY).await {
-        Err(_) => (
-            error(StatusCode::PAYLOAD_TOO_LARGE, "request entity too large"),
-            String::new(),
-        ),
-        Ok(bytes) => {
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            let req = Request::from_parts(parts, axum::body::Body::from(bytes));
-            (admit(&s, req, &method, &wire, &text, next).await, text)
-        }
-    };
+    let (response, text, verified) = admit(&s, parts, body, &method, &wire, next).await;
     let status = response.status().as_u16();
     tracing::debug!(%method, target = %wire, status, "sandbox request");
+    // Only a verified request's body is kept whole: anyone can send a megabyte unsigned.
+    let body = if verified {
+        text
+    } else {
+        crate::text::bounded(&text, UNVERIFIED_BODY_CHARS).into_owned()
+    };
     s.record(RecordedRequest {
         method,
         path_and_query: wire,
-        body: text,
+        body,
         status,
     });
     response
 }
 
+/// How much of an unverified request's body is recorded.
+const UNVERIFIED_BODY_CHARS: usize = 256;
+/// How long a request body may take to arrive.
+const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The response, the body as text (as far as it was read) and whether the signature held.
 async fn admit(
     s: &SandboxState,
-    req: Request,
+    parts: axum::http::request::Parts,
+    body: axum::body::Body,
     method: &str,
     wire: &str,
-    body: &str,
     next: Next,
-) -> Response {
+) -> (Response, String, bool) {
     if !s.latency.is_zero() {
         tokio::time::sleep(s.latency).await;
     }
     if let Some(failure) = injected_failure(s) {
-        return failure;
+        return (failure, String::new(), false);
     }
+    let creds = Credentials {
+        token: &s.token,
+        secret: &s.secret,
+    };
+    // Headers first: a request that cannot be genuine never gets its body read.
+    if let Err(message) = auth::precheck(&creds, &parts.headers) {
+        tracing::info!(%method, target = %wire, reason = %message, "sandbox rejected a request");
+        return (
+            error(StatusCode::UNAUTHORIZED, message),
+            String::new(),
+            false,
+        );
+    }
+    let bytes = match tokio::time::timeout(BODY_TIMEOUT, to_bytes(body, MAX_BODY)).await {
+        Err(_) => {
+            let r = error(StatusCode::REQUEST_TIMEOUT, "the request body was too slow");
+            return (r, String::new(), false);
+        }
+        Ok(Err(_)) => {
+            let r = error(StatusCode::PAYLOAD_TOO_LARGE, "request entity too large");
+            return (r, String::new(), false);
+        }
+        Ok(Ok(bytes)) => bytes,
+    };
+    let text = String::from_utf8_lossy(&bytes).into_owned();
     // The signed URL is the target minus the mount prefix.
     let url = match wire.strip_prefix(s.prefix.as_str()) {
         Some(rest) if !s.prefix.is_empty() && (rest.is_empty() || rest.starts_with(['/', '?'])) => {
@@ -120,15 +147,12 @@ async fn admit(
         }
         _ => wire,
     };
-    let creds = Credentials {
-        token: &s.token,
-        secret: &s.secret,
-    };
-    if let Err(message) = auth::verify(&creds, &s.nonces, method, url, req.headers(), body) {
+    if let Err(message) = auth::verify(&creds, &s.nonces, method, url, &parts.headers, &text) {
         tracing::info!(%method, target = %wire, reason = %message, "sandbox rejected a signature");
-        return error(StatusCode::UNAUTHORIZED, message);
+        return (error(StatusCode::UNAUTHORIZED, message), text, false);
     }
-    next.run(req).await
+    let req = Request::from_parts(parts, axum::body::Body::from(bytes));
+    (next.run(req).await, text, true)
 }
 
 /// With probability `fail_rate`: 500, 503 or 429, the last two with `Retry-After: 1`.
@@ -193,6 +217,37 @@ fn int_param(
     }
 }
 
+/// Longer text values are refused, as a real service's validation would.
+const MAX_FIELD_CHARS: usize = 1000;
+
+/// The complaints about overlong values and NUL bytes in a PATCH body (address parts too).
+fn field_limits(body: &PatchBody) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut check = |key: &str, v: &Value| {
+        if let Value::String(s) = v {
+            if s.chars().count() > MAX_FIELD_CHARS {
+                problems.push(format!(
+                    "{key} must be shorter than or equal to {MAX_FIELD_CHARS} characters"
+                ));
+            }
+            if s.contains('\0') {
+                problems.push(format!("{key} must not contain NUL bytes"));
+            }
+        }
+    };
+    for (key, value) in body {
+        match value {
+            Value::Object(parts) if key == "address" => {
+                for (part, v) in parts {
+                    check(&format!("address.{part}"), v);
+                }
+            }
+            v => check(key, v),
+        }
+    }
+    problems
+}
+
 async fn list(State(s): State<St>, RawQuery(query): RawQuery) -> Response {
     let pairs: Vec<(String, String)> =
         url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
@@ -208,6 +263,14 @@ async fn list(State(s): State<St>, RawQuery(query): RawQuery) -> Response {
         .iter()
         .find(|(k, _)| k == "searchKeyword")
         .map(|(_, v)| v.as_str());
+    if let Some(k) = keyword {
+        let mut body = PatchBody::new();
+        body.insert("searchKeyword".into(), Value::from(k));
+        let problems = field_limits(&body);
+        if !problems.is_empty() {
+            return bad_request(problems);
+        }
+    }
     let found = s.read().search(keyword, page, limit);
     axum::Json(json!({"items": found.items, "meta": found.meta})).into_response()
 }
@@ -259,9 +322,10 @@ async fn patch_one(
         Ok(_) => return bad_request(vec!["the request body must be a JSON object".into()]),
         Err(e) => return bad_request(vec![format!("the request body is not valid JSON ({e})")]),
     };
-    let problems = patch::validate_body(&body);
+    let mut problems: Vec<String> = field_limits(&body);
+    problems.extend(patch::validate_body(&body).into_iter().map(|e| e.message));
     if !problems.is_empty() {
-        return bad_request(problems.into_iter().map(|e| e.message).collect());
+        return bad_request(problems);
     }
     let mut store = s.write();
     let Some(current) = store.get(&raw).or_else(|| store.get(&canonical)).cloned() else {

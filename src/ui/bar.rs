@@ -122,7 +122,7 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
     let key = Style::new().fg(accent(state)).add_modifier(Modifier::BOLD);
     let mut spans = Vec::new();
     let mut used = 0;
-    for (keys, word) in hints(&contexts(state)) {
+    for (keys, word) in hints(&contexts(state), state.read_only) {
         // The key, a space, the word and two spaces of gap (so `q quit` fits at 80 columns).
         let w = width(&keys) + width(word) + 3;
         // The last hint needs no gap after it.

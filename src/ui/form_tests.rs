@@ -90,16 +90,7 @@ fn conflicted() -> State {
     let mut s = changed();
     update(&mut s, ctrl('s'));
     let fx = update(&mut s, key(KeyCode::Enter));
-    let req = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Api(ApiCall {
-                req,
-                request: ApiRequest::ById { .. },
-            }) => Some(*req),
-            _ => None,
-        })
-        .expect("a fetch");
+    let req = fetches(&fx).first().map(|(r, _)| *r).expect("a fetch");
     let mut server = prospect(0);
     server.email = "someone.else@example.com".into();
     update(
@@ -127,16 +118,7 @@ fn failed(messages: &[&str]) -> State {
     let mut s = changed();
     update(&mut s, ctrl('s'));
     let fx = update(&mut s, key(KeyCode::Enter));
-    let req = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Api(ApiCall {
-                req,
-                request: ApiRequest::ById { .. },
-            }) => Some(*req),
-            _ => None,
-        })
-        .expect("a fetch");
+    let req = fetches(&fx).first().map(|(r, _)| *r).expect("a fetch");
     let fx = update(
         &mut s,
         Msg::Api {

@@ -121,17 +121,25 @@ fn title_right(state: &State, room: usize) -> Line<'static> {
         parts.push(state.spinner().to_string());
     }
     let mut spans = Vec::new();
-    if !parts.is_empty() {
-        spans.push(Span::raw(format!(" {} ", parts.join(" · "))));
-    }
+    let paging = format!(" {} ", parts.join(" · "));
     if let Some(err) = &state.list.error {
-        // The error gets whatever the border has left, but never less than a readable start.
-        let used: usize = spans.iter().map(|s| s.width()).sum();
-        let budget = room.saturating_sub(used + 2).max(24);
-        spans.push(Span::styled(
-            format!(" {} ", truncate(err, budget)),
-            Style::new().fg(Color::Red),
-        ));
+        // The error gets what the border has left after the profile (never cut) and, when
+        // there is room for both, the paging; a narrow terminal drops the paging first.
+        let with_paging = room.saturating_sub(paging.chars().count() + 2);
+        let budget = if parts.is_empty() || with_paging < 16 {
+            room.saturating_sub(2)
+        } else {
+            spans.push(Span::raw(paging));
+            with_paging
+        };
+        if budget > 0 {
+            spans.push(Span::styled(
+                format!(" {} ", truncate(err, budget)),
+                Style::new().fg(Color::Red),
+            ));
+        }
+    } else if !parts.is_empty() {
+        spans.push(Span::raw(paging));
     }
     Line::from(spans).right_aligned()
 }

@@ -264,3 +264,33 @@ fn every_small_size_renders_without_panic() {
         }
     }
 }
+
+#[test]
+fn an_error_in_the_list_title_never_cuts_the_profile_name() {
+    for width in [40, 50, 60, 80] {
+        let mut s = at(&list(), (width, 24));
+        s.list.error = Some(format!(
+            "Cannot reach api.example.test: {}",
+            "connection refused ".repeat(10)
+        ));
+        let t = frame(&s, (width, 24));
+        let text = crate::runtime::harness::buffer_text(t.backend().buffer());
+        let top = text.lines().next().unwrap_or_default();
+        assert!(top.contains(" production "), "{width}: {top}");
+        assert!(top.contains("Cannot rea"), "{width}: {top}");
+    }
+}
+
+#[test]
+fn a_read_only_footer_does_not_offer_edit() {
+    let text = |s: &State| {
+        let t = frame(s, NARROW);
+        let all = crate::runtime::harness::buffer_text(t.backend().buffer());
+        all.lines().last().unwrap_or_default().to_string()
+    };
+    let read_only = list();
+    assert!(!text(&read_only).contains("edit"), "{}", text(&read_only));
+    let mut writable = list();
+    writable.read_only = false;
+    assert!(text(&writable).contains("e edit"), "{}", text(&writable));
+}

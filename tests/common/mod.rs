@@ -102,3 +102,51 @@ impl Raw {
         self.send_to(sb, None).await
     }
 }
+
+/// The built binary.
+pub const BIN: &str = env!("CARGO_BIN_EXE_prospect");
+
+/// The binary with nothing of this machine's configuration: its own home, config and state
+/// directories under `home`, no `PROSPECT_*` variables, no standard input.
+pub fn bin(home: &std::path::Path) -> tokio::process::Command {
+    let mut c = tokio::process::Command::new(BIN);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("PROSPECT_") {
+            c.env_remove(k);
+        }
+    }
+    c.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true);
+    c
+}
+
+/// Writes a private (0600) config file under `home` with one profile `name` on `sb`, plus
+/// `extra` lines in the profile's table; returns its path.
+pub fn profile_config(
+    home: &std::path::Path,
+    sb: &Sandbox,
+    name: &str,
+    top: &str,
+    extra: &str,
+) -> std::path::PathBuf {
+    let cfg = home.join("prospect.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "{top}[profiles.{name}]\nbase_url = \"{}\"\ntoken = \"{}\"\nsecret = \"{}\"\n{extra}",
+            sb.base_url(),
+            sb.token(),
+            sb.secret()
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    cfg
+}

@@ -49,6 +49,7 @@ pub fn prospect(i: usize) -> Prospect {
         identification_number: Some("QQ123456C".into()),
         create_date: Some("2026-11-26T17:21:03.000Z".into()),
         extra,
+        irregular: Default::default(),
     }
 }
 
@@ -153,4 +154,17 @@ pub fn answer(
 /// Whether `fx` asks the runtime to quit.
 pub fn quits(fx: &[Effect]) -> bool {
     fx.contains(&Effect::Local(Local::Quit))
+}
+
+/// The GETs by id among `fx`: (req, id).
+pub fn fetches(fx: &[Effect]) -> Vec<(RequestId, String)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Api(ApiCall {
+                req,
+                request: ApiRequest::ById { id },
+            }) => Some((*req, id.clone())),
+            _ => None,
+        })
+        .collect()
 }

@@ -241,3 +241,31 @@ fn q_closes_the_review_like_esc_and_keeps_everything() {
     assert_eq!(stage(&s), &Stage::Editing);
     assert_eq!(s.form.as_ref().map(|f| f.body()), before.map(|f| f.body()));
 }
+
+#[test]
+fn a_record_off_the_contract_is_not_edited_and_the_reason_is_given() {
+    let mut s = State::new("sandbox", None, false, 20);
+    s.size = (80, 24);
+    let fx = crate::app::init(&mut s);
+    let (req, _, _) = page_requests(&fx)[0];
+    let mut first = page(1, 20, 45);
+    first.items[0] = serde_json::from_value(json!({"id": prospect(0).id, "email": null}))
+        .expect("decodes, keeping the null");
+    update(
+        &mut s,
+        Msg::Api {
+            req,
+            reply: crate::app::Reply::Page(Ok(first)),
+        },
+    );
+    for k in ['e', 'E'] {
+        let fx = update(&mut s, ch(k));
+        assert!(fx.is_empty(), "{fx:?}");
+        assert!(s.form.is_none() && s.editor_pending.is_none());
+        let st = status(&s);
+        assert!(
+            st.contains("Cannot edit") && st.contains("a null email"),
+            "{st}"
+        );
+    }
+}

@@ -59,18 +59,6 @@ pub fn status(s: &State) -> String {
         .unwrap_or_default()
 }
 
-pub fn fetches(fx: &[Effect]) -> Vec<(RequestId, String)> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Api(ApiCall {
-                req,
-                request: ApiRequest::ById { id },
-            }) => Some((*req, id.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
 pub fn patches(fx: &[Effect]) -> Vec<(RequestId, PatchBody)> {
     fx.iter()
         .filter_map(|e| match e {

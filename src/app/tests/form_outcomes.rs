@@ -218,19 +218,60 @@ fn other_failures_keep_the_form_and_say_why_in_one_sentence() {
         &mut s,
         Msg::Api {
             req,
-            reply: Reply::Prospect(Err(ApiError::Server {
-                status: 503,
-                detail: String::new(),
+            // A definite refusal: the change did not land, so the form stays as it was.
+            reply: Reply::Prospect(Err(ApiError::Status {
+                status: 409,
+                detail: "conflict".into(),
             })),
         },
     );
     assert_eq!(stage(&s), &Stage::Editing);
     assert_eq!(text(&s, EMAIL), "new@example.com");
-    assert_eq!(
-        status(&s),
-        "Server error (503): the API failed; try again later"
-    );
+    assert_eq!(status(&s), "Unexpected response (409) (conflict)");
     assert_eq!(s.status.as_ref().map(|x| x.kind), Some(StatusKind::Error));
+}
+
+#[test]
+fn a_5xx_a_broken_connection_or_an_unreadable_answer_is_checked_like_a_timeout() {
+    let lost = [
+        ApiError::Server {
+            status: 503,
+            detail: String::new(),
+        },
+        ApiError::Interrupted {
+            host: "127.0.0.1".into(),
+            detail: "connection reset".into(),
+        },
+        ApiError::Decode {
+            status: 200,
+            detail: "expected JSON but got an HTML page".into(),
+        },
+    ];
+    for e in lost {
+        let (mut s, req) = sending();
+        let fx = update(
+            &mut s,
+            Msg::Api {
+                req,
+                reply: Reply::Prospect(Err(e.clone())),
+            },
+        );
+        assert!(patches(&fx).is_empty(), "never resent blindly");
+        let f = fetches(&fx);
+        assert_eq!(f.len(), 1, "{e:?}");
+        let fx = update(&mut s, loaded_msg(f[0].0, saved_email()));
+        assert!(s.form.is_none(), "{e:?}");
+        assert!(
+            status(&s).contains("but the server has your change"),
+            "{}",
+            status(&s)
+        );
+        assert!(
+            fx.iter()
+                .any(|e| matches!(e, Effect::Local(Local::AppendJournal(_)))),
+            "journaled, so u can undo it"
+        );
+    }
 }
 
 fn timed_out() -> (State, RequestId) {

@@ -236,15 +236,9 @@ fn closing_the_detail_cancels_its_reload() {
     let mut s = loaded(3, 7, (80, 24));
     update(&mut s, key(KeyCode::Enter));
     let fx = update(&mut s, ch('r'));
-    let reload = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Api(ApiCall {
-                req,
-                request: ApiRequest::ById { .. },
-            }) => Some(*req),
-            _ => None,
-        })
+    let reload = fetches(&fx)
+        .first()
+        .map(|(r, _)| *r)
         .expect("the detail is reloaded");
     assert!(s.detail_reloading());
     let fx = update(&mut s, ch('q'));

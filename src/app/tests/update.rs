@@ -488,3 +488,45 @@ fn a_new_search_cancels_the_pages_of_the_old_one() {
         Some("doe")
     );
 }
+
+#[test]
+fn a_stale_cannot_reach_leaves_the_title_once_a_request_succeeds() {
+    let mut s = loaded(20, 45, (80, 24));
+    // Page 2 (the prefetch, now waited for) fails: the server is down.
+    update(&mut s, ch('n'));
+    let req = s
+        .requests
+        .find(|p| matches!(p, Purpose::ListPage(k) if k.page == 2))
+        .expect("page 2 in flight");
+    let down = ApiError::Connection {
+        host: "127.0.0.1".into(),
+        detail: "Connection refused".into(),
+    };
+    update(
+        &mut s,
+        Msg::Api {
+            req,
+            reply: Reply::Page(Err(down)),
+        },
+    );
+    assert!(s.list.error.as_deref().unwrap().starts_with("Cannot reach"));
+    // The server is back: a look-up by id succeeds.
+    update(&mut s, ch(':'));
+    type_text(&mut s, &prospect(0).id);
+    let fx = update(&mut s, key(KeyCode::Enter));
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Api(ApiCall { req, .. }) => Some(*req),
+            _ => None,
+        })
+        .expect("a fetch of the prospect");
+    update(
+        &mut s,
+        Msg::Api {
+            req,
+            reply: Reply::Prospect(Ok(prospect(0))),
+        },
+    );
+    assert_eq!(s.list.error, None);
+}
