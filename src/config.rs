@@ -25,12 +25,12 @@ pub struct ConfigFile {
     pub timeout: Option<u64>,
     /// Connection timeout in seconds.
     pub connect_timeout: Option<u64>,
+    /// Pages or records in flight at once in scans (`list --all`, `check`), 1 to 16.
+    pub concurrency: Option<u64>,
     /// How long a `secret_command` may run, in seconds (default 10).
     pub secret_command_timeout: Option<u64>,
     /// Journal entries older than this many days are dropped (default: kept for ever).
     pub journal_days: Option<u64>,
-    /// Pages or records in flight at once in scans (`list --all`, `check`), 1 to 16.
-    pub concurrency: Option<u64>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileFile>,
     /// The TUI's look and feel (`[keys]`, `theme`, `color`, `mouse`): `prefs` reads them,
@@ -82,10 +82,10 @@ pub struct Settings {
     pub page_size: u64,
     pub timeout: Duration,
     pub connect_timeout: Duration,
-    /// Journal entries older than this many days are dropped at start.
-    pub journal_days: Option<u64>,
     /// Requests in flight at once in scans (1..=16).
     pub concurrency: usize,
+    /// Journal entries older than this many days are dropped at start.
+    pub journal_days: Option<u64>,
     /// Warnings for the user (e.g. a config file with a secret readable by others).
     pub warnings: Vec<String>,
 }
@@ -113,10 +113,10 @@ pub const DEFAULT_PAGE_SIZE: u64 = 50;
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 /// Default connection timeout.
 pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 5;
-/// Default limit on how long a `secret_command` may run.
-pub const DEFAULT_SECRET_COMMAND_TIMEOUT_SECS: u64 = 10;
 /// Default requests in flight in scans.
 pub const DEFAULT_CONCURRENCY: usize = 4;
+/// Default limit on how long a `secret_command` may run.
+pub const DEFAULT_SECRET_COMMAND_TIMEOUT_SECS: u64 = 10;
 
 /// `$XDG_CONFIG_HOME/prospect/config.toml`.
 pub fn default_config_path() -> Option<PathBuf> {
@@ -261,8 +261,8 @@ pub fn resolve(
                 .unwrap_or(DEFAULT_CONNECT_TIMEOUT_SECS)
                 .clamp(1, timeout),
         ),
-        journal_days: file.journal_days,
         concurrency,
+        journal_days: file.journal_days,
         warnings,
     })
 }

@@ -314,65 +314,9 @@ fn take_str(m: &mut Map<String, Value>, key: &str) -> Result<Option<String>, Str
     }
 }
 
-/// One value of a record, borrowed, for writing it out without copying it first.
-enum Part<'a> {
-    Str(&'a str),
-    Opt(&'a Option<String>),
-    Address(&'a Option<Address>),
-    Other(&'a Value),
-}
-
-impl Serialize for Part<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Part::Str(v) => s.serialize_str(v),
-            Part::Opt(v) => v.serialize(s),
-            Part::Address(a) => a.as_ref().map(Address::to_value).serialize(s),
-            Part::Other(v) => v.serialize(s),
-        }
-    }
-}
-
 impl Serialize for Prospect {
-    /// The same JSON as [`Prospect::to_value`] (keys in the same sorted order), written
-    /// straight from the record: listing 100,000 records copies none of them.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        // A record off the contract (a numeric id, a null email) is written as the server
-        // sent it: the rare, slower path through the JSON value that restores those fields.
-        if !self.irregular.is_empty() {
-            return self.to_value().serialize(s);
-        }
-        let mut parts: Vec<(&str, Part)> = vec![
-            ("id", Part::Str(&self.id)),
-            ("externalReference", Part::Opt(&self.external_reference)),
-            ("firstName", Part::Opt(&self.first_name)),
-            ("middleName", Part::Opt(&self.middle_name)),
-            ("lastName", Part::Opt(&self.last_name)),
-            ("email", Part::Str(&self.email)),
-            ("address", Part::Address(&self.address)),
-            ("dateOfBirth", Part::Opt(&self.date_of_birth)),
-            ("phoneNumber", Part::Opt(&self.phone_number)),
-            (
-                "identificationNumber",
-                Part::Opt(&self.identification_number),
-            ),
-        ];
-        if self.create_date.is_some() {
-            parts.push(("createDate", Part::Opt(&self.create_date)));
-        }
-        for (k, v) in &self.extra {
-            if !parts.iter().any(|(name, _)| *name == k.as_str()) {
-                parts.push((k.as_str(), Part::Other(v)));
-            }
-        }
-        // serde_json's `Map` keeps keys sorted; so does this.
-        parts.sort_by(|a, b| a.0.cmp(b.0));
-        let mut m = s.serialize_map(Some(parts.len()))?;
-        for (k, v) in &parts {
-            m.serialize_entry(k, v)?;
-        }
-        m.end()
+        self.to_map().serialize(s)
     }
 }
 

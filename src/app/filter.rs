@@ -1,17 +1,10 @@
 //! `F` — a filter on any field: every page is scanned and the matches stream into a list
 //! whose title says how much has been covered ("12 matches · scanned 3,400 of 10,000").
 
-use super::browse;
-use super::effect::{ApiRequest, Effect, RequestId};
-use super::form_flow;
-use super::input::LineInput;
-use super::keys::Action;
-use super::msg::Reply;
+use super::effect::RequestId;
 use super::problems::thousands;
-use super::requests::Purpose;
-use super::state::{Prompt, PromptKind, State, StatusKind};
 use crate::api::Prospect;
-use crate::scan::{Filter, Progress};
+use crate::scan::Progress;
 
 /// The filter view: the matches found so far.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -51,111 +44,5 @@ impl FilterView {
             Some(Err(_)) => format!("failed after {scanned} of {total}"),
         };
         format!("{} · {matches} · {state}", self.text)
-    }
-}
-
-/// `F`: shows the filter view when there is one, else asks for a filter.
-pub(super) fn open(state: &mut State) {
-    match state.filter.as_mut() {
-        Some(f) if !f.open => f.open = true,
-        _ => prompt(state),
-    }
-}
-
-/// Opens the prompt, holding the current filter's text.
-fn prompt(state: &mut State) {
-    let text = state
-        .filter
-        .as_ref()
-        .map(|f| f.text.clone())
-        .unwrap_or_default();
-    state.prompt = Some(Prompt {
-        kind: PromptKind::Filter,
-        input: LineInput::with_text(&text),
-        previous_search: state.list.search.clone(),
-        history_pos: None,
-    });
-}
-
-/// The prompt was submitted: a bad filter is one sentence, a good one starts the scan.
-pub(super) fn submit(state: &mut State, text: &str, fx: &mut Vec<Effect>) {
-    let filter = match Filter::parse_line(text) {
-        Ok(f) => f,
-        Err(e) => return state.set_status(StatusKind::Error, e),
-    };
-    state
-        .requests
-        .cancel_where(|p| matches!(p, Purpose::Filter), fx);
-    let search = Some(state.list.search.clone()).filter(|s| !s.is_empty());
-    let request = ApiRequest::Filter { search, filter };
-    let req = state.requests.start(Purpose::Filter, request, fx);
-    state.filter = Some(FilterView {
-        text: text.trim().to_string(),
-        req: Some(req),
-        open: true,
-        ..FilterView::default()
-    });
-}
-
-/// A part of the scan's answer.
-pub(super) fn answered(state: &mut State, req: RequestId, reply: Reply) {
-    let Some(f) = state.filter.as_mut().filter(|f| f.req == Some(req)) else {
-        return;
-    };
-    match reply {
-        Reply::Matched { progress, items } => {
-            f.progress = progress;
-            f.matches.extend(items);
-        }
-        Reply::FilterEnded(Ok(_)) => {
-            f.req = None;
-            f.ended = Some(Ok(true));
-        }
-        Reply::FilterEnded(Err(e)) => {
-            f.req = None;
-            let text = e.to_string();
-            f.ended = Some(Err(text.clone()));
-            state.set_status(StatusKind::Error, text);
-        }
-        _ => {}
-    }
-}
-
-/// A key of the filter view.
-pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
-    let Some(f) = state.filter.as_mut() else {
-        return;
-    };
-    let last = f.matches.len().saturating_sub(1);
-    match action {
-        Action::Down => f.selected = (f.selected + 1).min(last),
-        Action::Up => f.selected = f.selected.saturating_sub(1),
-        Action::First => f.selected = 0,
-        Action::Last => f.selected = last,
-        Action::Open => {
-            if let Some(p) = f.matches.get(f.selected).cloned() {
-                f.open = false;
-                browse::open_detail(state, p, true);
-            }
-        }
-        Action::Edit => {
-            if let Some(p) = f.matches.get(f.selected).cloned() {
-                form_flow::start_on_field(state, p, "", fx);
-            }
-        }
-        // Esc stops a running scan and keeps what it found; then it closes the view.
-        Action::Back => match f.req.take() {
-            Some(req) => {
-                f.ended = Some(Ok(false));
-                state.requests.cancel(req, fx);
-            }
-            None => f.open = false,
-        },
-        Action::Filter => prompt(state),
-        Action::Help => {
-            state.help.open = true;
-            state.help.scroll = 0;
-        }
-        _ => {}
     }
 }

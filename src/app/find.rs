@@ -2,23 +2,8 @@
 //! between matches with `n`/`N`. The view finds the matching lines in what it laid out and
 //! reports them in `Viewport`; this module only moves among them.
 
+pub use super::state::{Find, FindTarget};
 use super::state::{State, StatusKind};
-
-/// Which text is searched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FindTarget {
-    Detail,
-    Help,
-}
-
-/// A search inside the detail or the help.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Find {
-    pub target: FindTarget,
-    pub query: String,
-    /// The match shown (an index into the lines the view reported), once known.
-    pub current: Option<usize>,
-}
 
 /// Where a search typed now applies: the help when open, else the detail.
 pub fn target(state: &State) -> FindTarget {

@@ -5,6 +5,7 @@
 
 pub mod effect;
 pub mod filter;
+mod filter_flow;
 pub mod find;
 pub mod form;
 pub mod form_flow;
@@ -13,6 +14,7 @@ pub mod input;
 pub mod keys;
 pub mod msg;
 pub mod problems;
+mod problems_flow;
 pub mod requests;
 pub mod state;
 pub mod update;

@@ -8,7 +8,7 @@ use ratatui::layout::{Position, Rect};
 use super::effect::Effect;
 use super::form::Stage;
 use super::state::{Focus, Millis, State};
-use super::{browse, form_flow, update};
+use super::{browse, form_flow};
 
 /// Two clicks on one cell within this time are a double click.
 pub const DOUBLE_CLICK_MS: Millis = 400;
@@ -89,8 +89,8 @@ fn click(state: &mut State, x: u16, y: u16, fx: &mut Vec<Effect>) {
         if i < state.list.rows.len() {
             state.focus = Focus::List;
             state.list.selected = i;
-            if double {
-                update::on_action(state, super::keys::Action::Open, fx);
+            if double && let Some(p) = state.selected_row().cloned() {
+                browse::open_detail(state, p, true);
             }
         }
     } else if inside(state.viewport.detail_area, x, y) && state.detail.is_some() {

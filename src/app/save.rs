@@ -323,7 +323,9 @@ fn saved(
         .into(),
     );
     replace_record(state, &after);
-    super::problems::record_saved(state, &after);
+    if let Some(p) = state.problems.as_mut() {
+        p.record_saved(&after);
+    }
     state.last_save = Some(SavedChange { entry, after });
     state.form = None;
     state.set_status(StatusKind::Info, text);

@@ -7,7 +7,6 @@ use ratatui::layout::Rect;
 use ratatui::style::Color;
 
 use super::effect::RequestId;
-use super::find::Find;
 use super::form::{Form, SavedChange};
 use super::input::LineInput;
 use super::keys::{Action, KeyMap};
@@ -16,6 +15,22 @@ use super::requests::{Purpose, Requests};
 use crate::api::{ApiError, Page, PageMeta, Prospect};
 use crate::edit::history::PromptHistory;
 use crate::theme::Theme;
+
+/// Which text is searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindTarget {
+    Detail,
+    Help,
+}
+
+/// A search inside the detail or the help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Find {
+    pub target: FindTarget,
+    pub query: String,
+    /// The match shown (an index into the lines the view reported), once known.
+    pub current: Option<usize>,
+}
 
 /// Milliseconds on the runtime's monotonic clock (0 = start).
 pub type Millis = u64;

@@ -6,7 +6,7 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::browse;
 use super::effect::{Effect, Local, RequestId};
-use super::filter;
+use super::filter_flow as filter;
 use super::find::{self, FindTarget};
 use super::form_flow;
 use super::history;
@@ -15,7 +15,7 @@ use super::keys::{Action, Context};
 use super::lookup;
 use super::mouse;
 use super::msg::{Msg, Reply};
-use super::problems;
+use super::problems_flow as problems;
 use super::requests::Purpose;
 use super::save;
 use super::state::{

@@ -1,14 +1,12 @@
 //! Running `list`, `get` and `sandbox`; `patch` lives in `patch_cmd`.
 
-use std::io::{IsTerminal, Write};
-
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::Write;
 
 use super::args::{Command, GetArgs, GetOutput, ListArgs, ListOutput, SandboxArgs};
 use super::failure::Failure;
-use super::scan_cmd::RecordWriter;
+use super::out::{Out, csv_line, progress_bar};
 use super::{output, patch_cmd, scan_cmd};
-use crate::api::{ApiClient, ApiError};
+use crate::api::{ApiClient, ApiError, Page, PageWalk, Prospect};
 use crate::config::Settings;
 use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::text::escape_control;
@@ -57,9 +55,9 @@ pub async fn run_command(
             scan_cmd::list(a, client, settings).await
         }
         Command::List(a) => list(a, client).await,
+        Command::Check(a) => scan_cmd::check(a, client, settings).await,
         Command::Get(a) => get(a, client).await,
         Command::Patch(a) => patch_cmd::run(a, client, settings).await,
-        Command::Check(a) => scan_cmd::check(a, client, settings).await,
         Command::Sandbox(a) => run_sandbox(a, false).await,
         Command::Apply(a) => super::apply_cmd::apply(a, client, settings).await,
         Command::Revert(a) => super::apply_cmd::revert(a, client, settings).await,
@@ -80,96 +78,100 @@ fn announcing_waits(client: &ApiClient) -> ApiClient {
     }))
 }
 
-/// Where list output goes; a closed pipe (`prospect list | head`) ends it quietly.
-pub(super) struct Out {
-    w: std::io::BufWriter<std::io::StdoutLock<'static>>,
-    pub(super) closed: bool,
-}
-
-impl Out {
-    pub(super) fn new() -> Self {
-        Out {
-            w: std::io::BufWriter::new(std::io::stdout().lock()),
-            closed: false,
-        }
-    }
-
-    pub(super) fn write(&mut self, s: &str) -> Result<(), Failure> {
-        if self.closed {
-            return Ok(());
-        }
-        match self.w.write_all(s.as_bytes()) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                self.closed = true;
-                Ok(())
-            }
-            other => Ok(other?),
-        }
-    }
-
-    pub(super) fn finish(mut self) -> Result<(), Failure> {
-        match self.w.flush() {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            other => Ok(other?),
-        }
-    }
-}
-
-/// One CSV record, quoted as needed, with its line ending.
-pub(super) fn csv_line<S: AsRef<str>>(fields: &[S]) -> Result<String, Failure> {
-    let err = |e: String| Failure::other(format!("Cannot write CSV: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(fields.iter().map(AsRef::as_ref))
-        .map_err(|e| err(e.to_string()))?;
-    let bytes = w.into_inner().map_err(|e| err(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| err(e.to_string()))
-}
-
-/// One page of `list` (a scan handles `--all` and `--where`).
 async fn list(a: ListArgs, client: &ApiClient) -> Result<(), Failure> {
     let search = a.search.as_deref().filter(|s| !s.is_empty());
-    let limit = a.limit.unwrap_or(10);
-    // The answer comes before any output: a failure leaves stdout empty (not a lone `[`).
-    let page = client.list(search, a.page, limit).await?;
-    let meta = page.meta;
-    let mut out = Out::new();
-    if a.output != ListOutput::Table {
-        let mut w = RecordWriter::new(a.output, a.raw, &mut out)?;
-        for p in &page.items {
-            w.record(p, &mut out)?;
-        }
-        w.end(&mut out)?;
-        return out.finish();
-    }
-    if page.items.is_empty() {
-        let msg = match search {
-            Some(s) => format!("No prospects match {s:?}.\n"),
-            None => "No prospects on this page.\n".to_string(),
-        };
-        out.write(&msg)?;
+    let limit = a.limit.unwrap_or(if a.all { 100 } else { 10 });
+    // The first answer comes before any output: a failure leaves stdout empty (not a lone `[`).
+    let first = client.list(search, a.page, limit).await?;
+    let meta = first.meta;
+    let mut walk = if a.all {
+        Some(PageWalk::new(&first, limit)?)
     } else {
-        out.write(&(output::table(&page.items) + "\n"))?;
-        out.write(&format!(
-            "page {} of {} · {} prospects\n",
-            meta.current_page.max(1),
-            meta.total_pages.max(1),
-            meta.total_items
-        ))?;
+        None
+    };
+    let mut out = Out::new();
+    if a.output == ListOutput::Csv {
+        out.write(&csv_line(&output::CSV_HEADER)?)?;
+    }
+    if a.output == ListOutput::Json {
+        out.write("[")?;
+    }
+    let mut first_item = true;
+    let mut table_rows: Vec<Prospect> = Vec::new();
+    let mut emit = |page: &Page, out: &mut Out| -> Result<(), Failure> {
+        for p in &page.items {
+            match a.output {
+                ListOutput::Table => table_rows.push(p.clone()),
+                ListOutput::Ndjson => out.write(&(output::json_line(p)? + "\n"))?,
+                ListOutput::Json => {
+                    let sep = if first_item { "\n  " } else { ",\n  " };
+                    first_item = false;
+                    out.write(&(sep.to_string() + &output::json_line(p)?))?;
+                }
+                ListOutput::Csv => out.write(&csv_line(&output::csv_row(p, a.raw))?)?,
+            }
+        }
+        Ok(())
+    };
+
+    if let Some(walk) = walk.as_mut() {
+        let bar = progress_bar(meta.total_items);
+        bar.inc(first.items.len() as u64);
+        // Fetch the next page while this one is written out.
+        let mut next = walk.wants(2).then(|| spawn_page(client, search, 2, limit));
+        emit(&first, &mut out)?;
+        let mut page_no = 2;
+        while let Some(handle) = next.take() {
+            let page = handle
+                .await
+                .map_err(|e| Failure::other(format!("A page request failed: {e}")))??;
+            walk.check(page_no, &page)?;
+            bar.inc(page.items.len() as u64);
+            if walk.wants(page_no + 1) && !page.items.is_empty() && !out.closed {
+                next = Some(spawn_page(client, search, page_no + 1, limit));
+            }
+            emit(&page, &mut out)?;
+            page_no += 1;
+        }
+        bar.finish_and_clear();
+    } else {
+        emit(&first, &mut out)?;
+    }
+    match a.output {
+        ListOutput::Json => out.write(if first_item { "]\n" } else { "\n]\n" })?,
+        ListOutput::Table => {
+            if table_rows.is_empty() {
+                let msg = match search {
+                    Some(s) => format!("No prospects match {:?}.\n", s),
+                    None => "No prospects on this page.\n".to_string(),
+                };
+                out.write(&msg)?;
+            } else {
+                out.write(&(output::table(&table_rows) + "\n"))?;
+                if walk.is_none() {
+                    out.write(&format!(
+                        "page {} of {} · {} prospects\n",
+                        meta.current_page.max(1),
+                        meta.total_pages.max(1),
+                        meta.total_items
+                    ))?;
+                }
+            }
+        }
+        _ => {}
     }
     out.finish()
 }
 
-pub(super) fn progress_bar(total: u64) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {pos}/{len} prospects ({per_sec}, {eta} left)")
-    {
-        bar.set_style(style);
-    }
-    bar
+fn spawn_page(
+    client: &ApiClient,
+    search: Option<&str>,
+    page: u64,
+    limit: u64,
+) -> tokio::task::JoinHandle<Result<Page, crate::api::ApiError>> {
+    let client = client.clone();
+    let search = search.map(str::to_owned);
+    tokio::spawn(async move { client.list(search.as_deref(), page, limit).await })
 }
 
 async fn get(a: GetArgs, client: &ApiClient) -> Result<(), Failure> {

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::Failure;
+use super::failure::Failure;
 use clap::CommandFactory;
 
 use super::args::{Cli, Command, ConfigCommand};

@@ -7,6 +7,7 @@ mod commands;
 mod failure;
 mod history_cmd;
 mod local;
+mod out;
 pub mod output;
 mod patch_cmd;
 mod scan_cmd;

@@ -3,9 +3,10 @@
 use std::io::Write;
 
 use super::args::{CheckArgs, ListArgs, ListOutput};
-use super::commands::{Out, csv_line, progress_bar};
 use super::failure::Failure;
-use super::output::{self, json_line};
+use super::out::{Out, csv_line, progress_bar};
+use super::output;
+use super::output::json_line;
 use crate::api::{ApiClient, Prospect};
 use crate::config::Settings;
 use crate::scan::check::summary;
@@ -19,16 +20,20 @@ use crate::text::escape_control;
 /// Writes records one at a time in any `list` format, so nothing is collected first.
 pub struct RecordWriter {
     format: ListOutput,
-    /// CSV only: control characters kept raw (`--raw`).
+    /// CSV: control characters written as they came (`--raw`).
     raw: bool,
     first: bool,
     rows: u64,
 }
 
 impl RecordWriter {
-    /// A writer; nothing is written until the first record (or the end), so a scan that fails
-    /// at once leaves standard output empty, not a lone `[`.
-    pub fn new(format: ListOutput, raw: bool, _out: &mut Out) -> Result<Self, Failure> {
+    /// Writes what comes before the first record (a CSV header, `[`, the table header).
+    pub fn new(format: ListOutput, raw: bool, out: &mut Out) -> Result<Self, Failure> {
+        match format {
+            ListOutput::Csv => out.write(&csv_line(&output::CSV_HEADER)?)?,
+            ListOutput::Json => out.write("[")?,
+            ListOutput::Table | ListOutput::Ndjson => {}
+        }
         Ok(RecordWriter {
             format,
             raw,
@@ -37,21 +42,9 @@ impl RecordWriter {
         })
     }
 
-    /// What comes before the first record (a CSV header, `[`).
-    fn start(&self, out: &mut Out) -> Result<(), Failure> {
-        match self.format {
-            ListOutput::Csv => out.write(&csv_line(&output::CSV_HEADER)?),
-            ListOutput::Json => out.write("["),
-            ListOutput::Table | ListOutput::Ndjson => Ok(()),
-        }
-    }
-
     /// Writes one record.
     pub fn record(&mut self, p: &Prospect, out: &mut Out) -> Result<(), Failure> {
         let first = std::mem::replace(&mut self.first, false);
-        if first {
-            self.start(out)?;
-        }
         self.rows += 1;
         match self.format {
             ListOutput::Table => {
@@ -69,11 +62,8 @@ impl RecordWriter {
         }
     }
 
-    /// Writes what comes after the last record (for no record at all: `[]`, the CSV header).
+    /// Writes what comes after the last record.
     pub fn end(&mut self, out: &mut Out) -> Result<(), Failure> {
-        if self.first {
-            self.start(out)?;
-        }
         if self.format == ListOutput::Json {
             out.write(if self.first { "]\n" } else { "\n]\n" })?;
         }

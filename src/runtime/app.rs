@@ -59,6 +59,9 @@ pub struct App<B: Backend> {
     quit: bool,
     /// Whether the terminal is asked for mouse events.
     mouse: bool,
+    /// Prompt-history saves asked for, and the number of the last one written.
+    history_saves: u64,
+    history_written: Arc<Mutex<u64>>,
 }
 
 impl<B: Backend> App<B>
@@ -108,6 +111,8 @@ where
             suspend: false,
             quit: false,
             mouse: opts.mouse,
+            history_saves: 0,
+            history_written: Arc::new(Mutex::new(0)),
         };
         app.dispatch(Msg::Warnings(warnings));
         let fx = init(&mut app.state);
@@ -261,7 +266,20 @@ where
                 };
                 let profile = self.state.profile.clone();
                 let tell = self.own_msgs.clone();
+                // Saves run on the blocking pool and may finish out of order: each carries its
+                // number, and one older than the last written is dropped, never written over it.
+                self.history_saves += 1;
+                let number = self.history_saves;
+                let written = self.history_written.clone();
                 tokio::task::spawn_blocking(move || {
+                    let mut last = match written.lock() {
+                        Ok(g) => g,
+                        Err(poisoned) => poisoned.into_inner(),
+                    };
+                    if *last > number {
+                        return;
+                    }
+                    *last = number;
                     if let Err(e) = crate::edit::history::save(&dir, &profile, &history) {
                         let _ = tell.send(Msg::LocalFailed(format!(
                             "Cannot keep the prompt history: {e}"

@@ -6,8 +6,8 @@
 //!   is never yielded twice.
 //! - When a later page reports more pages than the first did, the walk follows on, but never
 //!   past the first page's `totalPages` plus a small margin ([`page_bound`]): a server that
-//!   keeps claiming more pages, or repeats a page, cannot make the walk endless. Past the
-//!   first page's count, a page that brings no new record ends the walk.
+//!   keeps claiming more pages cannot make the walk endless. A page that brings only records
+//!   already listed ends the scan with an error naming it (a server ignoring `page`).
 //! - Records removed meanwhile shift later ones onto earlier pages, so one can be missed:
 //!   the scan cannot know which, so [`ScanSummary::note`] says that the total changed and
 //!   that a second run gives an exact result. Nothing is dropped silently.
@@ -215,14 +215,6 @@ struct SeenIds {
 }
 
 impl SeenIds {
-    /// Whether the id was offered before.
-    fn contains(&self, id: &str) -> bool {
-        match uuid::Uuid::parse_str(id) {
-            Ok(u) => self.uuids.contains(&u.as_u128()),
-            Err(_) => self.other.contains(id),
-        }
-    }
-
     /// True the first time an id is offered.
     fn first_time(&mut self, id: &str) -> bool {
         match uuid::Uuid::parse_str(id) {
@@ -241,33 +233,26 @@ struct Walk {
     first_pages: u64,
     /// The last page to request (grows when later pages report more, up to the bound).
     planned: u64,
-    /// Pages in a row that brought nothing new.
-    stale_pages: u32,
+    /// A page that brought only records already listed: the server repeats itself.
+    repeated: Option<u64>,
 }
 
 impl Walk {
     /// Takes page `n` (in order): drops repeats, updates the plan, hands it over.
-    /// False when the walk must end: nobody listens any more, or the page holds nothing but
-    /// records already sent (a server repeating its pages: the scan ends with an error).
+    /// False when nobody listens any more.
     async fn take(&mut self, n: u64, page: Page) -> bool {
         let before = page.items.len() as u64;
-        // One page of nothing new can follow a burst of insertions (offset paging); two in a
-        // row is a server repeating itself.
-        let stale = before > 0 && page.items.iter().all(|p| self.seen.contains(&p.id));
-        self.stale_pages = if stale { self.stale_pages + 1 } else { 0 };
-        if self.stale_pages >= 2 && n <= self.first_pages {
-            let source = ApiError::Paging {
-                detail: format!("page {n} repeats records the server already sent"),
-            };
-            let _ = self.tx.send(Err(ScanError { page: n, source })).await;
-            return false;
-        }
         let items: Vec<Prospect> = page
             .items
             .into_iter()
             .filter(|p| self.seen.first_time(&p.id))
             .collect();
         let fresh = items.len() as u64;
+        if before > 0 && fresh == 0 {
+            // Nothing new on a whole page: a server ignoring `page` would never end.
+            self.repeated = Some(n);
+            return true;
+        }
         let s = &mut self.summary;
         s.repeats_skipped += before - fresh;
         s.records += fresh;
@@ -333,7 +318,7 @@ async fn drive(client: ApiClient, opts: ScanOptions, tx: Sender, mut stop: onesh
         },
         first_pages,
         planned: first_pages,
-        stale_pages: 0,
+        repeated: None,
     };
     if !walk.take(1, first).await {
         return;
@@ -402,6 +387,9 @@ async fn drive(client: ApiClient, opts: ScanOptions, tx: Sender, mut stop: onesh
                 }
             }
         }
+        if failed.as_ref().is_some_and(|(f, _)| next_emit >= *f) {
+            break;
+        }
         let stop_at = failed.as_ref().map_or(u64::MAX, |(f, _)| *f);
         while next_emit < stop_at
             && let Some(page) = arrived.remove(&next_emit)
@@ -409,6 +397,11 @@ async fn drive(client: ApiClient, opts: ScanOptions, tx: Sender, mut stop: onesh
             if next_emit <= walk.planned && !walk.take(next_emit, page).await {
                 tasks.shutdown().await;
                 return;
+            }
+            if let Some(n) = walk.repeated.take() {
+                let detail = format!("page {n} repeats records the server already sent");
+                failed = Some((n, ApiError::Paging { detail }));
+                break;
             }
             next_emit += 1;
         }

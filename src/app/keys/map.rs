@@ -3,7 +3,8 @@
 
 use crossterm::event::KeyEvent;
 
-use super::{Action, BINDINGS, Binding, Context, Key};
+use super::key::Key;
+use super::table::{Action, BINDINGS, Binding, Context};
 
 /// The keys of every row of `BINDINGS`, in table order, as configured.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,87 @@
+//! The TUI while a scan streams in: `cargo bench --bench tui_scan`.
+//!
+//! The problems view fed a check over 100,000 records in parts of 100 (one finding in ten
+//! records, 10,000 in all): the time `update` takes for each part and for a key pressed
+//! between parts, and a frame at 140×40. Prints medians and maxima, asserts nothing.
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use prospect::app::{self, ApiCall, ApiRequest, Effect, Msg, Reply, State};
+use prospect::scan::{Progress, RuleSet};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn stats(label: &str, mut v: Vec<Duration>) {
+    v.sort();
+    let max = v.last().copied().unwrap_or_default();
+    println!(
+        "{label:<48} median {:>10.3?}   max {max:>10.3?}",
+        v[v.len() / 2]
+    );
+}
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn main() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
+    let rules = RuleSet::new(&[], today);
+    let mut records = prospect::sandbox::generate(100_000, 42);
+    for (i, p) in records.iter_mut().enumerate() {
+        if i % 10 == 0 {
+            p.phone_number = Some(format!("+44 7700 {i:06}"));
+        }
+    }
+    let mut state = State::new("bench", None, false, 50);
+    app::update(&mut state, Msg::Resize(140, 40));
+    let fx = app::update(&mut state, key('!'));
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Api(ApiCall {
+                req,
+                request: ApiRequest::Check { .. },
+            }) => Some(*req),
+            _ => None,
+        })
+        .expect("! starts a check");
+    let (mut parts, mut keys) = (Vec::new(), Vec::new());
+    for (n, chunk) in records.chunks(100).enumerate() {
+        let findings = chunk.iter().flat_map(|p| rules.check(p)).collect();
+        let msg = Msg::Api {
+            req,
+            reply: Reply::Checked {
+                progress: Progress {
+                    scanned: (n as u64 + 1) * 100,
+                    total: 100_000,
+                    pages: n as u64 + 1,
+                },
+                findings,
+                today,
+            },
+        };
+        let t = Instant::now();
+        app::update(&mut state, msg);
+        parts.push(t.elapsed());
+        let t = Instant::now();
+        app::update(&mut state, key(if n % 2 == 0 { 'j' } else { 'k' }));
+        keys.push(t.elapsed());
+    }
+    stats("update: one part of 100 records' findings", parts);
+    stats("update: a key while the scan streams in", keys);
+    let mut terminal = Terminal::new(TestBackend::new(140, 40)).expect("terminal");
+    let mut frames = Vec::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        terminal
+            .draw(|f| {
+                prospect::ui::render(&state, f);
+            })
+            .expect("draw");
+        frames.push(t.elapsed());
+    }
+    stats("frame 140x40 with 10,000 findings", frames);
+}

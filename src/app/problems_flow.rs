@@ -1,0 +1,135 @@
+//! The problems view's keys and answers: starting the check, its parts arriving, drilling
+//! down, opening or editing a finding's record, rescanning.
+
+use super::effect::{ApiRequest, Effect, RequestId};
+use super::form_flow;
+use super::keys::Action;
+use super::lookup;
+use super::msg::Reply;
+use super::problems::Problems;
+use super::requests::Purpose;
+use super::state::{State, StatusKind};
+use crate::api::{ApiError, Prospect};
+
+/// `!`: shows the view, starting a check when there is none yet.
+pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
+    match state.problems.as_mut() {
+        Some(p) => p.open = true,
+        None => rescan(state, fx),
+    }
+}
+
+/// Starts a fresh check over the records the list's search covers.
+pub(super) fn rescan(state: &mut State, fx: &mut Vec<Effect>) {
+    state
+        .requests
+        .cancel_where(|p| matches!(p, Purpose::Problems), fx);
+    let search = Some(state.list.search.clone()).filter(|s| !s.is_empty());
+    let req = state
+        .requests
+        .start(Purpose::Problems, ApiRequest::Check { search }, fx);
+    state.problems = Some(Problems {
+        req: Some(req),
+        open: true,
+        ..Problems::default()
+    });
+}
+
+/// A part of the check's answer.
+pub(super) fn answered(state: &mut State, req: RequestId, reply: Reply) {
+    let Some(p) = state.problems.as_mut().filter(|p| p.req == Some(req)) else {
+        return;
+    };
+    match reply {
+        Reply::Checked {
+            progress,
+            findings,
+            today,
+        } => {
+            p.progress = progress;
+            p.today = Some(today);
+            p.findings.extend(findings);
+        }
+        Reply::CheckEnded(Ok(summary)) => {
+            p.req = None;
+            p.ended = Some(Ok(summary));
+        }
+        Reply::CheckEnded(Err(e)) => {
+            p.req = None;
+            let text = e.to_string();
+            p.ended = Some(Err(text.clone()));
+            state.set_status(StatusKind::Error, text);
+        }
+        _ => {}
+    }
+}
+
+/// The record of a finding arrived: the form opens on the finding's field.
+pub(super) fn edit_fetched(
+    state: &mut State,
+    field: &str,
+    result: Result<Prospect, ApiError>,
+    fx: &mut Vec<Effect>,
+) {
+    match result {
+        Ok(p) => form_flow::start_on_field(state, p, field, fx),
+        Err(e) => state.set_status(StatusKind::Error, e.to_string()),
+    }
+}
+
+/// A key of the problems view.
+pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+    let Some(p) = state.problems.as_mut() else {
+        return;
+    };
+    let rows = match p.rule {
+        Some(rule) => p.of_rule(rule).len(),
+        None => p.rules().len(),
+    };
+    let row = match p.rule {
+        Some(_) => &mut p.finding_row,
+        None => &mut p.rule_row,
+    };
+    match action {
+        Action::Down => *row = (*row + 1).min(rows.saturating_sub(1)),
+        Action::Up => *row = row.saturating_sub(1),
+        Action::First => *row = 0,
+        Action::Last => *row = rows.saturating_sub(1),
+        Action::Open => match p.rule {
+            None => {
+                p.rule = p.rules().get(p.rule_row).map(|(r, _)| *r);
+                p.finding_row = 0;
+            }
+            Some(rule) => {
+                let id = p.of_rule(rule).get(p.finding_row).map(|f| f.id.clone());
+                if let Some(id) = id {
+                    p.open = false;
+                    lookup::start(state, &id, fx);
+                }
+            }
+        },
+        Action::Back => match p.rule {
+            Some(_) => p.rule = None,
+            // The scan goes on in the background; `!` shows the view again.
+            None => p.open = false,
+        },
+        Action::Edit => {
+            let finding = p
+                .rule
+                .and_then(|rule| p.of_rule(rule).get(p.finding_row).copied().cloned());
+            if let Some(f) = finding
+                && !state.refuse_read_only()
+            {
+                let request = ApiRequest::ById { id: f.id };
+                let purpose = Purpose::ProblemEdit { field: f.field };
+                state.requests.start(purpose, request, fx);
+            }
+        }
+        Action::Reload => rescan(state, fx),
+        Action::Help => {
+            state.help.open = true;
+            state.help.scroll = 0;
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,66 @@
+//! Where command output goes: stdout that a closed pipe ends quietly, CSV lines, and the
+//! progress bar of a walk over every page.
+
+use std::io::{IsTerminal, Write};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::failure::Failure;
+
+/// Where list output goes; a closed pipe (`prospect list | head`) ends it quietly.
+pub struct Out {
+    w: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    pub closed: bool,
+}
+
+impl Out {
+    pub fn new() -> Self {
+        Out {
+            w: std::io::BufWriter::new(std::io::stdout().lock()),
+            closed: false,
+        }
+    }
+
+    pub fn write(&mut self, s: &str) -> Result<(), Failure> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.w.write_all(s.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => Ok(other?),
+        }
+    }
+
+    pub fn finish(mut self) -> Result<(), Failure> {
+        match self.w.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => Ok(other?),
+        }
+    }
+}
+
+/// One CSV record, quoted as needed, with its line ending.
+pub fn csv_line<S: AsRef<str>>(fields: &[S]) -> Result<String, Failure> {
+    let err = |e: String| Failure::other(format!("Cannot write CSV: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(fields.iter().map(AsRef::as_ref))
+        .map_err(|e| err(e.to_string()))?;
+    let bytes = w.into_inner().map_err(|e| err(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| err(e.to_string()))
+}
+
+pub fn progress_bar(total: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} prospects ({per_sec}, {eta} left)")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
