@@ -46,16 +46,8 @@ impl Server {
         };
         let seen = state.seen.clone();
         let app = axum::Router::new().fallback(answer).with_state(state);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
-        });
-        Server {
-            origin: format!("http://{addr}"),
-            seen,
-            task,
-        }
+        let (origin, task) = common::serve(app).await;
+        Server { origin, seen, task }
     }
 
     fn seen(&self) -> Vec<Seen> {

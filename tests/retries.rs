@@ -175,13 +175,9 @@ impl Stub {
         };
         let seen = state.seen.clone();
         let app = axum::Router::new().fallback(answer).with_state(state);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
-        });
+        let (base_url, task) = common::serve(app).await;
         Stub {
-            base_url: format!("http://{addr}"),
+            base_url,
             seen,
             task,
         }

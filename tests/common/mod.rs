@@ -150,3 +150,13 @@ pub fn profile_config(
     }
     cfg
 }
+
+/// Serves `app` on a free loopback port: its `http://127.0.0.1:PORT` and the server task.
+pub async fn serve(app: axum::Router) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    (format!("http://{addr}"), task)
+}
