@@ -216,6 +216,14 @@ async fn run(home: &Path, base_url: &str, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// A fresh hostile server answering in `mode`, and the binary run once against it.
+async fn against(mode: &str, args: &[&str]) -> (Server, Output) {
+    let server = Server::start(None).await;
+    let home = tempfile::tempdir().unwrap();
+    let o = run(home.path(), &format!("{}/{mode}", server.origin), args).await;
+    (server, o)
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -273,42 +281,21 @@ async fn a_hostile_error_is_one_escaped_bounded_redacted_line_and_logged_in_full
 
 #[tokio::test(flavor = "multi_thread")]
 async fn list_json_writes_nothing_when_the_first_request_fails() {
-    let server = Server::start(None).await;
-    let home = tempfile::tempdir().unwrap();
-    let o = run(
-        home.path(),
-        &format!("{}/unauthorized", server.origin),
-        &["list", "-o", "json"],
-    )
-    .await;
+    let (_server, o) = against("unauthorized", &["list", "-o", "json"]).await;
     assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
     assert_eq!(stdout(&o), "");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_204_is_reported_with_its_real_status() {
-    let server = Server::start(None).await;
-    let home = tempfile::tempdir().unwrap();
-    let o = run(
-        home.path(),
-        &format!("{}/nocontent", server.origin),
-        &["get", data::JOHN_DOE_ID],
-    )
-    .await;
+    let (_server, o) = against("nocontent", &["get", data::JOHN_DOE_ID]).await;
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("(204)"), "{}", stderr(&o));
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_retry_after_beyond_the_timeout_fails_at_once() {
-    let server = Server::start(None).await;
-    let home = tempfile::tempdir().unwrap();
-    let o = run(
-        home.path(),
-        &format!("{}/wait3600", server.origin),
-        &["--timeout", "5", "list"],
-    )
-    .await;
+    let (server, o) = against("wait3600", &["--timeout", "5", "list"]).await;
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("Rate limited: the server asks to wait 3600 s"),
@@ -320,14 +307,7 @@ async fn a_retry_after_beyond_the_timeout_fails_at_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_wait_over_a_second_is_announced_on_stderr() {
-    let server = Server::start(None).await;
-    let home = tempfile::tempdir().unwrap();
-    let o = run(
-        home.path(),
-        &format!("{}/wait2", server.origin),
-        &["list", "-o", "ndjson"],
-    )
-    .await;
+    let (server, o) = against("wait2", &["list", "-o", "ndjson"]).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("Rate limited: retrying in 2 s"),

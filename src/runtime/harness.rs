@@ -199,6 +199,15 @@ impl Harness {
         .await;
     }
 
+    /// The text in the open prompt, if one is open.
+    pub fn prompt_text(&self) -> Option<String> {
+        self.app
+            .state
+            .prompt
+            .as_ref()
+            .map(|p| p.input.text().to_string())
+    }
+
     /// The screen as a terminal shows it.
     pub fn screen(&self) -> String {
         self.app.screen()

@@ -298,35 +298,14 @@ async fn prompt_history_lasts_across_runs_per_profile_without_identification_num
     second.first_page().await;
     second.press(KeyCode::Char('/'));
     second.press(KeyCode::Up);
-    assert_eq!(
-        second
-            .state()
-            .prompt
-            .as_ref()
-            .map(|p| p.input.text().to_string()),
-        Some("doe".into())
-    );
+    assert_eq!(second.prompt_text(), Some("doe".into()));
     second.press(KeyCode::Esc);
     second.press(KeyCode::Char(':'));
     second.press(KeyCode::Up);
-    assert_eq!(
-        second
-            .state()
-            .prompt
-            .as_ref()
-            .map(|p| p.input.text().to_string()),
-        Some("CRM-0042".into())
-    );
+    assert_eq!(second.prompt_text(), Some("CRM-0042".into()));
     let mut other = Harness::start(again("production"), |_| {}).await;
     other.first_page().await;
     other.press(KeyCode::Char('/'));
     other.press(KeyCode::Up);
-    assert_eq!(
-        other
-            .state()
-            .prompt
-            .as_ref()
-            .map(|p| p.input.text().to_string()),
-        Some(String::new())
-    );
+    assert_eq!(other.prompt_text(), Some(String::new()));
 }
