@@ -7,8 +7,10 @@
 use std::time::Duration;
 
 use crate::api::PatchBody;
+use crate::batch::{Correction, Planned};
 use crate::edit::history::PromptHistory;
 use crate::edit::journal::JournalEntry;
+use super::changes::ChangeSet;
 use crate::scan::Filter;
 
 /// Identifies one request, so an answer nobody waits for any more can be dropped.
@@ -59,6 +61,35 @@ pub enum ApiRequest {
         search: Option<String>,
         filter: Filter,
     },
+    /// Plan corrections as `prospect apply` does (fetch each record, classify it); answers
+    /// `Reply::Planned`.
+    Plan {
+        rows: Vec<Correction>,
+        concurrency: usize,
+    },
+    /// Plan the inverse of journaled changes as `prospect revert` does; answers
+    /// `Reply::Planned`.
+    PlanRevert {
+        entries: Vec<JournalEntry>,
+        concurrency: usize,
+    },
+    /// Send rows as one journaled batch (corrections are planned first); answers with
+    /// `Reply::Sending` as rows finish, then `Reply::Sent`. Cancelling it stops new PATCHes.
+    SendBatch {
+        rows: BatchRows,
+        profile: String,
+        reason: Option<String>,
+        concurrency: usize,
+    },
+}
+
+/// What a batch sends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BatchRows {
+    /// Staged changes: planned just before sending.
+    Corrections(Vec<Correction>),
+    /// A reviewed plan (a revert): its `change` rows are sent.
+    Planned(Vec<Planned>),
 }
 
 /// Work the runtime does itself; failures come back as messages.
@@ -82,6 +113,11 @@ pub enum Local {
     ScheduleTick { after: Duration },
     /// Write the prompt history of this profile (the whole of it, replacing the file).
     SaveHistory(PromptHistory),
+    /// Write the staged change set (an empty one removes the file): done on every change, so
+    /// staged work survives a crash.
+    SaveStaged(ChangeSet),
+    /// Read this profile's journal; answers with `Msg::JournalLoaded`.
+    LoadJournal,
     /// Suspend to the shell (ctrl-z) and redraw on resume.
     Suspend,
     /// Leave the TUI: the only way it ends.

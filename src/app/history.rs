@@ -10,7 +10,8 @@ pub fn of(h: &PromptHistory, kind: PromptKind) -> &[String] {
         PromptKind::Search => &h.search,
         PromptKind::Lookup => &h.lookup,
         PromptKind::Filter => &h.filter,
-        PromptKind::Find => &[],
+        // Values typed for `S` may be personal data: never kept.
+        PromptKind::Find | PromptKind::SetValue => &[],
     }
 }
 
@@ -20,7 +21,7 @@ pub fn push(h: &mut PromptHistory, kind: PromptKind, text: &str) -> bool {
         PromptKind::Search => crate::edit::history::push(&mut h.search, text),
         PromptKind::Lookup => crate::edit::history::push(&mut h.lookup, text),
         PromptKind::Filter => crate::edit::history::push(&mut h.filter, text),
-        PromptKind::Find => false,
+        PromptKind::Find | PromptKind::SetValue => false,
     }
 }
 

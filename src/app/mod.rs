@@ -3,6 +3,9 @@
 //! Nothing here does IO or reads a clock: time arrives in `Msg::Tick`, results arrive as
 //! messages carrying the `RequestId` they answer, and IO leaves as `Effect` data.
 
+pub mod change_views;
+pub mod changes;
+mod changes_flow;
 pub mod effect;
 pub mod filter;
 mod filter_flow;
@@ -13,6 +16,7 @@ pub mod history;
 pub mod input;
 pub mod keys;
 pub mod msg;
+pub mod pending_flow;
 pub mod problems;
 mod problems_flow;
 pub mod requests;

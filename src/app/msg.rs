@@ -6,7 +6,10 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use super::effect::RequestId;
 use super::state::{Millis, Viewport};
 use crate::api::{ApiError, Page, Prospect};
+use crate::batch::Planned;
 use crate::edit::draft::Draft;
+use crate::edit::journal::JournalEntry;
+use super::changes::ChangeSet;
 use crate::scan::{Finding, Progress, ScanError, ScanSummary};
 
 /// One thing that happened: input, time, a finished request, or what the view laid out.
@@ -37,6 +40,10 @@ pub enum Msg {
     LocalFailed(String),
     /// Warnings found while starting (e.g. a config file readable by others).
     Warnings(Vec<String>),
+    /// A change set staged in an earlier session was found at start.
+    StagedFound(ChangeSet),
+    /// The journal's entries of this profile (oldest first), or why it could not be read.
+    JournalLoaded(Result<Vec<JournalEntry>, String>),
     /// `$EDITOR` exited: the document's text, or why there is none.
     EditorClosed {
         id: String,
@@ -69,12 +76,21 @@ pub enum Reply {
     },
     /// A filter's scan ended: how it went, or the page that failed.
     FilterEnded(Result<ScanSummary, ScanError>),
+    /// A plan: every row classified against the server's record.
+    Planned(Vec<Planned>),
+    /// Part of a batch's answer: how many rows are done, of how many.
+    Sending { done: usize, total: usize },
+    /// A batch ended: its id and every row's outcome.
+    Sent { batch: String, rows: Vec<Planned> },
 }
 
 impl Reply {
     /// Whether more answers to the same request follow this one.
     pub fn is_partial(&self) -> bool {
-        matches!(self, Reply::Checked { .. } | Reply::Matched { .. })
+        matches!(
+            self,
+            Reply::Checked { .. } | Reply::Matched { .. } | Reply::Sending { .. }
+        )
     }
 
     /// The page, if this is a page answer.
@@ -85,7 +101,10 @@ impl Reply {
             | Reply::Checked { .. }
             | Reply::CheckEnded(_)
             | Reply::Matched { .. }
-            | Reply::FilterEnded(_) => None,
+            | Reply::FilterEnded(_)
+            | Reply::Planned(_)
+            | Reply::Sending { .. }
+            | Reply::Sent { .. } => None,
         }
     }
 
@@ -97,7 +116,10 @@ impl Reply {
             | Reply::Checked { .. }
             | Reply::CheckEnded(_)
             | Reply::Matched { .. }
-            | Reply::FilterEnded(_) => None,
+            | Reply::FilterEnded(_)
+            | Reply::Planned(_)
+            | Reply::Sending { .. }
+            | Reply::Sent { .. } => None,
         }
     }
 }

@@ -43,6 +43,8 @@ pub enum Purpose {
     Filter,
     /// The record of a finding, fetched fresh to open the form on the finding's field.
     ProblemEdit { field: String },
+    /// The pending view's plan or batch (a batch answers in parts).
+    Changes,
 }
 
 /// Requests in flight, by id.

@@ -1,11 +1,13 @@
 //! The TUI's state: plain data, changed only by `update`.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use ratatui::layout::Rect;
 use ratatui::style::Color;
 
+use super::change_views::{HistoryView, PendingView, SetField};
+use super::changes::ChangeSet;
 use super::effect::RequestId;
 use super::form::{Form, SavedChange};
 use super::input::LineInput;
@@ -41,6 +43,8 @@ pub const STATUS_FADE_MS: Millis = 4_000;
 pub const SEARCH_DEBOUNCE_MS: Millis = 200;
 /// How many pages the cache keeps.
 pub const PAGE_CACHE_PAGES: usize = 20;
+/// Requests a plan or a batch runs at once unless the config says otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 4;
 /// Columns from which list and detail sit side by side.
 pub const WIDE_COLUMNS: u16 = 120;
 
@@ -115,6 +119,14 @@ impl PageCache {
         }
     }
 
+    /// A record held in any cached page.
+    pub fn find(&self, id: &str) -> Option<&Prospect> {
+        self.entries
+            .iter()
+            .rev()
+            .find_map(|(_, page)| page.items.iter().find(|p| p.id == id))
+    }
+
     /// Forgets every page.
     pub fn clear(&mut self) {
         self.entries.clear();
@@ -172,6 +184,8 @@ pub enum PromptKind {
     Lookup,
     /// A search inside the detail or the help.
     Find,
+    /// The value `S` sets on the marked records.
+    SetValue,
 }
 
 /// A one-line prompt at the bottom of the screen.
@@ -283,6 +297,22 @@ pub struct State {
     pub problems: Option<super::problems::Problems>,
     /// The filter view (`F`), once a filter was given.
     pub filter: Option<super::filter::FilterView>,
+    /// The rows marked for a change set (`space`, `V`): id → label.
+    pub marks: BTreeMap<String, String>,
+    /// The changes staged and not sent yet.
+    pub staged: ChangeSet,
+    /// The pending view (`P`) and a revert under review.
+    pub pending: PendingView,
+    /// The journal view (`H`).
+    pub journal: Option<HistoryView>,
+    /// `S` in progress: the field picker, then the value prompt.
+    pub set_field: Option<SetField>,
+    /// Quitting was asked with changes staged: the question is on screen.
+    pub quit_asked: bool,
+    /// A change set from an earlier session, offered back.
+    pub staged_offer: Option<ChangeSet>,
+    /// How many requests a plan or a batch runs at once (config `concurrency`).
+    pub concurrency: usize,
 }
 
 impl State {
@@ -326,6 +356,14 @@ impl State {
             requests: Requests::default(),
             problems: None,
             filter: None,
+            marks: BTreeMap::new(),
+            staged: ChangeSet::new(profile),
+            pending: PendingView::default(),
+            journal: None,
+            set_field: None,
+            quit_asked: false,
+            staged_offer: None,
+            concurrency: DEFAULT_CONCURRENCY,
         }
     }
 
@@ -357,6 +395,7 @@ impl State {
             Some(Purpose::Problems) => self.problems.as_ref().is_some_and(|p| p.open),
             Some(Purpose::ProblemEdit { .. }) => true,
             Some(Purpose::Filter) => self.filter.as_ref().is_some_and(|f| f.open),
+            Some(Purpose::Changes) => true,
             None => false,
         }
     }
@@ -385,10 +424,14 @@ impl State {
     }
 
     /// Refuses a change on a read-only profile, saying so; returns whether it refused.
-    /// Every key that would change data asks here, so the rule lives in one place.
+    /// Every key that would change data (editing, staging, sending, reverting) asks here, so
+    /// the rule lives in one place.
     pub fn refuse_read_only(&mut self) -> bool {
         if self.read_only {
-            let text = format!("Profile {} is read-only: editing is off", self.profile);
+            let text = format!(
+                "Profile {} is read-only: editing, staging and sending are off",
+                self.profile
+            );
             self.set_status(StatusKind::Error, text);
         }
         self.read_only

@@ -5,6 +5,7 @@ use std::time::Duration;
 use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::browse;
+use super::changes_flow as changes;
 use super::effect::{Effect, Local, RequestId};
 use super::filter_flow as filter;
 use super::find::{self, FindTarget};
@@ -14,6 +15,7 @@ use super::input::LineInput;
 use super::keys::{Action, Context};
 use super::lookup;
 use super::mouse;
+use super::pending_flow as pending;
 use super::msg::{Msg, Reply};
 use super::problems_flow as problems;
 use super::requests::Purpose;
@@ -80,6 +82,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::EditorClosed { id, result } => form_flow::editor_closed(state, &id, result),
+        Msg::StagedFound(set) => changes::staged_found(state, set),
+        Msg::JournalLoaded(result) => pending::journal_loaded(state, result),
     }
     fx
 }
@@ -99,6 +103,7 @@ fn route(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) 
     match purpose {
         Purpose::Problems => problems::answered(state, req, reply),
         Purpose::Filter => filter::answered(state, req, reply),
+        Purpose::Changes => pending::answered(state, req, reply, fx),
         Purpose::ProblemEdit { field } => {
             if let Some(result) = reply.into_prospect() {
                 problems::edit_fetched(state, &field, result, fx);
@@ -157,7 +162,7 @@ fn on_tick(state: &mut State, now: u64, fx: &mut Vec<Effect>) {
 fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     match state.keys.action_for(&[Context::Global], &key) {
         Some(Action::Quit) if state.form.is_some() => return form_flow::on_quit(state, fx),
-        Some(Action::Quit) => return quit(fx),
+        Some(Action::Quit) => return changes::on_quit(state, fx),
         Some(Action::Suspend) => return fx.push(Local::Suspend.into()),
         _ => {}
     }
@@ -166,6 +171,9 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
     if state.prompt.is_some() {
         return on_prompt_key(state, key, fx);
+    }
+    if let Some(action) = modal_action(state, &key) {
+        return on_modal(state, action, fx);
     }
     if state.help.open {
         match state.keys.action_for(&[Context::Help], &key) {
@@ -185,12 +193,37 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         clamp_scrolls(state);
         return;
     }
+    if state.pending.open {
+        if let Some(action) = state
+            .keys
+            .action_for(&[Context::Pending, Context::Anywhere], &key)
+        {
+            pending::on_action(state, action, fx);
+        }
+        return;
+    }
+    if state.journal.is_some() {
+        if let Some(action) = state
+            .keys
+            .action_for(&[Context::History, Context::Anywhere], &key)
+        {
+            pending::history_action(state, action, fx);
+        }
+        return;
+    }
     if state.problems.as_ref().is_some_and(|p| p.open) {
         if let Some(action) = state
             .keys
             .action_for(&[Context::Problems, Context::Anywhere], &key)
         {
-            problems::on_action(state, action, fx);
+            match action {
+                Action::Mark => changes::toggle_mark(state),
+                Action::MarkAll => changes::mark_all(state),
+                Action::Accept => changes::accept(state, false, fx),
+                Action::AcceptRule => changes::accept(state, true, fx),
+                Action::Pending => pending::open(state),
+                _ => problems::on_action(state, action, fx),
+            }
         }
         return;
     }
@@ -199,7 +232,13 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
             .keys
             .action_for(&[Context::Filter, Context::Anywhere], &key)
         {
-            filter::on_action(state, action, fx);
+            match action {
+                Action::Mark => changes::toggle_mark(state),
+                Action::MarkAll => changes::mark_all(state),
+                Action::SetField => changes::start_set_field(state),
+                Action::Pending => pending::open(state),
+                _ => filter::on_action(state, action, fx),
+            }
         }
         return;
     }
@@ -229,7 +268,7 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
             }
             browse::close_detail(state, fx);
         }
-        Action::Back | Action::Quit => quit(fx),
+        Action::Back | Action::Quit => changes::on_quit(state, fx),
         Action::Down => browse::move_down(state, fx),
         Action::Up => browse::move_up(state, fx),
         Action::NextPage => browse::next_page(state, fx),
@@ -276,7 +315,23 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Action::Find => open_prompt(state, PromptKind::Find),
         Action::FindNext => find::step(state, true),
         Action::FindPrev => find::step(state, false),
-        Action::CloseHelp
+        Action::Mark => {
+            changes::toggle_mark(state);
+            browse::move_down(state, fx);
+        }
+        Action::MarkAll => changes::mark_all(state),
+        Action::SetField => changes::start_set_field(state),
+        Action::Pending => pending::open(state),
+        Action::History => pending::open_history(state, fx),
+        Action::Accept
+        | Action::AcceptRule
+        | Action::Remove
+        | Action::Plan
+        | Action::Revert
+        | Action::QuitKeep
+        | Action::QuitDrop
+        | Action::Stay
+        | Action::CloseHelp
         | Action::Submit
         | Action::Cancel
         | Action::HistoryBack
@@ -295,8 +350,32 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
     }
 }
 
-fn quit(fx: &mut Vec<Effect>) {
-    fx.push(Local::Quit.into());
+/// The dialogs that take the keyboard before any view: the quit question, a change set
+/// offered back, the field picker of `S`.
+fn modal_action(state: &State, key: &KeyEvent) -> Option<Action> {
+    let context = if state.quit_asked {
+        Context::QuitStaged
+    } else if state.staged_offer.is_some() {
+        Context::Draft
+    } else if state.set_field.as_ref().is_some_and(|s| s.field.is_none()) {
+        Context::FieldPick
+    } else {
+        return None;
+    };
+    // Keys of no row of the dialog do nothing (the dialog stays).
+    Some(state.keys.action_for(&[context], key).unwrap_or(Action::Stay))
+}
+
+fn on_modal(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+    if state.quit_asked {
+        changes::quit_action(state, action, fx);
+    } else if state.staged_offer.is_some() {
+        if action != Action::Stay {
+            changes::offer_action(state, action, fx);
+        }
+    } else {
+        changes::field_pick_action(state, action);
+    }
 }
 
 fn copy_json(state: &mut State, fx: &mut Vec<Effect>) {
@@ -338,7 +417,7 @@ fn clamp_scrolls(state: &mut State) {
 fn open_prompt(state: &mut State, kind: PromptKind) {
     let text = match kind {
         PromptKind::Search => state.list.search.clone(),
-        PromptKind::Lookup | PromptKind::Filter => String::new(),
+        PromptKind::Lookup | PromptKind::Filter | PromptKind::SetValue => String::new(),
         PromptKind::Find => state
             .find
             .as_ref()
@@ -361,9 +440,17 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     let kind = prompt.kind;
     let contexts: &[Context] = match kind {
         PromptKind::Search => &[Context::SearchPrompt, Context::Prompt],
-        PromptKind::Lookup | PromptKind::Filter | PromptKind::Find => &[Context::Prompt],
+        PromptKind::Lookup | PromptKind::Filter | PromptKind::Find | PromptKind::SetValue => {
+            &[Context::Prompt]
+        }
     };
     match state.keys.action_for(contexts, &key) {
+        // A value for `S` is typed as it is meant: spaces kept.
+        Some(Action::Submit) if kind == PromptKind::SetValue => {
+            let text = prompt.input.text().to_string();
+            state.prompt = None;
+            changes::value_submitted(state, &text, fx);
+        }
         Some(Action::Submit) => {
             let text = prompt.input.text().trim().to_string();
             state.prompt = None;
@@ -378,11 +465,15 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
                 PromptKind::Lookup => lookup::start(state, &text, fx),
                 PromptKind::Filter => filter::submit(state, &text, fx),
                 PromptKind::Find => find::start(state, &text),
+                PromptKind::SetValue => {}
             }
         }
         Some(Action::Cancel) => {
             let previous = prompt.previous_search.clone();
             state.prompt = None;
+            if kind == PromptKind::SetValue {
+                state.set_field = None;
+            }
             if kind == PromptKind::Search {
                 browse::apply_search(state, &previous, fx);
             }

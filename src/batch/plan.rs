@@ -106,6 +106,18 @@ impl Planned {
     }
 }
 
+/// `applied=3 unchanged=1 …` for every outcome present.
+pub fn counts(rows: &[Planned]) -> String {
+    let mut by: std::collections::BTreeMap<Outcome, usize> = std::collections::BTreeMap::new();
+    for r in rows {
+        *by.entry(r.outcome).or_default() += 1;
+    }
+    by.iter()
+        .map(|(o, n)| format!("{}={n}", o.word()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn shown(v: Option<&str>) -> String {
     v.map_or_else(|| "empty".to_string(), |v| format!("{v:?}"))
 }

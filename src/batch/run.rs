@@ -76,6 +76,15 @@ fn lookup_failed(line: u64, key: RowKey, e: ApiError) -> Planned {
     Planned::ended(line, key, outcome, e.to_string())
 }
 
+/// A new batch id: when it started, and four random hex digits (`20261128T033000-3f9a`).
+pub fn new_batch_id() -> String {
+    format!(
+        "{}-{:04x}",
+        chrono::Utc::now().format("%Y%m%dT%H%M%S"),
+        rand::random::<u16>()
+    )
+}
+
 /// What the journal entries of a batch carry besides the change.
 #[derive(Debug, Clone)]
 pub struct BatchInfo {
@@ -96,13 +105,30 @@ pub async fn send(
     info: &BatchInfo,
     stop: watch::Receiver<bool>,
 ) -> Vec<Planned> {
+    send_observed(client, planned, concurrency, info, stop, &|_| {}).await
+}
+
+/// As [`send`], and `sent(n)` is told each time a change has its outcome (`n` of them so
+/// far), for a progress display.
+pub async fn send_observed(
+    client: &ApiClient,
+    planned: Vec<Planned>,
+    concurrency: usize,
+    info: &BatchInfo,
+    stop: watch::Receiver<bool>,
+    sent: &(dyn Fn(usize) + Sync),
+) -> Vec<Planned> {
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let done = &done;
     bounded(planned, concurrency, |row| {
         let stop = stop.clone();
         async move {
             if row.outcome != Outcome::Change || *stop.borrow() {
                 return row;
             }
-            send_one(client, row, info).await
+            let row = send_one(client, row, info).await;
+            sent(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+            row
         }
     })
     .await

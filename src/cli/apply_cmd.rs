@@ -1,6 +1,5 @@
 //! `prospect apply` and `prospect revert`: plan, show, confirm, send as one batch, report.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -13,6 +12,7 @@ use super::failure::Failure;
 use super::output::change_line;
 use crate::api::ApiClient;
 use crate::batch::run::{self, BatchInfo};
+use crate::batch::plan::counts;
 use crate::batch::{Outcome, Planned, corrections};
 use crate::config::{self, Settings};
 use crate::edit::journal;
@@ -26,14 +26,6 @@ const NOT_ALL_APPLIED: i32 = 6;
 /// Exit code after ctrl-c.
 const INTERRUPTED: i32 = 130;
 
-/// A new batch id: when it started, and four random hex digits (`20261128T033000-3f9a`).
-fn new_batch_id() -> String {
-    format!(
-        "{}-{:04x}",
-        chrono::Utc::now().format("%Y%m%dT%H%M%S"),
-        rand::random::<u16>()
-    )
-}
 
 fn journal_path() -> Option<PathBuf> {
     config::state_dir().map(|d| journal::path_in(&d))
@@ -185,7 +177,7 @@ impl Job {
             return Ok(());
         }
         let info = BatchInfo {
-            batch: new_batch_id(),
+            batch: run::new_batch_id(),
             profile: settings.profile.clone(),
             reason: self.reason.clone(),
             journal: journal_path(),
@@ -226,17 +218,6 @@ fn count(rows: &[Planned], outcome: Outcome) -> usize {
     rows.iter().filter(|r| r.outcome == outcome).count()
 }
 
-/// `applied=3 unchanged=1 …` for every outcome present.
-fn counts(rows: &[Planned]) -> String {
-    let mut by: BTreeMap<Outcome, usize> = BTreeMap::new();
-    for r in rows {
-        *by.entry(r.outcome).or_default() += 1;
-    }
-    by.iter()
-        .map(|(o, n)| format!("{}={n}", o.word()))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 fn summary(rows: &[Planned], batch: Option<&str>) -> String {
     match batch {

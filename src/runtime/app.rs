@@ -62,6 +62,9 @@ pub struct App<B: Backend> {
     /// Prompt-history saves asked for, and the number of the last one written.
     history_saves: u64,
     history_written: Arc<Mutex<u64>>,
+    /// The same for the staged change set.
+    staged_saves: u64,
+    staged_written: Arc<Mutex<u64>>,
 }
 
 impl<B: Backend> App<B>
@@ -78,17 +81,26 @@ where
         let (jobs, jobs_rx) = mpsc::unbounded_channel();
         let (msgs_tx, msgs) = mpsc::unbounded_channel();
         let own_msgs = msgs_tx.clone();
-        let worker = worker::spawn(client, jobs_rx, msgs_tx);
+        let journal = opts.state_dir.as_deref().map(crate::edit::journal::path_in);
+        let worker = worker::spawn(client, journal, jobs_rx, msgs_tx);
         let mut state = State::new(&opts.profile, opts.accent, opts.read_only, opts.page_size);
+        state.concurrency = opts.concurrency.clamp(1, 16);
         state.keys = Arc::new(opts.keys.clone());
         state.theme = Arc::new(opts.theme.clone());
         // Small and read once, before the first frame.
         let mut warnings = opts.warnings.clone();
+        let mut staged = None;
         if let Some(dir) = &opts.state_dir {
             match crate::edit::history::load(dir, &opts.profile) {
                 Ok(h) => state.history = h,
                 Err(e) => warnings.push(format!(
                     "the prompt history could not be read ({e}); it starts afresh"
+                )),
+            }
+            match files::load_staged(dir, &opts.profile) {
+                Ok(set) => staged = set,
+                Err(e) => warnings.push(format!(
+                    "the staged changes of the last session could not be read ({e})"
                 )),
             }
         }
@@ -113,8 +125,13 @@ where
             mouse: opts.mouse,
             history_saves: 0,
             history_written: Arc::new(Mutex::new(0)),
+            staged_saves: 0,
+            staged_written: Arc::new(Mutex::new(0)),
         };
         app.dispatch(Msg::Warnings(warnings));
+        if let Some(set) = staged {
+            app.dispatch(Msg::StagedFound(set));
+        }
         let fx = init(&mut app.state);
         app.perform(fx);
         Ok(app)
@@ -266,25 +283,38 @@ where
                 };
                 let profile = self.state.profile.clone();
                 let tell = self.own_msgs.clone();
-                // Saves run on the blocking pool and may finish out of order: each carries its
-                // number, and one older than the last written is dropped, never written over it.
                 self.history_saves += 1;
-                let number = self.history_saves;
-                let written = self.history_written.clone();
-                tokio::task::spawn_blocking(move || {
-                    let mut last = match written.lock() {
-                        Ok(g) => g,
-                        Err(poisoned) => poisoned.into_inner(),
-                    };
-                    if *last > number {
-                        return;
-                    }
-                    *last = number;
+                in_order(self.history_saves, &self.history_written, move || {
                     if let Err(e) = crate::edit::history::save(&dir, &profile, &history) {
                         let _ = tell.send(Msg::LocalFailed(format!(
                             "Cannot keep the prompt history: {e}"
                         )));
                     }
+                });
+            }
+            Local::SaveStaged(set) => {
+                let Some(dir) = self.state_dir.clone() else {
+                    return;
+                };
+                let tell = self.own_msgs.clone();
+                self.staged_saves += 1;
+                in_order(self.staged_saves, &self.staged_written, move || {
+                    if let Err(e) = files::save_staged(&dir, &set) {
+                        let _ = tell.send(Msg::LocalFailed(format!(
+                            "Cannot keep the staged changes on disk: {e}"
+                        )));
+                    }
+                });
+            }
+            Local::LoadJournal => {
+                let tell = self.own_msgs.clone();
+                let Some(dir) = self.state_dir.clone() else {
+                    let _ = tell.send(Msg::JournalLoaded(Ok(Vec::new())));
+                    return;
+                };
+                tokio::task::spawn_blocking(move || {
+                    let result = files::read_journal(&dir).map_err(|e| e.to_string());
+                    let _ = tell.send(Msg::JournalLoaded(result));
                 });
             }
         }
@@ -429,6 +459,23 @@ impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
             _ => {}
         }
     }
+}
+
+/// Runs a whole-file save on the blocking pool. Saves may finish out of order: each carries
+/// its number, and one older than the last written is dropped, never written over it.
+fn in_order(number: u64, written: &Arc<Mutex<u64>>, save: impl FnOnce() + Send + 'static) {
+    let written = written.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut last = match written.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if *last > number {
+            return;
+        }
+        *last = number;
+        save();
+    });
 }
 
 async fn sleep_until_opt(at: Option<Instant>) {

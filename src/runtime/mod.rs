@@ -1,6 +1,7 @@
 //! The runtime: terminal set-up and restore, the event loop, and the worker that does the HTTP.
 
 pub mod app;
+mod batch_jobs;
 pub mod editor;
 pub mod files;
 pub mod options;

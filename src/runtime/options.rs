@@ -29,6 +29,8 @@ pub struct TuiOptions {
     pub theme: Theme,
     /// Whether clicks and the wheel work (`mouse = false`, `--no-mouse` turn it off).
     pub mouse: bool,
+    /// Requests a scan, a plan or a batch runs at once (config `concurrency`, 1–16).
+    pub concurrency: usize,
 }
 
 impl Default for TuiOptions {
@@ -44,6 +46,7 @@ impl Default for TuiOptions {
             keys: KeyMap::default(),
             theme: Theme::default(),
             mouse: true,
+            concurrency: crate::app::state::DEFAULT_CONCURRENCY,
         }
     }
 }

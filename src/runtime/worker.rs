@@ -2,11 +2,13 @@
 //! and aborts a request `update` no longer waits for.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 
+use super::batch_jobs::{self, SendJob};
 use crate::api::{ApiClient, ApiError};
 use crate::app::{ApiCall, ApiRequest, Msg, Reply, RequestId};
 use crate::scan::{Checker, Filter, Progress, RuleSet, Scan, ScanError, ScanEvent, ScanOptions};
@@ -23,6 +25,7 @@ pub enum Job {
 /// Starts the worker; it ends when the job channel closes, aborting what still runs.
 pub fn spawn(
     client: ApiClient,
+    journal: Option<PathBuf>,
     mut jobs: UnboundedReceiver<Job>,
     msgs: UnboundedSender<Msg>,
 ) -> JoinHandle<()> {
@@ -35,7 +38,7 @@ pub fn spawn(
                     None => break,
                     Some(Job::Start(call)) => {
                         let req = call.req;
-                        let handle = tasks.spawn(run(client.clone(), call, msgs.clone()));
+                        let handle = tasks.spawn(run(client.clone(), journal.clone(), call, msgs.clone()));
                         running.insert(req, handle);
                     }
                     Some(Job::Cancel(req)) => {
@@ -57,14 +60,19 @@ pub fn spawn(
 }
 
 /// Makes one request; retries are told to the status line, tagged with the request.
-async fn run(client: ApiClient, call: ApiCall, msgs: UnboundedSender<Msg>) -> RequestId {
+async fn run(
+    client: ApiClient,
+    journal: Option<PathBuf>,
+    call: ApiCall,
+    msgs: UnboundedSender<Msg>,
+) -> RequestId {
     let ApiCall { req, request } = call;
     let tell = msgs.clone();
     let client = client.with_retry_observer(Arc::new(move |e: &ApiError, wait| {
         let text = e.retrying_sentence(wait);
         let _ = tell.send(Msg::Retrying { req, text });
     }));
-    let reply = perform(&client, req, request, &msgs).await;
+    let reply = perform(&client, req, request, journal, &msgs).await;
     // The UI may be gone already; nothing to do then.
     let _ = msgs.send(Msg::Api { req, reply });
     req
@@ -75,9 +83,30 @@ async fn perform(
     client: &ApiClient,
     req: RequestId,
     request: ApiRequest,
+    journal: Option<PathBuf>,
     msgs: &UnboundedSender<Msg>,
 ) -> Reply {
     match request {
+        ApiRequest::Plan { rows, concurrency } => batch_jobs::plan(client, rows, concurrency).await,
+        ApiRequest::PlanRevert {
+            entries,
+            concurrency,
+        } => batch_jobs::plan_revert(client, entries, concurrency).await,
+        ApiRequest::SendBatch {
+            rows,
+            profile,
+            reason,
+            concurrency,
+        } => {
+            let job = SendJob {
+                req,
+                profile,
+                reason,
+                concurrency,
+                journal,
+            };
+            batch_jobs::send(client, rows, job, msgs).await
+        }
         ApiRequest::Check { search } => check(client, req, search, msgs).await,
         ApiRequest::Filter { search, filter } => find(client, req, search, filter, msgs).await,
         ApiRequest::Page {
@@ -199,7 +228,7 @@ mod tests {
         let client = ApiClient::new(ClientConfig::new(&base, "t", "s", "test")).expect("client");
         let (jobs, jobs_rx) = mpsc::unbounded_channel();
         let (msgs_tx, mut msgs) = mpsc::unbounded_channel();
-        let _worker = spawn(client, jobs_rx, msgs_tx);
+        let _worker = spawn(client, None, jobs_rx, msgs_tx);
         let req = RequestId(1);
         let request = ApiRequest::Page {
             search: Some("slow".into()),
@@ -248,7 +277,7 @@ mod tests {
         let client = ApiClient::new(config).expect("client");
         let (jobs, jobs_rx) = mpsc::unbounded_channel();
         let (msgs_tx, mut msgs) = mpsc::unbounded_channel();
-        let _worker = spawn(client, jobs_rx, msgs_tx);
+        let _worker = spawn(client, None, jobs_rx, msgs_tx);
         let req = RequestId(7);
         let request = ApiRequest::Check { search: None };
         jobs.send(Job::Start(ApiCall { req, request }))
@@ -294,7 +323,7 @@ mod tests {
         let client = ApiClient::new(config).expect("client");
         let (jobs, jobs_rx) = mpsc::unbounded_channel();
         let (msgs_tx, mut msgs) = mpsc::unbounded_channel();
-        let _worker = spawn(client, jobs_rx, msgs_tx);
+        let _worker = spawn(client, None, jobs_rx, msgs_tx);
         let filter = Filter::parse_line("address.country=gbr email~.net").expect("filter");
         let expected: Vec<String> = generate(250, 42)
             .into_iter()

@@ -26,6 +26,7 @@ pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
             PromptKind::Lookup => ": id or external reference ",
             PromptKind::Filter => "F FIELD=VALUE or FIELD~TEXT ",
             PromptKind::Find => "find: ",
+            PromptKind::SetValue => "value (empty clears) ",
         };
         let before = clean(prompt.input.before_cursor()).into_owned();
         let full = clean(prompt.input.text()).into_owned();
@@ -83,7 +84,9 @@ fn contexts(state: &State) -> Vec<Context> {
     if let Some(p) = &state.prompt {
         return match p.kind {
             PromptKind::Search => vec![Context::Prompt, Context::SearchPrompt],
-            PromptKind::Lookup | PromptKind::Filter | PromptKind::Find => vec![Context::Prompt],
+            PromptKind::Lookup | PromptKind::Filter | PromptKind::Find | PromptKind::SetValue => {
+                vec![Context::Prompt]
+            }
         };
     }
     if state.help.open {

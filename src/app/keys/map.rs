@@ -4,7 +4,8 @@
 use crossterm::event::KeyEvent;
 
 use super::key::Key;
-use super::table::{Action, BINDINGS, Binding, Context};
+use super::bindings::BINDINGS;
+use super::kinds::{Action, Binding, Context};
 
 /// The keys of every row of `BINDINGS`, in table order, as configured.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,7 +172,7 @@ impl KeyMap {
         for (b, keys) in self.rows() {
             let Some(hint) = b.hint else { continue };
             // A read-only profile refuses edits: the footer does not offer them.
-            if read_only && matches!(b.action, Action::Edit | Action::EditExternal | Action::Undo) {
+            if read_only && b.action.changes_data() {
                 continue;
             }
             let Some(ctx) = b.contexts.iter().find(|c| contexts.contains(c)) else {

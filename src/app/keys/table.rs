@@ -1,161 +1,17 @@
-//! The default key table: every action, where it applies, its keys, help text and footer word.
+//! The default key table: every action, where it applies, its keys, help text and footer word
+//! (browsing, the form, the scans; change sets are in `table_changes`).
 
-use super::key::{Key, ch, ctrl, plain};
+use super::key::{ch, ctrl, plain};
+use super::kinds::{Action, Binding, Context};
 use crossterm::event::KeyCode;
-
-/// What a key does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Help,
-    Back,
-    Quit,
-    Suspend,
-    Down,
-    Up,
-    NextPage,
-    PrevPage,
-    First,
-    Last,
-    Search,
-    ClearSearch,
-    Lookup,
-    Open,
-    SwitchFocus,
-    Reload,
-    CopyId,
-    CopyJson,
-    Reveal,
-    ScrollDown,
-    ScrollUp,
-    ScrollPageDown,
-    ScrollPageUp,
-    CloseHelp,
-    Submit,
-    Cancel,
-    HistoryBack,
-    HistoryForward,
-    Edit,
-    EditExternal,
-    Undo,
-    NextField,
-    PrevField,
-    SaveForm,
-    LeaveForm,
-    Send,
-    BackToForm,
-    Overwrite,
-    Rebase,
-    ConfirmDiscard,
-    RestoreDraft,
-    DropDraft,
-    Problems,
-    Filter,
-    Find,
-    FindNext,
-    FindPrev,
-}
-
-/// Where a binding applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Context {
-    /// Everywhere, prompts included.
-    Global,
-    /// Everywhere but in prompts (where keys type text).
-    Anywhere,
-    List,
-    Detail,
-    Help,
-    /// Any prompt at the bottom.
-    Prompt,
-    /// The search prompt only.
-    SearchPrompt,
-    /// The edit form (keys not in the table type text).
-    Form,
-    /// The review of a PATCH body before it is sent.
-    Review,
-    /// Someone else changed what the user is about to change.
-    Conflict,
-    /// "Discard changes?"
-    Discard,
-    /// A draft from an earlier session is offered back.
-    Draft,
-    /// The problems view (`!`).
-    Problems,
-    /// The filter view (`F`).
-    Filter,
-}
-
-impl Context {
-    /// Whether a key pressed in one context can also reach a binding of the other (the
-    /// handler asks them together), so one key must not do two things there.
-    pub fn overlaps(self, other: Context) -> bool {
-        use Context::*;
-        self == other
-            || matches!(
-                (self, other),
-                (Global, _)
-                    | (_, Global)
-                    | (Anywhere, List | Detail)
-                    | (List | Detail, Anywhere)
-                    | (Prompt, SearchPrompt)
-                    | (SearchPrompt, Prompt)
-            )
-    }
-
-    /// How the help overlay names the context.
-    pub fn label(self) -> &'static str {
-        match self {
-            Context::Global | Context::Anywhere => "anywhere",
-            Context::List => "list",
-            Context::Detail => "detail",
-            Context::Help => "help",
-            Context::Prompt => "prompt",
-            Context::SearchPrompt => "search",
-            Context::Form => "form",
-            Context::Review => "review",
-            Context::Conflict => "conflict",
-            Context::Discard => "discard dialog",
-            Context::Draft => "draft dialog",
-            Context::Problems => "problems",
-            Context::Filter => "filter",
-        }
-    }
-}
-
-/// One row of the key table.
-#[derive(Debug, Clone, Copy)]
-pub struct Binding {
-    /// The name `[keys]` in the config uses for this row, e.g. `next_page`.
-    pub name: &'static str,
-    /// The keys unless the config says otherwise.
-    pub defaults: &'static [Key],
-    pub action: Action,
-    pub contexts: &'static [Context],
-    /// The help overlay's sentence.
-    pub description: &'static str,
-    /// The footer's word, for the few keys that matter there.
-    pub hint: Option<&'static str>,
-}
-
-impl Binding {
-    /// The contexts written as help shows them, e.g. `list, detail`.
-    pub fn context_labels(&self) -> String {
-        let mut labels: Vec<&str> = Vec::new();
-        for c in self.contexts {
-            if !labels.contains(&c.label()) {
-                labels.push(c.label());
-            }
-        }
-        labels.join(", ")
-    }
-}
 
 use Action as A;
 use Context as C;
 use KeyCode as K;
 
-/// Every binding of the TUI, in the order help lists them.
-pub const BINDINGS: &[Binding] = &[
+/// The bindings of browsing, the form and its dialogs, and the scans, in the order help lists
+/// them.
+pub const BASE: &[Binding] = &[
     Binding {
         name: "help",
         defaults: &[ch('?')],

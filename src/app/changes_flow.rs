@@ -1,0 +1,342 @@
+//! Marking rows and staging changes: `space`/`V` marks, `S` sets a field on the marked
+//! records, `a`/`A` stage a finding's suggestion; a change set left from an earlier session
+//! is offered back, and quitting with staged changes asks first.
+
+use super::changes::{ChangeSet, check_value};
+use super::effect::{Effect, Local};
+use super::keys::Action;
+use super::state::{Focus, Prompt, PromptKind, State, StatusKind};
+use super::{change_views::SetField, input::LineInput};
+use crate::api::Prospect;
+use crate::patch::FieldPath;
+use crate::scan::Finding;
+
+/// How a record is named in marks and the pending view.
+pub(super) fn label_of(p: &Prospect) -> String {
+    let name = p.full_name();
+    if !name.trim().is_empty() {
+        name
+    } else if !p.email.is_empty() {
+        p.email.clone()
+    } else {
+        p.id.clone()
+    }
+}
+
+fn finding_label(f: &Finding) -> String {
+    f.external_reference.clone().unwrap_or_else(|| f.id.clone())
+}
+
+/// The problems view's findings shown now: a rule's, or every finding from the rule table.
+fn shown_findings(state: &State) -> Vec<&Finding> {
+    let Some(p) = state.problems.as_ref().filter(|p| p.open) else {
+        return Vec::new();
+    };
+    match p.rule {
+        Some(rule) => p.of_rule(rule),
+        None => p.findings.iter().collect(),
+    }
+}
+
+/// The selected finding, when a rule's findings are listed.
+fn selected_finding(state: &State) -> Option<&Finding> {
+    let p = state.problems.as_ref().filter(|p| p.open)?;
+    let rule = p.rule?;
+    p.of_rule(rule).get(p.finding_row).copied()
+}
+
+/// The (id, label) of the row the keys act on in the view shown.
+fn selected_target(state: &State) -> Option<(String, String)> {
+    if state.problems.as_ref().is_some_and(|p| p.open) {
+        return selected_finding(state).map(|f| (f.id.clone(), finding_label(f)));
+    }
+    if let Some(f) = state.filter.as_ref().filter(|f| f.open) {
+        return f.matches.get(f.selected).map(|p| (p.id.clone(), label_of(p)));
+    }
+    state.current_prospect().map(|p| (p.id.clone(), label_of(p)))
+}
+
+/// `space`: marks or unmarks the selected row.
+pub(super) fn toggle_mark(state: &mut State) {
+    let Some((id, label)) = selected_target(state) else {
+        return;
+    };
+    if state.marks.remove(&id).is_none() {
+        state.marks.insert(id, label);
+    }
+}
+
+/// `V`: marks every row shown (the page, the filter's matches, the findings listed); when
+/// all of them are marked already, unmarks them.
+pub(super) fn mark_all(state: &mut State) {
+    let rows: Vec<(String, String)> = if state.problems.as_ref().is_some_and(|p| p.open) {
+        shown_findings(state)
+            .into_iter()
+            .map(|f| (f.id.clone(), finding_label(f)))
+            .collect()
+    } else if let Some(f) = state.filter.as_ref().filter(|f| f.open) {
+        f.matches.iter().map(|p| (p.id.clone(), label_of(p))).collect()
+    } else {
+        state
+            .list
+            .rows
+            .iter()
+            .map(|p| (p.id.clone(), label_of(p)))
+            .collect()
+    };
+    if rows.iter().all(|(id, _)| state.marks.contains_key(id)) {
+        for (id, _) in &rows {
+            state.marks.remove(id);
+        }
+        state.set_status(StatusKind::Info, format!("Unmarked {} rows", rows.len()));
+        return;
+    }
+    let n = rows.len();
+    state.marks.extend(rows);
+    let total = state.marks.len();
+    state.set_status(
+        StatusKind::Info,
+        format!("Marked {n} rows ({total} marked in all)"),
+    );
+}
+
+/// `S`: the field picker opens for the marked records (or the selected one).
+pub(super) fn start_set_field(state: &mut State) {
+    if state.refuse_read_only() {
+        return;
+    }
+    let targets: Vec<(String, String)> = if state.marks.is_empty() {
+        selected_target(state).into_iter().collect()
+    } else {
+        state
+            .marks
+            .iter()
+            .map(|(id, l)| (id.clone(), l.clone()))
+            .collect()
+    };
+    if targets.is_empty() {
+        let key = state.keys.first_key_label(super::keys::Context::List, Action::Mark);
+        state.set_status(
+            StatusKind::Error,
+            format!("Nothing to set: mark rows with {key} first"),
+        );
+        return;
+    }
+    state.set_field = Some(SetField {
+        targets,
+        row: 0,
+        field: None,
+    });
+}
+
+/// A key of the field picker.
+pub(super) fn field_pick_action(state: &mut State, action: Action) {
+    let Some(s) = state.set_field.as_mut() else {
+        return;
+    };
+    let fields = FieldPath::all();
+    match action {
+        Action::Down => s.row = (s.row + 1).min(fields.len().saturating_sub(1)),
+        Action::Up => s.row = s.row.saturating_sub(1),
+        Action::Cancel => state.set_field = None,
+        Action::Submit => {
+            let Some(field) = fields.get(s.row).copied() else {
+                return;
+            };
+            s.field = Some(field);
+            // One record on screen: its value is the starting text, as in the form.
+            let one = match s.targets.as_slice() {
+                [(id, _)] => Some(id.clone()),
+                _ => None,
+            };
+            let text = one
+                .and_then(|id| known_record(state, &id).and_then(|p| field.get(p)))
+                .unwrap_or_default();
+            state.prompt = Some(Prompt {
+                kind: PromptKind::SetValue,
+                input: LineInput::with_text(&text),
+                previous_search: state.list.search.clone(),
+                history_pos: None,
+            });
+        }
+        _ => {}
+    }
+}
+
+/// The record as last seen on screen, if it is still held (the detail, the page, the cache).
+pub(super) fn known_record<'a>(state: &'a State, id: &str) -> Option<&'a Prospect> {
+    state
+        .detail
+        .as_ref()
+        .map(|d| &d.prospect)
+        .filter(|p| p.id == id)
+        .or_else(|| state.list.rows.iter().find(|p| p.id == id))
+        .or_else(|| state.list.cache.find(id))
+        .or_else(|| {
+            state
+                .filter
+                .as_ref()
+                .and_then(|f| f.matches.iter().find(|p| p.id == id))
+        })
+}
+
+/// The value typed for `S`: checked with the form's rules, then staged on every target. An
+/// invalid value keeps the prompt open with the text, and says why.
+pub(super) fn value_submitted(state: &mut State, text: &str, fx: &mut Vec<Effect>) {
+    let Some(s) = state.set_field.take() else {
+        return;
+    };
+    let Some(field) = s.field else {
+        return;
+    };
+    let value = Some(text.to_string()).filter(|t| !t.is_empty());
+    if let Err(why) = check_value(field, value.as_deref()) {
+        state.set_status(StatusKind::Error, format!("{field}: {why}"));
+        state.prompt = Some(Prompt {
+            kind: PromptKind::SetValue,
+            input: LineInput::with_text(text),
+            previous_search: state.list.search.clone(),
+            history_pos: None,
+        });
+        state.set_field = Some(s);
+        return;
+    }
+    for (id, label) in &s.targets {
+        let before = known_record(state, id).map(|p| field.get(p));
+        state.staged.stage(id, label, field, value.clone(), before);
+    }
+    let n = s.targets.len();
+    let what = match &value {
+        Some(_) => format!("Staged {field} on {n} record{}", plural(n)),
+        None => format!("Staged clearing {field} on {n} record{}", plural(n)),
+    };
+    let key = state
+        .keys
+        .first_key_label(super::keys::Context::List, Action::Pending);
+    state.set_status(
+        StatusKind::Info,
+        format!("{what} — {key} reviews and sends"),
+    );
+    staged_changed(state, fx);
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// `a` / `A` in the problems view: stages the suggestion of the selected finding, or of every
+/// finding of its rule (findings without a suggestion are left for the form).
+pub(super) fn accept(state: &mut State, whole_rule: bool, fx: &mut Vec<Effect>) {
+    if state.refuse_read_only() {
+        return;
+    }
+    let findings: Vec<Finding> = if whole_rule {
+        let rule = state
+            .problems
+            .as_ref()
+            .and_then(|p| p.rule.or_else(|| p.rules().get(p.rule_row).map(|(r, _)| *r)));
+        match (rule, state.problems.as_ref()) {
+            (Some(rule), Some(p)) => p.of_rule(rule).into_iter().cloned().collect(),
+            _ => Vec::new(),
+        }
+    } else {
+        selected_finding(state).cloned().into_iter().collect()
+    };
+    let mut staged = 0;
+    let mut without = 0;
+    for f in &findings {
+        let (Some(suggestion), Some(field)) = (&f.suggestion, FieldPath::parse(&f.field)) else {
+            without += 1;
+            continue;
+        };
+        let before = Some(f.value.clone().filter(|v| !v.is_empty()));
+        let label = finding_label(f);
+        state
+            .staged
+            .stage(&f.id, &label, field, Some(suggestion.clone()), before);
+        staged += 1;
+    }
+    let text = match (staged, without) {
+        (0, 0) => "No finding selected: Enter lists a rule's findings".to_string(),
+        (0, _) => "No suggestion to stage: fix it in the form (e)".to_string(),
+        (n, 0) => format!("Staged {n} suggestion{}", plural(n)),
+        (n, w) => format!("Staged {n} suggestion{}; {w} without one", plural(n)),
+    };
+    let kind = if staged == 0 {
+        StatusKind::Error
+    } else {
+        StatusKind::Info
+    };
+    state.set_status(kind, text);
+    if staged > 0 {
+        staged_changed(state, fx);
+    }
+}
+
+/// The staged set changed: an earlier plan no longer holds, and the file is rewritten (so a
+/// crash or SIGTERM loses nothing).
+pub(super) fn staged_changed(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.pending.revert.is_none() {
+        state.pending.plan = None;
+    }
+    fx.push(Local::SaveStaged(state.staged.clone()).into());
+}
+
+/// A change set from an earlier session: offered back unless this session staged its own.
+pub(super) fn staged_found(state: &mut State, set: ChangeSet) {
+    if !set.is_empty() && set.profile == state.profile {
+        state.staged_offer = Some(set);
+    }
+}
+
+/// A key of the "restore the staged changes?" dialog.
+pub(super) fn offer_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+    match action {
+        Action::RestoreDraft => {
+            if let Some(set) = state.staged_offer.take() {
+                let n = set.len();
+                for (id, r) in set.records {
+                    state.staged.records.entry(id).or_insert(r);
+                }
+                state.set_status(
+                    StatusKind::Info,
+                    format!("Restored staged changes of {n} record{}", plural(n)),
+                );
+                staged_changed(state, fx);
+            }
+        }
+        Action::DropDraft => {
+            state.staged_offer = None;
+            staged_changed(state, fx);
+        }
+        _ => {}
+    }
+}
+
+/// `q` / ctrl-c outside the form: with staged changes, asks first.
+pub(super) fn on_quit(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.staged.is_empty() || state.quit_asked {
+        fx.push(Local::Quit.into());
+    } else {
+        state.quit_asked = true;
+    }
+}
+
+/// A key of the quit question.
+pub(super) fn quit_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+    match action {
+        Action::QuitKeep | Action::Quit => fx.push(Local::Quit.into()),
+        Action::QuitDrop => {
+            state.staged = ChangeSet::new(&state.profile);
+            fx.push(Local::SaveStaged(state.staged.clone()).into());
+            fx.push(Local::Quit.into());
+        }
+        Action::Stay => state.quit_asked = false,
+        _ => {}
+    }
+}
+
+/// Whether the list or the detail has focus on the prospect (for `H`).
+pub(super) fn detail_focused(state: &State) -> bool {
+    state.focus == Focus::Detail && state.detail.is_some()
+}

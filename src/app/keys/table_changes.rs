@@ -1,0 +1,173 @@
+//! The key table's rows for change sets: marks, staging, the pending set, the journal.
+
+use super::key::{ch, ctrl, plain};
+use super::kinds::{Action, Binding, Context};
+use crossterm::event::KeyCode;
+
+use Action as A;
+use Context as C;
+use KeyCode as K;
+
+/// Marking, staging, reviewing and sending change sets; the journal and reverts.
+pub const CHANGES: &[Binding] = &[
+    Binding {
+        name: "mark",
+        defaults: &[ch(' ')],
+        action: A::Mark,
+        contexts: &[C::List, C::Filter, C::Problems],
+        description: "mark / unmark the row for a change set (marks survive paging and searching)",
+        hint: Some("mark"),
+    },
+    Binding {
+        name: "mark_all",
+        defaults: &[ch('V')],
+        action: A::MarkAll,
+        contexts: &[C::List, C::Filter, C::Problems],
+        description: "mark every row of the page (or of the filter's or the rule's list)",
+        hint: None,
+    },
+    Binding {
+        name: "set_field",
+        defaults: &[ch('S')],
+        action: A::SetField,
+        contexts: &[C::List, C::Detail, C::Filter],
+        description: "set one field on every marked record (or the selected one): staged, not sent",
+        hint: Some("set"),
+    },
+    Binding {
+        name: "accept",
+        defaults: &[ch('a')],
+        action: A::Accept,
+        contexts: &[C::Problems],
+        description: "stage the finding's suggestion",
+        hint: Some("accept"),
+    },
+    Binding {
+        name: "accept_rule",
+        defaults: &[ch('A')],
+        action: A::AcceptRule,
+        contexts: &[C::Problems],
+        description: "stage the suggestion of every finding of the rule",
+        hint: None,
+    },
+    Binding {
+        name: "pending",
+        defaults: &[ch('P')],
+        action: A::Pending,
+        contexts: &[C::List, C::Detail, C::Filter, C::Problems],
+        description: "the pending change set: review, plan and send the staged changes",
+        hint: Some("pending"),
+    },
+    Binding {
+        name: "history",
+        defaults: &[ch('H')],
+        action: A::History,
+        contexts: &[C::List, C::Detail],
+        description: "history: the detail's prospect's changes; from the list, every batch",
+        hint: None,
+    },
+    Binding {
+        name: "pending_down",
+        defaults: &[plain(K::Down), ch('j')],
+        action: A::Down,
+        contexts: &[C::Pending, C::History, C::FieldPick],
+        description: "move down",
+        hint: Some("move"),
+    },
+    Binding {
+        name: "pending_up",
+        defaults: &[plain(K::Up), ch('k')],
+        action: A::Up,
+        contexts: &[C::Pending, C::History, C::FieldPick],
+        description: "move up",
+        hint: None,
+    },
+    Binding {
+        name: "pending_remove",
+        defaults: &[ch('d')],
+        action: A::Remove,
+        contexts: &[C::Pending],
+        description: "remove the record's staged change",
+        hint: Some("remove"),
+    },
+    Binding {
+        name: "pending_plan",
+        defaults: &[ctrl('s')],
+        action: A::Plan,
+        contexts: &[C::Pending],
+        description: "plan as `prospect apply` does: fetch every record, show conflicts; sends nothing",
+        hint: Some("plan"),
+    },
+    Binding {
+        name: "pending_send",
+        defaults: &[plain(K::Enter)],
+        action: A::Send,
+        contexts: &[C::Pending],
+        description: "send the changes shown (planned again first); what fails stays staged",
+        hint: Some("send"),
+    },
+    Binding {
+        name: "pending_back",
+        defaults: &[plain(K::Esc), ch('q')],
+        action: A::Back,
+        contexts: &[C::Pending, C::History],
+        description: "close (the changes stay staged; a sending batch goes on)",
+        hint: Some("back"),
+    },
+    Binding {
+        name: "history_undo",
+        defaults: &[ch('u')],
+        action: A::Undo,
+        contexts: &[C::History],
+        description: "undo the change: its inverse, reviewed with the conflict check",
+        hint: Some("undo"),
+    },
+    Binding {
+        name: "history_revert",
+        defaults: &[ch('R')],
+        action: A::Revert,
+        contexts: &[C::History],
+        description: "revert the whole batch: planned, reviewed, then sent as a batch of its own",
+        hint: Some("revert batch"),
+    },
+    Binding {
+        name: "field_pick",
+        defaults: &[plain(K::Enter)],
+        action: A::Submit,
+        contexts: &[C::FieldPick],
+        description: "pick the field, then type its value",
+        hint: Some("pick"),
+    },
+    Binding {
+        name: "field_pick_cancel",
+        defaults: &[plain(K::Esc), ch('q')],
+        action: A::Cancel,
+        contexts: &[C::FieldPick],
+        description: "cancel",
+        hint: Some("cancel"),
+    },
+    Binding {
+        name: "quit_keep",
+        defaults: &[ch('y')],
+        action: A::QuitKeep,
+        contexts: &[C::QuitStaged],
+        description: "quit; the staged changes are offered back next time",
+        hint: Some("quit, keep them"),
+    },
+    Binding {
+        name: "quit_drop",
+        defaults: &[ch('d')],
+        action: A::QuitDrop,
+        contexts: &[C::QuitStaged],
+        description: "discard the staged changes and quit",
+        hint: Some("discard and quit"),
+    },
+    Binding {
+        name: "quit_stay",
+        defaults: &[ch('n'), plain(K::Esc)],
+        action: A::Stay,
+        contexts: &[C::QuitStaged],
+        description: "stay",
+        hint: Some("stay"),
+    },
+];

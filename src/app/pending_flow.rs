@@ -1,0 +1,285 @@
+//! The pending view (`P`: the staged set, planned and sent as `prospect apply` does; also the
+//! review of a revert) and the journal view (`H`: a prospect's changes with `u` undo, or every
+//! batch with `R` revert), and their answers.
+
+use super::browse;
+use super::change_views::{HistoryScope, HistoryView, PendingView, Work};
+use super::changes_flow::{self, label_of};
+use super::effect::{ApiRequest, BatchRows, Effect, Local, RequestId};
+use super::keys::Action;
+use super::msg::Reply;
+use super::requests::Purpose;
+use super::state::{State, StatusKind};
+use crate::batch::plan::counts;
+use crate::batch::{Outcome, Planned};
+use crate::edit::journal::JournalEntry;
+
+/// `P`: shows the staged set.
+pub(super) fn open(state: &mut State) {
+    if state.refuse_read_only() {
+        return;
+    }
+    // A finished revert review is not shown again; a running one is.
+    if state.pending.revert.is_some() && state.pending.work.is_none() {
+        state.pending.revert = None;
+        state.pending.plan = None;
+    }
+    state.pending.open = true;
+    state.pending.row = 0;
+}
+
+/// How many rows the pending view shows.
+pub fn row_count(state: &State) -> usize {
+    match (&state.pending.revert, &state.pending.plan) {
+        (Some(_), Some(plan)) => plan.len(),
+        (Some(_), None) => 0,
+        (None, _) => state.staged.len(),
+    }
+}
+
+/// The id of a plan row.
+fn row_id(r: &Planned) -> String {
+    r.id.clone().unwrap_or_else(|| r.key.value().to_string())
+}
+
+/// A key of the pending view.
+pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+    let rows = row_count(state);
+    let busy = state.pending.work.is_some();
+    match action {
+        Action::Down => state.pending.row = (state.pending.row + 1).min(rows.saturating_sub(1)),
+        Action::Up => state.pending.row = state.pending.row.saturating_sub(1),
+        Action::Back => {
+            state.pending.open = false;
+            if state.pending.revert.is_some() && !busy {
+                state.pending = PendingView::default();
+            }
+        }
+        Action::Remove if !busy => {
+            let at = state.pending.row;
+            if state.pending.revert.is_some() {
+                if let Some(plan) = state.pending.plan.as_mut()
+                    && at < plan.len()
+                {
+                    plan.remove(at);
+                }
+            } else if let Some(id) = state.staged.records.keys().nth(at).cloned() {
+                state.staged.remove(&id);
+                changes_flow::staged_changed(state, fx);
+            }
+            state.pending.row = at.min(row_count(state).saturating_sub(1));
+        }
+        Action::Plan if !busy && state.pending.revert.is_none() => {
+            if state.staged.is_empty() {
+                return state.set_status(StatusKind::Error, "Nothing is staged");
+            }
+            let request = ApiRequest::Plan {
+                rows: state.staged.corrections(),
+                concurrency: state.concurrency,
+            };
+            let req = state.requests.start(Purpose::Changes, request, fx);
+            state.pending.work = Some(Work::Planning(req));
+        }
+        Action::Send if !busy => send(state, fx),
+        Action::Help => {
+            state.help.open = true;
+            state.help.scroll = 0;
+        }
+        _ => {}
+    }
+}
+
+fn send(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.refuse_read_only() {
+        return;
+    }
+    let (rows, total, reason) = match (&state.pending.revert, &state.pending.plan) {
+        (Some(what), Some(plan)) => {
+            let total = plan.iter().filter(|r| r.outcome == Outcome::Change).count();
+            (BatchRows::Planned(plan.clone()), total, Some(what.clone()))
+        }
+        (Some(_), None) => return,
+        (None, _) => (
+            BatchRows::Corrections(state.staged.corrections()),
+            state.staged.len(),
+            None,
+        ),
+    };
+    if total == 0 {
+        return state.set_status(StatusKind::Error, "Nothing to send");
+    }
+    let request = ApiRequest::SendBatch {
+        rows,
+        profile: state.profile.clone(),
+        reason,
+        concurrency: state.concurrency,
+    };
+    let req = state.requests.start(Purpose::Changes, request, fx);
+    state.pending.work = Some(Work::Sending {
+        req,
+        done: 0,
+        total,
+    });
+}
+
+/// An answer to the pending view's plan or batch.
+pub(super) fn answered(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) {
+    if state.pending.req() != Some(req) {
+        return;
+    }
+    match reply {
+        Reply::Planned(rows) => {
+            state.pending.work = None;
+            let changes = rows.iter().filter(|r| r.outcome == Outcome::Change).count();
+            let text = format!(
+                "Plan: {} — Enter sends {changes} change{}",
+                counts(&rows),
+                if changes == 1 { "" } else { "s" }
+            );
+            state.pending.plan = Some(rows);
+            state.set_status(StatusKind::Info, text);
+        }
+        Reply::Sending { done, total } => {
+            state.pending.work = Some(Work::Sending { req, done, total });
+        }
+        Reply::Sent { batch, rows } => {
+            state.pending.work = None;
+            let text = format!("Batch {batch}: {}", counts(&rows));
+            let all_done = rows.iter().all(|r| r.outcome.is_done());
+            if state.pending.revert.is_none() {
+                // What landed leaves the set; what did not stays staged with its reason.
+                for r in &rows {
+                    let id = row_id(r);
+                    if r.outcome.is_done() {
+                        state.staged.remove(&id);
+                    } else if let Some(s) = state.staged.records.get_mut(&id) {
+                        s.error = Some(format!("{}: {}", r.outcome.word(), r.message));
+                    }
+                }
+                changes_flow::staged_changed(state, fx);
+                state.pending.row = state.pending.row.min(state.staged.len().saturating_sub(1));
+            } else {
+                state.pending.plan = Some(rows);
+            }
+            let kind = if all_done {
+                StatusKind::Info
+            } else {
+                StatusKind::Error
+            };
+            state.set_status(kind, text);
+            // The records changed on the server: show them as they are now.
+            browse::reload(state, fx);
+        }
+        Reply::Page(Err(e)) | Reply::Prospect(Err(e)) => {
+            state.pending.work = None;
+            state.set_status(StatusKind::Error, e.to_string());
+        }
+        _ => {}
+    }
+}
+
+/// `H`: the detail's prospect's changes, or (from the list) every batch.
+pub(super) fn open_history(state: &mut State, fx: &mut Vec<Effect>) {
+    let scope = match state.detail.as_ref() {
+        Some(d) if changes_flow::detail_focused(state) => HistoryScope::Prospect {
+            id: d.prospect.id.clone(),
+            label: label_of(&d.prospect),
+        },
+        _ => HistoryScope::Batches,
+    };
+    state.journal = Some(HistoryView {
+        scope,
+        entries: None,
+        row: 0,
+    });
+    fx.push(Local::LoadJournal.into());
+}
+
+/// The journal was read: this profile's entries of the view's scope, newest first.
+pub(super) fn journal_loaded(state: &mut State, result: Result<Vec<JournalEntry>, String>) {
+    let profile = state.profile.clone();
+    let Some(view) = state.journal.as_mut() else {
+        return;
+    };
+    view.entries = Some(result.map(|all| {
+        let mut mine: Vec<JournalEntry> = all
+            .into_iter()
+            .filter(|e| e.profile == profile)
+            .filter(|e| match &view.scope {
+                HistoryScope::Prospect { id, .. } => e.prospect_id == *id,
+                HistoryScope::Batches => e.batch.is_some(),
+            })
+            .collect();
+        mine.reverse();
+        mine
+    }));
+    view.row = 0;
+}
+
+/// A key of the journal view.
+pub(super) fn history_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+    let Some(view) = state.journal.as_mut() else {
+        return;
+    };
+    let rows = view.len();
+    match action {
+        Action::Down => view.row = (view.row + 1).min(rows.saturating_sub(1)),
+        Action::Up => view.row = view.row.saturating_sub(1),
+        Action::Back => state.journal = None,
+        Action::Undo => {
+            let entry = match view.scope {
+                HistoryScope::Prospect { .. } => view.loaded().get(view.row).cloned(),
+                HistoryScope::Batches => None,
+            };
+            let Some(entry) = entry else {
+                return state.set_status(StatusKind::Error, "Select a change to undo");
+            };
+            let what = format!(
+                "undo of the change of {}",
+                crate::present::readable_time(&entry.time)
+            );
+            review_revert(state, vec![entry], what, fx);
+        }
+        Action::Revert => {
+            let batch = match view.scope {
+                HistoryScope::Batches => view.batches().get(view.row).map(|b| b.batch.clone()),
+                HistoryScope::Prospect { .. } => {
+                    view.loaded().get(view.row).and_then(|e| e.batch.clone())
+                }
+            };
+            let Some(batch) = batch else {
+                return state.set_status(StatusKind::Error, "This change belongs to no batch");
+            };
+            let entries = view.of_batch(&batch);
+            review_revert(state, entries, format!("revert of batch {batch}"), fx);
+        }
+        Action::Help => {
+            state.help.open = true;
+            state.help.scroll = 0;
+        }
+        _ => {}
+    }
+}
+
+/// Plans the inverse of journaled changes and shows it for review (the pending view, in its
+/// revert form): nothing is sent before `Enter` there.
+fn review_revert(state: &mut State, entries: Vec<JournalEntry>, what: String, fx: &mut Vec<Effect>) {
+    if state.refuse_read_only() {
+        return;
+    }
+    if state.pending.work.is_some() {
+        return state.set_status(StatusKind::Error, "A batch is still being sent");
+    }
+    let request = ApiRequest::PlanRevert {
+        entries,
+        concurrency: state.concurrency,
+    };
+    let req = state.requests.start(Purpose::Changes, request, fx);
+    state.pending = PendingView {
+        open: true,
+        row: 0,
+        plan: None,
+        revert: Some(what),
+        work: Some(Work::Planning(req)),
+    };
+}
