@@ -140,4 +140,6 @@ pub struct SetField {
     pub row: usize,
     /// The field picked; the value is then typed in the prompt.
     pub field: Option<FieldPath>,
+    /// Why the value typed last was refused (shown in the prompt, which stays open).
+    pub error: Option<String>,
 }

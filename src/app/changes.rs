@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::api::Prospect;
 use crate::batch::{Correction, RowKey};
 use crate::patch::{FieldPath, validate};
 
@@ -159,6 +160,18 @@ impl ChangeSet {
                 }
             })
             .collect()
+    }
+}
+
+/// How a record is named in marks and the pending view.
+pub fn label_of(p: &Prospect) -> String {
+    let name = p.full_name();
+    if !name.trim().is_empty() {
+        name
+    } else if !p.email.is_empty() {
+        p.email.clone()
+    } else {
+        p.id.clone()
     }
 }
 

@@ -2,26 +2,14 @@
 //! records, `a`/`A` stage a finding's suggestion; a change set left from an earlier session
 //! is offered back, and quitting with staged changes asks first.
 
-use super::changes::{ChangeSet, check_value};
+use super::changes::{ChangeSet, check_value, label_of};
 use super::effect::{Effect, Local};
-use super::keys::Action;
+use super::keys::{Action, Context};
 use super::state::{Focus, Prompt, PromptKind, State, StatusKind};
 use super::{change_views::SetField, input::LineInput};
 use crate::api::Prospect;
 use crate::patch::FieldPath;
 use crate::scan::Finding;
-
-/// How a record is named in marks and the pending view.
-pub(super) fn label_of(p: &Prospect) -> String {
-    let name = p.full_name();
-    if !name.trim().is_empty() {
-        name
-    } else if !p.email.is_empty() {
-        p.email.clone()
-    } else {
-        p.id.clone()
-    }
-}
 
 fn finding_label(f: &Finding) -> String {
     f.external_reference.clone().unwrap_or_else(|| f.id.clone())
@@ -115,7 +103,7 @@ pub(super) fn start_set_field(state: &mut State) {
             .collect()
     };
     if targets.is_empty() {
-        let key = state.keys.first_key_label(super::keys::Context::List, Action::Mark);
+        let key = state.keys.first_key_label(Context::List, Action::Mark);
         state.set_status(
             StatusKind::Error,
             format!("Nothing to set: mark rows with {key} first"),
@@ -126,6 +114,7 @@ pub(super) fn start_set_field(state: &mut State) {
         targets,
         row: 0,
         field: None,
+        error: None,
     });
 }
 
@@ -183,7 +172,7 @@ pub(super) fn known_record<'a>(state: &'a State, id: &str) -> Option<&'a Prospec
 /// The value typed for `S`: checked with the form's rules, then staged on every target. An
 /// invalid value keeps the prompt open with the text, and says why.
 pub(super) fn value_submitted(state: &mut State, text: &str, fx: &mut Vec<Effect>) {
-    let Some(s) = state.set_field.take() else {
+    let Some(mut s) = state.set_field.take() else {
         return;
     };
     let Some(field) = s.field else {
@@ -191,7 +180,7 @@ pub(super) fn value_submitted(state: &mut State, text: &str, fx: &mut Vec<Effect
     };
     let value = Some(text.to_string()).filter(|t| !t.is_empty());
     if let Err(why) = check_value(field, value.as_deref()) {
-        state.set_status(StatusKind::Error, format!("{field}: {why}"));
+        s.error = Some(why);
         state.prompt = Some(Prompt {
             kind: PromptKind::SetValue,
             input: LineInput::with_text(text),
@@ -212,7 +201,7 @@ pub(super) fn value_submitted(state: &mut State, text: &str, fx: &mut Vec<Effect
     };
     let key = state
         .keys
-        .first_key_label(super::keys::Context::List, Action::Pending);
+        .first_key_label(Context::List, Action::Pending);
     state.set_status(
         StatusKind::Info,
         format!("{what} — {key} reviews and sends"),
@@ -333,6 +322,30 @@ pub(super) fn quit_action(state: &mut State, action: Action, fx: &mut Vec<Effect
         }
         Action::Stay => state.quit_asked = false,
         _ => {}
+    }
+}
+
+/// The context of the change-set dialog on screen, if any: the quit question, a change set
+/// offered back, the field picker of `S`. They take the keyboard before any view.
+pub fn modal_context(state: &State) -> Option<Context> {
+    if state.quit_asked {
+        Some(Context::QuitStaged)
+    } else if state.staged_offer.is_some() {
+        Some(Context::Draft)
+    } else if state.set_field.as_ref().is_some_and(|s| s.field.is_none()) {
+        Some(Context::FieldPick)
+    } else {
+        None
+    }
+}
+
+/// A key (or a click on a button) of the dialog `modal_context` names.
+pub(super) fn on_modal(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+    match modal_context(state) {
+        Some(Context::QuitStaged) => quit_action(state, action, fx),
+        Some(Context::Draft) => offer_action(state, action, fx),
+        Some(_) => field_pick_action(state, action),
+        None => {}
     }
 }
 

@@ -31,6 +31,7 @@ mod save;
 #[cfg(test)]
 pub(crate) mod tests;
 
+pub use changes_flow::modal_context as changes_modal;
 pub use effect::{ApiCall, ApiRequest, Effect, Local, RequestId};
 pub use msg::{Msg, Reply};
 pub use requests::Purpose;

@@ -4,7 +4,8 @@
 
 use super::browse;
 use super::change_views::{HistoryScope, HistoryView, PendingView, Work};
-use super::changes_flow::{self, label_of};
+use super::changes::label_of;
+use super::changes_flow;
 use super::effect::{ApiRequest, BatchRows, Effect, Local, RequestId};
 use super::keys::Action;
 use super::msg::Reply;
@@ -167,8 +168,12 @@ pub(super) fn answered(state: &mut State, req: RequestId, reply: Reply, fx: &mut
                 StatusKind::Error
             };
             state.set_status(kind, text);
-            // The records changed on the server: show them as they are now.
+            // The records changed on the server: show them as they are now, and the journal
+            // view (if open) with the new batch.
             browse::reload(state, fx);
+            if state.journal.is_some() {
+                fx.push(Local::LoadJournal.into());
+            }
         }
         Reply::Page(Err(e)) | Reply::Prospect(Err(e)) => {
             state.pending.work = None;

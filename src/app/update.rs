@@ -172,8 +172,10 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     if state.prompt.is_some() {
         return on_prompt_key(state, key, fx);
     }
-    if let Some(action) = modal_action(state, &key) {
-        return on_modal(state, action, fx);
+    if let Some(context) = changes::modal_context(state) {
+        // Keys of no row of the dialog do nothing (the dialog stays).
+        let action = state.keys.action_for(&[context], &key);
+        return changes::on_modal(state, action.unwrap_or(Action::Stay), fx);
     }
     if state.help.open {
         match state.keys.action_for(&[Context::Help], &key) {
@@ -347,34 +349,6 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         | Action::ConfirmDiscard
         | Action::RestoreDraft
         | Action::DropDraft => {}
-    }
-}
-
-/// The dialogs that take the keyboard before any view: the quit question, a change set
-/// offered back, the field picker of `S`.
-fn modal_action(state: &State, key: &KeyEvent) -> Option<Action> {
-    let context = if state.quit_asked {
-        Context::QuitStaged
-    } else if state.staged_offer.is_some() {
-        Context::Draft
-    } else if state.set_field.as_ref().is_some_and(|s| s.field.is_none()) {
-        Context::FieldPick
-    } else {
-        return None;
-    };
-    // Keys of no row of the dialog do nothing (the dialog stays).
-    Some(state.keys.action_for(&[context], key).unwrap_or(Action::Stay))
-}
-
-fn on_modal(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
-    if state.quit_asked {
-        changes::quit_action(state, action, fx);
-    } else if state.staged_offer.is_some() {
-        if action != Action::Stay {
-            changes::offer_action(state, action, fx);
-        }
-    } else {
-        changes::field_pick_action(state, action);
     }
 }
 

@@ -26,8 +26,20 @@ pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
             PromptKind::Lookup => ": id or external reference ",
             PromptKind::Filter => "F FIELD=VALUE or FIELD~TEXT ",
             PromptKind::Find => "find: ",
-            PromptKind::SetValue => "value (empty clears) ",
+            PromptKind::SetValue => "",
         };
+        // `S`'s prompt names the field, and why the last value was refused.
+        let label = match state.set_field.as_ref().filter(|_| prompt.kind == PromptKind::SetValue) {
+            Some(s) => {
+                let field = s.field.map(|f| f.to_string()).unwrap_or_default();
+                match &s.error {
+                    Some(e) => format!("! {} — {field} (empty clears) ", clean(e)),
+                    None => format!("{field} (empty clears) "),
+                }
+            }
+            None => label.to_string(),
+        };
+        let label = label.as_str();
         let before = clean(prompt.input.before_cursor()).into_owned();
         let full = clean(prompt.input.text()).into_owned();
         // Keep the cursor in view: show the tail when the text is longer than the line.
@@ -39,7 +51,12 @@ pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
             let w = width(&tail);
             (tail, w)
         };
-        let line = Line::from(vec![Span::styled(label, key(state)), Span::raw(shown)]);
+        let label_style = if label.starts_with("! ") {
+            fg(state, Role::Error).add_modifier(Modifier::BOLD)
+        } else {
+            key(state)
+        };
+        let line = Line::from(vec![Span::styled(label, label_style), Span::raw(shown)]);
         line.render(area, buf);
         let x = area.x + u16::try_from(width(label) + cursor_col).unwrap_or(u16::MAX);
         return Some(Position::new(x.min(area.right().saturating_sub(1)), area.y));
@@ -58,6 +75,12 @@ pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
         _ => None,
     }) {
         Line::styled(format!("{} {doing}", state.spinner()), dim()).render(area, buf);
+    } else if let Some(crate::app::change_views::Work::Sending { done, total, .. }) =
+        state.pending.work
+    {
+        // The batch goes on while the view is closed: its progress stays in sight.
+        let text = format!("{} Saving {done} of {total}…", state.spinner());
+        Line::styled(text, dim()).render(area, buf);
     } else if state.busy() {
         Line::styled(format!("{} loading…", state.spinner()), dim()).render(area, buf);
     }
@@ -92,6 +115,9 @@ fn contexts(state: &State) -> Vec<Context> {
     if state.help.open {
         return vec![Context::Help];
     }
+    if let Some(context) = crate::app::changes_modal(state) {
+        return vec![context];
+    }
     if let Some(form) = &state.form {
         return match form.stage {
             Stage::Editing => vec![Context::Form],
@@ -101,6 +127,12 @@ fn contexts(state: &State) -> Vec<Context> {
             Stage::DraftOffer(_) => vec![Context::Draft],
             _ => Vec::new(),
         };
+    }
+    if state.pending.open {
+        return vec![Context::Pending, Context::Anywhere];
+    }
+    if state.journal.is_some() {
+        return vec![Context::History, Context::Anywhere];
     }
     if state.problems.as_ref().is_some_and(|p| p.open) {
         return vec![Context::Problems, Context::Anywhere];

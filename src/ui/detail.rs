@@ -26,7 +26,8 @@ fn lines(state: &State, detail: &Detail, cols: u16) -> Vec<Line<'static>> {
         .unwrap_or(0)
         .min(usize::from(cols / 2));
     let value_w = usize::from(cols).saturating_sub(label_w + 1).max(1);
-    let mut out = Vec::new();
+    // A staged change comes first: it is what is about to happen to this record.
+    let mut out = super::changes::detail_lines(state, detail.reveal);
     for f in fields {
         let label = format!("{} ", fit(&f.label, label_w));
         let (text, style) = match &f.value {

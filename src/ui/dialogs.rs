@@ -173,7 +173,76 @@ fn conflict(state: &State, conflicts: &[Conflict], body: &PatchBody, cols: usize
     }
 }
 
+/// The change-set dialogs: the quit question, a change set offered back, the field picker.
+fn change_dialog(state: &State, context: Context, cols: usize) -> Dialog {
+    let mut lines = Vec::new();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    match context {
+        Context::QuitStaged => {
+            let n = state.staged.len();
+            wrapped(
+                &mut lines,
+                &format!(
+                    "{n} record{} staged changes that were not sent. Kept, they are offered back the next time prospect starts.",
+                    if n == 1 { " has" } else { "s have" }
+                ),
+                cols,
+                Style::new(),
+            );
+            lines.push(Line::default());
+            lines.push(keys_line(context, state));
+            Dialog {
+                title: " Quit with staged changes? ".into(),
+                lines,
+                color: state.theme.get(Role::Warning),
+            }
+        }
+        Context::Draft => {
+            let n = state.staged_offer.as_ref().map_or(0, |s| s.len());
+            wrapped(
+                &mut lines,
+                &format!(
+                    "Changes to {n} record{} were staged in an earlier session and not sent.",
+                    plural(n)
+                ),
+                cols,
+                Style::new(),
+            );
+            lines.push(Line::default());
+            lines.push(keys_line(context, state));
+            Dialog {
+                title: " Staged changes ".into(),
+                lines,
+                color: accent(state),
+            }
+        }
+        _ => {
+            let (n, row) = state
+                .set_field
+                .as_ref()
+                .map_or((0, 0), |s| (s.targets.len(), s.row));
+            for (i, f) in patch::FieldPath::all().iter().enumerate() {
+                let marker = if i == row { "› " } else { "  " };
+                lines.push(Line::styled(
+                    format!("{marker}{f}"),
+                    super::changes::picker_style(state, i == row),
+                ));
+            }
+            lines.push(Line::default());
+            lines.push(keys_line(context, state));
+            Dialog {
+                title: format!(" Set a field on {n} record{} ", plural(n)),
+                lines,
+                color: accent(state),
+            }
+        }
+    }
+}
+
 fn dialog(state: &State, cols: usize) -> Option<Dialog> {
+    if let Some(context) = crate::app::changes_modal(state) {
+        return Some(change_dialog(state, context, cols));
+    }
     let form = state.form.as_ref()?;
     Some(match &form.stage {
         Stage::Review { body, checked, .. } => review(state, body, form.id(), *checked, cols),
@@ -214,6 +283,9 @@ fn dialog(state: &State, cols: usize) -> Option<Dialog> {
 
 /// The key context of the form's dialog, if one is open.
 fn dialog_context(state: &State) -> Option<Context> {
+    if let Some(context) = crate::app::changes_modal(state) {
+        return Some(context);
+    }
     match state.form.as_ref()?.stage {
         Stage::Review { .. } => Some(Context::Review),
         Stage::Conflict { .. } => Some(Context::Conflict),

@@ -106,6 +106,9 @@ fn title_left(state: &State) -> Line<'static> {
             truncate(&state.list.search, 30)
         )));
     }
+    if let Some(counts) = super::changes::counts(state) {
+        spans.push(Span::styled(counts, fg(state, Role::Changed)));
+    }
     Line::from(spans)
 }
 
@@ -171,8 +174,14 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<(Rect, usiz
         render_empty(state, inner, buf);
         return None;
     }
-    // Two columns for the selection marker, so the selection shows even without colour.
-    let cols = columns(inner.width.saturating_sub(2));
+    // Two columns for the selection marker, so the selection shows even without colour, and
+    // three more for marks and staged changes when there are any.
+    let gutter = if state.marks.is_empty() && state.staged.is_empty() {
+        2
+    } else {
+        5
+    };
+    let cols = columns(inner.width.saturating_sub(gutter));
     let header: String = cols
         .iter()
         .map(|(c, w)| fit(c.title(), usize::from(*w)))
@@ -182,7 +191,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<(Rect, usiz
     buf.set_stringn(
         inner.x,
         inner.y,
-        format!("  {header}"),
+        format!("{}{header}", " ".repeat(usize::from(gutter))),
         usize::from(inner.width),
         bold,
     );
@@ -201,10 +210,11 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Option<(Rect, usiz
         } else {
             ("  ", Style::new())
         };
+        let signs = super::changes::gutter(state, &p.id).unwrap_or_default();
         buf.set_stringn(
             inner.x,
             y,
-            format!("{marker}{line}"),
+            format!("{marker}{signs}{line}"),
             usize::from(inner.width),
             style,
         );

@@ -1,6 +1,7 @@
 //! Pure views of `State`: no IO, no HTTP, nothing but drawing into a frame.
 
 pub mod bar;
+pub mod changes;
 pub mod detail;
 pub mod dialogs;
 pub mod filter;
@@ -27,7 +28,13 @@ use crate::app::{State, Viewport};
 pub fn render(state: &State, frame: &mut Frame) -> Viewport {
     let areas = layout::areas(state, frame.area());
     let buf = frame.buffer_mut();
-    let list_rows = if state.problems.as_ref().is_some_and(|p| p.open) {
+    let list_rows = if state.pending.open {
+        changes::render_pending(state, areas.list, buf);
+        None
+    } else if let Some(view) = &state.journal {
+        changes::render_history(state, view, areas.list, buf);
+        None
+    } else if state.problems.as_ref().is_some_and(|p| p.open) {
         problems::render(state, areas.list, buf);
         None
     } else if state.filter.as_ref().is_some_and(|f| f.open) {
@@ -38,7 +45,13 @@ pub fn render(state: &State, frame: &mut Frame) -> Viewport {
     };
     let (detail_max_scroll, detail_found) = detail::render(state, areas.detail, buf).unzip();
     let (form_cursor, form_fields) = form::render(state, areas.form, buf);
-    let buttons = dialogs::render(state, form::place(areas.form), buf);
+    // The change-set dialogs sit over whatever is shown; the form's over the form.
+    let dialog_area = if crate::app::changes_modal(state).is_some() {
+        form::place(areas.main)
+    } else {
+        form::place(areas.form)
+    };
+    let buttons = dialogs::render(state, dialog_area, buf);
     bar::render_footer(state, areas.footer, buf);
     let (help_max_scroll, help_found) = if state.help.open {
         help::render(state, areas.main, buf).unzip()
