@@ -152,18 +152,32 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
         return;
     }
     let key = key(state);
+    let mut hints = state.keys.hints(&contexts(state), state.read_only);
+    // The way out (`q quit`, `Tab list`) always shows: room is kept for it at the end.
+    let tail = hints
+        .last()
+        .filter(|(_, w)| matches!(*w, "quit" | "list"))
+        .cloned();
+    if tail.is_some() {
+        hints.pop();
+    }
+    // The key, a space, the word and two spaces of gap; the last hint needs no gap after it.
+    let cost = |(keys, word): &(String, &str)| width(keys) + width(word) + 3;
+    let room = usize::from(area.width).saturating_sub(tail.as_ref().map_or(0, cost));
     let mut spans = Vec::new();
     let mut used = 0;
-    for (keys, word) in state.keys.hints(&contexts(state), state.read_only) {
-        // The key, a space, the word and two spaces of gap (so `q quit` fits at 80 columns).
-        let w = width(&keys) + width(word) + 3;
-        // The last hint needs no gap after it.
-        if used + w - 2 > usize::from(area.width) {
+    for hint in &hints {
+        let w = cost(hint);
+        if used + w - 2 > room {
             break;
         }
         used += w;
+        spans.push(Span::styled(hint.0.clone(), key));
+        spans.push(Span::styled(format!(" {}  ", hint.1), dim()));
+    }
+    if let Some((keys, word)) = tail {
         spans.push(Span::styled(keys, key));
-        spans.push(Span::styled(format!(" {word}  "), dim()));
+        spans.push(Span::styled(format!(" {word}"), dim()));
     }
     Line::from(spans).render(area, buf);
 }

@@ -32,7 +32,7 @@ pub const CHANGES: &[Binding] = &[
         action: A::SetField,
         contexts: &[C::List, C::Detail, C::Filter],
         description: "set one field on every marked record (or the selected one): staged, not sent",
-        hint: Some("set"),
+        hint: None,
     },
     Binding {
         name: "accept",

@@ -369,7 +369,10 @@ fn read_only_profiles_refuse_editing_and_undo() {
         let fx = update(&mut s, ch(k));
         assert!(fx.is_empty(), "{k}");
         assert!(s.form.is_none());
-        assert_eq!(status(&s), "Profile prod is read-only: editing is off");
+        assert_eq!(
+            status(&s),
+            "Profile prod is read-only: editing, staging and sending are off"
+        );
     }
 }
 

@@ -1,0 +1,447 @@
+//! Change sets: marks, `S`, `a`/`A`, the pending view (plan, send, failures stay staged),
+//! the journal view (undo, revert), quitting with staged changes, a set offered back, and the
+//! read-only refusals.
+
+use crossterm::event::KeyCode;
+
+use super::fixtures::*;
+use super::form_fixtures::status;
+use crate::app::State;
+use crate::app::change_views::{HistoryScope, Work};
+use crate::app::changes::ChangeSet;
+use crate::app::effect::BatchRows;
+use crate::app::state::PromptKind;
+use crate::batch::{Outcome, Planned, RowKey};
+use crate::edit::journal::JournalEntry;
+use crate::patch::FieldPath;
+
+const SIZE: (u16, u16) = (100, 30);
+
+fn field(name: &str) -> FieldPath {
+    FieldPath::parse(name).expect("a field")
+}
+
+/// The page of 20 rows (of 45) loaded, its prefetch answered: nothing in flight.
+fn list() -> State {
+    let mut s = loaded(20, 45, SIZE);
+    answer(&mut s, "", 2, 20, 45);
+    s
+}
+
+/// `S`, the field picked by moving down `down` rows, Enter: the value prompt is open.
+fn pick(s: &mut State, down: usize) -> Vec<Effect> {
+    let mut fx = send(s, [ch('S')]);
+    for _ in 0..down {
+        fx.extend(send(s, [ch('j')]));
+    }
+    fx.extend(send(s, [key(KeyCode::Enter)]));
+    fx
+}
+
+/// Replaces the prompt's text with `text` and submits it.
+fn enter_value(s: &mut State, text: &str) -> Vec<Effect> {
+    if let Some(p) = s.prompt.as_mut() {
+        p.input.set("");
+    }
+    let mut fx = type_text(s, text);
+    fx.extend(send(s, [key(KeyCode::Enter)]));
+    fx
+}
+
+/// The index of `phoneNumber` in the picker.
+fn phone_row() -> usize {
+    FieldPath::all()
+        .iter()
+        .position(|f| *f == field("phoneNumber"))
+        .expect("listed")
+}
+
+/// Marks rows 0, 1 and 2 and stages a phone number on them.
+fn staged_three() -> State {
+    let mut s = list();
+    send(&mut s, [ch(' '), ch(' '), ch(' ')]);
+    pick(&mut s, phone_row());
+    enter_value(&mut s, "+447700900123");
+    s
+}
+
+fn saves_staged(fx: &[Effect]) -> Option<ChangeSet> {
+    fx.iter().rev().find_map(|e| match e {
+        Effect::Local(Local::SaveStaged(set)) => Some(set.clone()),
+        _ => None,
+    })
+}
+
+fn requests(fx: &[Effect]) -> Vec<(RequestId, ApiRequest)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Api(ApiCall { req, request }) => Some((*req, request.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn planned(id: &str, outcome: Outcome, message: &str) -> Planned {
+    let mut row = Planned::ended(0, RowKey::Id(id.into()), outcome, message.into());
+    row.id = Some(id.into());
+    row
+}
+
+#[test]
+fn space_marks_and_moves_on_and_marks_survive_paging_and_searching() {
+    let mut s = list();
+    send(&mut s, [ch(' '), ch(' ')]);
+    assert_eq!(s.list.selected, 2, "space moves to the next row");
+    let ids: Vec<String> = (0..2).map(|i| prospect(i).id).collect();
+    assert!(ids.iter().all(|id| s.marks.contains_key(id)));
+    // The next page, then a search: the marks stay.
+    send(&mut s, [ch('n')]);
+    assert_eq!(s.list.page, 2);
+    send(&mut s, [ch(' ')]);
+    assert_eq!(s.marks.len(), 3);
+    send(&mut s, [ch('/')]);
+    type_text(&mut s, "zz");
+    send(&mut s, [key(KeyCode::Enter)]);
+    assert_eq!(s.marks.len(), 3);
+    // Space again on a marked row unmarks it.
+    let mut s = list();
+    send(&mut s, [ch(' '), ch('k'), ch(' ')]);
+    assert!(s.marks.is_empty());
+}
+
+#[test]
+fn v_marks_the_whole_page_and_again_unmarks_it() {
+    let mut s = list();
+    send(&mut s, [ch('V')]);
+    assert_eq!(s.marks.len(), 20);
+    assert!(status(&s).contains("Marked 20 rows"));
+    send(&mut s, [ch('V')]);
+    assert!(s.marks.is_empty());
+}
+
+#[test]
+fn s_stages_the_value_on_every_marked_record_with_the_value_seen_as_expected() {
+    let s = staged_three();
+    assert_eq!(s.staged.len(), 3);
+    let rows = s.staged.corrections();
+    for (row, i) in rows.iter().zip([0usize, 1, 2]) {
+        let p = prospect(i);
+        assert!(rows.iter().any(|r| r.key == RowKey::Id(p.id.clone())));
+        assert_eq!(row.set, vec![(field("phoneNumber"), Some("+447700900123".into()))]);
+        assert_eq!(row.expect.len(), 1, "the value seen is expected still");
+    }
+    assert!(status(&s).starts_with("Staged phoneNumber on 3 records"));
+    assert!(s.prompt.is_none() && s.set_field.is_none());
+}
+
+#[test]
+fn an_invalid_value_keeps_the_prompt_with_the_text_and_the_reason() {
+    let mut s = list();
+    pick(&mut s, phone_row());
+    let fx = enter_value(&mut s, "+44 7700");
+    assert!(saves_staged(&fx).is_none());
+    assert!(s.staged.is_empty());
+    let prompt = s.prompt.as_ref().expect("the prompt stays");
+    assert_eq!(prompt.kind, PromptKind::SetValue);
+    assert_eq!(prompt.input.text(), "+44 7700");
+    let error = s.set_field.as_ref().and_then(|f| f.error.clone());
+    assert!(error.is_some_and(|e| e.contains("phone")), "{:?}", s.set_field);
+    // Fixed, it is staged.
+    let fx = enter_value(&mut s, "+447700900999");
+    assert_eq!(saves_staged(&fx).map(|set| set.len()), Some(1));
+}
+
+#[test]
+fn an_empty_value_clears_a_nullable_field_but_never_the_email() {
+    let mut s = list();
+    pick(&mut s, phone_row());
+    enter_value(&mut s, "");
+    let id = prospect(0).id;
+    assert_eq!(s.staged.get(&id).expect("staged").fields["phoneNumber"].after, None);
+    let email_row = FieldPath::all()
+        .iter()
+        .position(|f| *f == field("email"))
+        .expect("listed");
+    pick(&mut s, email_row);
+    enter_value(&mut s, "");
+    assert!(s.prompt.is_some(), "the email cannot be cleared");
+}
+
+#[test]
+fn escape_in_the_picker_or_the_prompt_stages_nothing() {
+    let mut s = list();
+    send(&mut s, [ch('S'), key(KeyCode::Esc)]);
+    assert!(s.set_field.is_none());
+    pick(&mut s, 0);
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(s.set_field.is_none() && s.prompt.is_none() && s.staged.is_empty());
+}
+
+#[test]
+fn every_staging_writes_the_set_so_a_crash_keeps_it() {
+    let mut s = list();
+    send(&mut s, [ch(' ')]);
+    pick(&mut s, phone_row());
+    let fx = enter_value(&mut s, "+447700900123");
+    assert_eq!(saves_staged(&fx), Some(s.staged.clone()));
+}
+
+#[test]
+fn ctrl_s_in_the_pending_view_plans_the_staged_set_as_apply_does() {
+    let mut s = staged_three();
+    send(&mut s, [ch('P')]);
+    assert!(s.pending.open);
+    let fx = send(&mut s, [ctrl('s')]);
+    let reqs = requests(&fx);
+    let [(req, ApiRequest::Plan { rows, concurrency })] = reqs.as_slice() else {
+        panic!("one plan request: {reqs:?}");
+    };
+    assert_eq!(*rows, s.staged.corrections());
+    assert_eq!(*concurrency, 4);
+    assert_eq!(s.pending.work, Some(Work::Planning(*req)));
+    let ids: Vec<String> = s.staged.records.keys().cloned().collect();
+    let plan = vec![
+        planned(&ids[0], Outcome::Change, ""),
+        planned(&ids[1], Outcome::Conflict, "phoneNumber is \"+1\" on the server"),
+        planned(&ids[2], Outcome::Change, ""),
+    ];
+    send(
+        &mut s,
+        [Msg::Api {
+            req: *req,
+            reply: Reply::Planned(plan.clone()),
+        }],
+    );
+    assert_eq!(s.pending.plan, Some(plan));
+    assert_eq!(s.pending.work, None);
+    assert!(status(&s).contains("change=2 conflict=1"), "{}", status(&s));
+}
+
+#[test]
+fn enter_sends_with_progress_and_what_fails_stays_staged_with_its_reason() {
+    let mut s = staged_three();
+    send(&mut s, [ch('P')]);
+    let fx = send(&mut s, [key(KeyCode::Enter)]);
+    let reqs = requests(&fx);
+    let [(req, ApiRequest::SendBatch { rows, profile, .. })] = reqs.as_slice() else {
+        panic!("one batch: {reqs:?}");
+    };
+    assert_eq!(*rows, BatchRows::Corrections(s.staged.corrections()));
+    assert_eq!(profile, "sandbox");
+    let req = *req;
+    let progress = Reply::Sending { done: 1, total: 3 };
+    send(&mut s, [Msg::Api { req, reply: progress }]);
+    assert_eq!(
+        s.pending.work,
+        Some(Work::Sending {
+            req,
+            done: 1,
+            total: 3
+        })
+    );
+    // While it sends, nothing else starts.
+    assert!(requests(&send(&mut s, [key(KeyCode::Enter), ctrl('s')])).is_empty());
+    let ids: Vec<String> = s.staged.records.keys().cloned().collect();
+    let rows = vec![
+        planned(&ids[0], Outcome::Applied, ""),
+        planned(&ids[1], Outcome::Rejected, "phoneNumber must be valid"),
+        planned(&ids[2], Outcome::Unchanged, "already as wanted"),
+    ];
+    let fx = send(
+        &mut s,
+        [Msg::Api {
+            req,
+            reply: Reply::Sent {
+                batch: "B1".into(),
+                rows,
+            },
+        }],
+    );
+    assert_eq!(s.staged.len(), 1, "only the rejected row stays");
+    let left = s.staged.get(&ids[1]).expect("stays staged");
+    assert_eq!(
+        left.error.as_deref(),
+        Some("rejected: phoneNumber must be valid")
+    );
+    assert_eq!(saves_staged(&fx), Some(s.staged.clone()));
+    assert!(status(&s).starts_with("Batch B1: applied=1"));
+    assert!(
+        !page_requests(&fx).is_empty(),
+        "the list is reloaded to show the records as they are now"
+    );
+}
+
+#[test]
+fn d_in_the_pending_view_unstages_the_record() {
+    let mut s = staged_three();
+    send(&mut s, [ch('P'), ch('j')]);
+    let second = s.staged.records.keys().nth(1).cloned().expect("three");
+    let fx = send(&mut s, [ch('d')]);
+    assert_eq!(s.staged.len(), 2);
+    assert!(s.staged.get(&second).is_none());
+    assert_eq!(saves_staged(&fx).map(|set| set.len()), Some(2));
+}
+
+#[test]
+fn quitting_with_staged_changes_asks_first() {
+    let mut s = staged_three();
+    let fx = send(&mut s, [ch('q')]);
+    assert!(!quits(&fx) && s.quit_asked);
+    send(&mut s, [ch('n')]);
+    assert!(!s.quit_asked);
+    assert!(quits(&send(&mut s, [ch('q'), ch('y')])), "y quits keeping them");
+    let mut s = staged_three();
+    let fx = send(&mut s, [ctrl('c'), ch('d')]);
+    assert!(quits(&fx));
+    assert_eq!(saves_staged(&fx).map(|set| set.is_empty()), Some(true));
+    // Nothing staged: q quits at once.
+    assert!(quits(&send(&mut list(), [ch('q')])));
+}
+
+#[test]
+fn a_set_from_an_earlier_session_is_offered_back() {
+    let earlier = staged_three().staged;
+    let mut s = list();
+    send(&mut s, [Msg::StagedFound(earlier.clone())]);
+    assert!(s.staged_offer.is_some());
+    // Other keys do nothing while it asks.
+    send(&mut s, [ch('j')]);
+    assert_eq!(s.list.selected, 0);
+    let fx = send(&mut s, [ch('r')]);
+    assert_eq!(s.staged, earlier);
+    assert_eq!(saves_staged(&fx), Some(earlier.clone()));
+
+    let mut s = list();
+    send(&mut s, [Msg::StagedFound(earlier)]);
+    let fx = send(&mut s, [ch('d')]);
+    assert!(s.staged.is_empty() && s.staged_offer.is_none());
+    assert_eq!(saves_staged(&fx).map(|set| set.is_empty()), Some(true));
+}
+
+#[test]
+fn a_and_capital_a_stage_suggestions_from_the_problems_view() {
+    let mut s = super::problems::finished();
+    // The rule table: phone-format first; Enter lists its finding.
+    send(&mut s, [key(KeyCode::Enter)]);
+    let fx = send(&mut s, [ch('a')]);
+    let id = prospect(1).id;
+    let staged = s.staged.get(&id).expect("staged").fields["phoneNumber"].clone();
+    assert_eq!(staged.after.as_deref(), Some("+447101231111"));
+    assert_eq!(staged.before, Some(Some("+44 7101 231111".into())));
+    assert!(saves_staged(&fx).is_some());
+    // Back to the rules, the country rule, A: its three findings.
+    send(&mut s, [key(KeyCode::Esc), ch('j'), ch('A')]);
+    assert_eq!(s.staged.len(), 4);
+    assert!(status(&s).starts_with("Staged 3 suggestions"), "{}", status(&s));
+}
+
+fn entry(id: &str, batch: Option<&str>, time: &str) -> JournalEntry {
+    let mut body = serde_json::Map::new();
+    body.insert("phoneNumber".into(), "+447700900123".into());
+    let mut previous = serde_json::Map::new();
+    previous.insert("phoneNumber".into(), "+447101231111".into());
+    JournalEntry {
+        time: time.into(),
+        profile: "sandbox".into(),
+        prospect_id: id.into(),
+        body,
+        previous,
+        status: 200,
+        batch: batch.map(Into::into),
+        reason: None,
+    }
+}
+
+fn journal() -> Vec<JournalEntry> {
+    let mut other = entry("x", Some("B0"), "2026-11-28T01:00:00Z");
+    other.profile = "prod".into();
+    vec![
+        other,
+        entry(&prospect(0).id, Some("B1"), "2026-11-28T02:00:00Z"),
+        entry(&prospect(1).id, Some("B1"), "2026-11-28T02:00:01Z"),
+        entry(&prospect(0).id, None, "2026-11-28T03:00:00Z"),
+        entry(&prospect(2).id, Some("B2"), "2026-11-28T04:00:00Z"),
+    ]
+}
+
+#[test]
+fn h_in_the_list_shows_this_profiles_batches_and_r_reviews_a_revert() {
+    let mut s = list();
+    let fx = send(&mut s, [ch('H')]);
+    assert!(fx.contains(&Effect::Local(Local::LoadJournal)));
+    send(&mut s, [Msg::JournalLoaded(Ok(journal()))]);
+    let view = s.journal.as_ref().expect("open");
+    assert_eq!(view.scope, HistoryScope::Batches);
+    let batches: Vec<String> = view.batches().into_iter().map(|b| b.batch).collect();
+    assert_eq!(batches, vec!["B2", "B1"], "newest first, other profiles left out");
+    let fx = send(&mut s, [ch('j'), ch('R')]);
+    let reqs = requests(&fx);
+    let [(req, ApiRequest::PlanRevert { entries, .. })] = reqs.as_slice() else {
+        panic!("a revert plan: {reqs:?}");
+    };
+    let ids: Vec<&str> = entries.iter().map(|e| e.prospect_id.as_str()).collect();
+    assert_eq!(ids, vec![prospect(0).id.as_str(), prospect(1).id.as_str()]);
+    assert!(s.pending.open);
+    assert_eq!(s.pending.revert.as_deref(), Some("revert of batch B1"));
+    // The plan arrives: Enter sends exactly it, as a batch of its own with its reason.
+    let plan = vec![
+        planned(&prospect(0).id, Outcome::Change, ""),
+        planned(&prospect(1).id, Outcome::Conflict, "phoneNumber changed again"),
+    ];
+    let req = *req;
+    send(&mut s, [Msg::Api { req, reply: Reply::Planned(plan.clone()) }]);
+    let fx = send(&mut s, [key(KeyCode::Enter)]);
+    let reqs = requests(&fx);
+    let [(_, ApiRequest::SendBatch { rows, reason, .. })] = reqs.as_slice() else {
+        panic!("a batch: {reqs:?}");
+    };
+    assert_eq!(*rows, BatchRows::Planned(plan));
+    assert_eq!(reason.as_deref(), Some("revert of batch B1"));
+    assert!(s.staged.is_empty(), "a revert never touches the staged set");
+}
+
+#[test]
+fn h_on_the_detail_lists_the_prospects_changes_and_u_reviews_the_undo() {
+    let mut s = list();
+    send(&mut s, [key(KeyCode::Enter)]);
+    send(&mut s, [ch('H'), Msg::JournalLoaded(Ok(journal()))]);
+    let view = s.journal.as_ref().expect("open");
+    assert!(matches!(view.scope, HistoryScope::Prospect { .. }));
+    let times: Vec<&str> = view.loaded().iter().map(|e| e.time.as_str()).collect();
+    assert_eq!(times, vec!["2026-11-28T03:00:00Z", "2026-11-28T02:00:00Z"]);
+    let fx = send(&mut s, [ch('u')]);
+    let reqs = requests(&fx);
+    let [(_, ApiRequest::PlanRevert { entries, .. })] = reqs.as_slice() else {
+        panic!("an undo plan: {reqs:?}");
+    };
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].time, "2026-11-28T03:00:00Z");
+    assert!(s.pending.open && s.pending.revert.is_some());
+    // Esc leaves the review; the journal view is there again.
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(!s.pending.open && s.journal.is_some());
+}
+
+#[test]
+fn a_read_only_profile_refuses_staging_sending_and_reverting_in_one_place() {
+    let mut s = list();
+    s.read_only = true;
+    send(&mut s, [ch(' ')]);
+    assert_eq!(s.marks.len(), 1, "marking changes nothing: allowed");
+    for c in ['S', 'P'] {
+        s.status = None;
+        let fx = send(&mut s, [ch(c)]);
+        assert!(fx.is_empty(), "{c}");
+        assert!(status(&s).contains("read-only"), "{c}");
+    }
+    assert!(s.set_field.is_none() && !s.pending.open);
+    send(&mut s, [ch('H'), Msg::JournalLoaded(Ok(journal()))]);
+    s.status = None;
+    assert!(requests(&send(&mut s, [ch('R')])).is_empty());
+    assert!(status(&s).contains("read-only"));
+    let mut p = super::problems::finished();
+    p.read_only = true;
+    send(&mut p, [key(KeyCode::Enter), ch('a'), ch('A')]);
+    assert!(p.staged.is_empty());
+    assert!(status(&p).contains("read-only"));
+}
