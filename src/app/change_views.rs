@@ -32,6 +32,8 @@ pub struct PendingView {
     pub plan: Option<Vec<Planned>>,
     /// A revert under review, and what it reverts (`batch 2026…`, `the change of …`).
     pub revert: Option<String>,
+    /// The journaled changes the revert inverts (planned again by ctrl-s).
+    pub revert_entries: Vec<JournalEntry>,
     pub work: Option<Work>,
 }
 

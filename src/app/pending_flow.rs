@@ -70,13 +70,19 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
             }
             state.pending.row = at.min(row_count(state).saturating_sub(1));
         }
-        Action::Plan if !busy && state.pending.revert.is_none() => {
-            if state.staged.is_empty() {
+        Action::Plan if !busy => {
+            let request = if state.pending.revert.is_some() {
+                ApiRequest::PlanRevert {
+                    entries: state.pending.revert_entries.clone(),
+                    concurrency: state.concurrency,
+                }
+            } else if state.staged.is_empty() {
                 return state.set_status(StatusKind::Error, "Nothing is staged");
-            }
-            let request = ApiRequest::Plan {
-                rows: state.staged.corrections(),
-                concurrency: state.concurrency,
+            } else {
+                ApiRequest::Plan {
+                    rows: state.staged.corrections(),
+                    concurrency: state.concurrency,
+                }
             };
             let req = state.requests.start(Purpose::Changes, request, fx);
             state.pending.work = Some(Work::Planning(req));
@@ -276,7 +282,7 @@ fn review_revert(state: &mut State, entries: Vec<JournalEntry>, what: String, fx
         return state.set_status(StatusKind::Error, "A batch is still being sent");
     }
     let request = ApiRequest::PlanRevert {
-        entries,
+        entries: entries.clone(),
         concurrency: state.concurrency,
     };
     let req = state.requests.start(Purpose::Changes, request, fx);
@@ -285,6 +291,7 @@ fn review_revert(state: &mut State, entries: Vec<JournalEntry>, what: String, fx
         row: 0,
         plan: None,
         revert: Some(what),
+        revert_entries: entries,
         work: Some(Work::Planning(req)),
     };
 }

@@ -28,15 +28,12 @@ pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
             PromptKind::Find => "find: ",
             PromptKind::SetValue => "",
         };
-        // `S`'s prompt names the field, and why the last value was refused.
+        // `S`'s prompt names the field (why a value was refused is on the line below).
         let label = match state.set_field.as_ref().filter(|_| prompt.kind == PromptKind::SetValue) {
-            Some(s) => {
-                let field = s.field.map(|f| f.to_string()).unwrap_or_default();
-                match &s.error {
-                    Some(e) => format!("! {} — {field} (empty clears) ", clean(e)),
-                    None => format!("{field} (empty clears) "),
-                }
-            }
+            Some(s) => match s.field {
+                Some(f) => format!("{f} (empty clears) "),
+                None => String::new(),
+            },
             None => label.to_string(),
         };
         let label = label.as_str();
@@ -51,12 +48,7 @@ pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
             let w = width(&tail);
             (tail, w)
         };
-        let label_style = if label.starts_with("! ") {
-            fg(state, Role::Error).add_modifier(Modifier::BOLD)
-        } else {
-            key(state)
-        };
-        let line = Line::from(vec![Span::styled(label, label_style), Span::raw(shown)]);
+        let line = Line::from(vec![Span::styled(label, key(state)), Span::raw(shown)]);
         line.render(area, buf);
         let x = area.x + u16::try_from(width(label) + cursor_col).unwrap_or(u16::MAX);
         return Some(Position::new(x.min(area.right().saturating_sub(1)), area.y));
@@ -149,6 +141,17 @@ fn contexts(state: &State) -> Vec<Context> {
 /// Draws the footer of key hints, cut to the width.
 pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
+        return;
+    }
+    // A value `S` refused: the reason, where the keys would be (the prompt is above it).
+    if let Some(e) = state
+        .set_field
+        .as_ref()
+        .filter(|_| state.prompt.is_some())
+        .and_then(|s| s.error.as_ref())
+    {
+        let text = truncate(&format!("! {}", clean(e)), usize::from(area.width));
+        Line::styled(text, fg(state, Role::Error).add_modifier(Modifier::BOLD)).render(area, buf);
         return;
     }
     let key = key(state);

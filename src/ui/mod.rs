@@ -28,11 +28,13 @@ use crate::app::{State, Viewport};
 pub fn render(state: &State, frame: &mut Frame) -> Viewport {
     let areas = layout::areas(state, frame.area());
     let buf = frame.buffer_mut();
+    // The pending and journal views take the whole main area, over list and detail.
+    let full_view = state.pending.open || state.journal.is_some();
     let list_rows = if state.pending.open {
-        changes::render_pending(state, areas.list, buf);
+        changes::render_pending(state, areas.main, buf);
         None
     } else if let Some(view) = &state.journal {
-        changes::render_history(state, view, areas.list, buf);
+        changes::render_history(state, view, areas.main, buf);
         None
     } else if state.problems.as_ref().is_some_and(|p| p.open) {
         problems::render(state, areas.list, buf);
@@ -43,7 +45,11 @@ pub fn render(state: &State, frame: &mut Frame) -> Viewport {
     } else {
         list::render(state, areas.list, buf)
     };
-    let (detail_max_scroll, detail_found) = detail::render(state, areas.detail, buf).unzip();
+    let (detail_max_scroll, detail_found) = if full_view {
+        (None, None)
+    } else {
+        detail::render(state, areas.detail, buf).unzip()
+    };
     let (form_cursor, form_fields) = form::render(state, areas.form, buf);
     // The change-set dialogs sit over whatever is shown; the form's over the form.
     let dialog_area = if crate::app::changes_modal(state).is_some() {
@@ -88,6 +94,8 @@ pub fn render(state: &State, frame: &mut Frame) -> Viewport {
     }
 }
 
+#[cfg(test)]
+mod changes_tests;
 #[cfg(test)]
 mod form_tests;
 #[cfg(test)]

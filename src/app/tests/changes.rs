@@ -22,14 +22,14 @@ fn field(name: &str) -> FieldPath {
 }
 
 /// The page of 20 rows (of 45) loaded, its prefetch answered: nothing in flight.
-fn list() -> State {
+pub(crate) fn list() -> State {
     let mut s = loaded(20, 45, SIZE);
     answer(&mut s, "", 2, 20, 45);
     s
 }
 
 /// `S`, the field picked by moving down `down` rows, Enter: the value prompt is open.
-fn pick(s: &mut State, down: usize) -> Vec<Effect> {
+pub(crate) fn pick(s: &mut State, down: usize) -> Vec<Effect> {
     let mut fx = send(s, [ch('S')]);
     for _ in 0..down {
         fx.extend(send(s, [ch('j')]));
@@ -39,7 +39,7 @@ fn pick(s: &mut State, down: usize) -> Vec<Effect> {
 }
 
 /// Replaces the prompt's text with `text` and submits it.
-fn enter_value(s: &mut State, text: &str) -> Vec<Effect> {
+pub(crate) fn enter_value(s: &mut State, text: &str) -> Vec<Effect> {
     if let Some(p) = s.prompt.as_mut() {
         p.input.set("");
     }
@@ -49,7 +49,7 @@ fn enter_value(s: &mut State, text: &str) -> Vec<Effect> {
 }
 
 /// The index of `phoneNumber` in the picker.
-fn phone_row() -> usize {
+pub(crate) fn phone_row() -> usize {
     FieldPath::all()
         .iter()
         .position(|f| *f == field("phoneNumber"))
@@ -57,7 +57,7 @@ fn phone_row() -> usize {
 }
 
 /// Marks rows 0, 1 and 2 and stages a phone number on them.
-fn staged_three() -> State {
+pub(crate) fn staged_three() -> State {
     let mut s = list();
     send(&mut s, [ch(' '), ch(' '), ch(' ')]);
     pick(&mut s, phone_row());
@@ -81,7 +81,7 @@ fn requests(fx: &[Effect]) -> Vec<(RequestId, ApiRequest)> {
         .collect()
 }
 
-fn planned(id: &str, outcome: Outcome, message: &str) -> Planned {
+pub(crate) fn planned(id: &str, outcome: Outcome, message: &str) -> Planned {
     let mut row = Planned::ended(0, RowKey::Id(id.into()), outcome, message.into());
     row.id = Some(id.into());
     row
@@ -352,7 +352,7 @@ fn entry(id: &str, batch: Option<&str>, time: &str) -> JournalEntry {
     }
 }
 
-fn journal() -> Vec<JournalEntry> {
+pub(crate) fn journal() -> Vec<JournalEntry> {
     let mut other = entry("x", Some("B0"), "2026-11-28T01:00:00Z");
     other.profile = "prod".into();
     vec![
@@ -398,6 +398,15 @@ fn h_in_the_list_shows_this_profiles_batches_and_r_reviews_a_revert() {
     assert_eq!(*rows, BatchRows::Planned(plan));
     assert_eq!(reason.as_deref(), Some("revert of batch B1"));
     assert!(s.staged.is_empty(), "a revert never touches the staged set");
+    // ctrl-s plans the same revert again (the records may have moved since).
+    let mut s2 = list();
+    send(&mut s2, [ch('H'), Msg::JournalLoaded(Ok(journal())), ch('R')]);
+    let again = requests(&send(&mut s2, [ctrl('s')]));
+    assert!(again.is_empty(), "not while the first plan runs");
+    let req = s2.requests.find(|_| true).expect("the plan");
+    send(&mut s2, [Msg::Api { req, reply: Reply::Planned(Vec::new()) }]);
+    let again = requests(&send(&mut s2, [ctrl('s')]));
+    assert!(matches!(again.as_slice(), [(_, ApiRequest::PlanRevert { entries, .. })] if entries.len() == 1));
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Tests of `update`, driven with real crossterm key events.
 
-mod changes;
+pub(crate) mod changes;
 pub(crate) mod filter;
 mod find;
 pub(crate) mod fixtures;

@@ -1,0 +1,138 @@
+//! Snapshots of change sets: marks and staged signs in the list, the detail's staged lines,
+//! the field picker, the pending view (staged, planned, sending), a revert under review, the
+//! journal views and the quit question — with colour, and without (NO_COLOR).
+
+use std::sync::Arc;
+
+use crossterm::event::KeyCode;
+
+use crate::app::State;
+use crate::app::tests::changes::{journal, list, planned, staged_three};
+use crate::app::tests::fixtures::*;
+use crate::batch::Outcome;
+use crate::runtime::harness::frame;
+
+const NARROW: (u16, u16) = (80, 24);
+const WIDE: (u16, u16) = (140, 40);
+
+fn no_color(mut s: State) -> State {
+    let mut theme = (*s.theme).clone();
+    theme.colors = false;
+    s.theme = Arc::new(theme);
+    s
+}
+
+/// Three rows staged, a fourth marked, the selection on the fifth.
+fn marked_and_staged() -> State {
+    let mut s = staged_three();
+    send(&mut s, [ch(' ')]);
+    s
+}
+
+#[test]
+fn list_with_marks_and_staged_changes_80x24() {
+    insta::assert_snapshot!(frame(&marked_and_staged(), NARROW).backend());
+}
+
+#[test]
+fn list_with_marks_and_staged_changes_no_color() {
+    let s = no_color(marked_and_staged());
+    insta::assert_snapshot!(frame(&s, WIDE).backend());
+}
+
+#[test]
+fn detail_shows_the_staged_change_before_to_after_140x40() {
+    let mut s = staged_three();
+    s.list.selected = 0;
+    send(&mut s, [key(KeyCode::Enter)]);
+    insta::assert_snapshot!(frame(&s, WIDE).backend());
+}
+
+#[test]
+fn field_picker_80x24() {
+    let mut s = marked_and_staged();
+    send(&mut s, [ch('S'), ch('j'), ch('j')]);
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn value_prompt_with_a_refused_value_80x24() {
+    let mut s = list();
+    crate::app::tests::changes::pick(&mut s, crate::app::tests::changes::phone_row());
+    crate::app::tests::changes::enter_value(&mut s, "+44 7700");
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn pending_view_staged_140x40() {
+    let mut s = staged_three();
+    send(&mut s, [ch('P')]);
+    insta::assert_snapshot!(frame(&s, WIDE).backend());
+}
+
+#[test]
+fn pending_view_planned_with_a_conflict_140x40() {
+    let mut s = staged_three();
+    let fx = send(&mut s, [ch('P'), ctrl('s')]);
+    let req = s.requests.find(|_| true).expect("the plan");
+    assert!(!fx.is_empty());
+    let ids: Vec<String> = s.staged.records.keys().cloned().collect();
+    let mut conflict = planned(&ids[1], Outcome::Conflict, "phoneNumber is \"+1\" on the server");
+    conflict.before = Some(prospect(1));
+    let plan = vec![
+        planned(&ids[0], Outcome::Change, ""),
+        conflict,
+        planned(&ids[2], Outcome::Change, ""),
+    ];
+    send(&mut s, [Msg::Api { req, reply: Reply::Planned(plan) }]);
+    insta::assert_snapshot!(frame(&s, WIDE).backend());
+}
+
+#[test]
+fn pending_view_sending_80x24() {
+    let mut s = staged_three();
+    send(&mut s, [ch('P'), key(KeyCode::Enter)]);
+    let req = s.requests.find(|_| true).expect("the batch");
+    send(
+        &mut s,
+        [Msg::Api {
+            req,
+            reply: Reply::Sending { done: 37, total: 183 },
+        }],
+    );
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn journal_batches_and_a_revert_under_review_140x40() {
+    let mut s = list();
+    send(&mut s, [ch('H'), Msg::JournalLoaded(Ok(journal()))]);
+    insta::assert_snapshot!("journal_batches_140x40", frame(&s, WIDE).backend());
+    send(&mut s, [ch('j'), ch('R')]);
+    let req = s.requests.find(|_| true).expect("the revert plan");
+    let mut row = planned(&prospect(0).id, Outcome::Change, "");
+    row.before = Some(prospect(0));
+    let mut body = serde_json::Map::new();
+    body.insert("phoneNumber".into(), "+447700900001".into());
+    row.body = body;
+    let plan = vec![
+        row,
+        planned(&prospect(1).id, Outcome::Conflict, "phoneNumber changed again since the batch"),
+    ];
+    send(&mut s, [Msg::Api { req, reply: Reply::Planned(plan) }]);
+    insta::assert_snapshot!("revert_under_review_140x40", frame(&s, WIDE).backend());
+}
+
+#[test]
+fn journal_of_one_prospect_80x24() {
+    let mut s = list();
+    send(&mut s, [key(KeyCode::Enter), ch('H'), Msg::JournalLoaded(Ok(journal()))]);
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
+fn quit_with_staged_changes_asks_80x24() {
+    let mut s = staged_three();
+    send(&mut s, [ch('q')]);
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
