@@ -233,6 +233,9 @@ pub(super) fn history_action(state: &mut State, action: Action, fx: &mut Vec<Eff
         return;
     };
     let rows = view.len();
+    if view.entries.is_none() && matches!(action, Action::Undo | Action::Revert) {
+        return state.set_status(StatusKind::Error, "The journal is still being read");
+    }
     match action {
         Action::Down => view.row = (view.row + 1).min(rows.saturating_sub(1)),
         Action::Up => view.row = view.row.saturating_sub(1),

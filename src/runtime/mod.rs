@@ -9,6 +9,8 @@ pub mod terminal;
 pub mod worker;
 
 #[cfg(test)]
+mod changes_tests;
+#[cfg(test)]
 mod form_tests;
 #[cfg(test)]
 pub(crate) mod harness;

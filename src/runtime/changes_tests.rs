@@ -1,0 +1,173 @@
+//! Change sets end to end in-process: marks, `S`, `P`, send, the journal and a revert, against
+//! a real sandbox on loopback, with the staged set kept on disk and offered back.
+
+use crossterm::event::KeyCode;
+
+use super::files;
+use super::harness::{Harness, Setup};
+use crate::app::changes::ChangeSet;
+use crate::patch::FieldPath;
+
+const PHONE: &str = "+447700900123";
+
+fn phone_row() -> usize {
+    let phone = FieldPath::parse("phoneNumber").expect("a field");
+    FieldPath::all()
+        .iter()
+        .position(|f| *f == phone)
+        .expect("listed")
+}
+
+/// The staged set on disk, once it is `want` (saves run on the blocking pool), or whatever it
+/// is when the deadline passes.
+async fn staged_on_disk(dir: &std::path::Path, want: Option<&ChangeSet>) -> Option<ChangeSet> {
+    let deadline = std::time::Instant::now() + super::harness::WAIT;
+    loop {
+        let now = files::load_staged(dir, "sandbox").expect("reads");
+        if now.as_ref() == want || std::time::Instant::now() > deadline {
+            return now;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// Marks the first three rows and stages `PHONE` on them; returns their ids.
+async fn stage_three(h: &mut Harness) -> Vec<String> {
+    h.first_page().await;
+    let ids: Vec<String> = h.state().list.rows[..3].iter().map(|p| p.id.clone()).collect();
+    for _ in 0..3 {
+        h.press(KeyCode::Char(' '));
+    }
+    h.press(KeyCode::Char('S'));
+    for _ in 0..phone_row() {
+        h.press(KeyCode::Char('j'));
+    }
+    h.press(KeyCode::Enter);
+    h.retype_prompt(PHONE);
+    h.press(KeyCode::Enter);
+    assert_eq!(h.state().staged.len(), 3, "{}", h.screen());
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staged_changes_are_planned_sent_journaled_and_the_batch_reverted() {
+    let mut h = Harness::start(Setup::default(), |_| {}).await;
+    let ids = stage_three(&mut h).await;
+    let before: Vec<Option<String>> = ids
+        .iter()
+        .map(|id| h.sandbox.get_record(id).and_then(|p| p.phone_number))
+        .collect();
+    // Nothing is sent by staging.
+    assert!(before.iter().all(|p| p.as_deref() != Some(PHONE)));
+
+    // Plan: every record fetched and classified; nothing sent.
+    h.press(KeyCode::Char('P'));
+    h.ctrl('s');
+    h.until("the plan", |s, screen| {
+        s.pending.plan.is_some() && screen.contains("change=3")
+    })
+    .await;
+    assert!(ids.iter().all(|id| {
+        h.sandbox.get_record(id).and_then(|p| p.phone_number).as_deref() != Some(PHONE)
+    }));
+
+    // Send: every change lands, the set empties, the journal has the batch.
+    h.press(KeyCode::Enter);
+    h.until("the batch sent", |s, screen| {
+        s.staged.is_empty() && s.pending.work.is_none() && screen.contains("applied=3")
+    })
+    .await;
+    for id in &ids {
+        let now = h.sandbox.get_record(id).and_then(|p| p.phone_number);
+        assert_eq!(now.as_deref(), Some(PHONE));
+    }
+    let journal = files::read_journal(h.dir.path()).expect("the journal");
+    assert_eq!(journal.len(), 3);
+    let batch = journal[0].batch.clone().expect("a batch id");
+    assert!(journal.iter().all(|e| e.batch.as_deref() == Some(batch.as_str())));
+    // The sent set leaves no file behind.
+    assert_eq!(staged_on_disk(h.dir.path(), None).await, None);
+
+    // H in the list: the batch; R: its revert reviewed; Enter: the originals back.
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('H'));
+    h.until("the batches", |s, screen| {
+        s.journal.as_ref().is_some_and(|j| j.batches().len() == 1)
+            && screen.contains(&format!("{batch}      3 changes"))
+    })
+    .await;
+    h.press(KeyCode::Char('R'));
+    h.until("the revert's plan", |s, screen| {
+        s.pending.plan.is_some() && screen.contains("change=3")
+    })
+    .await;
+    h.press(KeyCode::Enter);
+    h.until("the revert sent", |s, screen| {
+        s.pending.work.is_none() && screen.contains("applied=3")
+    })
+    .await;
+    let after: Vec<Option<String>> = ids
+        .iter()
+        .map(|id| h.sandbox.get_record(id).and_then(|p| p.phone_number))
+        .collect();
+    assert_eq!(after, before);
+    let journal = files::read_journal(h.dir.path()).expect("the journal");
+    assert_eq!(journal.len(), 6, "the revert is journaled as a batch of its own");
+    assert!(journal[3..].iter().all(|e| e.batch != Some(batch.clone())));
+    assert_eq!(
+        journal[3].reason.as_deref(),
+        Some(format!("revert of batch {batch}").as_str())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_changed_since_staging_is_a_conflict_and_stays_staged() {
+    let mut h = Harness::start(Setup::default(), |_| {}).await;
+    let ids = stage_three(&mut h).await;
+    // Someone else changes the second record's phone after it was staged.
+    let mut theirs = h.sandbox.get_record(&ids[1]).expect("on the server");
+    theirs.phone_number = Some("+441111111111".into());
+    h.sandbox.put_record(theirs);
+    h.press(KeyCode::Char('P'));
+    h.press(KeyCode::Enter);
+    h.until("the batch sent", |s, _| {
+        s.pending.work.is_none() && s.staged.len() == 1
+    })
+    .await;
+    let left = h.state().staged.get(&ids[1]).expect("stays staged");
+    assert!(
+        left.error.as_deref().is_some_and(|e| e.starts_with("conflict")),
+        "{left:?}"
+    );
+    let theirs = h.sandbox.get_record(&ids[1]).and_then(|p| p.phone_number);
+    assert_eq!(theirs.as_deref(), Some("+441111111111"), "never overwritten");
+    assert!(h.screen().contains("conflict"), "{}", h.screen());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_staged_set_is_on_disk_at_once_and_offered_back_at_the_next_start() {
+    let mut h = Harness::start(Setup::default(), |_| {}).await;
+    stage_three(&mut h).await;
+    let dir = h.dir.path().to_path_buf();
+    let wanted = h.state().staged.clone();
+    assert_eq!(staged_on_disk(&dir, Some(&wanted)).await, Some(wanted.clone()));
+
+    // A new session on the same state directory (as after a crash): offered back.
+    let setup = Setup {
+        tui: super::TuiOptions {
+            profile: "sandbox".into(),
+            page_size: 20,
+            state_dir: Some(dir.clone()),
+            ..super::TuiOptions::default()
+        },
+        ..Setup::default()
+    };
+    let mut again = Harness::start(setup, |_| {}).await;
+    again
+        .until("the offer", |s, screen| {
+            s.staged_offer.is_some() && screen.contains("earlier session")
+        })
+        .await;
+    again.press(KeyCode::Char('r'));
+    assert_eq!(again.state().staged, wanted);
+}
