@@ -206,8 +206,20 @@ mod tests {
     #[test]
     fn staging_keeps_the_first_before_and_a_change_back_unstages() {
         let mut set = ChangeSet::new("p");
-        set.stage("1", "Ann", phone(), Some("+441".into()), Some(Some("+440".into())));
-        set.stage("1", "Ann", phone(), Some("+442".into()), Some(Some("+441".into())));
+        set.stage(
+            "1",
+            "Ann",
+            phone(),
+            Some("+441".into()),
+            Some(Some("+440".into())),
+        );
+        set.stage(
+            "1",
+            "Ann",
+            phone(),
+            Some("+442".into()),
+            Some(Some("+441".into())),
+        );
         let f = &set.get("1").expect("staged").fields["phoneNumber"];
         assert_eq!(f.before, Some(Some("+440".into())));
         assert_eq!(f.after.as_deref(), Some("+442"));
@@ -228,7 +240,13 @@ mod tests {
     #[test]
     fn corrections_carry_the_known_before_as_expected() {
         let mut set = ChangeSet::new("p");
-        set.stage("b", "B", phone(), Some("+441".into()), Some(Some("+440".into())));
+        set.stage(
+            "b",
+            "B",
+            phone(),
+            Some("+441".into()),
+            Some(Some("+440".into())),
+        );
         set.stage("a", "A", phone(), None, None);
         let rows = set.corrections();
         assert_eq!(rows.len(), 2);

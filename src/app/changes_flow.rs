@@ -39,9 +39,14 @@ fn selected_target(state: &State) -> Option<(String, String)> {
         return selected_finding(state).map(|f| (f.id.clone(), finding_label(f)));
     }
     if let Some(f) = state.filter.as_ref().filter(|f| f.open) {
-        return f.matches.get(f.selected).map(|p| (p.id.clone(), label_of(p)));
+        return f
+            .matches
+            .get(f.selected)
+            .map(|p| (p.id.clone(), label_of(p)));
     }
-    state.current_prospect().map(|p| (p.id.clone(), label_of(p)))
+    state
+        .current_prospect()
+        .map(|p| (p.id.clone(), label_of(p)))
 }
 
 /// `space`: marks or unmarks the selected row.
@@ -63,7 +68,10 @@ pub(super) fn mark_all(state: &mut State) {
             .map(|f| (f.id.clone(), finding_label(f)))
             .collect()
     } else if let Some(f) = state.filter.as_ref().filter(|f| f.open) {
-        f.matches.iter().map(|p| (p.id.clone(), label_of(p))).collect()
+        f.matches
+            .iter()
+            .map(|p| (p.id.clone(), label_of(p)))
+            .collect()
     } else {
         state
             .list
@@ -199,9 +207,7 @@ pub(super) fn value_submitted(state: &mut State, text: &str, fx: &mut Vec<Effect
         Some(_) => format!("Staged {field} on {n} record{}", plural(n)),
         None => format!("Staged clearing {field} on {n} record{}", plural(n)),
     };
-    let key = state
-        .keys
-        .first_key_label(Context::List, Action::Pending);
+    let key = state.keys.first_key_label(Context::List, Action::Pending);
     state.set_status(
         StatusKind::Info,
         format!("{what} — {key} reviews and sends"),
@@ -220,10 +226,10 @@ pub(super) fn accept(state: &mut State, whole_rule: bool, fx: &mut Vec<Effect>) 
         return;
     }
     let findings: Vec<Finding> = if whole_rule {
-        let rule = state
-            .problems
-            .as_ref()
-            .and_then(|p| p.rule.or_else(|| p.rules().get(p.rule_row).map(|(r, _)| *r)));
+        let rule = state.problems.as_ref().and_then(|p| {
+            p.rule
+                .or_else(|| p.rules().get(p.rule_row).map(|(r, _)| *r))
+        });
         match (rule, state.problems.as_ref()) {
             (Some(rule), Some(p)) => p.of_rule(rule).into_iter().cloned().collect(),
             _ => Vec::new(),

@@ -6,11 +6,11 @@
 
 use std::time::Duration;
 
+use super::changes::ChangeSet;
 use crate::api::PatchBody;
 use crate::batch::{Correction, Planned};
 use crate::edit::history::PromptHistory;
 use crate::edit::journal::JournalEntry;
-use super::changes::ChangeSet;
 use crate::scan::Filter;
 
 /// Identifies one request, so an answer nobody waits for any more can be dropped.

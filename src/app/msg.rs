@@ -3,13 +3,13 @@
 use chrono::NaiveDate;
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use super::changes::ChangeSet;
 use super::effect::RequestId;
 use super::state::{Millis, Viewport};
 use crate::api::{ApiError, Page, Prospect};
 use crate::batch::Planned;
 use crate::edit::draft::Draft;
 use crate::edit::journal::JournalEntry;
-use super::changes::ChangeSet;
 use crate::scan::{Finding, Progress, ScanError, ScanSummary};
 
 /// One thing that happened: input, time, a finished request, or what the view laid out.

@@ -277,7 +277,12 @@ pub(super) fn history_action(state: &mut State, action: Action, fx: &mut Vec<Eff
 
 /// Plans the inverse of journaled changes and shows it for review (the pending view, in its
 /// revert form): nothing is sent before `Enter` there.
-fn review_revert(state: &mut State, entries: Vec<JournalEntry>, what: String, fx: &mut Vec<Effect>) {
+fn review_revert(
+    state: &mut State,
+    entries: Vec<JournalEntry>,
+    what: String,
+    fx: &mut Vec<Effect>,
+) {
     if state.refuse_read_only() {
         return;
     }

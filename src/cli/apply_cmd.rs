@@ -11,8 +11,8 @@ use super::ask::confirm;
 use super::failure::Failure;
 use super::output::change_line;
 use crate::api::ApiClient;
-use crate::batch::run::{self, BatchInfo};
 use crate::batch::plan::counts;
+use crate::batch::run::{self, BatchInfo};
 use crate::batch::{Outcome, Planned, corrections};
 use crate::config::{self, Settings};
 use crate::edit::journal;
@@ -25,7 +25,6 @@ pub const DEFAULT_CONCURRENCY: usize = 4;
 const NOT_ALL_APPLIED: i32 = 6;
 /// Exit code after ctrl-c.
 const INTERRUPTED: i32 = 130;
-
 
 fn journal_path() -> Option<PathBuf> {
     config::state_dir().map(|d| journal::path_in(&d))
@@ -217,7 +216,6 @@ impl Job {
 fn count(rows: &[Planned], outcome: Outcome) -> usize {
     rows.iter().filter(|r| r.outcome == outcome).count()
 }
-
 
 fn summary(rows: &[Planned], batch: Option<&str>) -> String {
     match batch {

@@ -73,7 +73,8 @@ pub async fn send(
             reply: Reply::Sending { done, total },
         });
     };
-    let rows = run::send_observed(client, planned, job.concurrency, &info, stop_rx, &progress).await;
+    let rows =
+        run::send_observed(client, planned, job.concurrency, &info, stop_rx, &progress).await;
     Reply::Sent {
         batch: info.batch,
         rows,

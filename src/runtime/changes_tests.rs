@@ -34,7 +34,10 @@ async fn staged_on_disk(dir: &std::path::Path, want: Option<&ChangeSet>) -> Opti
 /// Marks the first three rows and stages `PHONE` on them; returns their ids.
 async fn stage_three(h: &mut Harness) -> Vec<String> {
     h.first_page().await;
-    let ids: Vec<String> = h.state().list.rows[..3].iter().map(|p| p.id.clone()).collect();
+    let ids: Vec<String> = h.state().list.rows[..3]
+        .iter()
+        .map(|p| p.id.clone())
+        .collect();
     for _ in 0..3 {
         h.press(KeyCode::Char(' '));
     }
@@ -68,7 +71,11 @@ async fn staged_changes_are_planned_sent_journaled_and_the_batch_reverted() {
     })
     .await;
     assert!(ids.iter().all(|id| {
-        h.sandbox.get_record(id).and_then(|p| p.phone_number).as_deref() != Some(PHONE)
+        h.sandbox
+            .get_record(id)
+            .and_then(|p| p.phone_number)
+            .as_deref()
+            != Some(PHONE)
     }));
 
     // Send: every change lands, the set empties, the journal has the batch.
@@ -84,7 +91,11 @@ async fn staged_changes_are_planned_sent_journaled_and_the_batch_reverted() {
     let journal = files::read_journal(h.dir.path()).expect("the journal");
     assert_eq!(journal.len(), 3);
     let batch = journal[0].batch.clone().expect("a batch id");
-    assert!(journal.iter().all(|e| e.batch.as_deref() == Some(batch.as_str())));
+    assert!(
+        journal
+            .iter()
+            .all(|e| e.batch.as_deref() == Some(batch.as_str()))
+    );
     // The sent set leaves no file behind.
     assert_eq!(staged_on_disk(h.dir.path(), None).await, None);
 
@@ -112,7 +123,11 @@ async fn staged_changes_are_planned_sent_journaled_and_the_batch_reverted() {
         .collect();
     assert_eq!(after, before);
     let journal = files::read_journal(h.dir.path()).expect("the journal");
-    assert_eq!(journal.len(), 6, "the revert is journaled as a batch of its own");
+    assert_eq!(
+        journal.len(),
+        6,
+        "the revert is journaled as a batch of its own"
+    );
     assert!(journal[3..].iter().all(|e| e.batch != Some(batch.clone())));
     assert_eq!(
         journal[3].reason.as_deref(),
@@ -136,11 +151,17 @@ async fn a_record_changed_since_staging_is_a_conflict_and_stays_staged() {
     .await;
     let left = h.state().staged.get(&ids[1]).expect("stays staged");
     assert!(
-        left.error.as_deref().is_some_and(|e| e.starts_with("conflict")),
+        left.error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("conflict")),
         "{left:?}"
     );
     let theirs = h.sandbox.get_record(&ids[1]).and_then(|p| p.phone_number);
-    assert_eq!(theirs.as_deref(), Some("+441111111111"), "never overwritten");
+    assert_eq!(
+        theirs.as_deref(),
+        Some("+441111111111"),
+        "never overwritten"
+    );
     assert!(h.screen().contains("conflict"), "{}", h.screen());
 }
 
@@ -150,7 +171,10 @@ async fn the_staged_set_is_on_disk_at_once_and_offered_back_at_the_next_start() 
     stage_three(&mut h).await;
     let dir = h.dir.path().to_path_buf();
     let wanted = h.state().staged.clone();
-    assert_eq!(staged_on_disk(&dir, Some(&wanted)).await, Some(wanted.clone()));
+    assert_eq!(
+        staged_on_disk(&dir, Some(&wanted)).await,
+        Some(wanted.clone())
+    );
 
     // A new session on the same state directory (as after a crash): offered back.
     let setup = Setup {

@@ -29,7 +29,11 @@ pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
             PromptKind::SetValue => "",
         };
         // `S`'s prompt names the field (why a value was refused is on the line below).
-        let label = match state.set_field.as_ref().filter(|_| prompt.kind == PromptKind::SetValue) {
+        let label = match state
+            .set_field
+            .as_ref()
+            .filter(|_| prompt.kind == PromptKind::SetValue)
+        {
             Some(s) => match s.field {
                 Some(f) => format!("{f} (empty clears) "),
                 None => String::new(),

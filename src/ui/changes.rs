@@ -127,7 +127,11 @@ fn dim_id(id: &str) -> String {
 fn plan_item(state: &State, r: &Planned) -> Item {
     let id = r.id.clone().unwrap_or_else(|| r.key.value().to_string());
     let head = match r.before.as_ref() {
-        Some(p) => format!("{}  {}  ", clean(&crate::app::changes::label_of(p)), dim_id(&id)),
+        Some(p) => format!(
+            "{}  {}  ",
+            clean(&crate::app::changes::label_of(p)),
+            dim_id(&id)
+        ),
         None => format!("{}  ", clean(&id)),
     };
     let mut head = vec![Span::raw(head)];
@@ -141,10 +145,9 @@ fn plan_item(state: &State, r: &Planned) -> Item {
 fn pending_title(state: &State) -> String {
     let p = &state.pending;
     let mut title = match (&p.revert, &p.plan) {
-        (Some(what), Some(plan)) => format!(
-            "Review: {what} · {}",
-            crate::batch::plan::counts(plan)
-        ),
+        (Some(what), Some(plan)) => {
+            format!("Review: {what} · {}", crate::batch::plan::counts(plan))
+        }
         (Some(what), None) => format!("Review: {what}"),
         (None, _) => {
             let n = state.staged.len();
@@ -199,7 +202,9 @@ pub fn render_pending(state: &State, area: Rect, buf: &mut Buffer) {
                  problems view {} stages a suggestion.",
                 k(Action::Mark),
                 k(Action::SetField),
-                state.keys.first_key_label(Context::Problems, Action::Accept)
+                state
+                    .keys
+                    .first_key_label(Context::Problems, Action::Accept)
             )
         };
         Paragraph::new(Line::styled(text, dim()))
@@ -207,7 +212,13 @@ pub fn render_pending(state: &State, area: Rect, buf: &mut Buffer) {
             .render(inner, buf);
         return;
     }
-    draw_items(state, &items, state.pending.row.min(row_count(state)), inner, buf);
+    draw_items(
+        state,
+        &items,
+        state.pending.row.min(row_count(state)),
+        inner,
+        buf,
+    );
 }
 
 /// Draws records with their lines, the selected one marked `›` and kept in view.
@@ -336,7 +347,7 @@ pub fn detail_lines(state: &State, reveal: bool) -> Vec<Line<'static>> {
     };
     let key = state.keys.first_key_label(Context::Detail, Action::Pending);
     let mut out = vec![Line::styled(
-            format!("Staged, not sent ({key} reviews and sends):"),
+        format!("Staged, not sent ({key} reviews and sends):"),
         fg(state, Role::Changed).add_modifier(Modifier::BOLD),
     )];
     for (k, f) in &s.fields {
@@ -347,7 +358,10 @@ pub fn detail_lines(state: &State, reveal: bool) -> Vec<Line<'static>> {
         ));
     }
     if let Some(e) = &s.error {
-        out.push(Line::styled(format!("  ! {}", clean(e)), fg(state, Role::Error)));
+        out.push(Line::styled(
+            format!("  ! {}", clean(e)),
+            fg(state, Role::Error),
+        ));
     }
     out.push(Line::default());
     out
@@ -359,7 +373,11 @@ pub fn gutter(state: &State, id: &str) -> Option<String> {
     if state.marks.is_empty() && state.staged.is_empty() {
         return None;
     }
-    let mark = if state.marks.contains_key(id) { '✓' } else { ' ' };
+    let mark = if state.marks.contains_key(id) {
+        '✓'
+    } else {
+        ' '
+    };
     let staged = state.staged.get(id).map_or(' ', StagedRecord::sign);
     Some(format!("{mark}{staged} "))
 }

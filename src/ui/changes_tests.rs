@@ -77,14 +77,24 @@ fn pending_view_planned_with_a_conflict_140x40() {
     let req = s.requests.find(|_| true).expect("the plan");
     assert!(!fx.is_empty());
     let ids: Vec<String> = s.staged.records.keys().cloned().collect();
-    let mut conflict = planned(&ids[1], Outcome::Conflict, "phoneNumber is \"+1\" on the server");
+    let mut conflict = planned(
+        &ids[1],
+        Outcome::Conflict,
+        "phoneNumber is \"+1\" on the server",
+    );
     conflict.before = Some(prospect(1));
     let plan = vec![
         planned(&ids[0], Outcome::Change, ""),
         conflict,
         planned(&ids[2], Outcome::Change, ""),
     ];
-    send(&mut s, [Msg::Api { req, reply: Reply::Planned(plan) }]);
+    send(
+        &mut s,
+        [Msg::Api {
+            req,
+            reply: Reply::Planned(plan),
+        }],
+    );
     insta::assert_snapshot!(frame(&s, WIDE).backend());
 }
 
@@ -97,7 +107,10 @@ fn pending_view_sending_80x24() {
         &mut s,
         [Msg::Api {
             req,
-            reply: Reply::Sending { done: 37, total: 183 },
+            reply: Reply::Sending {
+                done: 37,
+                total: 183,
+            },
         }],
     );
     insta::assert_snapshot!(frame(&s, NARROW).backend());
@@ -117,16 +130,33 @@ fn journal_batches_and_a_revert_under_review_140x40() {
     row.body = body;
     let plan = vec![
         row,
-        planned(&prospect(1).id, Outcome::Conflict, "phoneNumber changed again since the batch"),
+        planned(
+            &prospect(1).id,
+            Outcome::Conflict,
+            "phoneNumber changed again since the batch",
+        ),
     ];
-    send(&mut s, [Msg::Api { req, reply: Reply::Planned(plan) }]);
+    send(
+        &mut s,
+        [Msg::Api {
+            req,
+            reply: Reply::Planned(plan),
+        }],
+    );
     insta::assert_snapshot!("revert_under_review_140x40", frame(&s, WIDE).backend());
 }
 
 #[test]
 fn journal_of_one_prospect_80x24() {
     let mut s = list();
-    send(&mut s, [key(KeyCode::Enter), ch('H'), Msg::JournalLoaded(Ok(journal()))]);
+    send(
+        &mut s,
+        [
+            key(KeyCode::Enter),
+            ch('H'),
+            Msg::JournalLoaded(Ok(journal())),
+        ],
+    );
     insta::assert_snapshot!(frame(&s, NARROW).backend());
 }
 

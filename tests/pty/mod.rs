@@ -458,6 +458,14 @@ impl Term {
     /// Checks the terminal is back in its normal mode: the main screen, a visible cursor, and
     /// canonical mode with echo (see `cooked`).
     pub fn assert_terminal_restored(&self) {
+        // The program's last bytes may still be on their way through the pty when it has
+        // exited: wait for the screen to leave the alternate screen and show the cursor.
+        let deadline = Instant::now() + DEADLINE;
+        while Instant::now() < deadline
+            && self.with_screen(|s| s.alternate_screen() || s.hide_cursor())
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         assert!(
             self.cooked(),
             "the terminal is still raw (no canonical mode or no echo):\n{}",

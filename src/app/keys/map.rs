@@ -3,8 +3,8 @@
 
 use crossterm::event::KeyEvent;
 
-use super::key::Key;
 use super::bindings::BINDINGS;
+use super::key::Key;
 use super::kinds::{Action, Binding, Context};
 
 /// The keys of every row of `BINDINGS`, in table order, as configured.

@@ -127,7 +127,10 @@ fn s_stages_the_value_on_every_marked_record_with_the_value_seen_as_expected() {
     for (row, i) in rows.iter().zip([0usize, 1, 2]) {
         let p = prospect(i);
         assert!(rows.iter().any(|r| r.key == RowKey::Id(p.id.clone())));
-        assert_eq!(row.set, vec![(field("phoneNumber"), Some("+447700900123".into()))]);
+        assert_eq!(
+            row.set,
+            vec![(field("phoneNumber"), Some("+447700900123".into()))]
+        );
         assert_eq!(row.expect.len(), 1, "the value seen is expected still");
     }
     assert!(status(&s).starts_with("Staged phoneNumber on 3 records"));
@@ -145,7 +148,11 @@ fn an_invalid_value_keeps_the_prompt_with_the_text_and_the_reason() {
     assert_eq!(prompt.kind, PromptKind::SetValue);
     assert_eq!(prompt.input.text(), "+44 7700");
     let error = s.set_field.as_ref().and_then(|f| f.error.clone());
-    assert!(error.is_some_and(|e| e.contains("phone")), "{:?}", s.set_field);
+    assert!(
+        error.is_some_and(|e| e.contains("phone")),
+        "{:?}",
+        s.set_field
+    );
     // Fixed, it is staged.
     let fx = enter_value(&mut s, "+447700900999");
     assert_eq!(saves_staged(&fx).map(|set| set.len()), Some(1));
@@ -157,7 +164,10 @@ fn an_empty_value_clears_a_nullable_field_but_never_the_email() {
     pick(&mut s, phone_row());
     enter_value(&mut s, "");
     let id = prospect(0).id;
-    assert_eq!(s.staged.get(&id).expect("staged").fields["phoneNumber"].after, None);
+    assert_eq!(
+        s.staged.get(&id).expect("staged").fields["phoneNumber"].after,
+        None
+    );
     let email_row = FieldPath::all()
         .iter()
         .position(|f| *f == field("email"))
@@ -202,7 +212,11 @@ fn ctrl_s_in_the_pending_view_plans_the_staged_set_as_apply_does() {
     let ids: Vec<String> = s.staged.records.keys().cloned().collect();
     let plan = vec![
         planned(&ids[0], Outcome::Change, ""),
-        planned(&ids[1], Outcome::Conflict, "phoneNumber is \"+1\" on the server"),
+        planned(
+            &ids[1],
+            Outcome::Conflict,
+            "phoneNumber is \"+1\" on the server",
+        ),
         planned(&ids[2], Outcome::Change, ""),
     ];
     send(
@@ -230,7 +244,13 @@ fn enter_sends_with_progress_and_what_fails_stays_staged_with_its_reason() {
     assert_eq!(profile, "sandbox");
     let req = *req;
     let progress = Reply::Sending { done: 1, total: 3 };
-    send(&mut s, [Msg::Api { req, reply: progress }]);
+    send(
+        &mut s,
+        [Msg::Api {
+            req,
+            reply: progress,
+        }],
+    );
     assert_eq!(
         s.pending.work,
         Some(Work::Sending {
@@ -289,7 +309,10 @@ fn quitting_with_staged_changes_asks_first() {
     assert!(!quits(&fx) && s.quit_asked);
     send(&mut s, [ch('n')]);
     assert!(!s.quit_asked);
-    assert!(quits(&send(&mut s, [ch('q'), ch('y')])), "y quits keeping them");
+    assert!(
+        quits(&send(&mut s, [ch('q'), ch('y')])),
+        "y quits keeping them"
+    );
     let mut s = staged_three();
     let fx = send(&mut s, [ctrl('c'), ch('d')]);
     assert!(quits(&fx));
@@ -332,7 +355,11 @@ fn a_and_capital_a_stage_suggestions_from_the_problems_view() {
     // Back to the rules, the country rule, A: its three findings.
     send(&mut s, [key(KeyCode::Esc), ch('j'), ch('A')]);
     assert_eq!(s.staged.len(), 4);
-    assert!(status(&s).starts_with("Staged 3 suggestions"), "{}", status(&s));
+    assert!(
+        status(&s).starts_with("Staged 3 suggestions"),
+        "{}",
+        status(&s)
+    );
 }
 
 fn entry(id: &str, batch: Option<&str>, time: &str) -> JournalEntry {
@@ -373,7 +400,11 @@ fn h_in_the_list_shows_this_profiles_batches_and_r_reviews_a_revert() {
     let view = s.journal.as_ref().expect("open");
     assert_eq!(view.scope, HistoryScope::Batches);
     let batches: Vec<String> = view.batches().into_iter().map(|b| b.batch).collect();
-    assert_eq!(batches, vec!["B2", "B1"], "newest first, other profiles left out");
+    assert_eq!(
+        batches,
+        vec!["B2", "B1"],
+        "newest first, other profiles left out"
+    );
     let fx = send(&mut s, [ch('j'), ch('R')]);
     let reqs = requests(&fx);
     let [(req, ApiRequest::PlanRevert { entries, .. })] = reqs.as_slice() else {
@@ -386,10 +417,20 @@ fn h_in_the_list_shows_this_profiles_batches_and_r_reviews_a_revert() {
     // The plan arrives: Enter sends exactly it, as a batch of its own with its reason.
     let plan = vec![
         planned(&prospect(0).id, Outcome::Change, ""),
-        planned(&prospect(1).id, Outcome::Conflict, "phoneNumber changed again"),
+        planned(
+            &prospect(1).id,
+            Outcome::Conflict,
+            "phoneNumber changed again",
+        ),
     ];
     let req = *req;
-    send(&mut s, [Msg::Api { req, reply: Reply::Planned(plan.clone()) }]);
+    send(
+        &mut s,
+        [Msg::Api {
+            req,
+            reply: Reply::Planned(plan.clone()),
+        }],
+    );
     let fx = send(&mut s, [key(KeyCode::Enter)]);
     let reqs = requests(&fx);
     let [(_, ApiRequest::SendBatch { rows, reason, .. })] = reqs.as_slice() else {
@@ -400,13 +441,24 @@ fn h_in_the_list_shows_this_profiles_batches_and_r_reviews_a_revert() {
     assert!(s.staged.is_empty(), "a revert never touches the staged set");
     // ctrl-s plans the same revert again (the records may have moved since).
     let mut s2 = list();
-    send(&mut s2, [ch('H'), Msg::JournalLoaded(Ok(journal())), ch('R')]);
+    send(
+        &mut s2,
+        [ch('H'), Msg::JournalLoaded(Ok(journal())), ch('R')],
+    );
     let again = requests(&send(&mut s2, [ctrl('s')]));
     assert!(again.is_empty(), "not while the first plan runs");
     let req = s2.requests.find(|_| true).expect("the plan");
-    send(&mut s2, [Msg::Api { req, reply: Reply::Planned(Vec::new()) }]);
+    send(
+        &mut s2,
+        [Msg::Api {
+            req,
+            reply: Reply::Planned(Vec::new()),
+        }],
+    );
     let again = requests(&send(&mut s2, [ctrl('s')]));
-    assert!(matches!(again.as_slice(), [(_, ApiRequest::PlanRevert { entries, .. })] if entries.len() == 1));
+    assert!(
+        matches!(again.as_slice(), [(_, ApiRequest::PlanRevert { entries, .. })] if entries.len() == 1)
+    );
 }
 
 #[test]

@@ -1,0 +1,79 @@
+//! Change sets end to end, in a pseudo-terminal on `--demo`: mark three rows, set a field on
+//! them, review the plan, send it, and undo the whole batch from the journal.
+
+mod pty;
+
+use pty::Spawn;
+
+const NEW: &str = "+447700900123";
+
+#[test]
+fn mark_three_set_a_field_review_send_and_revert_the_batch() {
+    let t = Spawn::app(&["--demo"]).size(40, 140).start();
+    t.wait_for("the first page", |s| s.contains("John James Doe"));
+
+    // Three rows marked (space moves on), then S: the phone number, a value.
+    t.send("   ");
+    t.wait_for("three marks", |s| s.contains("✓ 3 marked"));
+    t.send("S");
+    t.wait_for("the field picker", |s| {
+        s.contains("Set a field on 3 records")
+    });
+    t.send("jjjj");
+    t.key("Enter");
+    t.wait_for("the value prompt", |s| {
+        s.contains("phoneNumber (empty clears)")
+    });
+    t.send(NEW);
+    t.key("Enter");
+    t.wait_for("three staged", |s| {
+        s.contains("~ 3 staged") && s.contains("Staged phoneNumber on 3 records")
+    });
+
+    // P: every record's before → after; ctrl-s plans as `apply` does.
+    t.send("P");
+    t.wait_for("the pending set", |s| {
+        s.contains("Pending · 3 records staged")
+            && s.contains("phoneNumber: \"+447101231111\" → \"+447700900123\"")
+    });
+    t.key("C-s");
+    t.wait_for("the plan", |s| s.contains("Plan: change=3"));
+    t.key("Enter");
+    t.wait_for("the batch sent", |s| {
+        s.contains("applied=3") && s.contains("Pending · 0 records staged")
+    });
+    t.key("Escape");
+    t.wait_for("the list with the new numbers", |s| {
+        s.matches(NEW).count() == 3 && !s.contains("staged")
+    });
+
+    // H in the list: the batch; R reviews its revert; Enter sends it.
+    t.send("H");
+    t.wait_for("the batch", |s| {
+        s.contains("Batches") && s.contains("3 changes")
+    });
+    t.send("R");
+    t.wait_for("the revert's review", |s| {
+        s.contains("Review: revert of batch") && s.contains("change=3")
+    });
+    t.key("Enter");
+    t.wait_for("the revert sent", |s| s.contains("applied=3"));
+    t.key("Escape");
+    t.wait_for("the journal with both batches", |s| {
+        s.contains("Batches") && s.contains("revert of batch")
+    });
+    t.key("Escape");
+    t.wait_for("the old numbers back", |s| {
+        !s.contains(NEW) && s.contains("+447101231111")
+    });
+
+    t.key("C-c");
+    let status = t.wait_exit();
+    assert!(status.success(), "{status:?}");
+    t.assert_terminal_restored();
+    // Both batches journaled: three changes each.
+    let journal =
+        std::fs::read_to_string(t.state_dir().join("prospect/journal.jsonl")).expect("a journal");
+    assert_eq!(journal.lines().count(), 6, "{journal}");
+    assert!(journal.contains("revert of batch"));
+}
