@@ -77,3 +77,50 @@ fn mark_three_set_a_field_review_send_and_revert_the_batch() {
     assert_eq!(journal.lines().count(), 6, "{journal}");
     assert!(journal.contains("revert of batch"));
 }
+
+#[test]
+fn staged_changes_survive_sigterm_and_are_offered_back() {
+    let t = Spawn::app(&["--demo"]).size(30, 120).start();
+    t.wait_for("the first page", |s| s.contains("John James Doe"));
+    t.send(" S");
+    t.wait_for("the field picker", |s| s.contains("Set a field on 1 record"));
+    t.send("jjjj");
+    t.key("Enter");
+    // One record: its value is there to edit, as in the form.
+    t.wait_for("the value prompt", |s| {
+        s.contains("phoneNumber (empty clears) +447101231111")
+    });
+    t.key("C-u");
+    t.send(NEW);
+    t.key("Enter");
+    t.wait_for("one staged", |s| s.contains("~ 1 staged"));
+    t.signal_app(nix::sys::signal::Signal::SIGTERM);
+    let status = t.wait_exit();
+    assert_eq!(status.exit_code(), 143, "{status:?}");
+    t.assert_terminal_restored();
+
+    // The next start on the same state directory offers them back.
+    let state = t.state_dir();
+    let again = Spawn::app(&["--demo"])
+        .size(30, 120)
+        .env("XDG_STATE_HOME", state.to_str().expect("a UTF-8 path"))
+        .start();
+    again.wait_for("the offer", |s| {
+        s.contains("Changes to 1 record were staged in an earlier session")
+    });
+    again.send("r");
+    again.wait_for("restored", |s| {
+        s.contains("~ 1 staged") && s.contains("Restored staged changes of 1 record")
+    });
+    again.send("P");
+    again.wait_for("the change", |s| s.contains("→ \"+447700900123\""));
+    again.key("C-c");
+    again.wait_for("the quit question", |s| s.contains("Quit with staged changes?"));
+    again.send("d");
+    assert!(again.wait_exit().success());
+    again.assert_terminal_restored();
+    assert!(
+        !state.join("prospect/staged.demo.json").exists(),
+        "discarded: no file left"
+    );
+}
