@@ -83,7 +83,9 @@ fn staged_changes_survive_sigterm_and_are_offered_back() {
     let t = Spawn::app(&["--demo"]).size(30, 120).start();
     t.wait_for("the first page", |s| s.contains("John James Doe"));
     t.send(" S");
-    t.wait_for("the field picker", |s| s.contains("Set a field on 1 record"));
+    t.wait_for("the field picker", |s| {
+        s.contains("Set a field on 1 record")
+    });
     t.send("jjjj");
     t.key("Enter");
     // One record: its value is there to edit, as in the form.
@@ -115,7 +117,9 @@ fn staged_changes_survive_sigterm_and_are_offered_back() {
     again.send("P");
     again.wait_for("the change", |s| s.contains("→ \"+447700900123\""));
     again.key("C-c");
-    again.wait_for("the quit question", |s| s.contains("Quit with staged changes?"));
+    again.wait_for("the quit question", |s| {
+        s.contains("Quit with staged changes?")
+    });
     again.send("d");
     assert!(again.wait_exit().success());
     again.assert_terminal_restored();

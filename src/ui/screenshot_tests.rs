@@ -57,6 +57,30 @@ async fn screenshots_are_current() {
     .await;
     shots.push(("review", shot(h.state())));
 
+    // A change set: the form left, three rows marked, a phone number staged, then planned.
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('y'));
+    h.press(KeyCode::Esc);
+    idle(&mut h, "the list again", |s| {
+        s.form.is_none() && s.detail.is_none()
+    })
+    .await;
+    for _ in 0..3 {
+        h.press(KeyCode::Char(' '));
+    }
+    h.press(KeyCode::Char('S'));
+    for _ in 0..4 {
+        h.press(KeyCode::Char('j'));
+    }
+    h.press(KeyCode::Enter);
+    h.retype_prompt("+447700900123");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('P'));
+    h.ctrl('s');
+    idle(&mut h, "the plan", |s| s.pending.plan.is_some()).await;
+    shots.push(("pending", shot(h.state())));
+
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
     let write = std::env::var_os("PROSPECT_WRITE_SCREENSHOTS").is_some();
     for (name, svg) in shots {
