@@ -149,6 +149,13 @@ pub fn classify(c: &Correction, current: &Prospect) -> Planned {
             .join("; ");
         return planned;
     }
+    // Already as wanted: nothing to send, whatever the expected values say (a row sent once
+    // and planned again — after a crash mid-batch, say — is done, not a conflict).
+    if planned.body.is_empty() {
+        planned.outcome = Outcome::Unchanged;
+        planned.message = "already as wanted".into();
+        return planned;
+    }
     let conflicts: Vec<String> = c
         .expect
         .iter()
@@ -164,9 +171,6 @@ pub fn classify(c: &Correction, current: &Prospect) -> Planned {
     if !conflicts.is_empty() {
         planned.outcome = Outcome::Conflict;
         planned.message = conflicts.join("; ");
-    } else if planned.body.is_empty() {
-        planned.outcome = Outcome::Unchanged;
-        planned.message = "already as wanted".into();
     }
     planned
 }

@@ -195,3 +195,26 @@ async fn the_staged_set_is_on_disk_at_once_and_offered_back_at_the_next_start() 
     again.press(KeyCode::Char('r'));
     assert_eq!(again.state().staged, wanted);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_that_already_landed_plans_as_unchanged_and_leaves_the_set() {
+    let mut h = Harness::start(Setup::default(), |_| {}).await;
+    let ids = stage_three(&mut h).await;
+    // As after a crash mid-batch: the first change reached the server, the set was kept.
+    let mut landed = h.sandbox.get_record(&ids[0]).expect("on the server");
+    landed.phone_number = Some(PHONE.into());
+    h.sandbox.put_record(landed);
+    h.press(KeyCode::Char('P'));
+    h.ctrl('s');
+    h.until("the plan", |s, screen| {
+        s.pending.plan.is_some() && screen.contains("unchanged=1 change=2")
+    })
+    .await;
+    h.press(KeyCode::Enter);
+    h.until("the batch sent", |s, _| {
+        s.pending.work.is_none() && s.staged.is_empty()
+    })
+    .await;
+    let journal = files::read_journal(h.dir.path()).expect("the journal");
+    assert_eq!(journal.len(), 2, "the landed change is not sent again");
+}
