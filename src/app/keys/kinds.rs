@@ -169,7 +169,7 @@ impl Context {
             Context::Draft => "draft dialog",
             Context::Problems => "problems",
             Context::Filter => "filter",
-            Context::Pending => "pending changes",
+            Context::Pending => "pending",
             Context::History => "history",
             Context::FieldPick => "set field",
             Context::QuitStaged => "quit dialog",
