@@ -219,7 +219,10 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
             .action_for(&[Context::Problems, Context::Anywhere], &key)
         {
             match action {
-                Action::Mark => changes::toggle_mark(state),
+                Action::Mark => {
+                    changes::toggle_mark(state);
+                    problems::on_action(state, Action::Down, fx);
+                }
                 Action::MarkAll => changes::mark_all(state),
                 Action::Accept => changes::accept(state, false, fx),
                 Action::AcceptRule => changes::accept(state, true, fx),
@@ -235,7 +238,10 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
             .action_for(&[Context::Filter, Context::Anywhere], &key)
         {
             match action {
-                Action::Mark => changes::toggle_mark(state),
+                Action::Mark => {
+                    changes::toggle_mark(state);
+                    filter::on_action(state, Action::Down, fx);
+                }
                 Action::MarkAll => changes::mark_all(state),
                 Action::SetField => changes::start_set_field(state),
                 Action::Pending => pending::open(state),

@@ -166,3 +166,12 @@ fn quit_with_staged_changes_asks_80x24() {
     send(&mut s, [ch('q')]);
     insta::assert_snapshot!(frame(&s, NARROW).backend());
 }
+
+#[test]
+fn problems_findings_show_their_marks_and_staged_signs_140x40() {
+    let mut s = crate::app::tests::problems::finished();
+    // The country rule's three findings: the first marked (space moves on), the second's
+    // suggestion staged.
+    send(&mut s, [ch('j'), key(KeyCode::Enter), ch(' '), ch('a')]);
+    insta::assert_snapshot!(frame(&s, WIDE).backend());
+}

@@ -38,7 +38,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         None => rule_rows(p, usize::from(inner.width)),
         Some(rule) => {
             let findings = p.of_rule(rule);
-            let (header, rows) = finding_rows(&findings, usize::from(inner.width));
+            let (header, rows) = finding_rows(state, &findings, usize::from(inner.width));
             (header, rows, p.finding_row)
         }
     };
@@ -128,13 +128,16 @@ fn rule_rows(p: &Problems, width: usize) -> (String, Vec<String>, usize) {
     (header, rows, p.rule_row)
 }
 
-/// One rule's findings: id, field, value and suggestion (identification numbers masked).
-fn finding_rows(findings: &[&Finding], width: usize) -> (String, Vec<String>) {
+/// One rule's findings: id, field, value and suggestion (identification numbers masked), with
+/// the marks and staged signs of change sets when there are any.
+fn finding_rows(state: &State, findings: &[&Finding], width: usize) -> (String, Vec<String>) {
     let (id_w, field_w) = (36, 22);
-    let rest = width.saturating_sub(2 + id_w + field_w + 2);
+    let gutter = super::changes::gutter(state, "").map_or(0, |g| g.chars().count());
+    let rest = width.saturating_sub(2 + gutter + id_w + field_w + 2);
     let (value_w, fix_w) = (rest / 2, rest - rest / 2);
     let header = format!(
-        "{} {} {} {}",
+        "{}{} {} {} {}",
+        " ".repeat(gutter),
         fit("Id", id_w),
         fit("Field", field_w),
         fit("Value", value_w),
@@ -145,7 +148,8 @@ fn finding_rows(findings: &[&Finding], width: usize) -> (String, Vec<String>) {
         .map(|f| {
             let f = f.masked();
             format!(
-                "{} {} {} {}",
+                "{}{} {} {} {}",
+                super::changes::gutter(state, &f.id).unwrap_or_default(),
                 fit(&f.id, id_w),
                 fit(&f.field, field_w),
                 fit(f.value.as_deref().unwrap_or("—"), value_w),
