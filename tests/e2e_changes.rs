@@ -7,6 +7,23 @@ use pty::Spawn;
 
 const NEW: &str = "+447700900123";
 
+/// `S` on the marked rows: the phone number (the fifth field), the value `NEW`.
+fn set_phone(t: &pty::Term, records: &str) {
+    t.send("S");
+    t.wait_for("the field picker", |s| {
+        s.contains(&format!("Set a field on {records}"))
+    });
+    t.send("jjjj");
+    t.key("Enter");
+    t.wait_for("the value prompt", |s| {
+        s.contains("phoneNumber (empty clears)")
+    });
+    // One record: its value is there to edit, as in the form.
+    t.key("C-u");
+    t.send(NEW);
+    t.key("Enter");
+}
+
 #[test]
 fn mark_three_set_a_field_review_send_and_revert_the_batch() {
     let t = Spawn::app(&["--demo"]).size(40, 140).start();

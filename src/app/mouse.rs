@@ -59,25 +59,19 @@ fn click(state: &mut State, x: u16, y: u16, fx: &mut Vec<Effect>) {
     });
     // A double click counts once: a third click starts over.
     state.last_click = (!double).then_some((state.now, x, y));
+    let button = state
+        .viewport
+        .buttons
+        .iter()
+        .find(|(r, _)| r.contains(Position::new(x, y)))
+        .map(|(_, a)| *a);
     if super::changes_flow::modal_context(state).is_some() {
-        let button = state
-            .viewport
-            .buttons
-            .iter()
-            .find(|(r, _)| r.contains(Position::new(x, y)))
-            .map(|(_, a)| *a);
         if let Some(action) = button {
             super::changes_flow::on_modal(state, action, fx);
         }
         return;
     }
     if state.form.is_some() {
-        let button = state
-            .viewport
-            .buttons
-            .iter()
-            .find(|(r, _)| r.contains(Position::new(x, y)))
-            .map(|(_, a)| *a);
         if let Some(action) = button {
             return form_flow::on_action(state, action, fx);
         }
