@@ -32,17 +32,7 @@ fn mark_three_set_a_field_review_send_and_revert_the_batch() {
     // Three rows marked (space moves on), then S: the phone number, a value.
     t.send("   ");
     t.wait_for("three marks", |s| s.contains("✓ 3 marked"));
-    t.send("S");
-    t.wait_for("the field picker", |s| {
-        s.contains("Set a field on 3 records")
-    });
-    t.send("jjjj");
-    t.key("Enter");
-    t.wait_for("the value prompt", |s| {
-        s.contains("phoneNumber (empty clears)")
-    });
-    t.send(NEW);
-    t.key("Enter");
+    set_phone(&t, "3 records");
     t.wait_for("three staged", |s| {
         s.contains("~ 3 staged") && s.contains("Staged phoneNumber on 3 records")
     });
@@ -99,19 +89,8 @@ fn mark_three_set_a_field_review_send_and_revert_the_batch() {
 fn staged_changes_survive_sigterm_and_are_offered_back() {
     let t = Spawn::app(&["--demo"]).size(30, 120).start();
     t.wait_for("the first page", |s| s.contains("John James Doe"));
-    t.send(" S");
-    t.wait_for("the field picker", |s| {
-        s.contains("Set a field on 1 record")
-    });
-    t.send("jjjj");
-    t.key("Enter");
-    // One record: its value is there to edit, as in the form.
-    t.wait_for("the value prompt", |s| {
-        s.contains("phoneNumber (empty clears) +447101231111")
-    });
-    t.key("C-u");
-    t.send(NEW);
-    t.key("Enter");
+    t.send(" ");
+    set_phone(&t, "1 record");
     t.wait_for("one staged", |s| s.contains("~ 1 staged"));
     t.signal_app(nix::sys::signal::Signal::SIGTERM);
     let status = t.wait_exit();
