@@ -131,6 +131,7 @@ async fn run(
                 theme: prefs.effective_theme(std::env::var("NO_COLOR").ok().as_deref()),
                 keys: prefs.keys,
                 mouse: prefs.mouse && !g.no_mouse,
+                concurrency: settings.concurrency,
             };
             match prospect::runtime::run(client, opts).await {
                 Ok(0) => Ok(()),

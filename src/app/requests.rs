@@ -43,6 +43,8 @@ pub enum Purpose {
     Filter,
     /// The record of a finding, fetched fresh to open the form on the finding's field.
     ProblemEdit { field: String },
+    /// The record of a filter match, fetched to open the form on it.
+    FilterEdit,
 }
 
 /// Requests in flight, by id.

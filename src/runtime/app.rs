@@ -78,7 +78,7 @@ where
         let (jobs, jobs_rx) = mpsc::unbounded_channel();
         let (msgs_tx, msgs) = mpsc::unbounded_channel();
         let own_msgs = msgs_tx.clone();
-        let worker = worker::spawn(client, jobs_rx, msgs_tx);
+        let worker = worker::spawn(client, opts.concurrency, jobs_rx, msgs_tx);
         let mut state = State::new(&opts.profile, opts.accent, opts.read_only, opts.page_size);
         state.keys = Arc::new(opts.keys.clone());
         state.theme = Arc::new(opts.theme.clone());

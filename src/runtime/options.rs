@@ -29,6 +29,8 @@ pub struct TuiOptions {
     pub theme: Theme,
     /// Whether clicks and the wheel work (`mouse = false`, `--no-mouse` turn it off).
     pub mouse: bool,
+    /// Pages a scan (`!`, `F`) keeps in flight, 1 to 16 (config `concurrency`).
+    pub concurrency: usize,
 }
 
 impl Default for TuiOptions {
@@ -44,6 +46,7 @@ impl Default for TuiOptions {
             keys: KeyMap::default(),
             theme: Theme::default(),
             mouse: true,
+            concurrency: crate::scan::engine::DEFAULT_CONCURRENCY,
         }
     }
 }

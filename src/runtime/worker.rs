@@ -8,6 +8,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 
 use crate::api::{ApiClient, ApiError};
+use crate::app::filter::MatchRow;
 use crate::app::{ApiCall, ApiRequest, Msg, Reply, RequestId};
 use crate::scan::{Checker, Filter, Progress, RuleSet, Scan, ScanError, ScanEvent, ScanOptions};
 
@@ -21,8 +22,10 @@ pub enum Job {
 }
 
 /// Starts the worker; it ends when the job channel closes, aborting what still runs.
+/// `concurrency` is the pages a scan (`!`, `F`) keeps in flight (config `concurrency`).
 pub fn spawn(
     client: ApiClient,
+    concurrency: usize,
     mut jobs: UnboundedReceiver<Job>,
     msgs: UnboundedSender<Msg>,
 ) -> JoinHandle<()> {
@@ -35,7 +38,8 @@ pub fn spawn(
                     None => break,
                     Some(Job::Start(call)) => {
                         let req = call.req;
-                        let handle = tasks.spawn(run(client.clone(), call, msgs.clone()));
+                        let run = run(client.clone(), concurrency, call, msgs.clone());
+                        let handle = tasks.spawn(run);
                         running.insert(req, handle);
                     }
                     Some(Job::Cancel(req)) => {
@@ -57,14 +61,19 @@ pub fn spawn(
 }
 
 /// Makes one request; retries are told to the status line, tagged with the request.
-async fn run(client: ApiClient, call: ApiCall, msgs: UnboundedSender<Msg>) -> RequestId {
+async fn run(
+    client: ApiClient,
+    concurrency: usize,
+    call: ApiCall,
+    msgs: UnboundedSender<Msg>,
+) -> RequestId {
     let ApiCall { req, request } = call;
     let tell = msgs.clone();
     let client = client.with_retry_observer(Arc::new(move |e: &ApiError, wait| {
         let text = e.retrying_sentence(wait);
         let _ = tell.send(Msg::Retrying { req, text });
     }));
-    let reply = perform(&client, req, request, &msgs).await;
+    let reply = perform(&client, concurrency, req, request, &msgs).await;
     // The UI may be gone already; nothing to do then.
     let _ = msgs.send(Msg::Api { req, reply });
     req
@@ -73,13 +82,21 @@ async fn run(client: ApiClient, call: ApiCall, msgs: UnboundedSender<Msg>) -> Re
 /// The one place a request kind becomes an HTTP call (a check: many, answered in parts).
 async fn perform(
     client: &ApiClient,
+    concurrency: usize,
     req: RequestId,
     request: ApiRequest,
     msgs: &UnboundedSender<Msg>,
 ) -> Reply {
+    let scan = |search| ScanOptions {
+        search,
+        concurrency,
+        ..ScanOptions::default()
+    };
     match request {
-        ApiRequest::Check { search } => check(client, req, search, msgs).await,
-        ApiRequest::Filter { search, filter } => find(client, req, search, filter, msgs).await,
+        ApiRequest::Check { search } => check(client, req, scan(search), msgs).await,
+        ApiRequest::Filter { search, filter } => {
+            find(client, req, scan(search), filter, msgs).await
+        }
         ApiRequest::Page {
             search,
             page,
@@ -99,18 +116,12 @@ async fn perform(
 async fn check(
     client: &ApiClient,
     req: RequestId,
-    search: Option<String>,
+    opts: ScanOptions,
     msgs: &UnboundedSender<Msg>,
 ) -> Reply {
     let today = chrono::Utc::now().date_naive();
     let mut checker = Checker::new(RuleSet::new(&[], today));
-    let mut scan = Scan::start(
-        client,
-        ScanOptions {
-            search,
-            ..ScanOptions::default()
-        },
-    );
+    let mut scan = Scan::start(client, opts);
     let mut progress = Progress::default();
     let send = |progress, findings| {
         let reply = Reply::Checked {
@@ -139,21 +150,16 @@ async fn check(
     }))
 }
 
-/// Scans every page and sends the records matching `filter`, a page at a time.
+/// Scans every page and sends the rows of the records matching `filter`, a page at a time
+/// (the rows only: a page's records are dropped once it is filtered).
 async fn find(
     client: &ApiClient,
     req: RequestId,
-    search: Option<String>,
+    opts: ScanOptions,
     filter: Filter,
     msgs: &UnboundedSender<Msg>,
 ) -> Reply {
-    let mut scan = Scan::start(
-        client,
-        ScanOptions {
-            search,
-            ..ScanOptions::default()
-        },
-    );
+    let mut scan = Scan::start(client, opts);
     let mut pages = 0;
     while let Some(event) = scan.next().await {
         match event {
@@ -161,8 +167,9 @@ async fn find(
                 pages = page.progress.pages;
                 let items = page
                     .items
-                    .into_iter()
+                    .iter()
                     .filter(|p| filter.matches(p))
+                    .map(MatchRow::of)
                     .collect();
                 let reply = Reply::Matched {
                     progress: page.progress,
@@ -199,7 +206,7 @@ mod tests {
         let client = ApiClient::new(ClientConfig::new(&base, "t", "s", "test")).expect("client");
         let (jobs, jobs_rx) = mpsc::unbounded_channel();
         let (msgs_tx, mut msgs) = mpsc::unbounded_channel();
-        let _worker = spawn(client, jobs_rx, msgs_tx);
+        let _worker = spawn(client, 4, jobs_rx, msgs_tx);
         let req = RequestId(1);
         let request = ApiRequest::Page {
             search: Some("slow".into()),
@@ -248,7 +255,7 @@ mod tests {
         let client = ApiClient::new(config).expect("client");
         let (jobs, jobs_rx) = mpsc::unbounded_channel();
         let (msgs_tx, mut msgs) = mpsc::unbounded_channel();
-        let _worker = spawn(client, jobs_rx, msgs_tx);
+        let _worker = spawn(client, 4, jobs_rx, msgs_tx);
         let req = RequestId(7);
         let request = ApiRequest::Check { search: None };
         jobs.send(Job::Start(ApiCall { req, request }))
@@ -294,7 +301,7 @@ mod tests {
         let client = ApiClient::new(config).expect("client");
         let (jobs, jobs_rx) = mpsc::unbounded_channel();
         let (msgs_tx, mut msgs) = mpsc::unbounded_channel();
-        let _worker = spawn(client, jobs_rx, msgs_tx);
+        let _worker = spawn(client, 4, jobs_rx, msgs_tx);
         let filter = Filter::parse_line("address.country=gbr email~.net").expect("filter");
         let expected: Vec<String> = generate(250, 42)
             .into_iter()
@@ -319,7 +326,7 @@ mod tests {
                 Msg::Api {
                     reply: Reply::Matched { items, .. },
                     ..
-                } => found.extend(items.into_iter().map(|p| p.id)),
+                } => found.extend(items.iter().map(|m| m.id().to_string())),
                 Msg::Api {
                     reply: Reply::FilterEnded(end),
                     ..

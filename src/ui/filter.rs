@@ -65,16 +65,9 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     buf.set_stringn(inner.x, inner.y, format!("  {header}"), cols, bold);
     let height = usize::from(inner.height.saturating_sub(1));
     let offset = (f.selected + 1).saturating_sub(height);
-    for (i, p) in f.matches.iter().enumerate().skip(offset).take(height) {
+    for (i, m) in f.matches.iter().enumerate().skip(offset).take(height) {
         let y = inner.y + 1 + u16::try_from(i - offset).unwrap_or(0);
-        let address = p.address.as_ref();
-        let line = row([
-            &p.full_name(),
-            &p.email,
-            p.phone_number.as_deref().unwrap_or(""),
-            address.and_then(|a| a.postcode.as_deref()).unwrap_or(""),
-            address.and_then(|a| a.country.as_deref()).unwrap_or(""),
-        ]);
+        let line = row([m.name(), m.email(), m.phone(), m.postcode(), m.country()]);
         let (marker, style) = if i == f.selected {
             ("› ", Style::new().add_modifier(Modifier::REVERSED))
         } else {
