@@ -272,7 +272,17 @@ async fn list(State(s): State<St>, RawQuery(query): RawQuery) -> Response {
         }
     }
     let found = s.read().search(keyword, page, limit);
-    axum::Json(json!({"items": found.items, "meta": found.meta})).into_response()
+    // Written straight from the page (`json!` would first copy every item once more).
+    #[derive(serde::Serialize)]
+    struct Body<'a> {
+        items: &'a [Value],
+        meta: crate::api::PageMeta,
+    }
+    let body = Body {
+        items: &found.items,
+        meta: found.meta,
+    };
+    axum::Json(body).into_response()
 }
 
 /// The id path parameter as given and in canonical UUID form; `None` when it is not a UUID.
