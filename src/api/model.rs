@@ -158,49 +158,10 @@ impl Prospect {
 
     /// Decodes a record from a JSON object; `externalId` is accepted for `externalReference`.
     pub fn from_value(value: Value) -> Result<Self, String> {
-        let Value::Object(mut m) = value else {
+        let Value::Object(m) = value else {
             return Err("a prospect must be a JSON object".into());
         };
-        let mut irregular = BTreeMap::new();
-        let id = match m.remove("id") {
-            Some(Value::String(s)) => s,
-            Some(Value::Number(n)) => {
-                irregular.insert("id".to_string(), Some(Value::Number(n.clone())));
-                n.to_string()
-            }
-            _ => return Err("a prospect has no id".into()),
-        };
-        let external_reference = match take_str(&mut m, "externalReference")? {
-            Some(r) => Some(r),
-            None => take_str(&mut m, "externalId")?,
-        };
-        let email_sent = m.get("email").cloned();
-        let email = match take_str(&mut m, "email")? {
-            Some(e) => e,
-            None => {
-                irregular.insert("email".to_string(), email_sent);
-                String::new()
-            }
-        };
-        let address = match m.remove("address") {
-            None | Some(Value::Null) => None,
-            Some(v) => Some(Address::from_value(v)?),
-        };
-        Ok(Prospect {
-            id,
-            external_reference,
-            first_name: take_str(&mut m, "firstName")?,
-            middle_name: take_str(&mut m, "middleName")?,
-            last_name: take_str(&mut m, "lastName")?,
-            email,
-            address,
-            date_of_birth: take_str(&mut m, "dateOfBirth")?,
-            phone_number: take_str(&mut m, "phoneNumber")?,
-            identification_number: take_str(&mut m, "identificationNumber")?,
-            create_date: take_str(&mut m, "createDate")?,
-            extra: m,
-            irregular,
-        })
+        super::model_de::Raw::from_map(m).into_prospect()
     }
 }
 
@@ -352,12 +313,29 @@ fn write_sorted<S: Serializer>(mut entries: Vec<(&str, Out<'_>)>, s: S) -> Resul
 // sandbox write every record this way, so copying each one cost a third of a scan's time.
 impl Serialize for Prospect {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.serialize_with_reference_key("externalReference", s)
+    }
+}
+
+impl Prospect {
+    /// Writes the record as `serialize` does, with the external reference under
+    /// `reference_key` (the sandbox lists some records with `externalId`, as some deployments
+    /// of the API do).
+    pub fn serialize_with_reference_key<S: Serializer>(
+        &self,
+        reference_key: &'static str,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         if !self.irregular.is_empty() {
-            return self.to_map().serialize(s);
+            let mut m = self.to_map();
+            if let Some(r) = m.remove("externalReference") {
+                m.insert(reference_key.into(), r);
+            }
+            return m.serialize(s);
         }
         let mut entries = vec![
             ("id", Out::Str(&self.id)),
-            ("externalReference", o(&self.external_reference)),
+            (reference_key, o(&self.external_reference)),
             ("firstName", o(&self.first_name)),
             ("middleName", o(&self.middle_name)),
             ("lastName", o(&self.last_name)),
@@ -373,17 +351,11 @@ impl Serialize for Prospect {
         // A known field wins over an unknown key of the same name.
         let known = entries.len();
         for (k, v) in &self.extra {
-            if !entries[..known].iter().any(|(name, _)| name == k) {
+            if k != "externalReference" && !entries[..known].iter().any(|(name, _)| name == k) {
                 entries.push((k, Out::Value(v)));
             }
         }
         write_sorted(entries, s)
-    }
-}
-
-impl<'de> Deserialize<'de> for Prospect {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Prospect::from_value(Value::deserialize(d)?).map_err(serde::de::Error::custom)
     }
 }
 
