@@ -4,8 +4,6 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
-
 use crate::api::model::{PageMeta, Prospect};
 
 struct Entry {
@@ -66,11 +64,6 @@ impl ListItem<'_> {
         } else {
             "externalReference"
         }
-    }
-
-    /// The item as a JSON value.
-    pub fn to_value(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
     }
 }
 
@@ -220,6 +213,11 @@ impl Store {
 mod tests {
     use super::*;
     use crate::sandbox::data::{self, generate};
+    use serde_json::Value;
+
+    fn value(item: &ListItem<'_>) -> Value {
+        serde_json::to_value(item).unwrap()
+    }
 
     #[test]
     fn search_over_100_000_records() {
@@ -231,7 +229,7 @@ mod tests {
 
         let found = store.search(Some("JOHN.DOE@EXAMPLE.COM"), 1, 100);
         assert_eq!(found.meta.total_items, 1);
-        assert_eq!(found.items[0].to_value()["id"], data::JOHN_DOE_ID);
+        assert_eq!(value(&found.items[0])["id"], data::JOHN_DOE_ID);
 
         // Every hit really contains the keyword, and nothing is missed.
         let needle = "o'brien";
@@ -249,7 +247,7 @@ mod tests {
         assert_eq!(found.meta.total_items, expected);
         assert_eq!(found.meta.total_pages, expected.div_ceil(100));
         for item in &found.items {
-            let p = Prospect::from_value(item.to_value()).unwrap();
+            let p = Prospect::from_value(value(item)).unwrap();
             assert!(p.full_name().to_lowercase().contains(needle));
         }
     }
@@ -303,7 +301,7 @@ mod tests {
         assert_eq!(store.len(), 11);
         let found = store.search(Some("SOMEONE.NEW"), 1, 10);
         assert_eq!(found.meta.total_items, 1);
-        assert_eq!(found.items[0].to_value()["id"], "new-id");
+        assert_eq!(value(&found.items[0])["id"], "new-id");
         assert_eq!(hits(&store, "jonathan"), 2);
         assert_eq!(hits(&store, "a\0b"), 0);
         // A hit in the last record, and one spanning two fields, are handled.
