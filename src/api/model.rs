@@ -155,14 +155,6 @@ impl Prospect {
     pub fn email_as_sent(&self) -> Option<&str> {
         (!self.irregular.contains_key("email")).then_some(self.email.as_str())
     }
-
-    /// Decodes a record from a JSON object; `externalId` is accepted for `externalReference`.
-    pub fn from_value(value: Value) -> Result<Self, String> {
-        let Value::Object(m) = value else {
-            return Err("a prospect must be a JSON object".into());
-        };
-        super::model_de::Raw::from_map(m).into_prospect()
-    }
 }
 
 impl Address {

@@ -1,7 +1,7 @@
 //! Decoding a record: the known keys picked out as they stream by, the rest kept as sent.
 //!
-//! `Prospect::from_value` and the streaming `Deserialize` share [`Raw`], so both decode
-//! alike; the streaming one never builds the whole object as a `serde_json::Map` first
+//! `Prospect::from_value` (defined here) and the streaming `Deserialize` share [`Raw`], so
+//! both decode alike; the streaming one never builds the whole object as a `serde_json::Map` first
 //! (that copy cost a third of a scan's time).
 
 use std::borrow::Cow;
@@ -31,14 +31,14 @@ const KNOWN: [&str; 12] = [
 
 /// A record's values as they came, known keys apart from the rest.
 #[derive(Default)]
-pub(super) struct Raw {
+struct Raw {
     known: [Option<Value>; KNOWN.len()],
     rest: Map<String, Value>,
 }
 
 impl Raw {
     /// Takes the known keys out of an object.
-    pub(super) fn from_map(mut m: Map<String, Value>) -> Raw {
+    fn from_map(mut m: Map<String, Value>) -> Raw {
         let mut raw = Raw::default();
         for (slot, key) in raw.known.iter_mut().zip(KNOWN) {
             *slot = m.remove(key);
@@ -70,7 +70,7 @@ impl Raw {
     }
 
     /// The record; `externalId` is accepted for `externalReference`.
-    pub(super) fn into_prospect(mut self) -> Result<Prospect, String> {
+    fn into_prospect(mut self) -> Result<Prospect, String> {
         let mut irregular = BTreeMap::new();
         let id = match self.take("id") {
             Some(Value::String(s)) => s,
@@ -119,6 +119,16 @@ impl Raw {
             extra: self.rest,
             irregular,
         })
+    }
+}
+
+impl Prospect {
+    /// Decodes a record from a JSON object; `externalId` is accepted for `externalReference`.
+    pub fn from_value(value: Value) -> Result<Self, String> {
+        let Value::Object(m) = value else {
+            return Err("a prospect must be a JSON object".into());
+        };
+        Raw::from_map(m).into_prospect()
     }
 }
 
