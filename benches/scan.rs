@@ -7,6 +7,7 @@
 //! - `list --all --output table` over 100,000: max RSS.
 //!
 //! Max RSS comes from `/usr/bin/time -f %M` (kilobytes). Prints figures, asserts nothing.
+//! One part alone: `cargo bench --bench scan -- latency` (or `loopback`, `big`).
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -96,7 +97,7 @@ async fn sequential_walk(sb: &Sandbox) -> Duration {
     ))
     .expect("client");
     let mut times = Vec::new();
-    for _ in 0..5 {
+    for _ in 0..11 {
         let t = Instant::now();
         let mut page = 1;
         loop {
@@ -114,8 +115,31 @@ async fn sequential_walk(sb: &Sandbox) -> Duration {
 
 #[tokio::main]
 async fn main() {
+    // cargo passes `--bench`; any other word names the parts to run.
+    let parts: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let want = |part: &str| parts.is_empty() || parts.iter().any(|p| p == part);
+    if want("latency") {
+        latency().await;
+    }
+    if want("loopback") {
+        loopback().await;
+    }
+    if want("big") {
+        big().await;
+    }
+}
+
+fn list_args(c: &str) -> [&str; 6] {
+    ["list", "--all", "-o", "ndjson", "--concurrency", c]
+}
+
+/// `list --all` over 10,000 against a sandbox answering after 20 ms: concurrency 1 and 8.
+async fn latency() {
     let slow = sandbox(10_000, 20, false).await;
-    let args = |c: &'static str| ["list", "--all", "-o", "ndjson", "--concurrency", c];
+    let args = list_args;
     let c1 = figures(
         "list --all, 10k, latency 20 ms, --concurrency 1",
         &slow,
@@ -132,29 +156,33 @@ async fn main() {
         "  → concurrency 8 is {:.1}× faster than 1",
         c1.as_secs_f64() / c8.as_secs_f64()
     );
-    drop(slow);
+}
 
+/// `list --all` over 10,000 on loopback without latency, against the sequential walk.
+async fn loopback() {
+    let args = list_args;
     let fast = sandbox(10_000, 0, false).await;
     let seq = sequential_walk(&fast).await;
     println!(
         "{:<58} median {seq:>9.3?}",
         "sequential walk, 10k, loopback (in process, no output)"
     );
-    let mut last = Duration::ZERO;
     for c in ["1", "4", "8"] {
-        last = figures(
+        let t = figures(
             &format!("list --all, 10k, loopback, --concurrency {c}"),
             &fast,
             &args(c),
-            5,
+            11,
+        );
+        println!(
+            "  → --concurrency {c} is {:.1}× faster than the sequential walk",
+            seq.as_secs_f64() / t.as_secs_f64()
         );
     }
-    println!(
-        "  → --concurrency 8 is {:.1}× faster than the sequential walk",
-        seq.as_secs_f64() / last.as_secs_f64()
-    );
-    drop(fast);
+}
 
+/// `check` and `list --all` over 100,000 on loopback: time and max RSS.
+async fn big() {
     let big = sandbox(100_000, 0, true).await;
     figures(
         "check, 100k, loopback (every rule, duplicates)",

@@ -1,8 +1,9 @@
 //! The TUI while a scan streams in: `cargo bench --bench tui_scan`.
 //!
 //! The problems view fed a check over 100,000 records in parts of 100 (one finding in ten
-//! records, 10,000 in all): the time `update` takes for each part and for a key pressed
-//! between parts, and a frame at 140×40. Prints medians and maxima, asserts nothing.
+//! records, 10,000 in all), and the filter view (`F`) fed 100,000 matches in parts of 100:
+//! the time `update` takes for each part and for a key pressed between parts, and a frame at
+//! 140×40. Prints medians and maxima, asserts nothing.
 
 use std::time::{Duration, Instant};
 
@@ -84,4 +85,63 @@ fn main() {
         frames.push(t.elapsed());
     }
     stats("frame 140x40 with 10,000 findings", frames);
+    filter_view(&records);
+}
+
+/// `F` with every record matching, fed in parts as the worker sends them.
+fn filter_view(records: &[prospect::api::Prospect]) {
+    use prospect::app::filter::MatchRow;
+    let mut state = State::new("bench", None, false, 50);
+    app::update(&mut state, Msg::Resize(140, 40));
+    app::update(&mut state, key('F'));
+    for c in "email~@".chars() {
+        app::update(&mut state, key(c));
+    }
+    let enter = Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let fx = app::update(&mut state, enter);
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Api(ApiCall {
+                req,
+                request: ApiRequest::Filter { .. },
+            }) => Some(*req),
+            _ => None,
+        })
+        .expect("F starts a scan");
+    let (mut parts, mut keys) = (Vec::new(), Vec::new());
+    for (n, chunk) in records.chunks(100).enumerate() {
+        let items = chunk.iter().map(MatchRow::of).collect();
+        let msg = Msg::Api {
+            req,
+            reply: Reply::Matched {
+                progress: Progress {
+                    scanned: (n as u64 + 1) * 100,
+                    total: 100_000,
+                    pages: n as u64 + 1,
+                },
+                items,
+            },
+        };
+        let t = Instant::now();
+        app::update(&mut state, msg);
+        parts.push(t.elapsed());
+        let t = Instant::now();
+        app::update(&mut state, key(if n % 2 == 0 { 'j' } else { 'k' }));
+        keys.push(t.elapsed());
+    }
+    stats("F: update for one part of 100 matches", parts);
+    stats("F: a key while the scan streams in", keys);
+    let mut terminal = Terminal::new(TestBackend::new(140, 40)).expect("terminal");
+    let mut frames = Vec::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        terminal
+            .draw(|f| {
+                prospect::ui::render(&state, f);
+            })
+            .expect("draw");
+        frames.push(t.elapsed());
+    }
+    stats("F: frame 140x40 with 100,000 matches", frames);
 }

@@ -4,6 +4,7 @@ pub mod client;
 pub mod error;
 pub mod exact;
 pub mod model;
+mod model_de;
 pub mod pages;
 pub mod sign;
 pub mod target;

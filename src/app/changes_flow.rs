@@ -4,12 +4,22 @@
 
 use super::changes::{ChangeSet, check_value, label_of};
 use super::effect::{Effect, Local};
+use super::filter::MatchRow;
 use super::keys::{Action, Context};
 use super::state::{Focus, Prompt, PromptKind, State, StatusKind};
 use super::{change_views::SetField, input::LineInput};
 use crate::api::Prospect;
 use crate::patch::FieldPath;
 use crate::scan::Finding;
+
+/// A filter match's (id, label): its name, else its email, else its id.
+fn match_target(m: &MatchRow) -> (String, String) {
+    let label = [m.name(), m.email(), m.id()]
+        .into_iter()
+        .find(|s| !s.trim().is_empty())
+        .unwrap_or_default();
+    (m.id().to_string(), label.to_string())
+}
 
 fn finding_label(f: &Finding) -> String {
     f.external_reference.clone().unwrap_or_else(|| f.id.clone())
@@ -39,10 +49,7 @@ fn selected_target(state: &State) -> Option<(String, String)> {
         return selected_finding(state).map(|f| (f.id.clone(), finding_label(f)));
     }
     if let Some(f) = state.filter.as_ref().filter(|f| f.open) {
-        return f
-            .matches
-            .get(f.selected)
-            .map(|p| (p.id.clone(), label_of(p)));
+        return f.matches.get(f.selected).map(match_target);
     }
     state
         .current_prospect()
@@ -68,10 +75,7 @@ pub(super) fn mark_all(state: &mut State) {
             .map(|f| (f.id.clone(), finding_label(f)))
             .collect()
     } else if let Some(f) = state.filter.as_ref().filter(|f| f.open) {
-        f.matches
-            .iter()
-            .map(|p| (p.id.clone(), label_of(p)))
-            .collect()
+        f.matches.iter().map(match_target).collect()
     } else {
         state
             .list
@@ -160,7 +164,8 @@ pub(super) fn field_pick_action(state: &mut State, action: Action) {
     }
 }
 
-/// The record as last seen on screen, if it is still held (the detail, the page, the cache).
+/// The record as last seen on screen, if it is still held (the detail, the page, the cache;
+/// a filter match keeps only its shown columns, so its values are learnt when planning).
 pub(super) fn known_record<'a>(state: &'a State, id: &str) -> Option<&'a Prospect> {
     state
         .detail
@@ -169,12 +174,6 @@ pub(super) fn known_record<'a>(state: &'a State, id: &str) -> Option<&'a Prospec
         .filter(|p| p.id == id)
         .or_else(|| state.list.rows.iter().find(|p| p.id == id))
         .or_else(|| state.list.cache.find(id))
-        .or_else(|| {
-            state
-                .filter
-                .as_ref()
-                .and_then(|f| f.matches.iter().find(|p| p.id == id))
-        })
 }
 
 /// The value typed for `S`: checked with the form's rules, then staged on every target. An

@@ -6,6 +6,81 @@ use super::problems::thousands;
 use crate::api::Prospect;
 use crate::scan::Progress;
 
+/// A match as the view shows it: the id and the five columns, in one allocation.
+///
+/// A scan can match every record, so a match holds what the list shows (about 100 bytes),
+/// never the whole record: `Enter`/`e` fetch the record by its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchRow {
+    /// The id, name, email, phone, postcode and country, one after the other.
+    text: Box<str>,
+    /// Where each of the six parts of `text` ends.
+    ends: [u32; 6],
+}
+
+impl MatchRow {
+    /// The row of `p`.
+    pub fn of(p: &Prospect) -> MatchRow {
+        let address = p.address.as_ref();
+        let parts = [
+            p.id.as_str(),
+            &p.full_name(),
+            p.email.as_str(),
+            p.phone_number.as_deref().unwrap_or(""),
+            address.and_then(|a| a.postcode.as_deref()).unwrap_or(""),
+            address.and_then(|a| a.country.as_deref()).unwrap_or(""),
+        ];
+        let mut text = String::with_capacity(parts.iter().map(|s| s.len()).sum());
+        let mut ends = [0u32; 6];
+        for (end, part) in ends.iter_mut().zip(parts) {
+            text.push_str(part);
+            // Past 4 GiB the parts read as empty instead of panicking.
+            *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        }
+        MatchRow {
+            text: text.into_boxed_str(),
+            ends,
+        }
+    }
+
+    fn part(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text
+            .get(start as usize..self.ends[i] as usize)
+            .unwrap_or("")
+    }
+
+    /// The record's id.
+    pub fn id(&self) -> &str {
+        self.part(0)
+    }
+
+    /// First, middle and last name, as `Prospect::full_name`.
+    pub fn name(&self) -> &str {
+        self.part(1)
+    }
+
+    /// The email address.
+    pub fn email(&self) -> &str {
+        self.part(2)
+    }
+
+    /// The phone number, `""` when there is none.
+    pub fn phone(&self) -> &str {
+        self.part(3)
+    }
+
+    /// The address's postcode, `""` when there is none.
+    pub fn postcode(&self) -> &str {
+        self.part(4)
+    }
+
+    /// The address's country, `""` when there is none.
+    pub fn country(&self) -> &str {
+        self.part(5)
+    }
+}
+
 /// The filter view: the matches found so far.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterView {
@@ -13,8 +88,8 @@ pub struct FilterView {
     pub text: String,
     /// The scan in flight, while it runs.
     pub req: Option<RequestId>,
-    /// The matching records, in list order.
-    pub matches: Vec<Prospect>,
+    /// The matching records' rows, in list order.
+    pub matches: Vec<MatchRow>,
     pub progress: Progress,
     /// `None` while scanning; then `Ok(true)` when every page was scanned, `Ok(false)` when
     /// stopped with `Esc`, `Err` when a page failed.
@@ -44,5 +119,43 @@ impl FilterView {
             Some(Err(_)) => format!("failed after {scanned} of {total}"),
         };
         format!("{} · {matches} · {state}", self.text)
+    }
+
+    /// A record was saved: its row shows the new values.
+    pub fn record_saved(&mut self, p: &Prospect) {
+        for row in self.matches.iter_mut().filter(|r| r.id() == p.id) {
+            *row = MatchRow::of(p);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Address;
+
+    #[test]
+    fn a_row_holds_the_id_and_the_shown_columns() {
+        let mut p = crate::sandbox::generate(1, 42).remove(0);
+        p.middle_name = Some("Zoë".into());
+        p.phone_number = Some("+447700900123".into());
+        p.address = Some(Address {
+            postcode: Some("NW1 6XE".into()),
+            country: Some("GBR".into()),
+            ..Address::default()
+        });
+        let row = MatchRow::of(&p);
+        assert_eq!(row.id(), p.id);
+        assert_eq!(row.name(), p.full_name());
+        assert!(row.name().contains("Zoë"));
+        assert_eq!(row.email(), p.email);
+        assert_eq!(row.phone(), "+447700900123");
+        assert_eq!(row.postcode(), "NW1 6XE");
+        assert_eq!(row.country(), "GBR");
+        p.phone_number = None;
+        p.address = None;
+        let row = MatchRow::of(&p);
+        assert_eq!((row.phone(), row.postcode(), row.country()), ("", "", ""));
+        assert_eq!(row.id(), p.id);
     }
 }

@@ -1,15 +1,16 @@
 //! The filter view's keys and answers: the prompt, the scan's parts, stopping it, opening or
 //! editing a match.
 
-use super::browse;
 use super::effect::{ApiRequest, Effect, RequestId};
 use super::filter::FilterView;
 use super::form_flow;
 use super::input::LineInput;
 use super::keys::Action;
+use super::lookup;
 use super::msg::Reply;
 use super::requests::Purpose;
 use super::state::{Prompt, PromptKind, State, StatusKind};
+use crate::api::{ApiError, Prospect};
 use crate::scan::Filter;
 
 /// `F`: shows the filter view when there is one, else asks for a filter.
@@ -79,6 +80,18 @@ pub(super) fn answered(state: &mut State, req: RequestId, reply: Reply) {
     }
 }
 
+/// The record of a match arrived: the form opens on it.
+pub(super) fn edit_fetched(
+    state: &mut State,
+    result: Result<Prospect, ApiError>,
+    fx: &mut Vec<Effect>,
+) {
+    match result {
+        Ok(p) => form_flow::start_on_field(state, p, "", fx),
+        Err(e) => state.set_status(StatusKind::Error, e.to_string()),
+    }
+}
+
 /// A key of the filter view.
 pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     let Some(f) = state.filter.as_mut() else {
@@ -90,15 +103,20 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Action::Up => f.selected = f.selected.saturating_sub(1),
         Action::First => f.selected = 0,
         Action::Last => f.selected = last,
+        // A match holds only what the list shows: the record is fetched fresh by its id.
         Action::Open => {
-            if let Some(p) = f.matches.get(f.selected).cloned() {
+            if let Some(id) = f.matches.get(f.selected).map(|m| m.id().to_string()) {
                 f.open = false;
-                browse::open_detail(state, p, true);
+                lookup::start(state, &id, fx);
             }
         }
         Action::Edit => {
-            if let Some(p) = f.matches.get(f.selected).cloned() {
-                form_flow::start_on_field(state, p, "", fx);
+            let id = f.matches.get(f.selected).map(|m| m.id().to_string());
+            if let Some(id) = id
+                && !state.refuse_read_only()
+            {
+                let request = ApiRequest::ById { id };
+                state.requests.start(Purpose::FilterEdit, request, fx);
             }
         }
         // Esc stops a running scan and keeps what it found; then it closes the view.

@@ -5,6 +5,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::changes::ChangeSet;
 use super::effect::RequestId;
+use super::filter::MatchRow;
 use super::state::{Millis, Viewport};
 use crate::api::{ApiError, Page, Prospect};
 use crate::batch::Planned;
@@ -69,10 +70,10 @@ pub enum Reply {
     },
     /// A check ended: how the scan went, or the page that failed.
     CheckEnded(Result<ScanSummary, ScanError>),
-    /// Part of a filter's answer: the matches on the page just scanned.
+    /// Part of a filter's answer: the rows of the matches on the page just scanned.
     Matched {
         progress: Progress,
-        items: Vec<Prospect>,
+        items: Vec<MatchRow>,
     },
     /// A filter's scan ended: how it went, or the page that failed.
     FilterEnded(Result<ScanSummary, ScanError>),

@@ -45,6 +45,8 @@ pub enum Purpose {
     ProblemEdit { field: String },
     /// The pending view's plan or batch (a batch answers in parts).
     Changes,
+    /// The record of a filter match, fetched to open the form on it.
+    FilterEdit,
 }
 
 /// Requests in flight, by id.

@@ -326,6 +326,9 @@ fn saved(
     if let Some(p) = state.problems.as_mut() {
         p.record_saved(&after);
     }
+    if let Some(f) = state.filter.as_mut() {
+        f.record_saved(&after);
+    }
     state.last_save = Some(SavedChange { entry, after });
     state.form = None;
     state.set_status(StatusKind::Info, text);

@@ -393,7 +393,7 @@ impl State {
                 | Purpose::SaveVerify,
             ) => true,
             Some(Purpose::Problems) => self.problems.as_ref().is_some_and(|p| p.open),
-            Some(Purpose::ProblemEdit { .. }) => true,
+            Some(Purpose::ProblemEdit { .. } | Purpose::FilterEdit) => true,
             Some(Purpose::Filter) => self.filter.as_ref().is_some_and(|f| f.open),
             Some(Purpose::Changes) => true,
             None => false,

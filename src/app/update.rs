@@ -109,6 +109,11 @@ fn route(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) 
                 problems::edit_fetched(state, &field, result, fx);
             }
         }
+        Purpose::FilterEdit => {
+            if let Some(result) = reply.into_prospect() {
+                filter::edit_fetched(state, result, fx);
+            }
+        }
         Purpose::ListPage(key) => {
             if let Some(result) = reply.into_page() {
                 browse::page_loaded(state, req, key, result, fx);

@@ -81,8 +81,11 @@ where
         let (jobs, jobs_rx) = mpsc::unbounded_channel();
         let (msgs_tx, msgs) = mpsc::unbounded_channel();
         let own_msgs = msgs_tx.clone();
-        let journal = opts.state_dir.as_deref().map(crate::edit::journal::path_in);
-        let worker = worker::spawn(client, journal, jobs_rx, msgs_tx);
+        let setup = worker::Setup {
+            concurrency: opts.concurrency,
+            journal: opts.state_dir.as_deref().map(crate::edit::journal::path_in),
+        };
+        let worker = worker::spawn(client, setup, jobs_rx, msgs_tx);
         let mut state = State::new(&opts.profile, opts.accent, opts.read_only, opts.page_size);
         state.concurrency = opts.concurrency.clamp(1, 16);
         state.keys = Arc::new(opts.keys.clone());

@@ -15,6 +15,8 @@ mod form_tests;
 #[cfg(test)]
 pub(crate) mod harness;
 #[cfg(test)]
+mod scan_tests;
+#[cfg(test)]
 mod tests;
 
 pub use app::{App, Clipboard};

@@ -29,7 +29,7 @@ pub struct TuiOptions {
     pub theme: Theme,
     /// Whether clicks and the wheel work (`mouse = false`, `--no-mouse` turn it off).
     pub mouse: bool,
-    /// Requests a scan, a plan or a batch runs at once (config `concurrency`, 1–16).
+    /// Requests a scan, a plan or a batch keeps in flight, 1 to 16 (config `concurrency`).
     pub concurrency: usize,
 }
 
@@ -46,7 +46,7 @@ impl Default for TuiOptions {
             keys: KeyMap::default(),
             theme: Theme::default(),
             mouse: true,
-            concurrency: crate::app::state::DEFAULT_CONCURRENCY,
+            concurrency: crate::scan::engine::DEFAULT_CONCURRENCY,
         }
     }
 }

@@ -10,6 +10,7 @@ use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 
 use super::batch_jobs::{self, SendJob};
 use crate::api::{ApiClient, ApiError};
+use crate::app::filter::MatchRow;
 use crate::app::{ApiCall, ApiRequest, Msg, Reply, RequestId};
 use crate::scan::{Checker, Filter, Progress, RuleSet, Scan, ScanError, ScanEvent, ScanOptions};
 
@@ -22,10 +23,28 @@ pub enum Job {
     Cancel(RequestId),
 }
 
+/// What every request of the worker shares.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// The pages a scan (`!`, `F`) keeps in flight (config `concurrency`).
+    pub concurrency: usize,
+    /// Where a batch journals its applied changes (`None`: no state directory).
+    pub journal: Option<PathBuf>,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup {
+            concurrency: crate::scan::engine::DEFAULT_CONCURRENCY,
+            journal: None,
+        }
+    }
+}
+
 /// Starts the worker; it ends when the job channel closes, aborting what still runs.
 pub fn spawn(
     client: ApiClient,
-    journal: Option<PathBuf>,
+    setup: Setup,
     mut jobs: UnboundedReceiver<Job>,
     msgs: UnboundedSender<Msg>,
 ) -> JoinHandle<()> {
@@ -38,7 +57,8 @@ pub fn spawn(
                     None => break,
                     Some(Job::Start(call)) => {
                         let req = call.req;
-                        let handle = tasks.spawn(run(client.clone(), journal.clone(), call, msgs.clone()));
+                        let run = run(client.clone(), setup.clone(), call, msgs.clone());
+                        let handle = tasks.spawn(run);
                         running.insert(req, handle);
                     }
                     Some(Job::Cancel(req)) => {
@@ -62,7 +82,7 @@ pub fn spawn(
 /// Makes one request; retries are told to the status line, tagged with the request.
 async fn run(
     client: ApiClient,
-    journal: Option<PathBuf>,
+    setup: Setup,
     call: ApiCall,
     msgs: UnboundedSender<Msg>,
 ) -> RequestId {
@@ -72,7 +92,7 @@ async fn run(
         let text = e.retrying_sentence(wait);
         let _ = tell.send(Msg::Retrying { req, text });
     }));
-    let reply = perform(&client, req, request, journal, &msgs).await;
+    let reply = perform(&client, setup, req, request, &msgs).await;
     // The UI may be gone already; nothing to do then.
     let _ = msgs.send(Msg::Api { req, reply });
     req
@@ -81,11 +101,20 @@ async fn run(
 /// The one place a request kind becomes an HTTP call (a check: many, answered in parts).
 async fn perform(
     client: &ApiClient,
+    setup: Setup,
     req: RequestId,
     request: ApiRequest,
-    journal: Option<PathBuf>,
     msgs: &UnboundedSender<Msg>,
 ) -> Reply {
+    let Setup {
+        concurrency: scan_concurrency,
+        journal,
+    } = setup;
+    let scan = |search| ScanOptions {
+        search,
+        concurrency: scan_concurrency,
+        ..ScanOptions::default()
+    };
     match request {
         ApiRequest::Plan { rows, concurrency } => batch_jobs::plan(client, rows, concurrency).await,
         ApiRequest::PlanRevert {
@@ -107,8 +136,10 @@ async fn perform(
             };
             batch_jobs::send(client, rows, job, msgs).await
         }
-        ApiRequest::Check { search } => check(client, req, search, msgs).await,
-        ApiRequest::Filter { search, filter } => find(client, req, search, filter, msgs).await,
+        ApiRequest::Check { search } => check(client, req, scan(search), msgs).await,
+        ApiRequest::Filter { search, filter } => {
+            find(client, req, scan(search), filter, msgs).await
+        }
         ApiRequest::Page {
             search,
             page,
@@ -128,18 +159,12 @@ async fn perform(
 async fn check(
     client: &ApiClient,
     req: RequestId,
-    search: Option<String>,
+    opts: ScanOptions,
     msgs: &UnboundedSender<Msg>,
 ) -> Reply {
     let today = chrono::Utc::now().date_naive();
     let mut checker = Checker::new(RuleSet::new(&[], today));
-    let mut scan = Scan::start(
-        client,
-        ScanOptions {
-            search,
-            ..ScanOptions::default()
-        },
-    );
+    let mut scan = Scan::start(client, opts);
     let mut progress = Progress::default();
     let send = |progress, findings| {
         let reply = Reply::Checked {
@@ -168,21 +193,16 @@ async fn check(
     }))
 }
 
-/// Scans every page and sends the records matching `filter`, a page at a time.
+/// Scans every page and sends the rows of the records matching `filter`, a page at a time
+/// (the rows only: a page's records are dropped once it is filtered).
 async fn find(
     client: &ApiClient,
     req: RequestId,
-    search: Option<String>,
+    opts: ScanOptions,
     filter: Filter,
     msgs: &UnboundedSender<Msg>,
 ) -> Reply {
-    let mut scan = Scan::start(
-        client,
-        ScanOptions {
-            search,
-            ..ScanOptions::default()
-        },
-    );
+    let mut scan = Scan::start(client, opts);
     let mut pages = 0;
     while let Some(event) = scan.next().await {
         match event {
@@ -190,8 +210,9 @@ async fn find(
                 pages = page.progress.pages;
                 let items = page
                     .items
-                    .into_iter()
+                    .iter()
                     .filter(|p| filter.matches(p))
+                    .map(MatchRow::of)
                     .collect();
                 let reply = Reply::Matched {
                     progress: page.progress,
@@ -228,7 +249,7 @@ mod tests {
         let client = ApiClient::new(ClientConfig::new(&base, "t", "s", "test")).expect("client");
         let (jobs, jobs_rx) = mpsc::unbounded_channel();
         let (msgs_tx, mut msgs) = mpsc::unbounded_channel();
-        let _worker = spawn(client, None, jobs_rx, msgs_tx);
+        let _worker = spawn(client, Setup::default(), jobs_rx, msgs_tx);
         let req = RequestId(1);
         let request = ApiRequest::Page {
             search: Some("slow".into()),
@@ -277,7 +298,7 @@ mod tests {
         let client = ApiClient::new(config).expect("client");
         let (jobs, jobs_rx) = mpsc::unbounded_channel();
         let (msgs_tx, mut msgs) = mpsc::unbounded_channel();
-        let _worker = spawn(client, None, jobs_rx, msgs_tx);
+        let _worker = spawn(client, Setup::default(), jobs_rx, msgs_tx);
         let req = RequestId(7);
         let request = ApiRequest::Check { search: None };
         jobs.send(Job::Start(ApiCall { req, request }))
@@ -323,7 +344,7 @@ mod tests {
         let client = ApiClient::new(config).expect("client");
         let (jobs, jobs_rx) = mpsc::unbounded_channel();
         let (msgs_tx, mut msgs) = mpsc::unbounded_channel();
-        let _worker = spawn(client, None, jobs_rx, msgs_tx);
+        let _worker = spawn(client, Setup::default(), jobs_rx, msgs_tx);
         let filter = Filter::parse_line("address.country=gbr email~.net").expect("filter");
         let expected: Vec<String> = generate(250, 42)
             .into_iter()
@@ -348,7 +369,7 @@ mod tests {
                 Msg::Api {
                     reply: Reply::Matched { items, .. },
                     ..
-                } => found.extend(items.into_iter().map(|p| p.id)),
+                } => found.extend(items.iter().map(|m| m.id().to_string())),
                 Msg::Api {
                     reply: Reply::FilterEnded(end),
                     ..

@@ -271,8 +271,9 @@ async fn list(State(s): State<St>, RawQuery(query): RawQuery) -> Response {
             return bad_request(problems);
         }
     }
-    let found = s.read().search(keyword, page, limit);
-    axum::Json(json!({"items": found.items, "meta": found.meta})).into_response()
+    // Written straight from the store, under its read lock: no copy of any record.
+    let store = s.read();
+    axum::Json(store.search(keyword, page, limit)).into_response()
 }
 
 /// The id path parameter as given and in canonical UUID form; `None` when it is not a UUID.

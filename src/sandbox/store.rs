@@ -4,8 +4,6 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
-
 use crate::api::model::{PageMeta, Prospect};
 
 struct Entry {
@@ -45,10 +43,35 @@ pub struct Store {
     starts: Vec<usize>,
 }
 
-/// One page of search results, as JSON values ready to send.
-pub struct Found {
-    pub items: Vec<Value>,
+/// One page of search results, ready to send.
+#[derive(serde::Serialize)]
+pub struct Found<'a> {
+    pub items: Vec<ListItem<'a>>,
     pub meta: PageMeta,
+}
+
+/// A record as the list sends it: at even positions in the store with `externalId` instead
+/// of `externalReference`, as some deployments of the API do. Written without a copy.
+pub struct ListItem<'a> {
+    index: usize,
+    prospect: &'a Prospect,
+}
+
+impl ListItem<'_> {
+    fn reference_key(&self) -> &'static str {
+        if self.index.is_multiple_of(2) {
+            "externalId"
+        } else {
+            "externalReference"
+        }
+    }
+}
+
+impl serde::Serialize for ListItem<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.prospect
+            .serialize_with_reference_key(self.reference_key(), s)
+    }
 }
 
 impl Store {
@@ -120,11 +143,18 @@ impl Store {
             .map(|&i| &self.entries[i].prospect)
     }
 
+    fn list_item(&self, index: usize) -> ListItem<'_> {
+        ListItem {
+            index,
+            prospect: &self.entries[index].prospect,
+        }
+    }
+
     /// Case-insensitive substring search over names and email; `page` ≥ 1, `limit` ≥ 1.
     ///
     /// List items at even positions in the store carry `externalId` instead of
     /// `externalReference`, as some deployments of the API do.
-    pub fn search(&self, keyword: Option<&str>, page: u64, limit: u64) -> Found {
+    pub fn search(&self, keyword: Option<&str>, page: u64, limit: u64) -> Found<'_> {
         let needle = keyword
             .map(str::trim)
             .filter(|k| !k.is_empty())
@@ -134,12 +164,20 @@ impl Store {
         let mut items = Vec::new();
         let mut take = |i: usize, total: &mut u64| {
             if *total >= skip && (items.len() as u64) < limit {
-                items.push(list_item(i, &self.entries[i].prospect));
+                items.push(self.list_item(i));
             }
             *total += 1;
         };
         match needle {
-            None => (0..self.entries.len()).for_each(|i| take(i, &mut total)),
+            // No search: the page is a slice of the store, counted without a walk over all.
+            None => {
+                let start = usize::try_from(skip).unwrap_or(usize::MAX);
+                let n = usize::try_from(limit).unwrap_or(usize::MAX);
+                for i in (start..self.entries.len()).take(n) {
+                    items.push(self.list_item(i));
+                }
+                total = self.entries.len() as u64;
+            }
             Some(n) if n.contains(SEP) => {}
             Some(n) => {
                 // One scan over all records; after a hit, go on from the next record.
@@ -171,21 +209,15 @@ impl Store {
     }
 }
 
-fn list_item(index: usize, p: &Prospect) -> Value {
-    let mut v = p.to_value();
-    if index.is_multiple_of(2)
-        && let Value::Object(m) = &mut v
-        && let Some(r) = m.remove("externalReference")
-    {
-        m.insert("externalId".into(), r);
-    }
-    v
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sandbox::data::{self, generate};
+    use serde_json::Value;
+
+    fn value(item: &ListItem<'_>) -> Value {
+        serde_json::to_value(item).unwrap()
+    }
 
     #[test]
     fn search_over_100_000_records() {
@@ -197,7 +229,7 @@ mod tests {
 
         let found = store.search(Some("JOHN.DOE@EXAMPLE.COM"), 1, 100);
         assert_eq!(found.meta.total_items, 1);
-        assert_eq!(found.items[0]["id"], data::JOHN_DOE_ID);
+        assert_eq!(value(&found.items[0])["id"], data::JOHN_DOE_ID);
 
         // Every hit really contains the keyword, and nothing is missed.
         let needle = "o'brien";
@@ -215,8 +247,37 @@ mod tests {
         assert_eq!(found.meta.total_items, expected);
         assert_eq!(found.meta.total_pages, expected.div_ceil(100));
         for item in &found.items {
-            let p = Prospect::from_value(item.clone()).unwrap();
+            let p = Prospect::from_value(value(item)).unwrap();
             assert!(p.full_name().to_lowercase().contains(needle));
+        }
+    }
+
+    #[test]
+    fn a_list_item_is_the_record_with_externalid_at_even_positions() {
+        let mut records = generate(200, 9);
+        records[4]
+            .extra
+            .insert("externalId".into(), "shadowed".into());
+        records[5].extra.insert("externalId".into(), "kept".into());
+        records[6].irregular.insert("email".into(), None);
+        records[6].email = String::new();
+        records[8].external_reference = None;
+        let store = Store::new(records.clone());
+        let found = store.search(None, 1, 200);
+        for (i, (item, p)) in found.items.iter().zip(&records).enumerate() {
+            // What the list sent before it wrote records without copying them.
+            let mut want = p.to_value();
+            if i % 2 == 0
+                && let Value::Object(m) = &mut want
+                && let Some(r) = m.remove("externalReference")
+            {
+                m.insert("externalId".into(), r);
+            }
+            assert_eq!(
+                serde_json::to_string(item).unwrap(),
+                want.to_string(),
+                "item {i}"
+            );
         }
     }
 
@@ -240,7 +301,7 @@ mod tests {
         assert_eq!(store.len(), 11);
         let found = store.search(Some("SOMEONE.NEW"), 1, 10);
         assert_eq!(found.meta.total_items, 1);
-        assert_eq!(found.items[0]["id"], "new-id");
+        assert_eq!(value(&found.items[0])["id"], "new-id");
         assert_eq!(hits(&store, "jonathan"), 2);
         assert_eq!(hits(&store, "a\0b"), 0);
         // A hit in the last record, and one spanning two fields, are handled.

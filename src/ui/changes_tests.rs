@@ -175,3 +175,30 @@ fn problems_findings_show_their_marks_and_staged_signs_140x40() {
     send(&mut s, [ch('j'), key(KeyCode::Enter), ch(' '), ch('a')]);
     insta::assert_snapshot!(frame(&s, WIDE).backend());
 }
+
+#[test]
+fn filter_matches_show_their_marks_80x24() {
+    let (mut s, req) = crate::app::tests::filter::filtering("address.country=gbr");
+    send(
+        &mut s,
+        [Msg::Api {
+            req,
+            reply: Reply::Matched {
+                progress: crate::scan::Progress {
+                    scanned: 300,
+                    total: 300,
+                    pages: 3,
+                },
+                items: vec![
+                    crate::app::filter::MatchRow::of(&prospect(0)),
+                    crate::app::filter::MatchRow::of(&prospect(1)),
+                    crate::app::filter::MatchRow::of(&prospect(2)),
+                ],
+            },
+        }],
+    );
+    // Space marks and moves on; V would mark every match.
+    send(&mut s, [ch(' '), ch('j'), ch(' ')]);
+    assert_eq!(s.marks.len(), 2);
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}

@@ -45,7 +45,9 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         return;
     }
     // Name, email, phone, postcode and country: the fields people filter on most.
-    let width = usize::from(inner.width).saturating_sub(2);
+    // Marks and staged signs take three more columns when there are any.
+    let gutter = super::changes::gutter(state, "").map_or(0, |g| g.chars().count());
+    let width = usize::from(inner.width).saturating_sub(2 + gutter);
     let (phone_w, post_w, country_w) = (16, 10, 7);
     let rest = width.saturating_sub(phone_w + post_w + country_w + 4);
     let (name_w, email_w) = (rest * 2 / 5, rest - rest * 2 / 5);
@@ -62,24 +64,19 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let header = row(["Name", "Email", "Phone", "Postcode", "Country"]);
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let cols = usize::from(inner.width);
-    buf.set_stringn(inner.x, inner.y, format!("  {header}"), cols, bold);
+    let pad = " ".repeat(2 + gutter);
+    buf.set_stringn(inner.x, inner.y, format!("{pad}{header}"), cols, bold);
     let height = usize::from(inner.height.saturating_sub(1));
     let offset = (f.selected + 1).saturating_sub(height);
-    for (i, p) in f.matches.iter().enumerate().skip(offset).take(height) {
+    for (i, m) in f.matches.iter().enumerate().skip(offset).take(height) {
         let y = inner.y + 1 + u16::try_from(i - offset).unwrap_or(0);
-        let address = p.address.as_ref();
-        let line = row([
-            &p.full_name(),
-            &p.email,
-            p.phone_number.as_deref().unwrap_or(""),
-            address.and_then(|a| a.postcode.as_deref()).unwrap_or(""),
-            address.and_then(|a| a.country.as_deref()).unwrap_or(""),
-        ]);
+        let line = row([m.name(), m.email(), m.phone(), m.postcode(), m.country()]);
         let (marker, style) = if i == f.selected {
             ("› ", Style::new().add_modifier(Modifier::REVERSED))
         } else {
             ("  ", Style::new())
         };
-        buf.set_stringn(inner.x, y, format!("{marker}{line}"), cols, style);
+        let signs = super::changes::gutter(state, m.id()).unwrap_or_default();
+        buf.set_stringn(inner.x, y, format!("{marker}{signs}{line}"), cols, style);
     }
 }

@@ -55,7 +55,10 @@ fn filter_matches_streaming_in_80x24() {
                     total: 10_000,
                     pages: 34,
                 },
-                items: vec![prospect(0), prospect(1), hostile()],
+                items: [prospect(0), prospect(1), hostile()]
+                    .iter()
+                    .map(crate::app::filter::MatchRow::of)
+                    .collect(),
             },
         }],
     );

@@ -4,7 +4,9 @@
 use crossterm::event::KeyCode;
 
 use super::fixtures::*;
+use super::form_fixtures::{loaded_msg, patches, retype};
 use crate::app::State;
+use crate::app::filter::MatchRow;
 use crate::app::state::StatusKind;
 use crate::scan::{Filter, Progress, ScanSummary};
 
@@ -27,7 +29,10 @@ fn matched(req: RequestId, scanned: u64, items: Vec<usize>) -> Msg {
                 total: 10_000,
                 pages: scanned / 100,
             },
-            items: items.into_iter().map(prospect).collect(),
+            items: items
+                .into_iter()
+                .map(|i| MatchRow::of(&prospect(i)))
+                .collect(),
         },
     }
 }
@@ -118,20 +123,87 @@ fn esc_stops_the_scan_and_keeps_what_was_found_then_closes_the_view() {
 }
 
 #[test]
-fn enter_opens_a_match_and_e_edits_it() {
+fn enter_fetches_a_match_by_id_and_opens_the_servers_version() {
     let (mut s, req) = filtering("email~example");
     send(&mut s, [matched(req, 200, vec![1, 2, 3])]);
-    send(&mut s, [ch('j'), key(KeyCode::Enter)]);
-    assert_eq!(
-        s.detail.as_ref().map(|d| d.prospect.id.clone()),
-        Some(prospect(2).id)
+    let fx = send(&mut s, [ch('j'), key(KeyCode::Enter)]);
+    let asked = fetches(&fx);
+    let (by_id, id) = asked.first().cloned().expect("the record is fetched by id");
+    assert_eq!(id, prospect(2).id);
+    assert!(
+        s.detail.is_none(),
+        "nothing shows before the record arrives"
     );
     assert!(!s.filter.as_ref().unwrap().open);
+    // The server's version is what opens, not the row the scan saw.
+    let mut fresh = prospect(2);
+    fresh.email = "changed.since@example.com".into();
+    send(
+        &mut s,
+        [Msg::Api {
+            req: by_id,
+            reply: Reply::Prospect(Ok(fresh.clone())),
+        }],
+    );
+    assert_eq!(s.detail.as_ref().map(|d| &d.prospect), Some(&fresh));
     send(&mut s, [ch('F')]);
-    let fx = send(&mut s, [ch('k'), ch('e')]);
+    assert!(s.filter.as_ref().unwrap().open, "F shows the matches again");
+}
+
+#[test]
+fn e_fetches_a_match_then_opens_the_form_and_a_save_refreshes_its_row() {
+    let (mut s, req) = filtering("email~example");
+    send(&mut s, [matched(req, 200, vec![1, 2, 3])]);
+    let fx = send(&mut s, [ch('e')]);
+    let (by_id, id) = fetches(&fx).first().cloned().expect("a fetch by id");
+    assert_eq!(id, prospect(1).id);
+    assert!(s.form.is_none(), "the form waits for the record");
+    let fx = send(&mut s, [loaded_msg(by_id, prospect(1))]);
     assert_eq!(
         s.form.as_ref().map(|f| f.id().to_string()),
         Some(prospect(1).id)
     );
     assert!(fx.contains(&Effect::Local(Local::LoadDraft { id: prospect(1).id })));
+    // The first name retyped, reviewed and sent: the match's row shows the saved name.
+    retype(&mut s, "Renamed");
+    send(&mut s, [ctrl('s')]);
+    let fx = send(&mut s, [key(KeyCode::Enter)]);
+    let check = fetches(&fx)[0].0;
+    let fx = send(&mut s, [loaded_msg(check, prospect(1))]);
+    let (patch, _) = patches(&fx).remove(0);
+    let mut saved = prospect(1);
+    saved.first_name = Some("Renamed".into());
+    send(&mut s, [loaded_msg(patch, saved.clone())]);
+    assert!(s.form.is_none(), "saved");
+    let rows = &s.filter.as_ref().unwrap().matches;
+    assert_eq!(rows[0], MatchRow::of(&saved));
+    assert!(rows[0].name().starts_with("Renamed"), "{:?}", rows[0]);
+    assert_eq!(rows[1], MatchRow::of(&prospect(2)));
+}
+
+#[test]
+fn a_match_that_cannot_be_fetched_is_one_sentence() {
+    let (mut s, req) = filtering("email~example");
+    send(&mut s, [matched(req, 200, vec![1])]);
+    let fx = send(&mut s, [ch('e')]);
+    let (by_id, _) = fetches(&fx)[0].clone();
+    let gone = crate::api::ApiError::NotFound {
+        what: "prospect".into(),
+    };
+    send(
+        &mut s,
+        [Msg::Api {
+            req: by_id,
+            reply: Reply::Prospect(Err(gone)),
+        }],
+    );
+    assert!(s.form.is_none());
+    assert_eq!(s.status.as_ref().map(|s| s.kind), Some(StatusKind::Error));
+}
+
+#[test]
+fn a_match_keeps_only_its_row() {
+    // A whole record per match made a 100,000-match scan take ~470 MB.
+    assert!(std::mem::size_of::<MatchRow>() <= 48);
+    assert!(std::mem::size_of::<MatchRow>() < std::mem::size_of::<crate::api::Prospect>() / 4);
 }

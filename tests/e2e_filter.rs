@@ -1,0 +1,105 @@
+//! The filter view (`F`) end to end, in a pseudo-terminal: a filter on a field the API cannot
+//! search, the coverage in the title, `Esc` mid-scan keeping what was found, and `Enter` on a
+//! match fetching and opening its record.
+
+mod pty;
+
+use prospect::sandbox::data::JOHN_DOE_ID;
+use prospect::sandbox::{Sandbox, SandboxOptions};
+use pty::Spawn;
+
+#[test]
+fn f_finds_a_record_by_external_reference_and_enter_opens_it() {
+    let t = Spawn::app(&["--demo"]).size(30, 140).start();
+    t.wait_for("the first page", |s| s.contains("John James Doe"));
+    t.send("F");
+    t.wait_for("the filter prompt", |s| {
+        s.contains("F FIELD=VALUE or FIELD~TEXT")
+    });
+    t.send("externalReference=crm-0042");
+    t.key("Enter");
+    t.wait_for("the one match and the whole coverage", |s| {
+        s.contains("externalReference=crm-0042 · 1 match · scanned 500 of 500")
+            && s.contains("john.doe@example.com")
+    });
+    t.key("Enter");
+    t.wait_for("the match's record", |s| {
+        s.contains("External reference CRM-0042") && !s.contains("1 match")
+    });
+    // Back from the record, `F` shows the matches again without scanning anew.
+    t.key("Escape");
+    t.wait_for("the list", |s| !s.contains("External reference CRM-0042"));
+    t.send("F");
+    t.wait_for("the matches again", |s| {
+        s.contains("1 match · scanned 500 of 500")
+    });
+    t.key("Escape");
+    t.wait_for("the list", |s| !s.contains("1 match"));
+    t.key("C-c");
+    assert!(t.wait_exit().success());
+    t.assert_terminal_restored();
+}
+
+/// "N matches · stopped at S of T" in the screen's title: (N, S).
+fn stopped_counts(screen: &str) -> Option<(u64, u64)> {
+    let num = |s: &str| s.replace(',', "").parse::<u64>().ok();
+    let line = screen.lines().find(|l| l.contains("stopped at"))?;
+    let (before, after) = line.split_once(" matches · stopped at ")?;
+    let matches = num(before.rsplit(' ').next()?)?;
+    let scanned = num(after.split(' ').next()?)?;
+    Some((matches, scanned))
+}
+
+#[test]
+fn esc_mid_scan_keeps_the_matches_and_enter_fetches_a_match() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // 30 pages answered after 300 ms each: the scan takes seconds, so Esc lands mid-scan.
+    let sb = rt
+        .block_on(Sandbox::start(SandboxOptions {
+            count: 3000,
+            latency_ms: 300,
+            ..SandboxOptions::default()
+        }))
+        .unwrap();
+    let t = Spawn::app(&[])
+        .size(30, 140)
+        .env("PROSPECT_BASE_URL", &sb.base_url())
+        .env("PROSPECT_API_TOKEN", sb.token())
+        .env("PROSPECT_API_SECRET", sb.secret())
+        .start();
+    t.wait_for("the first page", |s| s.contains("John James Doe"));
+    t.send("F");
+    t.wait_for("the filter prompt", |s| {
+        s.contains("F FIELD=VALUE or FIELD~TEXT")
+    });
+    // Every id holds a dash: everything matches.
+    t.send("id~-");
+    t.key("Enter");
+    t.wait_for("matches streaming in", |s| {
+        s.contains("matches · scanning") && !s.contains("scanning 0 of")
+    });
+    t.key("Escape");
+    let screen = t.wait_for("the stopped scan", |s| stopped_counts(s).is_some());
+    let (matches, scanned) = stopped_counts(&screen).unwrap();
+    assert!(
+        matches > 0 && matches == scanned && scanned < 3000,
+        "{screen}"
+    );
+    assert!(screen.contains("of 3,000"), "{screen}");
+    assert!(screen.contains("john.doe@example.com"), "{screen}");
+
+    // Enter on the first match fetches it by id, then shows it.
+    sb.clear_requests();
+    t.key("Enter");
+    t.wait_for("the match's record", |s| {
+        s.contains("External reference CRM-0042")
+    });
+    let fetched = sb
+        .requests()
+        .iter()
+        .any(|r| r.method == "GET" && r.path_and_query.ends_with(JOHN_DOE_ID));
+    assert!(fetched, "{:?}", sb.requests());
+    t.key("C-c");
+    assert!(t.wait_exit().success());
+    t.assert_terminal_restored();
+}
