@@ -40,6 +40,16 @@ fn main() -> ExitCode {
             Err(f) => exit(&redactor, f),
         };
     }
+    if let Some(result) = cli
+        .command
+        .as_ref()
+        .and_then(|c| cli::run_config(c, &overrides, &env))
+    {
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(f) => exit(&redactor, f),
+        };
+    }
     // Settings are resolved before the async runtime starts: reading the config file and
     // running a `secret_command` block, and must not do so on a runtime thread.
     let settings = if cli.global.demo || matches!(cli.command, Some(Command::Sandbox(_))) {

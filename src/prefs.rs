@@ -304,7 +304,9 @@ mod tests {
         let p = from_text("[theme]\naccnt = \"red\"\n", "c.toml");
         assert_eq!(
             p.warnings,
-            ["c.toml line 2: unknown colour role `accnt` in [theme], ignored (did you mean `accent`?)"]
+            [
+                "c.toml line 2: unknown colour role `accnt` in [theme], ignored (did you mean `accent`?)"
+            ]
         );
 
         let p = from_text("theme = \"solarized\"\nmouse = \"yes\"\n", "c.toml");

@@ -228,15 +228,24 @@ fn settle(
 ) -> Result<Settings, ConfigError> {
     let named = first(vec![
         (Source::Flag("--profile"), flags.profile.clone()),
-        (Source::Env("PROSPECT_PROFILE".into()), env("PROSPECT_PROFILE")),
+        (
+            Source::Env("PROSPECT_PROFILE".into()),
+            env("PROSPECT_PROFILE"),
+        ),
     ]);
     let only = (file.profiles.len() == 1)
         .then(|| file.profiles.keys().next().cloned())
         .flatten();
     let (profile_name, source) = first(vec![
         (Source::Flag("--profile"), flags.profile.clone()),
-        (Source::Env("PROSPECT_PROFILE".into()), env("PROSPECT_PROFILE")),
-        (Source::File("default_profile".into()), file.default_profile.clone()),
+        (
+            Source::Env("PROSPECT_PROFILE".into()),
+            env("PROSPECT_PROFILE"),
+        ),
+        (
+            Source::File("default_profile".into()),
+            file.default_profile.clone(),
+        ),
         (Source::File("its only profile".into()), only),
     ])
     .unwrap_or_else(|| ("default".into(), Source::Default));
@@ -256,12 +265,18 @@ fn settle(
 
     let base_url = first(vec![
         (Source::Flag("--base-url"), flags.base_url.clone()),
-        (Source::Env("PROSPECT_BASE_URL".into()), env("PROSPECT_BASE_URL")),
+        (
+            Source::Env("PROSPECT_BASE_URL".into()),
+            env("PROSPECT_BASE_URL"),
+        ),
         (key("base_url"), profile.base_url.clone()),
     ]);
     origins.push(Origin::shown("base_url", base_url.as_ref()));
     let token = first(vec![
-        (Source::Env("PROSPECT_API_TOKEN".into()), env("PROSPECT_API_TOKEN")),
+        (
+            Source::Env("PROSPECT_API_TOKEN".into()),
+            env("PROSPECT_API_TOKEN"),
+        ),
         (key("token"), profile.token.clone()),
     ]);
     origins.push(Origin::secret("token", token.as_ref()));
@@ -334,7 +349,11 @@ fn numbers(
     } else {
         Source::Default
     };
-    origins.push(Origin::new("read_only", &profile.read_only.to_string(), read_only));
+    origins.push(Origin::new(
+        "read_only",
+        &profile.read_only.to_string(),
+        read_only,
+    ));
     let (page_size, source) = first(vec![
         (Source::Flag("--limit"), flags.page_size),
         (
@@ -359,7 +378,11 @@ fn numbers(
     )])
     .unwrap_or((DEFAULT_CONNECT_TIMEOUT_SECS, Source::Default));
     let connect = connect.clamp(1, timeout);
-    origins.push(Origin::new("connect_timeout", &format!("{connect} s"), source));
+    origins.push(Origin::new(
+        "connect_timeout",
+        &format!("{connect} s"),
+        source,
+    ));
     let concurrency = match file.concurrency {
         None => DEFAULT_CONCURRENCY,
         Some(n @ 1..=16) => n as usize,

@@ -245,7 +245,9 @@ fn unknown_keys_are_warnings_and_the_rest_still_applies() {
         unknown,
         [
             format!("{file} line 1: unknown key `time_out`; did you mean `timeout`?"),
-            format!("{file} line 7: unknown key `read_onyl` in profile a; did you mean `read_only`?"),
+            format!(
+                "{file} line 7: unknown key `read_onyl` in profile a; did you mean `read_only`?"
+            ),
         ]
     );
 }
@@ -292,7 +294,12 @@ fn explain_names_the_source_of_every_setting_and_never_a_secret() {
     let e = explain(&flags, &env_of(&[])).unwrap();
     let secret = e.origins.iter().find(|o| o.name == "secret").unwrap();
     assert_eq!(secret.shown, "unset");
-    assert!(secret.source.to_string().contains("$A_SECRET, which is not set"));
+    assert!(
+        secret
+            .source
+            .to_string()
+            .contains("$A_SECRET, which is not set")
+    );
     assert!(e.origins.iter().any(|o| o.name == "timeout"));
     assert!(e.settings.is_err());
 }

@@ -164,7 +164,11 @@ mod tests {
         // Without the new block the file is exactly as it was, comments and all.
         assert_eq!(out.replace(block, ""), text);
         assert!(!out.contains("default_profile"), "{out}");
-        let e = add_profile(&out, "c.toml", &profile("prod", SecretFrom::Env("S".into())));
+        let e = add_profile(
+            &out,
+            "c.toml",
+            &profile("prod", SecretFrom::Env("S".into())),
+        );
         assert_eq!(
             e.unwrap_err().0,
             "Profile prod already exists in c.toml: it was left as it is"
@@ -179,10 +183,16 @@ mod tests {
             "default_profile = \"a\"\n\n[profiles.a]\nbase_url = \"https://api.example/partner\"\ntoken = \"pk_1\"\nsecret_env = \"S\"\nread_only = true\n"
         );
         assert!(has_profile(&out, "c.toml", "a").unwrap());
-        assert!(add_profile("x = [", "c.toml", &profile("a", SecretFrom::Env("S".into())))
+        assert!(
+            add_profile(
+                "x = [",
+                "c.toml",
+                &profile("a", SecretFrom::Env("S".into()))
+            )
             .unwrap_err()
             .0
-            .contains("not valid TOML"));
+            .contains("not valid TOML")
+        );
         assert!(check_profile_name("prod-eu_1").is_ok());
         assert!(check_profile_name("a b").is_err());
     }
