@@ -138,7 +138,13 @@ impl ApiClient {
             None => format!("{}://{}", base.scheme(), host_str),
         };
         let prefix = base.path().trim_end_matches('/').to_string();
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if base.scheme() == "http" {
+            // Plain http to loopback never needs TLS: skip loading the system's root
+            // certificates (milliseconds at start-up, before the first page).
+            builder = builder.tls_certs_only(std::iter::empty());
+        }
+        let http = builder
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.timeout)
             .user_agent(USER_AGENT)
