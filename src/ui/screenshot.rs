@@ -144,9 +144,12 @@ fn colours(cell: &ratatui::buffer::Cell, fg_default: &str, page: &str) -> (Strin
     }
 }
 
+/// A line in cell units: x1, y1, x2, y2 and its stroke width.
+type Segment = (f32, f32, f32, f32, f32);
+
 /// A box-drawing character as line segments in cell units (x1, y1, x2, y2, stroke width):
 /// each arm runs from the cell's centre to its edge. `None` for any other symbol.
-fn box_lines(symbol: &str) -> Option<Vec<(f32, f32, f32, f32, f32)>> {
+fn box_lines(symbol: &str) -> Option<Vec<Segment>> {
     // Arms: up, down, left, right; heavy lines are twice as wide.
     let (arms, width): ([bool; 4], f32) = match symbol {
         "─" => ([false, false, true, true], 1.0),
