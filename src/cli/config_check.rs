@@ -79,7 +79,8 @@ struct Probe {
 impl Probe {
     /// Server clock minus this machine's at the middle of the request, in whole seconds.
     fn skew_secs(&self) -> Option<i64> {
-        let server = self.server_date?;
+        // `Date` has whole seconds: the server's time lies anywhere in the second it names.
+        let server = self.server_date? + Duration::from_millis(500);
         let local = self.sent + self.elapsed / 2;
         let secs = |d: Duration| i64::try_from(d.as_secs_f64().round() as u64).unwrap_or(i64::MAX);
         Some(match server.duration_since(local) {
@@ -122,7 +123,10 @@ async fn probe(s: &Settings) -> Result<Probe, Failure> {
 fn skew_sentence(skew: i64) -> String {
     let n = skew.unsigned_abs();
     let line = match skew {
-        0 => "Clock: this machine's clock agrees with the server's (within a second).".to_string(),
+        // The `Date` header's resolution is a second: no closer can be told.
+        -1..=1 => {
+            "Clock: this machine's clock agrees with the server's (within a second).".to_string()
+        }
         s if s > 0 => format!("Clock: the server's clock is {n} s ahead of this machine's."),
         _ => format!("Clock: the server's clock is {n} s behind this machine's."),
     };

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use super::error::ConfigError;
 use super::redact::redact_config_message;
-use super::{ConfigFile, unknown_keys};
+use super::schema::ConfigFile;
+use super::unknown_keys::unknown_keys;
 
 /// Reads and parses the file at `path`, adding its warnings to `warnings`.
 pub(super) fn load(path: &Path, warnings: &mut Vec<String>) -> Result<ConfigFile, ConfigError> {

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use super::error::ConfigError;
-use super::{ProfileFile, Source};
+use super::origins::Source;
+use super::schema::ProfileFile;
 
 /// The profile's secret and where it came from; `None` when the profile gives none.
 pub(super) fn profile_secret(

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
 
-use super::{ConfigFile, ProfileFile};
+use super::schema::{ConfigFile, ProfileFile};
 
 /// One warning per unknown key of `text` (top level and in each `[profiles.NAME]`), in the
 /// order of the file, each naming `file` and the line.
