@@ -222,6 +222,25 @@ async fn unknown_keys_are_warnings_on_stderr_and_the_command_still_runs() {
         err.contains(&format!("prospect: warning: {} line ", cfg.display())),
         "{err}"
     );
+
+    // Without a profile (`--demo`) and for the commands that need no API, all the same.
+    for args in [
+        &["--demo", "list", "--limit", "1"][..],
+        &["config", "keys"][..],
+    ] {
+        let o = common::bin(home.path())
+            .env("PROSPECT_CONFIG", &cfg)
+            .args(args)
+            .output()
+            .await
+            .unwrap();
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+        assert!(
+            err.contains("unknown key `time_out`; did you mean `timeout`?"),
+            "{args:?}: {err}"
+        );
+    }
 }
 
 /// Runs `config init` with `answers` on standard input (one per line).

@@ -16,7 +16,7 @@ use file::load;
 pub use origins::{Origin, Source};
 pub use schema::{ConfigFile, ProfileFile};
 use secret_command::profile_secret;
-pub use unknown_keys::{did_you_mean, unknown_keys};
+pub use unknown_keys::{did_you_mean, unknown_keys, unknown_keys_at};
 
 /// What the command line says about settings.
 #[derive(Debug, Default, Clone)]

@@ -44,6 +44,14 @@ pub fn unknown_keys(text: &str, file: &str) -> Vec<String> {
         .collect()
 }
 
+/// The unknown-key warnings of the config file at `path` (none when it cannot be read: that
+/// is reported where the file is loaded), for runs that use no profile (`--demo`).
+pub fn unknown_keys_at(path: Option<&std::path::Path>) -> Vec<String> {
+    path.and_then(|p| Some((p, std::fs::read_to_string(p).ok()?)))
+        .map(|(p, text)| unknown_keys(&text, &p.display().to_string()))
+        .unwrap_or_default()
+}
+
 /// "unknown key `time_out`; did you mean `timeout`?", or "unknown key `x`, ignored".
 fn warning(name: &str, known: &[&str], within: &str) -> String {
     match did_you_mean(name, known) {
