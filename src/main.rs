@@ -30,11 +30,25 @@ fn main() -> ExitCode {
     };
     let env = |k: &str| std::env::var(k).ok();
     // The TUI's keys and looks apply with --demo too.
-    let prefs = prefs::load(config::config_path(&overrides, &env).as_deref());
+    let config_path = config::config_path(&overrides, &env);
+    let prefs = prefs::load(config_path.as_deref());
     if let Some(result) = cli.command.as_ref().and_then(|c| cli::run_local(c, &prefs)) {
-        for w in &prefs.warnings {
+        for w in config::unknown_keys_at(config_path.as_deref())
+            .iter()
+            .chain(&prefs.warnings)
+        {
             eprintln!("prospect: warning: {w}");
         }
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(f) => exit(&redactor, f),
+        };
+    }
+    if let Some(result) = cli
+        .command
+        .as_ref()
+        .and_then(|c| cli::run_config(c, &overrides, &env))
+    {
         return match result {
             Ok(()) => ExitCode::SUCCESS,
             Err(f) => exit(&redactor, f),
@@ -63,7 +77,13 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let result = runtime.block_on(run(cli, settings, prefs, redactor.clone()));
+    // Without a profile (`--demo`) the file is still read for its looks: its unknown keys
+    // are warned about all the same.
+    let file_warnings = match &settings {
+        None => config::unknown_keys_at(config_path.as_deref()),
+        Some(_) => Vec::new(),
+    };
+    let result = runtime.block_on(run(cli, settings, prefs, file_warnings, redactor.clone()));
     // Background tasks (an in-process sandbox, a prefetch) must not hold the exit.
     runtime.shutdown_timeout(Duration::from_millis(200));
     match result {
@@ -86,6 +106,7 @@ async fn run(
     cli: Cli,
     settings: Option<Settings>,
     prefs: Prefs,
+    file_warnings: Vec<String>,
     redactor: Redactor,
 ) -> Result<(), Failure> {
     let g = cli.global;
@@ -101,6 +122,7 @@ async fn run(
             if let Some(t) = g.timeout {
                 s.timeout = Duration::from_secs(t);
             }
+            s.warnings = file_warnings;
             (Some(sb), s)
         }
     };

@@ -177,10 +177,13 @@ fn theme(
         let at = place(name.span().start);
         let Some(role) = role_named(name.get_ref()) else {
             let roles: Vec<&str> = crate::theme::ROLES.iter().map(|(_, n)| *n).collect();
+            let hint = match crate::config::did_you_mean(name.get_ref(), &roles) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("roles: {}", roles.join(", ")),
+            };
             warnings.push(format!(
-                "{at}: unknown colour role `{}` in [theme], ignored (roles: {})",
+                "{at}: unknown colour role `{}` in [theme], ignored ({hint})",
                 name.get_ref(),
-                roles.join(", ")
             ));
             continue;
         };
@@ -298,6 +301,13 @@ mod tests {
         assert!(p.warnings[0].starts_with("c.toml line 1: color must be"));
         assert!(p.warnings[1].starts_with("c.toml line 6: `mauve` is not a colour"));
         assert!(p.warnings[2].starts_with("c.toml line 7: unknown colour role `sparkle`"));
+        let p = from_text("[theme]\naccnt = \"red\"\n", "c.toml");
+        assert_eq!(
+            p.warnings,
+            [
+                "c.toml line 2: unknown colour role `accnt` in [theme], ignored (did you mean `accent`?)"
+            ]
+        );
 
         let p = from_text("theme = \"solarized\"\nmouse = \"yes\"\n", "c.toml");
         assert_eq!(p.theme, Theme::dark());

@@ -68,11 +68,15 @@ const USER_AGENT: &str = concat!("prospect/", env!("CARGO_PKG_VERSION"));
 /// Called before a GET is retried: the error that caused it and the wait before the retry.
 pub type RetryObserver = Arc<dyn Fn(&ApiError, Duration) + Send + Sync>;
 
+/// Called with the server's clock, from the `Date` header of each answer that has one.
+pub type DateObserver = Arc<dyn Fn(SystemTime) + Send + Sync>;
+
 /// A signed client for the personal prospects endpoints.
 #[derive(Clone)]
 pub struct ApiClient {
     http: reqwest::Client,
     on_retry: Option<RetryObserver>,
+    on_date: Option<DateObserver>,
     /// `scheme://host[:port]`
     origin: String,
     /// The base URL's own path, without a trailing slash ("" or "/partner").
@@ -134,7 +138,13 @@ impl ApiClient {
             None => format!("{}://{}", base.scheme(), host_str),
         };
         let prefix = base.path().trim_end_matches('/').to_string();
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if base.scheme() == "http" {
+            // Plain http to loopback never needs TLS: skip loading the system's root
+            // certificates (milliseconds at start-up, before the first page).
+            builder = builder.tls_certs_only(std::iter::empty());
+        }
+        let http = builder
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.timeout)
             .user_agent(USER_AGENT)
@@ -144,6 +154,7 @@ impl ApiClient {
         Ok(ApiClient {
             http,
             on_retry: None,
+            on_date: None,
             origin,
             prefix,
             host: base.host_str().unwrap_or_default().to_string(),
@@ -174,6 +185,14 @@ impl ApiClient {
         };
         ApiClient {
             on_retry: Some(on_retry),
+            ..self.clone()
+        }
+    }
+
+    /// A client that tells `observer` the server's `Date` of each answer (clock skew).
+    pub fn with_date_observer(&self, observer: DateObserver) -> Self {
+        ApiClient {
+            on_date: Some(observer),
             ..self.clone()
         }
     }
@@ -422,6 +441,12 @@ impl ApiClient {
         }
         let mut resp = req.send().await.map_err(|e| self.transport_error(&e))?;
         let status = resp.status();
+        if let Some(observe) = &self.on_date
+            && let Some(date) = resp.headers().get("date").and_then(|v| v.to_str().ok())
+            && let Ok(date) = httpdate::parse_http_date(date)
+        {
+            observe(date);
+        }
         let retry_after = resp
             .headers()
             .get("retry-after")

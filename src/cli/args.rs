@@ -78,7 +78,7 @@ pub enum Command {
     Revert(RevertArgs),
     /// What was changed, when, by which batch and why (the journal)
     History(HistoryArgs),
-    /// Inspect the configuration
+    /// Set up, check or inspect the configuration
     Config(ConfigArgs),
     /// Print a shell completion script (e.g. `prospect completions bash > ~/.local/share/bash-completion/completions/prospect`)
     Completions(CompletionsArgs),
@@ -103,6 +103,11 @@ pub struct ConfigArgs {
 pub enum ConfigCommand {
     /// Print the effective key table as TOML to paste into the config file and edit
     Keys,
+    /// Guided set-up: ask for a profile, add it to the config file (mode 600), then check it
+    Init,
+    /// Where each setting comes from, and one signed test request (with the clock skew);
+    /// `--profile NAME` checks another profile
+    Check,
 }
 
 /// Output formats of `apply` and `revert`.
@@ -320,6 +325,15 @@ pub struct SandboxArgs {
     /// Fraction of requests answered 500, 503 or 429
     #[arg(long, default_value_t = 0.0, value_name = "F", value_parser = parse_rate)]
     pub fail_rate: f64,
+    /// Run the sandbox's clock N seconds ahead (negative: behind) of this machine's, to try
+    /// `prospect config check`'s clock-skew report (a request over 300 s off gets a 401)
+    #[arg(
+        long,
+        default_value_t = 0,
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
+    pub clock_skew_secs: i64,
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {

@@ -214,6 +214,7 @@ pub async fn run_sandbox(a: SandboxArgs, problems: bool) -> Result<(), Failure> 
         secret: a.secret,
         latency_ms: a.latency_ms,
         fail_rate: a.fail_rate,
+        clock_skew_secs: a.clock_skew_secs,
         problems,
         ..Default::default()
     })

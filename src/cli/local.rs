@@ -12,9 +12,11 @@ use crate::prefs::Prefs;
 /// others.
 pub fn run_local(command: &Command, prefs: &Prefs) -> Option<Result<(), Failure>> {
     match command {
-        Command::Config(args) => Some(match args.command {
-            ConfigCommand::Keys => print(&prefs.keys.to_toml()),
-        }),
+        Command::Config(args) => match args.command {
+            ConfigCommand::Keys => Some(print(&prefs.keys.to_toml())),
+            // They resolve settings themselves: see `run_config`.
+            ConfigCommand::Init | ConfigCommand::Check => None,
+        },
         Command::Completions(args) => Some(print(&completions(args.shell))),
         Command::Man => Some(man().map_err(Failure::from).and_then(|page| print(&page))),
         _ => None,

@@ -1,12 +1,66 @@
-//! Running a profile's `secret_command`: bounded in time, announced when slow.
+//! A profile's secret: inline, from `secret_env`, or from running its `secret_command`
+//! (bounded in time, announced when slow).
 
 use std::time::Duration;
 
 use super::error::ConfigError;
+use super::origins::Source;
+use super::schema::ProfileFile;
+
+/// The profile's secret and where it came from; `None` when the profile gives none.
+pub(super) fn profile_secret(
+    name: &str,
+    p: &ProfileFile,
+    env: &dyn Fn(&str) -> Option<String>,
+    limit: Duration,
+) -> Result<Option<(String, Source)>, ConfigError> {
+    let given = [
+        p.secret.is_some(),
+        p.secret_env.is_some(),
+        p.secret_command.is_some(),
+    ];
+    if given.iter().filter(|g| **g).count() > 1 {
+        return Err(ConfigError(format!(
+            "Profile {name} gives its secret more than one way: keep one of secret, secret_env and secret_command"
+        )));
+    }
+    let key = |k: &str| format!("profiles.{name}.{k}");
+    if let Some(s) = &p.secret {
+        return Ok(Some((s.clone(), Source::File(key("secret")))));
+    }
+    if let Some(var) = &p.secret_env {
+        let source = Source::SecretEnv {
+            key: key("secret_env"),
+            var: var.clone(),
+        };
+        return env(var).map(|s| Some((s, source))).ok_or_else(|| {
+            ConfigError(format!(
+                "Profile {name} reads its secret from ${var}, which is not set"
+            ))
+        });
+    }
+    if let Some(cmd) = &p.secret_command {
+        let out = run_secret_command(name, cmd, limit)?;
+        if !out.status.success() {
+            return Err(ConfigError(format!(
+                "The secret_command of profile {name} failed ({})",
+                out.status
+            )));
+        }
+        let secret = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        if secret.is_empty() {
+            return Err(ConfigError(format!(
+                "The secret_command of profile {name} printed nothing"
+            )));
+        }
+        return Ok(Some((secret, Source::SecretCommand(key("secret_command")))));
+    }
+    Ok(None)
+}
 
 /// Runs a `secret_command` for at most `limit`, saying so on stderr when it takes over a
 /// second (it may be waiting for a passphrase or a hardware key); a hang is an error.
-pub(super) fn run_secret_command(
+fn run_secret_command(
     name: &str,
     cmd: &str,
     limit: Duration,

@@ -65,19 +65,27 @@ pub struct App<B: Backend> {
     /// The same for the staged change set.
     staged_saves: u64,
     staged_written: Arc<Mutex<u64>>,
+    /// In the real loop, jobs wait here until the frame is drawn: a prefetch never competes
+    /// with drawing the page that asked for it (the first page shows sooner). `None`: sent
+    /// at once (the test harness).
+    held_jobs: Option<Vec<Job>>,
 }
 
-impl<B: Backend> App<B>
-where
-    B::Error: std::error::Error + Send + Sync + 'static,
-{
-    /// Starts the worker and asks for the first page. Must run inside a tokio runtime.
-    pub fn new(
-        client: ApiClient,
-        opts: &TuiOptions,
-        terminal: Terminal<B>,
-        clipboard: Clipboard,
-    ) -> color_eyre::Result<Self> {
+/// What can start before the terminal is set up: the worker, the state and the first
+/// request, so the first page is on its way while the terminal is prepared.
+pub struct Prelude {
+    state: State,
+    jobs: UnboundedSender<Job>,
+    msgs: UnboundedReceiver<Msg>,
+    own_msgs: UnboundedSender<Msg>,
+    worker: JoinHandle<()>,
+    /// Effects other than requests, carried out once the app exists.
+    deferred: Vec<Effect>,
+}
+
+impl Prelude {
+    /// Starts the worker and sends the first requests. Must run inside a tokio runtime.
+    pub fn start(client: ApiClient, opts: &TuiOptions) -> Self {
         let (jobs, jobs_rx) = mpsc::unbounded_channel();
         let (msgs_tx, msgs) = mpsc::unbounded_channel();
         let own_msgs = msgs_tx.clone();
@@ -107,6 +115,60 @@ where
                 )),
             }
         }
+        let mut fx = update(&mut state, Msg::Warnings(warnings));
+        if let Some(set) = staged {
+            fx.extend(update(&mut state, Msg::StagedFound(set)));
+        }
+        fx.extend(init(&mut state));
+        let mut deferred = Vec::new();
+        for effect in fx {
+            match effect {
+                Effect::Api(call) => {
+                    let _ = jobs.send(Job::Start(call));
+                }
+                other => deferred.push(other),
+            }
+        }
+        Prelude {
+            state,
+            jobs,
+            msgs,
+            own_msgs,
+            worker,
+            deferred,
+        }
+    }
+}
+
+impl<B: Backend> App<B>
+where
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    /// Starts the worker and asks for the first page. Must run inside a tokio runtime.
+    pub fn new(
+        client: ApiClient,
+        opts: &TuiOptions,
+        terminal: Terminal<B>,
+        clipboard: Clipboard,
+    ) -> color_eyre::Result<Self> {
+        Self::started(Prelude::start(client, opts), opts, terminal, clipboard)
+    }
+
+    /// The app around a [`Prelude`] whose first request is already on its way.
+    pub fn started(
+        prelude: Prelude,
+        opts: &TuiOptions,
+        terminal: Terminal<B>,
+        clipboard: Clipboard,
+    ) -> color_eyre::Result<Self> {
+        let Prelude {
+            mut state,
+            jobs,
+            msgs,
+            own_msgs,
+            worker,
+            deferred,
+        } = prelude;
         let size = terminal.size()?;
         state.size = (size.width, size.height);
         let mut app = App {
@@ -130,13 +192,9 @@ where
             history_written: Arc::new(Mutex::new(0)),
             staged_saves: 0,
             staged_written: Arc::new(Mutex::new(0)),
+            held_jobs: None,
         };
-        app.dispatch(Msg::Warnings(warnings));
-        if let Some(set) = staged {
-            app.dispatch(Msg::StagedFound(set));
-        }
-        let fx = init(&mut app.state);
-        app.perform(fx);
+        app.perform(deferred);
         Ok(app)
     }
 
@@ -203,14 +261,32 @@ where
         for effect in fx {
             match effect {
                 // The worker only stops when the app is dropped.
-                Effect::Api(call) => {
-                    let _ = self.jobs.send(Job::Start(call));
-                }
-                Effect::Cancel(req) => {
-                    let _ = self.jobs.send(Job::Cancel(req));
-                }
+                Effect::Api(call) => self.send_job(Job::Start(call)),
+                Effect::Cancel(req) => self.send_job(Job::Cancel(req)),
                 Effect::Local(local) => self.perform_local(local),
             }
+        }
+    }
+
+    /// Sends a job to the worker, or holds it until the frame is drawn (see `held_jobs`).
+    fn send_job(&mut self, job: Job) {
+        match &mut self.held_jobs {
+            Some(held) => held.push(job),
+            None => {
+                let _ = self.jobs.send(job);
+            }
+        }
+    }
+
+    /// Sends the jobs held while the frame was drawn, in order.
+    fn release_jobs(&mut self) {
+        for job in self
+            .held_jobs
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+        {
+            let _ = self.jobs.send(job);
         }
     }
 
@@ -394,7 +470,9 @@ impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
         let mut events = EventStream::new();
         let mut term = signal(SignalKind::terminate())?;
         let mut hup = signal(SignalKind::hangup())?;
+        self.held_jobs = Some(Vec::new());
         self.draw()?;
+        self.release_jobs();
         while !self.quit {
             let wake = self.wake_at();
             tokio::select! {
@@ -434,10 +512,12 @@ impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
                 self.dispatch(Msg::Tick(self.now_ms()));
             }
             if self.suspend {
+                self.release_jobs();
                 self.suspend = false;
                 terminal::suspend(&mut self.terminal, self.mouse)?;
             }
             if self.pending_editor.is_some() {
+                self.release_jobs();
                 // The editor gets the terminal and the keyboard: no stream may read stdin.
                 drop(events);
                 terminal::release(&mut self.terminal)?;
@@ -447,6 +527,7 @@ impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
                 self.drain();
             }
             self.draw()?;
+            self.release_jobs();
         }
         Ok(0)
     }

@@ -19,7 +19,7 @@ mod scan_tests;
 #[cfg(test)]
 mod tests;
 
-pub use app::{App, Clipboard};
+pub use app::{App, Clipboard, Prelude};
 pub use options::TuiOptions;
 
 use crate::api::ApiClient;
@@ -29,10 +29,13 @@ use crate::api::ApiClient;
 pub async fn run(client: ApiClient, opts: TuiOptions) -> color_eyre::Result<u8> {
     // main may have installed it already; a second install is refused, which is fine.
     let _ = color_eyre::install();
+    // The first page is asked for before the terminal is set up: the answer is on its way
+    // while the terminal is prepared and the empty frame drawn.
+    let prelude = Prelude::start(client, &opts);
     let terminal = ratatui::try_init()?;
     let _restore = terminal::RestoreGuard;
     terminal::capture_mouse(opts.mouse)?;
-    let mut app = App::new(client, &opts, terminal, Clipboard::Osc52)?;
+    let mut app = App::started(prelude, &opts, terminal, Clipboard::Osc52)?;
     // ratatui's hook (restore the terminal) is already installed: ours keeps the unsaved
     // form as a draft first, then hands over to it.
     let slot = app.draft_slot();

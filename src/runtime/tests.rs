@@ -309,3 +309,45 @@ async fn prompt_history_lasts_across_runs_per_profile_without_identification_num
     other.press(KeyCode::Up);
     assert_eq!(other.prompt_text(), Some(String::new()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_page_is_asked_for_before_the_terminal_is_set_up() {
+    let sb = crate::sandbox::Sandbox::start(SandboxOptions {
+        count: 5,
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let client = crate::api::ApiClient::new(crate::api::ClientConfig::new(
+        &sb.base_url(),
+        sb.token(),
+        sb.secret(),
+        "sandbox",
+    ))
+    .unwrap();
+    let opts = TuiOptions::default();
+    // No terminal yet: only the prelude runs.
+    let prelude = super::Prelude::start(client, &opts);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !sb
+        .requests()
+        .iter()
+        .any(|r| r.path_and_query.contains("page=1") && r.status == 200)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first page was not asked for"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    // The app built around it later gets the answer.
+    let terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 20)).unwrap();
+    let mut app =
+        super::App::started(prelude, &opts, terminal, Clipboard::Memory(Vec::new())).unwrap();
+    while app.state.list.shown.is_none() {
+        assert!(std::time::Instant::now() < deadline, "the page never came");
+        if let Some(msg) = app.msgs.recv().await {
+            app.dispatch(msg);
+        }
+    }
+}

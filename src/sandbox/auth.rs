@@ -54,6 +54,8 @@ impl NonceCache {
 pub struct Credentials<'a> {
     pub token: &'a str,
     pub secret: &'a str,
+    /// The server's clock, which a request's date must be near.
+    pub now: SystemTime,
 }
 
 /// The checks that need no body: headers present, token known, date fresh, nonce well
@@ -65,7 +67,7 @@ pub fn precheck(creds: &Credentials<'_>, headers: &HeaderMap) -> Result<(), Stri
     }
     let sent = httpdate::parse_http_date(h.date)
         .map_err(|_| "Malformed date header: expected an IMF-fixdate".to_string())?;
-    let now = SystemTime::now();
+    let now = creds.now;
     let skew = now
         .duration_since(sent)
         .or_else(|_| sent.duration_since(now))

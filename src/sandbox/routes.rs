@@ -77,7 +77,11 @@ async fn gate(State(s): State<St>, req: Request, next: Next) -> Response {
         || parts.uri.path().to_string(),
         |pq| pq.as_str().to_string(),
     );
-    let (response, text, verified) = admit(&s, parts, body, &method, &wire, next).await;
+    let (mut response, text, verified) = admit(&s, parts, body, &method, &wire, next).await;
+    // Every answer carries the sandbox's clock, skewed when asked, as `config check` reads it.
+    if let Ok(date) = HeaderValue::from_str(&crate::api::sign::http_date(s.now())) {
+        response.headers_mut().insert(header::DATE, date);
+    }
     let status = response.status().as_u16();
     tracing::debug!(%method, target = %wire, status, "sandbox request");
     // Only a verified request's body is kept whole: anyone can send a megabyte unsigned.
@@ -118,6 +122,7 @@ async fn admit(
     let creds = Credentials {
         token: &s.token,
         secret: &s.secret,
+        now: s.now(),
     };
     // Headers first: a request that cannot be genuine never gets its body read.
     if let Err(message) = auth::precheck(&creds, &parts.headers) {

@@ -34,6 +34,9 @@ pub struct SandboxOptions {
     pub prefix: String,
     /// Plant a known set of every defect `check` finds (see [`super::problems`]).
     pub problems: bool,
+    /// Seconds the sandbox's clock is ahead of this machine's (negative: behind), for its
+    /// `Date` header and its check of a request's date: to try clock-skew diagnostics.
+    pub clock_skew_secs: i64,
 }
 
 impl Default for SandboxOptions {
@@ -48,6 +51,7 @@ impl Default for SandboxOptions {
             fail_rate: 0.0,
             prefix: String::new(),
             problems: false,
+            clock_skew_secs: 0,
         }
     }
 }
@@ -81,6 +85,7 @@ pub struct SandboxState {
     pub(super) fail_rng: Mutex<StdRng>,
     pub(super) nonces: Mutex<auth::NonceCache>,
     pub(super) requests: Mutex<Recorded>,
+    pub(super) clock_skew_secs: i64,
 }
 
 /// The recorded requests and the bytes they hold.
@@ -139,9 +144,21 @@ impl SandboxState {
             fail_rng: Mutex::new(StdRng::seed_from_u64(opts.seed ^ 0x5eed_fa11)),
             nonces: Mutex::new(auth::NonceCache::default()),
             requests: Mutex::new(Recorded::default()),
+            clock_skew_secs: opts.clock_skew_secs,
         };
         state.set_fail_rate(opts.fail_rate);
         Arc::new(state)
+    }
+
+    /// The sandbox's clock: this machine's, moved by `clock_skew_secs`.
+    pub(super) fn now(&self) -> std::time::SystemTime {
+        let skew = Duration::from_secs(self.clock_skew_secs.unsigned_abs());
+        let now = std::time::SystemTime::now();
+        if self.clock_skew_secs >= 0 {
+            now + skew
+        } else {
+            now - skew
+        }
     }
 
     pub(super) fn set_fail_rate(&self, f: f64) {

@@ -225,14 +225,21 @@ pub fn render_pending(state: &State, area: Rect, buf: &mut Buffer) {
 fn draw_items(state: &State, items: &[Item], selected: usize, area: Rect, buf: &mut Buffer) {
     let mut lines: Vec<(usize, Line<'static>)> = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let marker = if i == selected { "› " } else { "  " };
-        let mut spans = vec![Span::raw(marker)];
-        spans.extend(item.head.iter().cloned());
-        let line = Line::from(spans);
         let line = if i == selected {
-            line.style(super::style::selection(state, true))
+            // The selection's colours win over the head's (an outcome's colour on the
+            // selection's background would be unreadable); the words stay.
+            let style = super::style::selection(state, true);
+            let mut spans = vec![Span::styled("› ", style)];
+            spans.extend(
+                item.head
+                    .iter()
+                    .map(|s| Span::styled(s.content.clone(), style)),
+            );
+            Line::from(spans).style(style)
         } else {
-            line
+            let mut spans = vec![Span::raw("  ")];
+            spans.extend(item.head.iter().cloned());
+            Line::from(spans)
         };
         lines.push((i, line));
         for l in &item.lines {

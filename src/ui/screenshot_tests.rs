@@ -81,6 +81,28 @@ async fn screenshots_are_current() {
     idle(&mut h, "the plan", |s| s.pending.plan.is_some()).await;
     shots.push(("pending", shot(h.state())));
 
+    // The problems view on the demo with its planted defects (`--demo --problems`).
+    let setup = Setup {
+        sandbox: SandboxOptions {
+            count: 500,
+            problems: true,
+            ..SandboxOptions::default()
+        },
+        size: SIZE,
+        tui: crate::runtime::TuiOptions {
+            profile: "demo".into(),
+            ..crate::runtime::TuiOptions::default()
+        },
+    };
+    let mut h = Harness::start(setup, |_| {}).await;
+    idle(&mut h, "the first page", |s| s.list.shown.is_some()).await;
+    h.press(KeyCode::Char('!'));
+    idle(&mut h, "the check's end", |s| {
+        s.problems.as_ref().is_some_and(|p| p.ended.is_some())
+    })
+    .await;
+    shots.push(("problems", shot(h.state())));
+
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
     let write = std::env::var_os("PROSPECT_WRITE_SCREENSHOTS").is_some();
     for (name, svg) in shots {
