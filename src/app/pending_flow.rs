@@ -14,6 +14,7 @@ use super::state::{State, StatusKind};
 use crate::batch::plan::counts;
 use crate::batch::{Outcome, Planned};
 use crate::edit::journal::JournalEntry;
+use crate::patch;
 
 /// `P`: shows the staged set.
 pub(super) fn open(state: &mut State) {
@@ -153,6 +154,23 @@ pub(super) fn answered(state: &mut State, req: RequestId, reply: Reply, fx: &mut
             state.pending.work = None;
             let text = format!("Batch {batch}: {}", counts(&rows));
             let all_done = rows.iter().all(|r| r.outcome.is_done());
+            // What landed is checked again in the problems view (a fixed finding goes) and
+            // shown in the filter's rows, as after a save from the form.
+            for r in rows.iter().filter(|r| r.outcome == Outcome::Applied) {
+                let Some(after) = r
+                    .before
+                    .as_ref()
+                    .and_then(|b| patch::apply(b, &r.body).ok())
+                else {
+                    continue;
+                };
+                if let Some(p) = state.problems.as_mut() {
+                    p.record_saved(&after);
+                }
+                if let Some(f) = state.filter.as_mut() {
+                    f.record_saved(&after);
+                }
+            }
             if state.pending.revert.is_none() {
                 // What landed leaves the set; what did not stays staged with its reason.
                 for r in &rows {

@@ -87,22 +87,44 @@ impl Planned {
         }
     }
 
-    /// Each changed key as `key: before → after`.
+    /// Each changed field as `field: before → after`, the address by its parts
+    /// (`address.country: gb → GBR`), as people name them.
     pub fn changes(&self) -> Vec<(String, String, String)> {
         let Some(before) = &self.before else {
             return Vec::new();
         };
-        self.body
-            .iter()
-            .map(|(k, after)| {
-                let was = patch::current_value(before, k);
-                (
-                    k.clone(),
-                    patch::display_value(&was),
-                    patch::display_value(after),
-                )
-            })
-            .collect()
+        let mut out = Vec::new();
+        for (k, after) in &self.body {
+            let was = patch::current_value(before, k);
+            if k == "address" {
+                let part = |v: &Value, p: &str| match v.get(p) {
+                    Some(Value::String(s)) if s.is_empty() => Value::Null,
+                    Some(v) => v.clone(),
+                    None => Value::Null,
+                };
+                let parts: Vec<_> = patch::ADDRESS_PARTS
+                    .iter()
+                    .map(|p| (p, part(&was, p), part(after, p)))
+                    .filter(|(_, b, a)| b != a)
+                    .collect();
+                if !parts.is_empty() {
+                    for (p, b, a) in parts {
+                        out.push((
+                            format!("address.{p}"),
+                            patch::display_value(&b),
+                            patch::display_value(&a),
+                        ));
+                    }
+                    continue;
+                }
+            }
+            out.push((
+                k.clone(),
+                patch::display_value(&was),
+                patch::display_value(after),
+            ));
+        }
+        out
     }
 }
 
@@ -243,4 +265,32 @@ pub fn changed_since(before: &Prospect, now: &Prospect, body: &PatchBody) -> Vec
 /// Whether `now` already holds everything `body` sets.
 pub fn holds(now: &Prospect, body: &PatchBody) -> bool {
     patch::apply(now, body).is_ok_and(|after| patch::diff(now, &after).is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::patch::FieldPath;
+
+    #[test]
+    fn an_address_change_reads_by_its_parts() {
+        let current = crate::app::tests::fixtures::prospect(0);
+        let row = Correction {
+            line: 2,
+            key: RowKey::Id(current.id.clone()),
+            set: vec![(
+                FieldPath::parse("address.country").unwrap(),
+                Some("FRA".into()),
+            )],
+            expect: Vec::new(),
+        };
+        let planned = classify(&row, &current);
+        assert_eq!(planned.outcome, Outcome::Change);
+        let was = patch::display_value(&Value::String("GBR".into()));
+        let now = patch::display_value(&Value::String("FRA".into()));
+        assert_eq!(
+            planned.changes(),
+            vec![("address.country".to_string(), was, now)]
+        );
+    }
 }

@@ -506,3 +506,34 @@ fn a_read_only_profile_refuses_staging_sending_and_reverting_in_one_place() {
     assert!(p.staged.is_empty());
     assert!(status(&p).contains("read-only"));
 }
+
+#[test]
+fn an_applied_suggestion_leaves_the_problems_view() {
+    let mut s = super::problems::finished();
+    send(&mut s, [key(KeyCode::Enter), ch('a'), ch('P')]);
+    let fx = send(&mut s, [key(KeyCode::Enter)]);
+    let [(req, _)] = requests(&fx)[..] else {
+        panic!("one batch");
+    };
+    let mut before = prospect(1);
+    before.phone_number = Some("+44 7101 231111".into());
+    let mut row = planned(&before.id, Outcome::Applied, "");
+    row.before = Some(before);
+    row.body
+        .insert("phoneNumber".into(), "+447101231111".into());
+    let count = |s: &State| s.problems.as_ref().map_or(0, |p| p.findings.len());
+    let n = count(&s);
+    send(
+        &mut s,
+        [Msg::Api {
+            req,
+            reply: Reply::Sent {
+                batch: "B".into(),
+                rows: vec![row],
+            },
+        }],
+    );
+    assert_eq!(count(&s), n - 1, "the fixed finding went");
+    let p = s.problems.as_ref().expect("the view");
+    assert!(p.findings.iter().all(|f| f.id != prospect(1).id));
+}
