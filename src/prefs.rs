@@ -86,7 +86,7 @@ pub fn from_text(text: &str, file: &str) -> Prefs {
         Err(e) => {
             let at = e
                 .span()
-                .map(|s| format!(" line {}", line_of(text, s.start)))
+                .map(|s| format!(" line {}", crate::text::line_of(text, s.start)))
                 .unwrap_or_default();
             return Prefs {
                 warnings: vec![format!(
@@ -97,7 +97,7 @@ pub fn from_text(text: &str, file: &str) -> Prefs {
             };
         }
     };
-    let place = |offset: usize| format!("{file} line {}", line_of(text, offset));
+    let place = |offset: usize| format!("{file} line {}", crate::text::line_of(text, offset));
     let entries: Vec<KeyEntry> = raw
         .keys
         .unwrap_or_default()
@@ -221,16 +221,6 @@ fn line_number(warning: &str) -> usize {
         .and_then(|(_, rest)| rest.split(':').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or(0)
-}
-
-/// The 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()
-        .iter()
-        .take(offset)
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
 }
 
 #[cfg(test)]

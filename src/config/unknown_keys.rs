@@ -40,7 +40,7 @@ pub fn unknown_keys(text: &str, file: &str) -> Vec<String> {
     found.sort_by_key(|(at, _)| *at);
     found
         .into_iter()
-        .map(|(at, w)| format!("{file} line {}: {w}", line_of(text, at)))
+        .map(|(at, w)| format!("{file} line {}: {w}", crate::text::line_of(text, at)))
         .collect()
 }
 
@@ -98,15 +98,6 @@ fn fields_of<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
     let mut fields: &'static [&'static str] = &[];
     let _ = T::deserialize(Capture(&mut fields));
     fields
-}
-
-/// The 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
 }
 
 #[cfg(test)]

@@ -20,16 +20,13 @@ fn shot(state: &State) -> String {
     to_svg(frame(&s, SIZE).backend().buffer(), None)
 }
 
-async fn idle(h: &mut Harness, what: &str, done: impl Fn(&State) -> bool) {
-    h.until(what, |s, _| !s.busy() && done(s)).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn screenshots_are_current() {
-    // The demo: its sandbox (500 prospects, the default seed) and profile.
-    let setup = Setup {
+/// The demo: its sandbox (500 prospects, the default seed, `--problems` when asked) and
+/// profile.
+fn demo(problems: bool) -> Setup {
+    Setup {
         sandbox: SandboxOptions {
             count: 500,
+            problems,
             ..SandboxOptions::default()
         },
         size: SIZE,
@@ -37,8 +34,16 @@ async fn screenshots_are_current() {
             profile: "demo".into(),
             ..crate::runtime::TuiOptions::default()
         },
-    };
-    let mut h = Harness::start(setup, |_| {}).await;
+    }
+}
+
+async fn idle(h: &mut Harness, what: &str, done: impl Fn(&State) -> bool) {
+    h.until(what, |s, _| !s.busy() && done(s)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn screenshots_are_current() {
+    let mut h = Harness::start(demo(false), |_| {}).await;
     idle(&mut h, "the first page", |s| s.list.shown.is_some()).await;
     let mut shots = vec![("list", shot(h.state()))];
     h.press(KeyCode::Enter);
@@ -82,19 +87,7 @@ async fn screenshots_are_current() {
     shots.push(("pending", shot(h.state())));
 
     // The problems view on the demo with its planted defects (`--demo --problems`).
-    let setup = Setup {
-        sandbox: SandboxOptions {
-            count: 500,
-            problems: true,
-            ..SandboxOptions::default()
-        },
-        size: SIZE,
-        tui: crate::runtime::TuiOptions {
-            profile: "demo".into(),
-            ..crate::runtime::TuiOptions::default()
-        },
-    };
-    let mut h = Harness::start(setup, |_| {}).await;
+    let mut h = Harness::start(demo(true), |_| {}).await;
     idle(&mut h, "the first page", |s| s.list.shown.is_some()).await;
     h.press(KeyCode::Char('!'));
     idle(&mut h, "the check's end", |s| {
