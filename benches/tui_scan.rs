@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use prospect::app::{self, ApiCall, ApiRequest, Effect, Msg, Reply, State};
+use prospect::api::Prospect;
+use prospect::app::{self, ApiCall, ApiRequest, Effect, Msg, Reply, RequestId, State};
 use prospect::scan::{Progress, RuleSet};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -49,42 +50,12 @@ fn main() {
             _ => None,
         })
         .expect("! starts a check");
-    let (mut parts, mut keys) = (Vec::new(), Vec::new());
-    for (n, chunk) in records.chunks(100).enumerate() {
-        let findings = chunk.iter().flat_map(|p| rules.check(p)).collect();
-        let msg = Msg::Api {
-            req,
-            reply: Reply::Checked {
-                progress: Progress {
-                    scanned: (n as u64 + 1) * 100,
-                    total: 100_000,
-                    pages: n as u64 + 1,
-                },
-                findings,
-                today,
-            },
-        };
-        let t = Instant::now();
-        app::update(&mut state, msg);
-        parts.push(t.elapsed());
-        let t = Instant::now();
-        app::update(&mut state, key(if n % 2 == 0 { 'j' } else { 'k' }));
-        keys.push(t.elapsed());
-    }
-    stats("update: one part of 100 records' findings", parts);
-    stats("update: a key while the scan streams in", keys);
-    let mut terminal = Terminal::new(TestBackend::new(140, 40)).expect("terminal");
-    let mut frames = Vec::new();
-    for _ in 0..50 {
-        let t = Instant::now();
-        terminal
-            .draw(|f| {
-                prospect::ui::render(&state, f);
-            })
-            .expect("draw");
-        frames.push(t.elapsed());
-    }
-    stats("frame 140x40 with 10,000 findings", frames);
+    stream(&mut state, req, &records, "", |n, chunk| Reply::Checked {
+        progress: progress(n),
+        findings: chunk.iter().flat_map(|p| rules.check(p)).collect(),
+        today,
+    });
+    frames(&state, "frame 140x40 with 10,000 findings");
     filter_view(&records);
 }
 
@@ -109,39 +80,60 @@ fn filter_view(records: &[prospect::api::Prospect]) {
             _ => None,
         })
         .expect("F starts a scan");
+    stream(&mut state, req, records, "F: ", |n, chunk| Reply::Matched {
+        progress: progress(n),
+        items: chunk.iter().map(MatchRow::of).collect(),
+    });
+    frames(&state, "F: frame 140x40 with 100,000 matches");
+}
+
+/// How far a scan has got after its `n`th page of 100 (of 100,000 records).
+fn progress(n: usize) -> Progress {
+    Progress {
+        scanned: (n as u64 + 1) * 100,
+        total: 100_000,
+        pages: n as u64 + 1,
+    }
+}
+
+/// Feeds the records a page of 100 at a time as `reply` makes them, with a key between pages;
+/// prints how long each part and each key took.
+fn stream(
+    state: &mut State,
+    req: RequestId,
+    records: &[Prospect],
+    label: &str,
+    reply: impl Fn(usize, &[Prospect]) -> Reply,
+) {
     let (mut parts, mut keys) = (Vec::new(), Vec::new());
     for (n, chunk) in records.chunks(100).enumerate() {
-        let items = chunk.iter().map(MatchRow::of).collect();
         let msg = Msg::Api {
             req,
-            reply: Reply::Matched {
-                progress: Progress {
-                    scanned: (n as u64 + 1) * 100,
-                    total: 100_000,
-                    pages: n as u64 + 1,
-                },
-                items,
-            },
+            reply: reply(n, chunk),
         };
         let t = Instant::now();
-        app::update(&mut state, msg);
+        app::update(state, msg);
         parts.push(t.elapsed());
         let t = Instant::now();
-        app::update(&mut state, key(if n % 2 == 0 { 'j' } else { 'k' }));
+        app::update(state, key(if n % 2 == 0 { 'j' } else { 'k' }));
         keys.push(t.elapsed());
     }
-    stats("F: update for one part of 100 matches", parts);
-    stats("F: a key while the scan streams in", keys);
+    stats(&format!("{label}update: one part of 100 records"), parts);
+    stats(&format!("{label}a key while the scan streams in"), keys);
+}
+
+/// Draws 50 frames at 140×40 and prints how long they took.
+fn frames(state: &State, label: &str) {
     let mut terminal = Terminal::new(TestBackend::new(140, 40)).expect("terminal");
     let mut frames = Vec::new();
     for _ in 0..50 {
         let t = Instant::now();
         terminal
             .draw(|f| {
-                prospect::ui::render(&state, f);
+                prospect::ui::render(state, f);
             })
             .expect("draw");
         frames.push(t.elapsed());
     }
-    stats("F: frame 140x40 with 100,000 matches", frames);
+    stats(label, frames);
 }
