@@ -19,11 +19,16 @@ async fn sandbox(clock_skew_secs: i64) -> Sandbox {
     .expect("sandbox starts")
 }
 
-/// The binary with the sandbox's credentials in the environment.
+/// `config check` with the sandbox's credentials in the environment.
 async fn check(home: &Path, sb: &Sandbox, secret: &str, args: &[&str]) -> Output {
+    check_at(home, &sb.base_url(), sb.token(), secret, args).await
+}
+
+/// `config check` with this base URL and these credentials in the environment.
+async fn check_at(home: &Path, base_url: &str, token: &str, secret: &str, args: &[&str]) -> Output {
     common::bin(home)
-        .env("PROSPECT_BASE_URL", sb.base_url())
-        .env("PROSPECT_API_TOKEN", sb.token())
+        .env("PROSPECT_BASE_URL", base_url)
+        .env("PROSPECT_API_TOKEN", token)
         .env("PROSPECT_API_SECRET", secret)
         .args(["config", "check"])
         .args(args)
@@ -160,14 +165,8 @@ async fn an_unreachable_api_and_a_tls_failure_are_told_apart() {
         .local_addr()
         .unwrap()
         .port();
-    let o = common::bin(home.path())
-        .env("PROSPECT_BASE_URL", format!("http://127.0.0.1:{port}"))
-        .env("PROSPECT_API_TOKEN", "t")
-        .env("PROSPECT_API_SECRET", "s")
-        .args(["config", "check"])
-        .output()
-        .await
-        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let o = check_at(home.path(), &base, "t", "s", &[]).await;
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
@@ -181,17 +180,8 @@ async fn an_unreachable_api_and_a_tls_failure_are_told_apart() {
 
     // https to the plain-http sandbox: the handshake fails.
     let sb = sandbox(0).await;
-    let o = common::bin(home.path())
-        .env(
-            "PROSPECT_BASE_URL",
-            sb.base_url().replace("http://", "https://"),
-        )
-        .env("PROSPECT_API_TOKEN", sb.token())
-        .env("PROSPECT_API_SECRET", sb.secret())
-        .args(["config", "check"])
-        .output()
-        .await
-        .unwrap();
+    let https = sb.base_url().replace("http://", "https://");
+    let o = check_at(home.path(), &https, sb.token(), sb.secret(), &[]).await;
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("TLS failed with 127.0.0.1"), "{err}");

@@ -4,9 +4,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::style::{border_style, dim};
+use super::style::{dim, scan_frame};
 use super::text::{fit, truncate};
 use crate::app::State;
 
@@ -18,18 +18,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
-    let mut title = format!(
-        " {} ",
-        truncate(&f.title(), usize::from(area.width).saturating_sub(6))
-    );
-    if f.ended.is_none() {
-        title.push_str(&format!("{} ", state.spinner()));
-    }
-    let block = Block::bordered()
-        .border_style(border_style(state, true))
-        .title_top(Line::from(title));
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let inner = scan_frame(state, &f.title(), f.ended.is_none(), area, buf);
     if inner.is_empty() {
         return;
     }

@@ -5,9 +5,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::style::{border_style, dim};
+use super::style::{dim, scan_frame};
 use super::text::{fit, truncate};
 use crate::app::State;
 use crate::app::problems::Problems;
@@ -22,15 +22,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
-    let mut title = format!(" {} ", p.title());
-    if p.ended.is_none() {
-        title.push_str(&format!("{} ", state.spinner()));
-    }
-    let block = Block::bordered()
-        .border_style(border_style(state, true))
-        .title_top(Line::from(title));
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let inner = scan_frame(state, &p.title(), p.ended.is_none(), area, buf);
     if inner.is_empty() {
         return;
     }

@@ -2,6 +2,7 @@
 //! the selection, badges, secondary text; and colour taken out entirely when it is off.
 
 use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::BorderType;
 
@@ -97,4 +98,22 @@ pub fn strip_colors(buf: &mut Buffer) {
         cell.bg = Color::Reset;
         cell.underline_color = Color::Reset;
     }
+}
+
+/// The border of a view fed by a scan (`!`, `F`): its title (cut to the width) and, while
+/// the scan runs, the spinner; returns the area inside.
+pub fn scan_frame(state: &State, title: &str, running: bool, area: Rect, buf: &mut Buffer) -> Rect {
+    let mut title = format!(
+        " {} ",
+        super::text::truncate(title, usize::from(area.width).saturating_sub(6))
+    );
+    if running {
+        title.push_str(&format!("{} ", state.spinner()));
+    }
+    let block = ratatui::widgets::Block::bordered()
+        .border_style(border_style(state, true))
+        .title_top(ratatui::text::Line::from(title));
+    let inner = block.inner(area);
+    ratatui::widgets::Widget::render(block, area, buf);
+    inner
 }
