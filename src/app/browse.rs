@@ -110,16 +110,16 @@ pub(super) fn page_loaded(
     let waited = state.list.loading.as_ref().is_some_and(|l| l.req == req);
     match result {
         Ok(page) => {
-            state.list.cache.insert(key.clone(), page.clone());
             if waited {
                 let select = state
                     .list
                     .loading
                     .take()
                     .map_or(Select::First, |l| l.select);
-                display(state, key, &page, select);
+                display(state, key.clone(), &page, select);
                 prefetch_next(state, fx);
             }
+            state.list.cache.insert(key, page);
         }
         Err(e) if waited => {
             state.list.loading = None;

@@ -246,6 +246,18 @@ pub struct Viewport {
     pub buttons: Vec<(Rect, Action)>,
 }
 
+impl Viewport {
+    /// Whether learning this viewport instead of `before` can change what is drawn: the
+    /// scroll limits (a scroll is clamped to them) and the find matches (the first one is
+    /// shown). Where rows, panes, fields and buttons are serves the mouse only.
+    pub fn reshapes(&self, before: &Viewport) -> bool {
+        self.detail_max_scroll != before.detail_max_scroll
+            || self.help_max_scroll != before.help_max_scroll
+            || self.find_query != before.find_query
+            || self.find_lines != before.find_lines
+    }
+}
+
 /// The help overlay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Help {
@@ -450,5 +462,47 @@ impl State {
     pub fn spinner(&self) -> char {
         const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
         FRAMES[((self.now / 100) % 10) as usize]
+    }
+}
+
+#[cfg(test)]
+mod viewport_tests {
+    use ratatui::layout::Rect;
+
+    use super::Viewport;
+
+    #[test]
+    fn only_scroll_limits_and_find_matches_reshape_a_frame() {
+        let before = Viewport::default();
+        let moved = Viewport {
+            list_rows: Some((Rect::new(1, 2, 80, 20), 0)),
+            detail_area: Some(Rect::new(40, 2, 40, 20)),
+            form_fields: vec![(3, 0)],
+            ..Viewport::default()
+        };
+        assert!(
+            !moved.reshapes(&before),
+            "where things are is for the mouse"
+        );
+        for changed in [
+            Viewport {
+                detail_max_scroll: Some(4),
+                ..Viewport::default()
+            },
+            Viewport {
+                help_max_scroll: Some(0),
+                ..Viewport::default()
+            },
+            Viewport {
+                find_query: Some("doe".into()),
+                ..Viewport::default()
+            },
+            Viewport {
+                find_lines: vec![7],
+                ..Viewport::default()
+            },
+        ] {
+            assert!(changed.reshapes(&before), "{changed:?}");
+        }
     }
 }

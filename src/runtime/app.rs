@@ -27,6 +27,10 @@ use crate::edit::draft;
 
 /// How often the spinner turns and fades are checked while anything is going on.
 const TICK: Duration = Duration::from_millis(100);
+/// After the first page is drawn, what it asked for in the background (the next page) waits
+/// this long, or until a key or click: the terminal gets the processor to paint the whole
+/// screen, and nobody pages on before reading.
+const FIRST_PAINT: Duration = Duration::from_millis(50);
 
 /// Where `y`/`Y` put text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +72,11 @@ pub struct App<B: Backend> {
     /// In the real loop, jobs wait here until the frame is drawn: a prefetch never competes
     /// with drawing the page that asked for it (the first page shows sooner). `None`: sent
     /// at once (the test harness).
-    held_jobs: Option<Vec<Job>>,
+    pub(super) held_jobs: Option<Vec<Job>>,
+    /// Until when held jobs stay held after the first page was drawn (see `FIRST_PAINT`).
+    hold_until: Option<Instant>,
+    /// Whether a frame showed a page yet.
+    page_painted: bool,
 }
 
 /// What can start before the terminal is set up: the worker, the state and the first
@@ -98,6 +106,20 @@ impl Prelude {
         state.concurrency = opts.concurrency.clamp(1, 16);
         state.keys = Arc::new(opts.keys.clone());
         state.theme = Arc::new(opts.theme.clone());
+        // Requests go now; the rest waits for the app.
+        let mut deferred = Vec::new();
+        let start = |fx: Vec<Effect>, deferred: &mut Vec<Effect>| {
+            for effect in fx {
+                match effect {
+                    Effect::Api(call) => {
+                        let _ = jobs.send(Job::Start(call));
+                    }
+                    other => deferred.push(other),
+                }
+            }
+        };
+        // The first page first: the files below are read while it is on its way.
+        start(init(&mut state), &mut deferred);
         // Small and read once, before the first frame.
         let mut warnings = opts.warnings.clone();
         let mut staged = None;
@@ -119,16 +141,7 @@ impl Prelude {
         if let Some(set) = staged {
             fx.extend(update(&mut state, Msg::StagedFound(set)));
         }
-        fx.extend(init(&mut state));
-        let mut deferred = Vec::new();
-        for effect in fx {
-            match effect {
-                Effect::Api(call) => {
-                    let _ = jobs.send(Job::Start(call));
-                }
-                other => deferred.push(other),
-            }
-        }
+        start(fx, &mut deferred);
         Prelude {
             state,
             jobs,
@@ -193,6 +206,8 @@ where
             staged_saves: 0,
             staged_written: Arc::new(Mutex::new(0)),
             held_jobs: None,
+            hold_until: None,
+            page_painted: false,
         };
         app.perform(deferred);
         Ok(app)
@@ -247,12 +262,15 @@ where
 
     /// A mouse event, with the time brought up to date first (a double click counts from it).
     pub fn mouse(&mut self, ev: MouseEvent) {
+        // The user acts: nothing waits for the first paint any longer.
+        self.hold_until = None;
         self.dispatch(Msg::Tick(self.now_ms()));
         self.dispatch(Msg::Mouse(ev));
     }
 
     /// A key, with the time brought up to date first (debounce and fades count from it).
     pub fn key(&mut self, key: KeyEvent) {
+        self.hold_until = None;
         self.dispatch(Msg::Tick(self.now_ms()));
         self.dispatch(Msg::Key(key));
     }
@@ -278,8 +296,23 @@ where
         }
     }
 
-    /// Sends the jobs held while the frame was drawn, in order.
+    /// After a frame: the jobs held while it was drawn go, unless it is the first to show a
+    /// page; then they wait for `FIRST_PAINT` (or a key, or a click).
+    pub(super) fn frame_drawn(&mut self) {
+        if !self.page_painted && self.state.list.shown.is_some() {
+            self.page_painted = true;
+            self.hold_until = Some(Instant::now() + FIRST_PAINT);
+        }
+        self.release_jobs();
+    }
+
+    /// Sends the jobs held while the frame was drawn, in order; not yet in the pause after
+    /// the first page.
     fn release_jobs(&mut self) {
+        if self.hold_until.is_some_and(|t| Instant::now() < t) {
+            return;
+        }
+        self.hold_until = None;
         for job in self
             .held_jobs
             .as_mut()
@@ -422,8 +455,13 @@ where
     pub fn draw(&mut self) -> color_eyre::Result<()> {
         let viewport = self.render()?;
         if viewport != self.state.viewport {
+            // A second frame only when the first may be out of date; a page that moved the
+            // list's rows on screen (the first page, say) is drawn once.
+            let redraw = viewport.reshapes(&self.state.viewport);
             self.dispatch(Msg::Viewport(viewport));
-            self.render()?;
+            if redraw {
+                self.render()?;
+            }
         }
         Ok(())
     }
@@ -462,7 +500,7 @@ impl<B: Backend> Drop for App<B> {
     }
 }
 
-impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
+impl App<ratatui::backend::CrosstermBackend<std::io::BufWriter<std::io::Stdout>>> {
     /// The event loop: input first, then worker results and ticks; drains, then draws once.
     /// Returns the exit code: 0 after a quit, 128 + the signal after SIGTERM (143) or SIGHUP
     /// (129), as a shell reports a process those signals ended, so scripts can tell.
@@ -477,6 +515,7 @@ impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
             let wake = self.wake_at();
             tokio::select! {
                 biased;
+                _ = sleep_until_opt(self.hold_until) => {}
                 _ = term.recv() => {
                     self.save_draft();
                     return Ok(EXIT_SIGTERM);
@@ -527,7 +566,7 @@ impl App<ratatui::backend::CrosstermBackend<std::io::Stdout>> {
                 self.drain();
             }
             self.draw()?;
-            self.release_jobs();
+            self.frame_drawn();
         }
         Ok(0)
     }

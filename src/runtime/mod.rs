@@ -32,7 +32,7 @@ pub async fn run(client: ApiClient, opts: TuiOptions) -> color_eyre::Result<u8> 
     // The first page is asked for before the terminal is set up: the answer is on its way
     // while the terminal is prepared and the empty frame drawn.
     let prelude = Prelude::start(client, &opts);
-    let terminal = ratatui::try_init()?;
+    let terminal = terminal::init()?;
     let _restore = terminal::RestoreGuard;
     terminal::capture_mouse(opts.mouse)?;
     let mut app = App::started(prelude, &opts, terminal, Clipboard::Osc52)?;

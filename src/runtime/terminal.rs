@@ -1,13 +1,35 @@
 //! Terminal chores: restore on every exit path, ctrl-z, OSC 52.
 
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 
 use base64::Engine;
 use crossterm::cursor::{Hide, Show};
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use crossterm::terminal::{Clear, ClearType, EnterAlternateScreen, enable_raw_mode};
-use ratatui::DefaultTerminal;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+/// Room for a whole frame of a large terminal, escape sequences and all.
+const FRAME_BYTES: usize = 256 * 1024;
+
+/// The terminal the TUI draws on. Each frame leaves in one write: through `stdout` alone it
+/// would go out in 1 KiB pieces, and the terminal would wake (and could paint) for each.
+pub type Tty = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Raw mode, the alternate screen, and a panic hook that gives the terminal back first (as
+/// `ratatui::init` does, with the one-write backend).
+pub fn init() -> io::Result<Tty> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        ratatui::restore();
+        hook(info);
+    }));
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen)?;
+    let out = BufWriter::with_capacity(FRAME_BYTES, io::stdout());
+    Terminal::new(CrosstermBackend::new(out))
+}
 
 /// Restores the terminal when dropped, whichever way `run` ends.
 pub struct RestoreGuard;
@@ -30,7 +52,7 @@ pub fn capture_mouse(on: bool) -> io::Result<()> {
 }
 
 /// ctrl-z: give the terminal back to the shell, stop, and take it again on `fg`.
-pub fn suspend(terminal: &mut DefaultTerminal, mouse: bool) -> io::Result<()> {
+pub fn suspend(terminal: &mut Tty, mouse: bool) -> io::Result<()> {
     capture_mouse(false)?;
     ratatui::restore();
     execute!(io::stdout(), Show)?;
@@ -47,21 +69,21 @@ pub fn suspend(terminal: &mut DefaultTerminal, mouse: bool) -> io::Result<()> {
 /// knows. Never `Terminal::clear`: it asks the terminal for the cursor position, and a late
 /// answer (a slow terminal, or the event stream's reader swallowing it) is a fatal error
 /// after 2 s. No path of the TUI may depend on the terminal answering a query in time.
-fn repaint(terminal: &mut DefaultTerminal) -> io::Result<()> {
+fn repaint(terminal: &mut Tty) -> io::Result<()> {
     execute!(io::stdout(), Clear(ClearType::All), Hide)?;
     terminal.draw(|f| f.render_widget(ratatui::widgets::Clear, f.area()))?;
     Ok(())
 }
 
 /// Gives the terminal back to its normal mode for another program (`$EDITOR`).
-pub fn release(_terminal: &mut DefaultTerminal) -> io::Result<()> {
+pub fn release(_terminal: &mut Tty) -> io::Result<()> {
     capture_mouse(false)?;
     ratatui::restore();
     execute!(io::stdout(), Show)
 }
 
 /// Takes the terminal again after another program had it, and redraws everything.
-pub fn take_back(terminal: &mut DefaultTerminal, mouse: bool) -> io::Result<()> {
+pub fn take_back(terminal: &mut Tty, mouse: bool) -> io::Result<()> {
     enable_raw_mode()?;
     execute!(io::stdout(), EnterAlternateScreen)?;
     capture_mouse(mouse)?;

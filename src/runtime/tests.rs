@@ -351,3 +351,113 @@ async fn the_first_page_is_asked_for_before_the_terminal_is_set_up() {
         }
     }
 }
+
+/// Frames drawn so far by the app's terminal.
+fn frames(h: &mut Harness) -> usize {
+    h.app.terminal.get_frame().count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frame_is_drawn_again_only_when_its_layout_changes_what_shows() {
+    let mut h = Harness::start(setup(30, (100, 30)), |_| {}).await;
+    h.app.draw().expect("draws");
+    assert!(
+        h.state().viewport.list_rows.is_none(),
+        "no rows before the page"
+    );
+    // The first page arrives, and nothing is drawn meanwhile.
+    let deadline = std::time::Instant::now() + super::harness::WAIT;
+    while h.state().list.shown.is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first page never came"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        h.app.drain();
+    }
+    // Its rows are somewhere new on screen (the mouse's business): one frame.
+    let before = frames(&mut h);
+    h.app.draw().expect("draws");
+    assert!(h.state().viewport.list_rows.is_some());
+    assert_eq!(frames(&mut h), before + 1);
+    assert!(h.screen().contains("page 1 of"), "{}", h.screen());
+
+    // The detail opens: how far it scrolls is learnt from the frame, and may clamp a
+    // scroll, so that frame is drawn again.
+    h.press(KeyCode::Enter);
+    let before = frames(&mut h);
+    h.app.draw().expect("draws");
+    assert!(
+        h.state().viewport.detail_max_scroll.is_some(),
+        "{}",
+        h.screen()
+    );
+    assert_eq!(frames(&mut h), before + 2);
+}
+
+/// Until the first page is in the state, nothing drawn meanwhile.
+async fn first_page_undrawn(h: &mut Harness) {
+    let deadline = std::time::Instant::now() + super::harness::WAIT;
+    while h.state().list.shown.is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first page never came"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        h.app.drain();
+    }
+}
+
+fn held(h: &Harness) -> usize {
+    h.app.held_jobs.as_ref().map_or(0, Vec::len)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_pages_prefetch_waits_for_the_paint_until_a_key() {
+    let mut h = Harness::start(setup(60, (100, 30)), |_| {}).await;
+    // As the real loop does: jobs wait until the frame is drawn.
+    h.app.held_jobs = Some(Vec::new());
+    first_page_undrawn(&mut h).await;
+    h.app.draw().expect("draws");
+    h.app.frame_drawn();
+    assert_eq!(held(&h), 1, "the next page waits while the terminal paints");
+    h.app.draw().expect("draws");
+    h.app.frame_drawn();
+    assert_eq!(held(&h), 1, "still within the pause");
+    // A key: the user reads no longer, nothing waits.
+    h.press(KeyCode::Char('j'));
+    h.app.draw().expect("draws");
+    h.app.frame_drawn();
+    assert_eq!(held(&h), 0);
+    h.until("page 2 fetched in the background", |s, _| {
+        s.list.cache.contains(&crate::app::requests::PageKey {
+            search: String::new(),
+            page: 2,
+        })
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_pages_prefetch_goes_after_the_pause() {
+    let mut h = Harness::start(setup(60, (100, 30)), |_| {}).await;
+    h.app.held_jobs = Some(Vec::new());
+    first_page_undrawn(&mut h).await;
+    h.app.draw().expect("draws");
+    h.app.frame_drawn();
+    assert_eq!(held(&h), 1);
+    let deadline = std::time::Instant::now() + super::harness::WAIT;
+    while held(&h) > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the prefetch never left"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        h.app.frame_drawn();
+    }
+    // Later pages are not held back: only the first paint waits.
+    h.press(KeyCode::Char('n'));
+    h.app.draw().expect("draws");
+    h.app.frame_drawn();
+    assert_eq!(held(&h), 0);
+}
