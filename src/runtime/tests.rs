@@ -365,16 +365,7 @@ async fn a_frame_is_drawn_again_only_when_its_layout_changes_what_shows() {
         h.state().viewport.list_rows.is_none(),
         "no rows before the page"
     );
-    // The first page arrives, and nothing is drawn meanwhile.
-    let deadline = std::time::Instant::now() + super::harness::WAIT;
-    while h.state().list.shown.is_none() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the first page never came"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        h.app.drain();
-    }
+    first_page_undrawn(&mut h).await;
     // Its rows are somewhere new on screen (the mouse's business): one frame.
     let before = frames(&mut h);
     h.app.draw().expect("draws");
@@ -412,15 +403,20 @@ fn held(h: &Harness) -> usize {
     h.app.held_jobs.as_ref().map_or(0, Vec::len)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_first_pages_prefetch_waits_for_the_paint_until_a_key() {
+/// The app as the real loop runs it (jobs held while a frame is drawn), its first page drawn.
+async fn first_page_painted() -> Harness {
     let mut h = Harness::start(setup(60, (100, 30)), |_| {}).await;
-    // As the real loop does: jobs wait until the frame is drawn.
     h.app.held_jobs = Some(Vec::new());
     first_page_undrawn(&mut h).await;
     h.app.draw().expect("draws");
     h.app.frame_drawn();
     assert_eq!(held(&h), 1, "the next page waits while the terminal paints");
+    h
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_pages_prefetch_waits_for_the_paint_until_a_key() {
+    let mut h = first_page_painted().await;
     h.app.draw().expect("draws");
     h.app.frame_drawn();
     assert_eq!(held(&h), 1, "still within the pause");
@@ -440,12 +436,7 @@ async fn the_first_pages_prefetch_waits_for_the_paint_until_a_key() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_pages_prefetch_goes_after_the_pause() {
-    let mut h = Harness::start(setup(60, (100, 30)), |_| {}).await;
-    h.app.held_jobs = Some(Vec::new());
-    first_page_undrawn(&mut h).await;
-    h.app.draw().expect("draws");
-    h.app.frame_drawn();
-    assert_eq!(held(&h), 1);
+    let mut h = first_page_painted().await;
     let deadline = std::time::Instant::now() + super::harness::WAIT;
     while held(&h) > 0 {
         assert!(
