@@ -160,6 +160,14 @@ pub fn skipped_warning(path: &Path, skipped: &[usize]) -> Option<String> {
     })
 }
 
+/// What pruning reads of a line: its time. The rest is checked as JSON (a line cut short
+/// fails and is kept) but not built, which makes pruning at start several times cheaper.
+#[derive(Deserialize)]
+struct TimeOf<'a> {
+    #[serde(borrow)]
+    time: std::borrow::Cow<'a, str>,
+}
+
 /// Drops entries older than `keep_from` (RFC 3339, UTC) by rewriting the file through a
 /// private temporary file renamed over it; returns how many were dropped. Damaged lines are
 /// kept as they are. Another process appending meanwhile could lose its line, so this runs
@@ -176,8 +184,7 @@ pub fn prune(path: &Path, keep_from: &str) -> io::Result<usize> {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let old =
-            serde_json::from_slice::<JournalEntry>(line).is_ok_and(|e| e.time.as_str() < keep_from);
+        let old = serde_json::from_slice::<TimeOf>(line).is_ok_and(|e| &*e.time < keep_from);
         if old {
             dropped += 1;
         } else {
@@ -345,8 +352,17 @@ mod tests {
         old.time = "2025-01-01T00:00:00Z".into();
         append(&path, &old).unwrap();
         append(&path, &entry("new", 200)).unwrap();
+        // A line cut short by a crash is kept, however old it looks.
+        let mut cut = serde_json::to_string(&old).unwrap();
+        cut.truncate(cut.len() - 5);
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        writeln!(f, "{cut}").unwrap();
         assert_eq!(prune(&path, "2026-01-01T00:00:00Z").unwrap(), 1);
-        assert_eq!(read(&path).unwrap(), vec![entry("new", 200)]);
+        let text = fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert_eq!(lines[1], cut);
+        assert_eq!(read_checked(&path).unwrap().0, vec![entry("new", 200)]);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
