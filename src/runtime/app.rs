@@ -500,7 +500,7 @@ impl<B: Backend> Drop for App<B> {
     }
 }
 
-impl App<ratatui::backend::CrosstermBackend<std::io::BufWriter<std::io::Stdout>>> {
+impl App<terminal::TtyBackend> {
     /// The event loop: input first, then worker results and ticks; drains, then draws once.
     /// Returns the exit code: 0 after a quit, 128 + the signal after SIGTERM (143) or SIGHUP
     /// (129), as a shell reports a process those signals ended, so scripts can tell.

@@ -37,11 +37,14 @@ pub fn frame(state: &State, (w, h): (u16, u16)) -> Terminal<TestBackend> {
     t.draw(|f| viewport = crate::ui::render(&state, f))
         .expect("draw");
     if viewport != state.viewport {
+        let redraw = viewport.reshapes(&state.viewport);
         crate::app::update(&mut state, Msg::Viewport(viewport));
-        t.draw(|f| {
-            crate::ui::render(&state, f);
-        })
-        .expect("draw");
+        if redraw {
+            t.draw(|f| {
+                crate::ui::render(&state, f);
+            })
+            .expect("draw");
+        }
     }
     t
 }

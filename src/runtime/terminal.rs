@@ -15,7 +15,10 @@ const FRAME_BYTES: usize = 256 * 1024;
 
 /// The terminal the TUI draws on. Each frame leaves in one write: through `stdout` alone it
 /// would go out in 1 KiB pieces, and the terminal would wake (and could paint) for each.
-pub type Tty = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+pub type Tty = Terminal<TtyBackend>;
+
+/// The backend of [`Tty`].
+pub type TtyBackend = CrosstermBackend<BufWriter<Stdout>>;
 
 /// Raw mode, the alternate screen, and a panic hook that gives the terminal back first (as
 /// `ratatui::init` does, with the one-write backend).
