@@ -6,18 +6,23 @@ mod pty;
 
 use prospect::sandbox::data::JOHN_DOE_ID;
 use prospect::sandbox::{Sandbox, SandboxOptions};
-use pty::Spawn;
+use pty::{Spawn, Term};
 
-#[test]
-fn f_finds_a_record_by_external_reference_and_enter_opens_it() {
-    let t = Spawn::app(&["--demo"]).size(30, 140).start();
+/// On the first page: `F`, the filter typed, and `Enter`.
+fn filter(t: &Term, text: &str) {
     t.wait_for("the first page", |s| s.contains("John James Doe"));
     t.send("F");
     t.wait_for("the filter prompt", |s| {
         s.contains("F FIELD=VALUE or FIELD~TEXT")
     });
-    t.send("externalReference=crm-0042");
+    t.send(text);
     t.key("Enter");
+}
+
+#[test]
+fn f_finds_a_record_by_external_reference_and_enter_opens_it() {
+    let t = Spawn::app(&["--demo"]).size(30, 140).start();
+    filter(&t, "externalReference=crm-0042");
     t.wait_for("the one match and the whole coverage", |s| {
         s.contains("externalReference=crm-0042 · 1 match · scanned 500 of 500")
             && s.contains("john.doe@example.com")
@@ -67,14 +72,8 @@ fn esc_mid_scan_keeps_the_matches_and_enter_fetches_a_match() {
         .env("PROSPECT_API_TOKEN", sb.token())
         .env("PROSPECT_API_SECRET", sb.secret())
         .start();
-    t.wait_for("the first page", |s| s.contains("John James Doe"));
-    t.send("F");
-    t.wait_for("the filter prompt", |s| {
-        s.contains("F FIELD=VALUE or FIELD~TEXT")
-    });
     // Every id holds a dash: everything matches.
-    t.send("id~-");
-    t.key("Enter");
+    filter(&t, "id~-");
     t.wait_for("matches streaming in", |s| {
         s.contains("matches · scanning") && !s.contains("scanning 0 of")
     });

@@ -167,21 +167,26 @@ impl Address {
         Value::Object(m)
     }
 
-    /// The address as sent in a PATCH: the whole object without its server-side `id`.
-    pub fn to_map_without_id(&self) -> Map<String, Value> {
-        let mut m = Map::new();
-        m.insert("type".into(), Value::String(self.kind.clone()));
-        for (k, v) in [
+    /// The modelled parts written out, in the API's order: every one of a structured address
+    /// (null when empty); of another type only those it has (no invented null keys).
+    fn parts(&self) -> impl Iterator<Item = (&'static str, &Option<String>)> {
+        [
             ("line1", &self.line1),
             ("line2", &self.line2),
             ("line3", &self.line3),
             ("postcode", &self.postcode),
             ("country", &self.country),
-        ] {
-            // Other address types keep their own shape: no invented null keys.
-            if v.is_some() || self.is_structured() {
-                m.insert(k.into(), opt(v));
-            }
+        ]
+        .into_iter()
+        .filter(|(_, v)| v.is_some() || self.is_structured())
+    }
+
+    /// The address as sent in a PATCH: the whole object without its server-side `id`.
+    pub fn to_map_without_id(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("type".into(), Value::String(self.kind.clone()));
+        for (k, v) in self.parts() {
+            m.insert(k.into(), opt(v));
         }
         for (k, v) in &self.extra {
             if m.get(k).is_none_or(Value::is_null) {
@@ -355,16 +360,8 @@ impl Prospect {
 impl Serialize for Address {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut entries = vec![("type", Out::Str(&self.kind))];
-        for (k, v) in [
-            ("line1", &self.line1),
-            ("line2", &self.line2),
-            ("line3", &self.line3),
-            ("postcode", &self.postcode),
-            ("country", &self.country),
-        ] {
-            if v.is_some() || self.is_structured() {
-                entries.push((k, Out::Opt(v.as_deref())));
-            }
+        for (k, v) in self.parts() {
+            entries.push((k, Out::Opt(v.as_deref())));
         }
         // An unknown key fills a known part only where that part is null.
         for (k, v) in &self.extra {

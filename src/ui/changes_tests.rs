@@ -179,23 +179,14 @@ fn problems_findings_show_their_marks_and_staged_signs_140x40() {
 #[test]
 fn filter_matches_show_their_marks_80x24() {
     let (mut s, req) = crate::app::tests::filter::filtering("address.country=gbr");
+    let records = [prospect(0), prospect(1), prospect(2)];
     send(
         &mut s,
-        [Msg::Api {
+        [crate::app::tests::filter::matched_records(
             req,
-            reply: Reply::Matched {
-                progress: crate::scan::Progress {
-                    scanned: 300,
-                    total: 300,
-                    pages: 3,
-                },
-                items: vec![
-                    crate::app::filter::MatchRow::of(&prospect(0)),
-                    crate::app::filter::MatchRow::of(&prospect(1)),
-                    crate::app::filter::MatchRow::of(&prospect(2)),
-                ],
-            },
-        }],
+            (300, 300),
+            &records,
+        )],
     );
     // Space marks and moves on; V would mark every match.
     send(&mut s, [ch(' '), ch('j'), ch(' ')]);

@@ -45,22 +45,14 @@ fn problems_findings_of_one_rule_140x40() {
 #[test]
 fn filter_matches_streaming_in_80x24() {
     let (mut s, req) = crate::app::tests::filter::filtering("address.country=gbr");
+    let records = [prospect(0), prospect(1), hostile()];
     send(
         &mut s,
-        [Msg::Api {
+        [crate::app::tests::filter::matched_records(
             req,
-            reply: Reply::Matched {
-                progress: crate::scan::Progress {
-                    scanned: 3400,
-                    total: 10_000,
-                    pages: 34,
-                },
-                items: [prospect(0), prospect(1), hostile()]
-                    .iter()
-                    .map(crate::app::filter::MatchRow::of)
-                    .collect(),
-            },
-        }],
+            (3400, 10_000),
+            &records,
+        )],
     );
     insta::assert_snapshot!(frame(&s, NARROW).backend());
 }

@@ -5,6 +5,7 @@ use crossterm::event::KeyCode;
 
 use super::fixtures::*;
 use super::form_fixtures::{loaded_msg, patches, retype};
+use crate::api::Prospect;
 use crate::app::State;
 use crate::app::filter::MatchRow;
 use crate::app::state::StatusKind;
@@ -20,21 +21,24 @@ fn filter_req(fx: &[Effect]) -> Option<(RequestId, Filter)> {
     })
 }
 
-fn matched(req: RequestId, scanned: u64, items: Vec<usize>) -> Msg {
+/// A part of a filter's answer: these records matched, `scanned` of `total` so far.
+pub fn matched_records(req: RequestId, (scanned, total): (u64, u64), records: &[Prospect]) -> Msg {
     Msg::Api {
         req,
         reply: Reply::Matched {
             progress: Progress {
                 scanned,
-                total: 10_000,
+                total,
                 pages: scanned / 100,
             },
-            items: items
-                .into_iter()
-                .map(|i| MatchRow::of(&prospect(i)))
-                .collect(),
+            items: records.iter().map(MatchRow::of).collect(),
         },
     }
+}
+
+fn matched(req: RequestId, scanned: u64, items: Vec<usize>) -> Msg {
+    let records: Vec<Prospect> = items.into_iter().map(prospect).collect();
+    matched_records(req, (scanned, 10_000), &records)
 }
 
 /// `F`, a filter typed and submitted: the state and the scan's request.
