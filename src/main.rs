@@ -195,5 +195,6 @@ fn client_config(s: &Settings) -> ClientConfig {
     let mut c = ClientConfig::new(&s.base_url, &s.token, &s.secret, &s.profile);
     c.timeout = s.timeout;
     c.connect_timeout = s.connect_timeout;
+    c.concurrency = s.concurrency;
     c
 }

@@ -8,6 +8,7 @@ use reqwest::{Method, StatusCode};
 use url::Url;
 
 use super::error::{ApiError, parse_messages};
+use super::limiter::{self, Answer, Limiter};
 use super::model::PatchBody;
 use super::model::{Page, Prospect};
 use super::sign::{Payload, SignedHeaders, http_date};
@@ -26,8 +27,12 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// Total time for one attempt.
     pub timeout: Duration,
-    /// Retries for idempotent requests (GET); a PATCH is never retried.
+    /// Retries for idempotent requests (GET); a PATCH is never retried here (see
+    /// `batch::run::patch_once_known` for how a lost PATCH answer is found out).
     pub max_retries: u32,
+    /// Requests in flight at once, for the client and all its clones (config `concurrency`):
+    /// where the adaptive limit starts and what it grows back to.
+    pub concurrency: usize,
     /// The longest `Retry-After` the client will wait before retrying.
     pub max_retry_wait: Duration,
     /// Responses larger than this are refused.
@@ -56,7 +61,8 @@ impl ClientConfig {
             profile: profile.into(),
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(30),
-            max_retries: 3,
+            max_retries: 5,
+            concurrency: 4,
             max_retry_wait: Duration::from_secs(10),
             max_response_bytes: 16 * 1024 * 1024,
         }
@@ -75,6 +81,8 @@ pub type DateObserver = Arc<dyn Fn(SystemTime) + Send + Sync>;
 #[derive(Clone)]
 pub struct ApiClient {
     http: reqwest::Client,
+    /// Shared by every clone: one adaptive limit for the whole client.
+    limiter: Arc<Limiter>,
     on_retry: Option<RetryObserver>,
     on_date: Option<DateObserver>,
     /// `scheme://host[:port]`
@@ -153,6 +161,7 @@ impl ApiClient {
             .map_err(|e| ApiError::Config(format!("Cannot set up the HTTP client: {e}")))?;
         Ok(ApiClient {
             http,
+            limiter: Arc::new(Limiter::new(cfg.concurrency)),
             on_retry: None,
             on_date: None,
             origin,
@@ -195,6 +204,22 @@ impl ApiClient {
             on_date: Some(observer),
             ..self.clone()
         }
+    }
+
+    /// The adaptive limit this client and its clones share.
+    pub fn limiter(&self) -> &Arc<Limiter> {
+        &self.limiter
+    }
+
+    /// Sets the requests in flight the limit starts from and grows back to (a command's
+    /// `--concurrency`), for this client and its clones.
+    pub fn set_concurrency(&self, n: usize) {
+        self.limiter.set_max(n);
+    }
+
+    /// "server limit: 2 requests at a time" while the server has made the client slow down.
+    pub fn slowed_down(&self) -> Option<String> {
+        self.limiter.slowed_down()
     }
 
     /// The profile this client talks for.
@@ -254,7 +279,9 @@ impl ApiClient {
     }
 
     /// Sends one request (with retries for GET) and returns the body of a 2xx answer.
-    /// `timeout` bounds the whole call: every attempt and every wait between attempts.
+    /// Every attempt holds a place of the client's [`Limiter`]; its answer tells the limiter
+    /// (a 429 cuts the limit and pauses every request for its `Retry-After`). `timeout`
+    /// bounds the whole call from its first attempt on: every attempt and every wait between.
     async fn send(
         &self,
         method: Method,
@@ -267,21 +294,54 @@ impl ApiClient {
         } else {
             0
         };
-        let deadline = tokio::time::Instant::now() + self.cfg.timeout;
+        let mut deadline = None;
         let mut attempt = 0;
         loop {
+            let permit = self.limiter.acquire().await;
+            let deadline =
+                *deadline.get_or_insert_with(|| tokio::time::Instant::now() + self.cfg.timeout);
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            // With retries left, one attempt may take half of what is left, so an answer that
+            // never comes can still be asked for again.
+            let this_try = if attempt < retries && left >= 2 * MIN_ATTEMPT {
+                left / 2
+            } else {
+                left
+            };
             let result = self
-                .attempt(&method, target, body.as_deref(), left, &not_found)
+                .attempt(&method, target, body.as_deref(), this_try, &not_found)
                 .await;
+            let pause = match &result {
+                Err(ApiError::RateLimited { retry_after }) => {
+                    retry_after.map(|d| d.min(self.cfg.max_retry_wait))
+                }
+                _ => None,
+            };
+            let cut = permit.answered(match &result {
+                Ok(_) => Answer::Success,
+                Err(ApiError::RateLimited { .. }) => Answer::Throttled { pause },
+                Err(_) => Answer::Other,
+            });
+            if cut {
+                let (limit, max) = self.limiter.limits();
+                tracing::info!(limit, max, "the server limits requests: slowing down");
+            }
             match result {
                 Err(e) if attempt < retries && e.is_retryable() => {
-                    let (asked, wait) = match &e {
-                        ApiError::RateLimited {
-                            retry_after: Some(d),
-                        } => (*d, (*d).min(self.cfg.max_retry_wait)),
+                    let (asked, wait) = match (&e, pause) {
+                        (
+                            ApiError::RateLimited {
+                                retry_after: Some(d),
+                            },
+                            Some(p),
+                        ) => (*d, p),
                         _ => {
-                            let d = Duration::from_millis(200 * 2u64.pow(attempt));
+                            let bound = limiter::backoff(
+                                attempt,
+                                limiter::BACKOFF_BASE,
+                                limiter::BACKOFF_CAP.min(self.cfg.max_retry_wait),
+                            );
+                            let d = limiter::random_jitter(bound);
                             (d, d)
                         }
                     };
@@ -296,7 +356,11 @@ impl ApiClient {
                     if let Some(observer) = &self.on_retry {
                         observer(&e, wait);
                     }
-                    tokio::time::sleep(wait).await;
+                    // A Retry-After is waited out by the limiter's pause (every request of the
+                    // client holds back); other failures back off on their own.
+                    if pause.is_none() {
+                        tokio::time::sleep(wait).await;
+                    }
                 }
                 other => return other,
             }
@@ -543,6 +607,9 @@ impl ApiClient {
         }
     }
 }
+
+/// The shortest time one attempt is given when the time left is split for a retry.
+const MIN_ATTEMPT: Duration = Duration::from_secs(1);
 
 /// More messages than this in one error body are not kept (each is cut as well).
 const MAX_MESSAGES: usize = 50;

@@ -74,8 +74,9 @@ impl ApiError {
         match self {
             ApiError::RateLimited { .. }
             | ApiError::Connection { .. }
-            | ApiError::Interrupted { .. } => true,
-            ApiError::Server { status, .. } => matches!(status, 502..=504),
+            | ApiError::Interrupted { .. }
+            | ApiError::Timeout { .. } => true,
+            ApiError::Server { status, .. } => matches!(status, 500 | 502..=504),
             _ => false,
         }
     }

@@ -3,6 +3,7 @@
 pub mod client;
 pub mod error;
 pub mod exact;
+pub mod limiter;
 pub mod model;
 mod model_de;
 pub mod pages;

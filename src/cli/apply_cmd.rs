@@ -191,6 +191,9 @@ impl Job {
         let sent = run::send(client, planned, self.concurrency, &info, stop.clone()).await;
         interrupt.abort();
         let interrupted = *stop.borrow();
+        if let Some(note) = client.slowed_down() {
+            eprintln!("prospect: the server limited the batch ({note})");
+        }
         print_outcomes(&sent);
         self.write_report(&sent)?;
         if interrupted {

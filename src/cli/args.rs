@@ -325,6 +325,13 @@ pub struct SandboxArgs {
     /// Fraction of requests answered 500, 503 or 429
     #[arg(long, default_value_t = 0.0, value_name = "F", value_parser = parse_rate)]
     pub fail_rate: f64,
+    /// Serve at most N requests at once; answer any beyond with 429 and `Retry-After: 1`, as
+    /// a rate-limited server does [default: no limit]
+    #[arg(long, default_value_t = 0, value_name = "N", hide_default_value = true)]
+    pub max_inflight: usize,
+    /// Answer every Nth request with 500 before doing anything [default: never]
+    #[arg(long, default_value_t = 0, value_name = "N", hide_default_value = true)]
+    pub fail_every: u64,
     /// Run the sandbox's clock N seconds ahead (negative: behind) of this machine's, to try
     /// `prospect config check`'s clock-skew report (a request over 300 s off gets a 401)
     #[arg(

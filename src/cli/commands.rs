@@ -71,9 +71,11 @@ pub async fn run_command(
 /// The client, telling stderr about every wait before a retry that lasts a second or more,
 /// as the TUI does in its status line: a long wait is never silent.
 fn announcing_waits(client: &ApiClient) -> ApiClient {
-    client.with_retry_observer(std::sync::Arc::new(|e: &ApiError, wait| {
+    let limiter = client.limiter().clone();
+    client.with_retry_observer(std::sync::Arc::new(move |e: &ApiError, wait| {
         if wait >= std::time::Duration::from_secs(1) {
-            eprintln!("prospect: {}", escape_control(&e.retrying_sentence(wait)));
+            let text = limiter.with_note(e.retrying_sentence(wait));
+            eprintln!("prospect: {}", escape_control(&text));
         }
     }))
 }
@@ -214,6 +216,8 @@ pub async fn run_sandbox(a: SandboxArgs, problems: bool) -> Result<(), Failure> 
         secret: a.secret,
         latency_ms: a.latency_ms,
         fail_rate: a.fail_rate,
+        max_inflight: a.max_inflight,
+        fail_every: a.fail_every,
         clock_skew_secs: a.clock_skew_secs,
         problems,
         ..Default::default()

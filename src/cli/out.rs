@@ -58,7 +58,7 @@ pub fn progress_bar(total: u64) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {pos}/{len} prospects ({per_sec}, {eta} left)")
+        ProgressStyle::with_template("{bar:40} {pos}/{len} prospects ({per_sec}, {eta} left){msg}")
     {
         bar.set_style(style);
     }

@@ -118,6 +118,7 @@ async fn run_scan(
                 let b = bar.get_or_insert_with(|| progress_bar(progress.total));
                 b.set_length(progress.total.max(progress.scanned));
                 b.set_position(progress.scanned);
+                b.set_message(client.slowed_down().map(|n| format!(" · {n}")).unwrap_or_default());
                 on_page(page)?;
             }
             Some(Ok(ScanEvent::Done(summary))) => break summary,
@@ -178,7 +179,18 @@ pub async fn list(a: ListArgs, client: &ApiClient, settings: &Settings) -> Resul
         };
         out.write(&line)?;
     }
-    out.finish()
+    out.finish()?;
+    // A script must never take a partial export for a whole one (the warning said why).
+    if summary.incomplete() {
+        return Err(Failure {
+            code: 6,
+            message: format!(
+                "The listing is incomplete: {} prospects were listed, the server reported {}.",
+                summary.records, summary.last_total
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// `check`: every rule over every record; exit 6 when anything is found.

@@ -13,6 +13,8 @@
 //!
 //! Every request is recorded (see [`Sandbox::requests`]), delayed by `latency_ms`, failed with
 //! probability `fail_rate` (500, 503 or 429 with `Retry-After: 1`, before anything changes),
+//! refused with 429 beyond `max_inflight` requests served at once, failed with 500 every
+//! `fail_every`th request,
 //! and then checked for a valid signature before it reaches the endpoints. Under abuse it
 //! holds: see [`conn`] for the connection limits; a request without valid credentials is
 //! refused before its body is read, and only verified requests' bodies are recorded.

@@ -113,8 +113,22 @@ async fn admit(
     wire: &str,
     next: Next,
 ) -> (Response, String, bool) {
+    // A limited server refuses at once what it cannot take, before any other work.
+    let Some(_serving) = s.enter() else {
+        let mut r = error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "ThrottlerException: Too Many Requests",
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return (r, String::new(), false);
+    };
     if !s.latency.is_zero() {
         tokio::time::sleep(s.latency).await;
+    }
+    if s.fails_this_time() {
+        let r = error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error");
+        return (r, String::new(), false);
     }
     if let Some(failure) = injected_failure(s) {
         return (failure, String::new(), false);

@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -30,6 +30,11 @@ pub struct SandboxOptions {
     pub latency_ms: u64,
     /// Fraction (0..=1) of requests answered with 500, 503 or 429.
     pub fail_rate: f64,
+    /// Requests served at once; any beyond are answered 429 with `Retry-After: 1`, as a
+    /// rate-limited production server would (0: no limit).
+    pub max_inflight: usize,
+    /// Every Nth request is answered 500 before anything is done (0: never).
+    pub fail_every: u64,
     /// Path prefix the API is mounted under, e.g. `/partner` ("" for none).
     pub prefix: String,
     /// Plant a known set of every defect `check` finds (see [`super::problems`]).
@@ -49,6 +54,8 @@ impl Default for SandboxOptions {
             secret: None,
             latency_ms: 0,
             fail_rate: 0.0,
+            max_inflight: 0,
+            fail_every: 0,
             prefix: String::new(),
             problems: false,
             clock_skew_secs: 0,
@@ -86,6 +93,11 @@ pub struct SandboxState {
     pub(super) nonces: Mutex<auth::NonceCache>,
     pub(super) requests: Mutex<Recorded>,
     pub(super) clock_skew_secs: i64,
+    pub(super) max_inflight: usize,
+    pub(super) inflight: AtomicUsize,
+    pub(super) fail_every: u64,
+    /// Requests admitted past the in-flight limit, for `fail_every`.
+    pub(super) admitted: AtomicU64,
 }
 
 /// The recorded requests and the bytes they hold.
@@ -145,6 +157,10 @@ impl SandboxState {
             nonces: Mutex::new(auth::NonceCache::default()),
             requests: Mutex::new(Recorded::default()),
             clock_skew_secs: opts.clock_skew_secs,
+            max_inflight: opts.max_inflight,
+            inflight: AtomicUsize::new(0),
+            fail_every: opts.fail_every,
+            admitted: AtomicU64::new(0),
         };
         state.set_fail_rate(opts.fail_rate);
         Arc::new(state)
@@ -164,6 +180,20 @@ impl SandboxState {
     pub(super) fn set_fail_rate(&self, f: f64) {
         let f = if f.is_nan() { 0.0 } else { f.clamp(0.0, 1.0) };
         self.fail_rate_bits.store(f.to_bits(), Ordering::Relaxed);
+    }
+
+    /// A place among the requests served at once, or `None` when `max_inflight` are already
+    /// being served. The place is given back when the guard is dropped.
+    pub(super) fn enter(&self) -> Option<InflightGuard<'_>> {
+        let now = self.inflight.fetch_add(1, Ordering::SeqCst) + 1;
+        let guard = InflightGuard(&self.inflight);
+        (self.max_inflight == 0 || now <= self.max_inflight).then_some(guard)
+    }
+
+    /// Whether this request is the Nth of `fail_every` (counted over the requests admitted).
+    pub(super) fn fails_this_time(&self) -> bool {
+        let n = self.admitted.fetch_add(1, Ordering::SeqCst) + 1;
+        self.fail_every > 0 && n % self.fail_every == 0
     }
 
     pub(super) fn fail_rate(&self) -> f64 {
@@ -188,5 +218,14 @@ impl SandboxState {
 
     pub(super) fn write(&self) -> std::sync::RwLockWriteGuard<'_, store::Store> {
         self.store.write().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A request being served; dropping it lets the next one in.
+pub(super) struct InflightGuard<'a>(&'a AtomicUsize);
+
+impl Drop for InflightGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }

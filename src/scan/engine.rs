@@ -12,18 +12,16 @@
 //!   the scan cannot know which, so [`ScanSummary::note`] says that the total changed and
 //!   that a second run gives an exact result. Nothing is dropped silently.
 //!
-//! A 429 pauses every worker until its `Retry-After` has passed; transient failures are
-//! retried by the client as for any GET; a page that still fails ends the scan with a
-//! [`ScanError`] naming the page. Dropping a [`Scan`] aborts every task it started;
-//! [`Scan::cancel`] also waits until they are gone.
+//! The client's limiter (see `api::limiter`) decides how many pages are really in flight: a
+//! 429 halves it and pauses every request until its `Retry-After` has passed; transient
+//! failures are retried by the client as for any GET, with backoff; a page that still fails
+//! once its retries are spent ends the scan with a [`ScanError`] naming the page. Dropping a
+//! [`Scan`] aborts every task it started; [`Scan::cancel`] also waits until they are gone.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::{JoinHandle, JoinSet};
-use tokio::time::Instant;
 
 use crate::api::{ApiClient, ApiError, Page, Prospect};
 
@@ -91,6 +89,15 @@ pub struct ScanSummary {
 }
 
 impl ScanSummary {
+    /// Whether the scan knows it missed records: it stopped while the server still reported
+    /// more pages, or it found fewer records than the server reported (with no change seen).
+    pub fn incomplete(&self) -> bool {
+        self.hit_bound
+            || (self.first_total == self.last_total
+                && self.repeats_skipped == 0
+                && self.records < self.last_total)
+    }
+
     /// A sentence for the user when the result may not be exact, `None` when it is.
     pub fn note(&self) -> Option<String> {
         if self.hit_bound {
@@ -183,30 +190,6 @@ impl Drop for Scan {
     }
 }
 
-/// Until when every worker holds back after a 429.
-#[derive(Default)]
-struct Pause(Mutex<Option<Instant>>);
-
-impl Pause {
-    fn hold_for(&self, wait: Duration) {
-        let until = Instant::now() + wait;
-        let mut g = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if g.is_none_or(|u| u < until) {
-            *g = Some(until);
-        }
-    }
-
-    async fn wait(&self) {
-        loop {
-            let until = *self.0.lock().unwrap_or_else(PoisonError::into_inner);
-            match until {
-                Some(u) if u > Instant::now() => tokio::time::sleep_until(u).await,
-                _ => return,
-            }
-        }
-    }
-}
-
 /// Ids seen so far; UUIDs (every id the API gives) take 16 bytes each.
 #[derive(Default)]
 struct SeenIds {
@@ -286,15 +269,11 @@ impl Walk {
 }
 
 async fn drive(client: ApiClient, opts: ScanOptions, tx: Sender, mut stop: oneshot::Receiver<()>) {
-    let pause = Arc::new(Pause::default());
-    let observer_pause = pause.clone();
-    let client = client.with_added_retry_observer(Arc::new(move |e, wait| {
-        if matches!(e, ApiError::RateLimited { .. }) {
-            observer_pause.hold_for(wait);
-        }
-    }));
     let limit = opts.limit.clamp(1, 100);
     let concurrency = opts.concurrency.clamp(1, MAX_CONCURRENCY);
+    // The client's limiter starts here and adapts to the server; the tasks below only keep
+    // enough pages asked for that it is never idle.
+    client.set_concurrency(concurrency);
     let search = opts.search.filter(|s| !s.is_empty());
 
     let first = tokio::select! {
@@ -342,12 +321,9 @@ async fn drive(client: ApiClient, opts: ScanOptions, tx: Sender, mut stop: onesh
             && next_request <= last_wanted
             && next_request < next_emit + 2 * concurrency as u64
         {
-            let (client, search, pause) = (client.clone(), search.clone(), pause.clone());
+            let (client, search) = (client.clone(), search.clone());
             let n = next_request;
-            let handle = tasks.spawn(async move {
-                pause.wait().await;
-                client.list(search.as_deref(), n, limit).await
-            });
+            let handle = tasks.spawn(async move { client.list(search.as_deref(), n, limit).await });
             page_of.insert(handle.id(), n);
             next_request += 1;
         }

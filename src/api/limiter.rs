@@ -1,0 +1,478 @@
+//! One adaptive limit on the requests an [`ApiClient`](super::ApiClient) has in flight,
+//! shared by all its clones: scans, batches and single requests draw from the same permits,
+//! so the client as a whole finds the rate the server accepts instead of assuming it.
+//!
+//! - **AIMD** ([`Aimd`]): the limit starts at the configured concurrency, is halved on a 429
+//!   (never below 1; once per burst: a 429 for a request sent before the last cut does not cut
+//!   again) and grows by one after a run of successes, back up to the configured value. A 429
+//!   for our n-th request in flight also says the server takes fewer than n, so one burst
+//!   against a low limit costs one cut, not three.
+//! - **Probing**: after a cut the limit stays at what the cut left for [`PROBE_AFTER`] before it
+//!   tries one more (doubling that wait each time the probe is refused), so a limit that holds
+//!   is not paid for with a 429 every few requests.
+//! - **Pauses**: a `Retry-After` pauses every request of the client until it has passed; then
+//!   each waiting request starts after its own random delay (full jitter), never in lock-step.
+//!
+//! [`Aimd`] and [`backoff`] are pure (time and randomness are passed in), so they are tested
+//! with a fake clock; [`Limiter`] wraps them for async callers.
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+/// The first retry of a request waits up to this (full jitter), doubling for each retry.
+pub const BACKOFF_BASE: Duration = Duration::from_millis(200);
+/// No backoff bound grows past this.
+pub const BACKOFF_CAP: Duration = Duration::from_secs(10);
+/// After a cut, the limit does not grow past it for this long…
+pub const PROBE_AFTER: Duration = Duration::from_secs(10);
+/// …doubled for each probe the server refused in a row, up to this.
+pub const MAX_PROBE_AFTER: Duration = Duration::from_secs(160);
+/// Requests that waited out a pause start within this spread of its end.
+pub const PAUSE_SPREAD: Duration = Duration::from_millis(100);
+
+/// The upper bound of the wait before retry number `attempt` (0 for the first retry):
+/// `base · 2^attempt`, capped.
+pub fn backoff(attempt: u32, base: Duration, cap: Duration) -> Duration {
+    let factor = 2u32.saturating_pow(attempt.min(30));
+    base.saturating_mul(factor).min(cap)
+}
+
+/// Full jitter: a wait drawn uniformly from `[0, bound]`, `unit` being a random draw from
+/// `[0, 1)`.
+pub fn jitter(bound: Duration, unit: f64) -> Duration {
+    bound.mul_f64(unit.clamp(0.0, 1.0))
+}
+
+/// [`jitter`] with a fresh random draw.
+pub fn random_jitter(bound: Duration) -> Duration {
+    jitter(bound, rand::random::<f64>())
+}
+
+/// The additive-increase, multiplicative-decrease state of one client's limit. Pure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Aimd {
+    max: usize,
+    limit: usize,
+    /// Successes since the limit last changed.
+    streak: usize,
+    /// Bumped at every cut: a 429 for a request sent in an older epoch does not cut again.
+    epoch: u64,
+    /// The limit the last cut left, when, and how long before growing past it.
+    cut: Option<Cut>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cut {
+    to: usize,
+    at: Instant,
+    hold: Duration,
+}
+
+impl Aimd {
+    /// A limit of `max` (at least 1).
+    pub fn new(max: usize) -> Self {
+        let max = max.max(1);
+        Aimd {
+            max,
+            limit: max,
+            streak: 0,
+            epoch: 0,
+            cut: None,
+        }
+    }
+
+    /// Requests allowed in flight now.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// The configured concurrency the limit grows back to.
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
+    /// The epoch a request sent now belongs to.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// A new configured concurrency: the limit starts there unless the server has cut it.
+    pub fn set_max(&mut self, max: usize) {
+        self.max = max.max(1);
+        self.limit = match self.cut {
+            None => self.max,
+            Some(_) => self.limit.min(self.max),
+        };
+    }
+
+    /// A request sent in `epoch` as our `inflight`-th request in flight (itself counted) was
+    /// answered 429 at `now`. True when this cut the limit.
+    pub fn throttled(&mut self, epoch: u64, inflight: usize, now: Instant) -> bool {
+        if epoch != self.epoch {
+            return false;
+        }
+        let halved = self.limit.div_ceil(2);
+        // The server refused our n-th concurrent request: it takes fewer than n.
+        let seen = inflight.saturating_sub(1).max(1);
+        let to = halved.min(seen).max(1);
+        // A probe past the last cut that is refused waits twice as long before the next.
+        let hold = match self.cut {
+            Some(c) if self.limit > c.to => (c.hold * 2).min(MAX_PROBE_AFTER),
+            Some(c) if to >= c.to => c.hold,
+            _ => PROBE_AFTER,
+        };
+        self.limit = to;
+        self.epoch += 1;
+        self.streak = 0;
+        self.cut = Some(Cut { to, at: now, hold });
+        true
+    }
+
+    /// A request succeeded at `now`. True when this grew the limit.
+    pub fn succeeded(&mut self, now: Instant) -> bool {
+        if self.limit >= self.max {
+            self.streak = 0;
+            return false;
+        }
+        self.streak += 1;
+        // One window: as many successes in a row as requests are allowed in flight.
+        if self.streak < self.limit {
+            return false;
+        }
+        if let Some(c) = self.cut
+            && self.limit >= c.to
+            && now < c.at + c.hold
+        {
+            return false;
+        }
+        self.limit += 1;
+        self.streak = 0;
+        if let Some(c) = &mut self.cut
+            && self.limit > c.to + 1
+        {
+            // The probe held for a whole window: the server takes at least this.
+            c.to = self.limit - 1;
+        }
+        true
+    }
+}
+
+/// "server limit: 2 requests at a time".
+pub fn limit_sentence(limit: usize) -> String {
+    let requests = if limit == 1 { "request" } else { "requests" };
+    format!("server limit: {limit} {requests} at a time")
+}
+
+/// The limiter of one client and all its clones.
+#[derive(Debug)]
+pub struct Limiter {
+    inner: Mutex<Inner>,
+    changed: Notify,
+}
+
+#[derive(Debug)]
+struct Inner {
+    aimd: Aimd,
+    inflight: usize,
+    paused_until: Option<Instant>,
+}
+
+/// What an answered request tells the limiter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// A 2xx (or any answer that says nothing about load).
+    Success,
+    /// A 429, with the `Retry-After` wait to pause every request for (if any).
+    Throttled { pause: Option<Duration> },
+    /// Anything else: released without a verdict.
+    Other,
+}
+
+/// A place in flight. Dropping it releases the place without a verdict.
+#[derive(Debug)]
+pub struct Permit<'a> {
+    limiter: &'a Limiter,
+    epoch: u64,
+    inflight: usize,
+    released: bool,
+}
+
+impl Permit<'_> {
+    /// Releases the place and tells the limiter how the request went. True when this
+    /// changed the limit.
+    pub fn answered(mut self, answer: Answer) -> bool {
+        self.released = true;
+        self.limiter.release(self.epoch, self.inflight, answer)
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        if !self.released {
+            self.limiter.release(self.epoch, self.inflight, Answer::Other);
+        }
+    }
+}
+
+impl Limiter {
+    /// A limiter allowing `max` requests in flight (at least 1).
+    pub fn new(max: usize) -> Self {
+        Limiter {
+            inner: Mutex::new(Inner {
+                aimd: Aimd::new(max),
+                inflight: 0,
+                paused_until: None,
+            }),
+            changed: Notify::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sets the configured concurrency (a command's `--concurrency`).
+    pub fn set_max(&self, max: usize) {
+        self.lock().aimd.set_max(max);
+        self.changed.notify_waiters();
+    }
+
+    /// `(limit now, configured)`.
+    pub fn limits(&self) -> (usize, usize) {
+        let g = self.lock();
+        (g.aimd.limit(), g.aimd.max())
+    }
+
+    /// The limit when the server has made the client slow down below its configuration.
+    pub fn reduced(&self) -> Option<usize> {
+        let (limit, max) = self.limits();
+        (limit < max).then_some(limit)
+    }
+
+    /// "server limit: 2 requests at a time" while the limit is below the configured value.
+    pub fn slowed_down(&self) -> Option<String> {
+        self.reduced().map(limit_sentence)
+    }
+
+    /// `sentence`, followed by the server limit while the client is slowed down.
+    pub fn with_note(&self, sentence: String) -> String {
+        match self.slowed_down() {
+            Some(note) => format!("{sentence} · {note}"),
+            None => sentence,
+        }
+    }
+
+    /// Holds every request back until `wait` from now has passed (a `Retry-After`).
+    pub fn pause_for(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut g = self.lock();
+        if g.paused_until.is_none_or(|u| u < until) {
+            g.paused_until = Some(until);
+        }
+    }
+
+    /// Waits for a place in flight: until no pause holds and fewer than the limit are out.
+    pub async fn acquire(&self) -> Permit<'_> {
+        loop {
+            let notified = self.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let paused = {
+                let mut g = self.lock();
+                let now = Instant::now();
+                match g.paused_until {
+                    Some(until) if until > now => Some(until),
+                    _ => {
+                        if g.inflight < g.aimd.limit() {
+                            g.inflight += 1;
+                            return Permit {
+                                limiter: self,
+                                epoch: g.aimd.epoch(),
+                                inflight: g.inflight,
+                                released: false,
+                            };
+                        }
+                        None
+                    }
+                }
+            };
+            match paused {
+                // Each waiter starts at its own moment after the pause: no lock-step burst.
+                Some(until) => tokio::time::sleep_until(until + random_jitter(PAUSE_SPREAD)).await,
+                None => notified.await,
+            }
+        }
+    }
+
+    fn release(&self, epoch: u64, inflight: usize, answer: Answer) -> bool {
+        let changed = {
+            let mut g = self.lock();
+            g.inflight = g.inflight.saturating_sub(1);
+            let now = Instant::now();
+            match answer {
+                Answer::Success => g.aimd.succeeded(now),
+                Answer::Throttled { pause } => {
+                    if let Some(wait) = pause {
+                        let until = now + wait;
+                        if g.paused_until.is_none_or(|u| u < until) {
+                            g.paused_until = Some(until);
+                        }
+                    }
+                    g.aimd.throttled(epoch, inflight, now)
+                }
+                Answer::Other => false,
+            }
+        };
+        self.changed.notify_waiters();
+        changed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t0() -> Instant {
+        Instant::now()
+    }
+
+    #[test]
+    fn a_429_halves_the_limit_once_per_burst_and_never_below_one() {
+        let now = t0();
+        let mut a = Aimd::new(8);
+        let burst = a.epoch();
+        assert!(a.throttled(burst, 8, now));
+        assert_eq!(a.limit(), 4);
+        // The rest of the same burst's 429s say nothing new.
+        assert!(!a.throttled(burst, 7, now));
+        assert!(!a.throttled(burst, 6, now));
+        assert_eq!(a.limit(), 4);
+        for _ in 0..5 {
+            let e = a.epoch();
+            a.throttled(e, 9, now);
+        }
+        assert_eq!(a.limit(), 1, "never below one");
+    }
+
+    #[test]
+    fn a_429_for_our_third_request_in_flight_means_the_server_takes_two() {
+        let mut a = Aimd::new(8);
+        assert!(a.throttled(a.epoch(), 3, t0()));
+        assert_eq!(a.limit(), 2, "halving alone would leave 4");
+        let mut b = Aimd::new(3);
+        assert!(b.throttled(b.epoch(), 3, t0()));
+        assert_eq!(b.limit(), 2, "3 halves up to 2");
+    }
+
+    #[test]
+    fn the_limit_grows_by_one_per_window_of_successes_back_to_the_configured_value() {
+        let now = t0();
+        let mut a = Aimd::new(4);
+        a.throttled(a.epoch(), 5, now);
+        assert_eq!(a.limit(), 2);
+        // Within the hold after the cut, successes do not grow past it.
+        for _ in 0..100 {
+            assert!(!a.succeeded(now + Duration::from_secs(1)));
+        }
+        assert_eq!(a.limit(), 2);
+        let later = now + PROBE_AFTER;
+        // The streak already covers a window: the first success after the hold grows it.
+        assert!(a.succeeded(later));
+        assert_eq!(a.limit(), 3);
+        // Then one window (3 successes) per step, up to the configured 4 and no further.
+        assert!(!a.succeeded(later));
+        assert!(!a.succeeded(later));
+        assert!(a.succeeded(later));
+        assert_eq!(a.limit(), 4);
+        for _ in 0..20 {
+            assert!(!a.succeeded(later));
+        }
+        assert_eq!(a.limit(), 4);
+    }
+
+    #[test]
+    fn a_refused_probe_doubles_the_hold_before_the_next() {
+        let now = t0();
+        let mut a = Aimd::new(8);
+        a.throttled(a.epoch(), 3, now);
+        assert_eq!(a.limit(), 2);
+        let t1 = now + PROBE_AFTER;
+        a.succeeded(t1);
+        a.succeeded(t1);
+        assert_eq!(a.limit(), 3, "probes one more after the hold");
+        // The probe is refused: back to 2, and the next probe waits twice as long.
+        assert!(a.throttled(a.epoch(), 3, t1));
+        assert_eq!(a.limit(), 2);
+        let t2 = t1 + PROBE_AFTER;
+        for _ in 0..10 {
+            a.succeeded(t2);
+        }
+        assert_eq!(a.limit(), 2, "held for {:?}", PROBE_AFTER * 2);
+        let t3 = t1 + PROBE_AFTER * 2;
+        a.succeeded(t3);
+        assert_eq!(a.limit(), 3);
+    }
+
+    #[test]
+    fn a_new_configured_value_applies_until_the_server_cuts() {
+        let mut a = Aimd::new(4);
+        a.set_max(8);
+        assert_eq!((a.limit(), a.max()), (8, 8));
+        a.throttled(a.epoch(), 9, t0());
+        a.set_max(16);
+        assert_eq!((a.limit(), a.max()), (4, 16), "a cut limit stays cut");
+        a.set_max(2);
+        assert_eq!((a.limit(), a.max()), (2, 2));
+    }
+
+    #[test]
+    fn backoff_doubles_from_the_base_up_to_the_cap() {
+        let b = |n| backoff(n, BACKOFF_BASE, BACKOFF_CAP);
+        assert_eq!(b(0), Duration::from_millis(200));
+        assert_eq!(b(1), Duration::from_millis(400));
+        assert_eq!(b(2), Duration::from_millis(800));
+        assert_eq!(b(5), Duration::from_millis(6400));
+        assert_eq!(b(6), BACKOFF_CAP);
+        assert_eq!(b(u32::MAX), BACKOFF_CAP, "no overflow");
+    }
+
+    #[test]
+    fn full_jitter_spreads_over_the_whole_bound() {
+        let bound = Duration::from_millis(800);
+        assert_eq!(jitter(bound, 0.0), Duration::ZERO);
+        assert_eq!(jitter(bound, 0.5), Duration::from_millis(400));
+        assert!(jitter(bound, 0.999_999) <= bound);
+        assert_eq!(jitter(bound, 7.0), bound, "a draw out of range is clamped");
+        let draws: Vec<Duration> = (0..200).map(|_| random_jitter(bound)).collect();
+        assert!(draws.iter().all(|d| *d <= bound));
+        // Spread, not lock-step: draws from both halves of the range.
+        assert!(draws.iter().any(|d| *d < bound / 2));
+        assert!(draws.iter().any(|d| *d > bound / 2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn permits_wait_for_the_limit_and_a_pause_holds_everyone() {
+        let l = Limiter::new(2);
+        let a = l.acquire().await;
+        let b = l.acquire().await;
+        // A third waits until a place is released.
+        let third = tokio::time::timeout(Duration::from_millis(10), l.acquire()).await;
+        assert!(third.is_err(), "only two in flight");
+        // A 429 for the second one in flight with Retry-After: 1 cuts to 1 and pauses all.
+        assert!(b.answered(Answer::Throttled {
+            pause: Some(Duration::from_secs(1))
+        }));
+        a.answered(Answer::Success);
+        assert_eq!(l.limits(), (1, 2));
+        let started = Instant::now();
+        let c = l.acquire().await;
+        let waited = started.elapsed();
+        assert!(waited >= Duration::from_secs(1), "{waited:?}");
+        assert!(waited <= Duration::from_secs(1) + PAUSE_SPREAD, "{waited:?}");
+        assert_eq!(l.reduced(), Some(1));
+        drop(c);
+    }
+}
