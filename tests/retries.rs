@@ -1,6 +1,7 @@
 //! Retries: under the sandbox's injected failures, and against a scripted stub that records
-//! every attempt's signed headers (issue 2: GETs retried on 429, 502/503/504 and connection
-//! failures, with backoff, at most 3 retries; a PATCH never; a fresh date and nonce each time).
+//! every attempt's signed headers (issue 17: GETs retried on 429, 500/502/503/504, timeouts and
+//! connection failures, with full-jitter backoff, at most 5 retries; a PATCH never; a fresh
+//! date and nonce each time).
 
 mod common;
 
@@ -27,7 +28,7 @@ async fn injected_failures_come_before_any_change_and_gets_are_retried() {
         .await
         .unwrap(),
     );
-    let c = client(&sb);
+    let c = ApiClient::new(quick(config(&sb))).unwrap();
     let err = c.get(data::JOHN_DOE_ID).await.unwrap_err();
     let seen = sb.requests();
     let statuses: Vec<u16> = seen.iter().map(|r| r.status).collect();
@@ -35,11 +36,9 @@ async fn injected_failures_come_before_any_change_and_gets_are_retried() {
         statuses.iter().all(|s| [500, 503, 429].contains(s)),
         "{statuses:?}"
     );
-    // 503 and 429 are retried (3 retries); a 500 is not.
-    let (last, before) = statuses.split_last().unwrap();
-    assert!(before.iter().all(|s| *s != 500), "{statuses:?}");
-    assert!(statuses.len() == 4 || *last == 500, "{statuses:?}");
-    match (*last, &err) {
+    // 500, 503 and 429 are all retried: one try and five retries.
+    assert_eq!(statuses.len(), 6, "{statuses:?}");
+    match (*statuses.last().unwrap(), &err) {
         (429, ApiError::RateLimited { retry_after }) => {
             assert_eq!(*retry_after, Some(Duration::from_secs(1)))
         }
@@ -71,39 +70,20 @@ async fn injected_failures_come_before_any_change_and_gets_are_retried() {
 
     // A retry passes the real verifier: the observer turns failures off before the client
     // waits, so the retry is the first attempt the sandbox checks, and it must be accepted.
-    // When the injected failure is a 500 (not retried) nothing is heard: try again.
     let heal = sb.clone();
-    let mut cfg = config(&sb);
-    cfg.max_retry_wait = Duration::from_millis(50);
-    let healing = ApiClient::new(cfg)
+    let healing = ApiClient::new(quick(config(&sb)))
         .unwrap()
         .with_retry_observer(Arc::new(move |_: &ApiError, _| heal.set_fail_rate(0.0)));
-    let mut tries = 0;
-    let statuses = loop {
-        tries += 1;
-        assert!(tries <= 50, "every injected failure was a 500");
-        sb.set_fail_rate(1.0);
-        sb.clear_requests();
-        let listed = healing.list(None, 1, 1).await;
-        let statuses: Vec<u16> = sb.requests().iter().map(|r| r.status).collect();
-        match listed {
-            Ok(page) => {
-                assert_eq!(page.items.len(), 1);
-                break statuses;
-            }
-            Err(e) => {
-                assert!(
-                    matches!(e, ApiError::Server { status: 500, .. }),
-                    "{e:?} {statuses:?}"
-                );
-                assert_eq!(statuses, [500]);
-            }
-        }
-    };
+    sb.set_fail_rate(1.0);
+    sb.clear_requests();
+    let page = healing.list(None, 1, 1).await.unwrap();
+    assert_eq!(page.items.len(), 1);
+    let statuses: Vec<u16> = sb.requests().iter().map(|r| r.status).collect();
     assert_eq!(statuses.len(), 2, "{statuses:?}");
-    assert!([503, 429].contains(&statuses[0]), "{statuses:?}");
+    assert!([500, 503, 429].contains(&statuses[0]), "{statuses:?}");
     assert_eq!(statuses[1], 200);
 
+    let c = ApiClient::new(config(&sb)).unwrap();
     assert_eq!(
         c.get(data::JOHN_DOE_ID).await.unwrap().last_name.as_deref(),
         Some("Doe")
@@ -113,6 +93,13 @@ async fn injected_failures_come_before_any_change_and_gets_are_retried() {
         .await
         .unwrap();
     assert_eq!(ok.last_name.as_deref(), Some("Worked"));
+}
+
+/// `cfg` with short waits, so that a test of five retries takes milliseconds.
+fn quick(mut cfg: ClientConfig) -> ClientConfig {
+    cfg.max_retry_wait = Duration::from_millis(50);
+    cfg.retry_base = Duration::from_millis(5);
+    cfg
 }
 
 const TOKEN: &str = "pk_stub";
@@ -332,9 +319,9 @@ async fn a_get_is_retried_through_503_429_502_with_a_fresh_signature_each_time()
         matches!(notices[2].0, ApiError::Server { status: 502, .. }),
         "{notices:?}"
     );
-    // Backoff: a wait before every retry, growing from one server error to the next.
-    assert!(notices[0].1 > Duration::ZERO, "{notices:?}");
-    assert!(notices[2].1 > notices[0].1, "{notices:?}");
+    // Backoff with full jitter: the wait before retry n is drawn from [0, base · 2^n].
+    assert!(notices[0].1 <= Duration::from_millis(200), "{notices:?}");
+    assert!(notices[2].1 <= Duration::from_millis(800), "{notices:?}");
     let waited: Duration = notices.iter().map(|(_, w)| *w).sum();
     assert!(elapsed >= waited, "{elapsed:?} < {waited:?}");
 }
@@ -365,19 +352,24 @@ async fn a_retry_after_under_the_cap_is_obeyed_with_a_fresh_signature() {
 }
 
 #[tokio::test]
-async fn four_failures_are_one_try_and_three_retries() {
-    // A fifth request would succeed: the client must not make it.
-    let stub = Stub::start(&[fail(503), fail(504), fail(502), fail(503), ok()]).await;
-    let (c, notices) = observed(stub.config());
+async fn six_failures_are_one_try_and_five_retries() {
+    // A seventh request would succeed: the client must not make it.
+    let script = [fail(503), fail(504), fail(502), fail(500), fail(503), fail(500)];
+    let stub = Stub::start(&[&script[..], &[ok()]].concat()).await;
+    let (c, notices) = observed(quick(stub.config()));
     let e = c.list(None, 1, 10).await.unwrap_err();
-    assert!(matches!(e, ApiError::Server { status: 503, .. }), "{e:?}");
-    assert_eq!(stub.seen().len(), 4);
-    assert_eq!(heard(&notices).len(), 3);
+    assert!(matches!(e, ApiError::Server { status: 500, .. }), "{e:?}");
+    assert_eq!(stub.seen().len(), 6);
+    let waits: Vec<Duration> = heard(&notices).iter().map(|(_, w)| *w).collect();
+    assert_eq!(waits.len(), 5);
+    // Full jitter under a doubling bound (5 ms base), capped at max_retry_wait (50 ms).
+    for (n, w) in waits.iter().enumerate() {
+        let bound = Duration::from_millis(5 << n).min(Duration::from_millis(50));
+        assert!(*w <= bound, "retry {n}: {w:?} > {bound:?}");
+    }
 
-    let stub = Stub::start(&[limited("1"), limited("1"), limited("1"), limited("1"), ok()]).await;
-    let mut cfg = stub.config();
-    cfg.max_retry_wait = Duration::from_millis(50);
-    let (c, notices) = observed(cfg);
+    let stub = Stub::start(&[&[limited("1"); 6][..], &[ok()]].concat()).await;
+    let (c, notices) = observed(quick(stub.config()));
     let e = c.get(data::JOHN_DOE_ID).await.unwrap_err();
     assert_eq!(
         e,
@@ -385,9 +377,61 @@ async fn four_failures_are_one_try_and_three_retries() {
             retry_after: Some(Duration::from_secs(1))
         }
     );
-    assert_eq!(stub.seen().len(), 4);
+    assert_eq!(stub.seen().len(), 6);
     let waits: Vec<Duration> = heard(&notices).iter().map(|(_, w)| *w).collect();
-    assert_eq!(waits, [Duration::from_millis(50); 3]);
+    assert_eq!(waits, [Duration::from_millis(50); 5]);
+}
+
+#[tokio::test]
+async fn retries_full_jitter_their_waits_instead_of_a_fixed_schedule() {
+    // Two clients failing the same way do not wait the same times: no lock-step retries.
+    let mut schedules = Vec::new();
+    for _ in 0..2 {
+        let stub = Stub::start(&[fail(503), fail(503), fail(503), ok()]).await;
+        let mut cfg = stub.config();
+        cfg.retry_base = Duration::from_millis(20);
+        let (c, notices) = observed(cfg);
+        c.list(None, 1, 10).await.unwrap();
+        schedules.push(heard(&notices).iter().map(|(_, w)| *w).collect::<Vec<_>>());
+    }
+    assert_eq!(schedules[0].len(), 3);
+    assert_ne!(schedules[0], schedules[1], "{schedules:?}");
+}
+
+#[tokio::test]
+async fn a_get_that_times_out_is_asked_again_within_the_timeout() {
+    // The first answer never comes in time; the second is prompt.
+    let calls = Arc::new(Mutex::new(0u32));
+    let counted = calls.clone();
+    let app = axum::Router::new().fallback(move || {
+        let counted = counted.clone();
+        async move {
+            let n = {
+                let mut g = counted.lock().unwrap();
+                *g += 1;
+                *g
+            };
+            if n == 1 {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            }
+            let page = r#"{"items":[],"meta":{"currentPage":1,"itemCount":0,"itemsPerPage":10,"totalItems":0,"totalPages":0}}"#;
+            (StatusCode::OK, page).into_response()
+        }
+    });
+    let (base_url, task) = common::serve(app).await;
+    let mut cfg = quick(ClientConfig::new(&base_url, TOKEN, SECRET, "stub"));
+    cfg.timeout = Duration::from_secs(4);
+    let (c, notices) = observed(cfg);
+    let started = Instant::now();
+    c.list(None, 1, 10).await.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(4));
+    assert_eq!(*calls.lock().unwrap(), 2);
+    let notices = heard(&notices);
+    assert!(
+        matches!(notices[..], [(ApiError::Timeout { .. }, _)]),
+        "{notices:?}"
+    );
+    task.abort();
 }
 
 #[tokio::test]
@@ -422,8 +466,15 @@ async fn a_patch_is_never_retried_blindly() {
 }
 
 #[tokio::test]
-async fn only_429_502_503_504_and_connection_failures_are_retried() {
-    for status in [500, 501, 505, 400, 401, 403, 404] {
+async fn only_429_5xx_but_501_505_timeouts_and_connection_failures_are_retried() {
+    for status in [500, 502, 503, 504, 429] {
+        let stub = Stub::start(&[fail(status), ok()]).await;
+        let (c, notices) = observed(quick(stub.config()));
+        c.list(None, 1, 10).await.unwrap();
+        assert_eq!(stub.seen().len(), 2, "{status} is retried");
+        assert_eq!(heard(&notices).len(), 1, "{status}");
+    }
+    for status in [501, 505, 400, 401, 403, 404] {
         let stub = Stub::start(&[fail(status), ok()]).await;
         let (c, notices) = observed(stub.config());
         let e = c.list(None, 1, 10).await.unwrap_err();
@@ -449,28 +500,30 @@ async fn closing_port() -> u16 {
 
 #[tokio::test]
 async fn connection_failures_are_retried_with_backoff() {
-    let (c, notices) = observed(ClientConfig::new(
+    let mut cfg = ClientConfig::new(
         &format!("http://127.0.0.1:{}", closing_port().await),
         TOKEN,
         SECRET,
         "stub",
-    ));
+    );
+    cfg.retry_base = Duration::from_millis(10);
+    let (c, notices) = observed(cfg);
     let started = Instant::now();
     let e = c.list(None, 1, 10).await.unwrap_err();
     let elapsed = started.elapsed();
     assert!(matches!(e, ApiError::Interrupted { .. }), "{e:?}");
     let notices = heard(&notices);
-    assert_eq!(notices.len(), 3, "{notices:?}");
+    assert_eq!(notices.len(), 5, "{notices:?}");
     assert!(
         notices
             .iter()
             .all(|(e, _)| matches!(e, ApiError::Interrupted { .. })),
         "{notices:?}"
     );
-    assert!(
-        notices.windows(2).all(|w| w[1].1 > w[0].1),
-        "the waits grow: {notices:?}"
-    );
+    for (n, (_, w)) in notices.iter().enumerate() {
+        let bound = Duration::from_millis(10 << n);
+        assert!(*w <= bound, "retry {n}: {w:?} > {bound:?}");
+    }
     assert_eq!(
         notices[0].0.retrying_sentence(notices[0].1),
         "Cannot reach 127.0.0.1: retrying in 1 s"

@@ -33,8 +33,11 @@ pub struct ClientConfig {
     /// Requests in flight at once, for the client and all its clones (config `concurrency`):
     /// where the adaptive limit starts and what it grows back to.
     pub concurrency: usize,
-    /// The longest `Retry-After` the client will wait before retrying.
+    /// The longest `Retry-After` the client will wait before retrying, and the cap of the
+    /// backoff between retries.
     pub max_retry_wait: Duration,
+    /// The bound of the first retry's random wait (full jitter), doubled for each retry.
+    pub retry_base: Duration,
     /// Responses larger than this are refused.
     pub max_response_bytes: usize,
 }
@@ -63,7 +66,8 @@ impl ClientConfig {
             timeout: Duration::from_secs(30),
             max_retries: 5,
             concurrency: 4,
-            max_retry_wait: Duration::from_secs(10),
+            max_retry_wait: limiter::BACKOFF_CAP,
+            retry_base: limiter::BACKOFF_BASE,
             max_response_bytes: 16 * 1024 * 1024,
         }
     }
@@ -338,8 +342,8 @@ impl ApiClient {
                         _ => {
                             let bound = limiter::backoff(
                                 attempt,
-                                limiter::BACKOFF_BASE,
-                                limiter::BACKOFF_CAP.min(self.cfg.max_retry_wait),
+                                self.cfg.retry_base,
+                                self.cfg.max_retry_wait,
                             );
                             let d = limiter::random_jitter(bound);
                             (d, d)

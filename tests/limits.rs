@@ -1,0 +1,246 @@
+//! Under a real server's limits (issue 17): the built binary against a sandbox that refuses
+//! requests beyond a few in flight (`--max-inflight`) or fails every Nth (`--fail-every`).
+//! Scans complete, batches apply every row exactly once, and a listing the client knows is
+//! incomplete exits 6. Counts come from the sandbox's own record of what it answered.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Output;
+
+use axum::extract::RawQuery;
+use axum::response::IntoResponse;
+use prospect::api::Prospect;
+use prospect::sandbox::{RecordedRequest, Sandbox, SandboxOptions, generate};
+use serde_json::{Value, json};
+
+async fn sandbox(count: usize, max_inflight: usize, fail_every: u64) -> Sandbox {
+    Sandbox::start(SandboxOptions {
+        count,
+        max_inflight,
+        fail_every,
+        // Requests overlap only when each takes a while.
+        latency_ms: 15,
+        ..SandboxOptions::default()
+    })
+    .await
+    .expect("the sandbox starts")
+}
+
+async fn run(home: &Path, sb: &Sandbox, args: &[&str]) -> Output {
+    common::bin(home)
+        .env("PROSPECT_BASE_URL", sb.base_url())
+        .env("PROSPECT_API_TOKEN", sb.token())
+        .env("PROSPECT_API_SECRET", sb.secret())
+        .args(args)
+        .output()
+        .await
+        .expect("the binary runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn ids(o: &Output) -> Vec<String> {
+    text(&o.stdout)
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("one JSON record a line");
+            v["id"].as_str().expect("an id").to_string()
+        })
+        .collect()
+}
+
+fn statuses(seen: &[RecordedRequest], method: &str) -> HashMap<u16, usize> {
+    let mut counts = HashMap::new();
+    for r in seen.iter().filter(|r| r.method == method) {
+        *counts.entry(r.status).or_default() += 1;
+    }
+    counts
+}
+
+fn expected_ids(count: usize) -> Vec<String> {
+    generate(count, SandboxOptions::default().seed)
+        .into_iter()
+        .map(|p| p.id)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_all_at_concurrency_8_completes_under_a_limit_of_2_with_few_429s() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox(2_000, 2, 0).await;
+    let o = run(
+        home.path(),
+        &sb,
+        &["list", "--all", "--concurrency", "8", "--output", "ndjson"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(ids(&o), expected_ids(2_000), "every record, in order");
+    let seen = sb.requests();
+    let gets = statuses(&seen, "GET");
+    let refused = gets.get(&429).copied().unwrap_or(0);
+    // 20 pages. Without the adaptive limit, 8 at a time against 2 ends in 429s that
+    // exhaust the retries; with it, the first burst teaches the client the limit.
+    assert_eq!(gets.get(&200), Some(&20), "{gets:?}");
+    assert!(refused >= 1, "the limit was met: {gets:?}");
+    assert!(refused <= 12, "a bounded number of 429s: {gets:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_all_is_complete_when_every_4th_request_fails() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox(1_000, 0, 4).await;
+    let o = run(
+        home.path(),
+        &sb,
+        &["list", "--all", "--limit", "50", "--output", "ndjson"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(ids(&o), expected_ids(1_000));
+    let gets = statuses(&sb.requests(), "GET");
+    assert_eq!(gets.get(&200), Some(&20), "{gets:?}");
+    assert!(gets.get(&500).copied().unwrap_or(0) >= 5, "{gets:?}");
+}
+
+/// A corrections file setting the middle name of the first `n` records.
+fn middle_names(home: &Path, n: usize) -> std::path::PathBuf {
+    let mut csv = String::from("id,middleName\n");
+    for (i, id) in expected_ids(n).iter().enumerate() {
+        csv.push_str(&format!("{id},Batch{i}\n"));
+    }
+    let file = home.join("fixes.csv");
+    std::fs::write(&file, csv).unwrap();
+    file
+}
+
+/// Every record got its new middle name through exactly one PATCH the server took.
+fn applied_exactly_once(sb: &Sandbox, n: usize) {
+    let mut landed: HashMap<String, usize> = HashMap::new();
+    for r in sb.requests() {
+        if r.method == "PATCH" && r.status == 200 {
+            *landed.entry(r.path_and_query).or_default() += 1;
+        }
+    }
+    assert_eq!(landed.len(), n, "{landed:?}");
+    assert!(landed.values().all(|c| *c == 1), "patched twice: {landed:?}");
+    for (i, id) in expected_ids(n).iter().enumerate() {
+        let p: Prospect = sb.get_record(id).expect("on the server");
+        assert_eq!(p.middle_name, Some(format!("Batch{i}")), "{id}");
+    }
+}
+
+fn journaled(home: &Path) -> usize {
+    prospect::edit::journal::read(&home.join("state/prospect/journal.jsonl"))
+        .expect("the journal reads")
+        .len()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_of_40_rows_at_concurrency_8_applies_all_under_a_limit_of_2() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox(40, 2, 0).await;
+    let file = middle_names(home.path(), 40);
+    let o = run(
+        home.path(),
+        &sb,
+        &[
+            "apply",
+            file.to_str().unwrap(),
+            "--yes",
+            "--concurrency",
+            "8",
+        ],
+    )
+    .await;
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("applied=40"), "{err}");
+    assert!(
+        err.contains("server limit: ") && err.contains("at a time"),
+        "the slow-down is told: {err}"
+    );
+    applied_exactly_once(&sb, 40);
+    assert_eq!(journaled(home.path()), 40);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_of_40_rows_applies_all_exactly_once_when_every_4th_request_fails() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox(40, 0, 4).await;
+    let file = middle_names(home.path(), 40);
+    let o = run(
+        home.path(),
+        &sb,
+        &[
+            "apply",
+            file.to_str().unwrap(),
+            "--yes",
+            "--concurrency",
+            "4",
+        ],
+    )
+    .await;
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("applied=40"), "{err}");
+    let patches = statuses(&sb.requests(), "PATCH");
+    assert!(patches.get(&500).copied().unwrap_or(0) >= 1, "{patches:?}");
+    applied_exactly_once(&sb, 40);
+    assert_eq!(journaled(home.path()), 40);
+}
+
+/// A list endpoint whose every page claims one more page than there is.
+async fn ever_more_pages(RawQuery(q): RawQuery) -> impl IntoResponse {
+    let page: u64 = q
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("page="))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let items: Vec<Value> = generate(10, 1000 + page)
+        .iter()
+        .map(Prospect::to_value)
+        .collect();
+    let total_pages = page + 1;
+    axum::Json(json!({
+        "items": items,
+        "meta": {
+            "currentPage": page,
+            "itemCount": 10,
+            "itemsPerPage": 10,
+            "totalItems": total_pages * 10,
+            "totalPages": total_pages,
+        }
+    }))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_listing_the_client_knows_is_incomplete_exits_6() {
+    let app = axum::Router::new()
+        .route(common::PERSONAL, axum::routing::get(ever_more_pages));
+    let (base_url, task) = common::serve(app).await;
+    let home = tempfile::tempdir().unwrap();
+    let o = common::bin(home.path())
+        .env("PROSPECT_BASE_URL", &base_url)
+        .env("PROSPECT_API_TOKEN", "pk_stub")
+        .env("PROSPECT_API_SECRET", "sk_stub")
+        .args(["list", "--all", "--limit", "10", "--output", "ndjson"])
+        .output()
+        .await
+        .unwrap();
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(6), "{err}");
+    assert!(err.contains("kept reporting more pages"), "{err}");
+    assert!(err.contains("The listing is incomplete"), "{err}");
+    // What was found is still written, each record once.
+    let listed = ids(&o);
+    let distinct: std::collections::HashSet<&String> = listed.iter().collect();
+    assert_eq!(distinct.len(), listed.len(), "{err}");
+    assert!(err.contains(&format!("{} prospects were listed", listed.len())), "{err}");
+    task.abort();
+}
