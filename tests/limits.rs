@@ -194,6 +194,41 @@ async fn apply_of_40_rows_applies_all_exactly_once_when_every_4th_request_fails(
     assert_eq!(journaled(home.path()), 40);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn rows_whose_patches_keep_failing_are_sent_again_in_a_second_pass() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox(4, 0, 0).await;
+    // Each row's PATCH and its two resends fail (12 in all): the first pass reports them
+    // `failed`; the second pass, one at a time, gets them through.
+    sb.fail_next_patches(12);
+    let file = middle_names(home.path(), 4);
+    let o = run(
+        home.path(),
+        &sb,
+        &["apply", file.to_str().unwrap(), "--yes", "--concurrency", "4"],
+    )
+    .await;
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("applied=4"), "{err}");
+    let patches = statuses(&sb.requests(), "PATCH");
+    assert_eq!(patches.get(&503), Some(&12), "{patches:?}");
+    applied_exactly_once(&sb, 4);
+    assert_eq!(journaled(home.path()), 4);
+
+    // With more failures than both passes can outlast, the rest is reported, not hidden.
+    let sb = sandbox(2, 0, 0).await;
+    sb.fail_next_patches(1_000);
+    let home = tempfile::tempdir().unwrap();
+    let file = middle_names(home.path(), 2);
+    let o = run(home.path(), &sb, &["apply", file.to_str().unwrap(), "--yes"]).await;
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(6), "{err}");
+    assert!(err.contains("failed=2"), "{err}");
+    // Each row: three PATCHes in the first pass, three in the second.
+    assert_eq!(statuses(&sb.requests(), "PATCH").get(&503), Some(&12));
+}
+
 /// A list endpoint whose every page claims one more page than there is.
 async fn ever_more_pages(RawQuery(q): RawQuery) -> impl IntoResponse {
     let page: u64 = q

@@ -25,12 +25,17 @@ struct InFlight {
 /// The sandbox (3,000 records, 150 ms a request) behind a layer counting requests in flight:
 /// its base URL, the counts and the server task.
 async fn counted_sandbox() -> (String, Arc<InFlight>, tokio::task::JoinHandle<()>) {
+    counted(SandboxOptions::default()).await
+}
+
+/// As [`counted_sandbox`], with `opts`'s fault settings.
+async fn counted(opts: SandboxOptions) -> (String, Arc<InFlight>, tokio::task::JoinHandle<()>) {
     let opts = SandboxOptions {
         count: 3000,
         latency_ms: 150,
         token: Some("tok".into()),
         secret: Some("sec".into()),
-        ..SandboxOptions::default()
+        ..opts
     };
     let counts = Arc::new(InFlight::default());
     let c = counts.clone();
@@ -108,4 +113,33 @@ async fn the_filter_scan_keeps_the_configured_pages_in_flight() {
         app.screen()
     );
     assert_eq!(counts.most.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scan_under_a_server_limit_slows_down_says_so_and_finishes() {
+    let (base, counts, _server) = counted(SandboxOptions {
+        max_inflight: 2,
+        ..SandboxOptions::default()
+    })
+    .await;
+    let mut app = app_on(&base, 7).await;
+    app.key(KeyEvent::from(KeyCode::Char('!')));
+    let told = app.wait_for(WAIT, |s, _| {
+        s.status
+            .as_ref()
+            .is_some_and(|st| st.text.contains("server limit: 2 requests at a time"))
+    });
+    assert!(told.await.unwrap(), "{}", app.screen());
+    let done = app.wait_for(WAIT, |s, _| {
+        s.problems.as_ref().is_some_and(|p| p.ended.is_some())
+    });
+    assert!(done.await.unwrap(), "{}", app.screen());
+    assert!(
+        app.screen().contains("scanned 3,000 records"),
+        "{}",
+        app.screen()
+    );
+    // The layer counts what reached the server, refused or not: the client kept to 2 once
+    // it learnt the limit, so the most seen is the first burst.
+    assert!(counts.most.load(Ordering::SeqCst) <= 7);
 }

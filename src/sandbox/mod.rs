@@ -154,6 +154,14 @@ impl Sandbox {
         self.state.set_fail_rate(f);
     }
 
+    /// Answers the next `n` PATCH requests with 503 before anything is done: to see a batch
+    /// find out and retry its lost answers.
+    pub fn fail_next_patches(&self, n: u64) {
+        self.state
+            .patch_failures
+            .store(n, std::sync::atomic::Ordering::SeqCst);
+    }
+
     /// Stops accepting, lets requests in flight finish (at most 5 s), and returns.
     pub async fn shutdown(mut self) {
         self.stop().await;

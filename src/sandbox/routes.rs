@@ -130,6 +130,10 @@ async fn admit(
         let r = error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error");
         return (r, String::new(), false);
     }
+    if method == "PATCH" && s.fails_this_patch() {
+        let r = error(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable");
+        return (r, String::new(), false);
+    }
     if let Some(failure) = injected_failure(s) {
         return (failure, String::new(), false);
     }

@@ -98,6 +98,8 @@ pub struct SandboxState {
     pub(super) fail_every: u64,
     /// Requests admitted past the in-flight limit, for `fail_every`.
     pub(super) admitted: AtomicU64,
+    /// PATCH requests still to be answered 503 (see `Sandbox::fail_next_patches`).
+    pub(crate) patch_failures: AtomicU64,
 }
 
 /// The recorded requests and the bytes they hold.
@@ -161,6 +163,7 @@ impl SandboxState {
             inflight: AtomicUsize::new(0),
             fail_every: opts.fail_every,
             admitted: AtomicU64::new(0),
+            patch_failures: AtomicU64::new(0),
         };
         state.set_fail_rate(opts.fail_rate);
         Arc::new(state)
@@ -194,6 +197,13 @@ impl SandboxState {
     pub(super) fn fails_this_time(&self) -> bool {
         let n = self.admitted.fetch_add(1, Ordering::SeqCst) + 1;
         self.fail_every > 0 && n % self.fail_every == 0
+    }
+
+    /// Whether this PATCH is one of those `fail_next_patches` asked to fail.
+    pub(super) fn fails_this_patch(&self) -> bool {
+        self.patch_failures
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
     }
 
     pub(super) fn fail_rate(&self) -> f64 {
