@@ -4,10 +4,13 @@
 //!   `--concurrency` 1 and 8, and on loopback without latency against the sequential walk
 //!   (one page after the other, as `list --all` did before the scan engine);
 //! - `check` over 100,000 prospects on loopback: time and max RSS;
-//! - `list --all --output table` over 100,000: max RSS.
+//! - `list --all --output table` over 100,000: max RSS;
+//! - `list --all` over 10,000 against a sandbox that answers 429 (`Retry-After: 1`) beyond 2
+//!   requests in flight, 20 ms a request, at `--concurrency` 1, 2 and 8 (the adaptive limit),
+//!   with the 429s the server sent.
 //!
 //! Max RSS comes from `/usr/bin/time -f %M` (kilobytes). Prints figures, asserts nothing.
-//! One part alone: `cargo bench --bench scan -- latency` (or `loopback`, `big`).
+//! One part alone: `cargo bench --bench scan -- latency` (or `loopback`, `big`, `limited`).
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -129,6 +132,53 @@ async fn main() {
     }
     if want("big") {
         big().await;
+    }
+    if want("limited") {
+        limited().await;
+    }
+}
+
+/// `list --all` over 10,000 against a server that takes 2 requests at a time (429 with
+/// `Retry-After: 1` beyond), 20 ms a request: 1 and 2 at a time, and 8 that the client's
+/// adaptive limit brings down to what the server takes. Pages of 100 (the default) and 20.
+async fn limited() {
+    let sb = Sandbox::start(SandboxOptions {
+        count: 10_000,
+        latency_ms: 20,
+        max_inflight: 2,
+        ..Default::default()
+    })
+    .await
+    .expect("sandbox starts");
+    for limit in ["100", "20"] {
+        let mut times = Vec::new();
+        for c in ["1", "2", "8"] {
+            sb.clear_requests();
+            let label =
+                format!("list --all, 10k, pages of {limit}, server limit 2, --concurrency {c}");
+            let t = figures(
+                &label,
+                &sb,
+                &[
+                    "list",
+                    "--all",
+                    "-o",
+                    "ndjson",
+                    "--limit",
+                    limit,
+                    "--concurrency",
+                    c,
+                ],
+                3,
+            );
+            let refused = sb.requests().iter().filter(|r| r.status == 429).count();
+            println!("  → 429s over the 3 runs: {refused}");
+            times.push(t);
+        }
+        println!(
+            "  → adaptive (8) takes {:+.0} % against --concurrency 2",
+            (times[2].as_secs_f64() / times[1].as_secs_f64() - 1.0) * 100.0
+        );
     }
 }
 

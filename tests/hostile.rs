@@ -249,7 +249,17 @@ async fn a_hostile_error_is_one_escaped_bounded_redacted_line_and_logged_in_full
     )
     .await;
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    // The retries (a 503 is retried with backoff) may announce their longer waits first.
+    let all = stderr(&o);
+    let (announced, err): (Vec<&str>, Vec<&str>) =
+        all.lines().partition(|l| l.contains(": retrying in "));
+    assert!(
+        announced
+            .iter()
+            .all(|l| l.starts_with("prospect: Server error (503): retrying in ")),
+        "{all:?}"
+    );
+    let err = format!("{}\n", err.join("\n"));
     // Escaped: one line, no control character at all.
     assert_eq!(err.matches('\n').count(), 1, "{err:?}");
     assert!(

@@ -127,7 +127,10 @@ fn applied_exactly_once(sb: &Sandbox, n: usize) {
         }
     }
     assert_eq!(landed.len(), n, "{landed:?}");
-    assert!(landed.values().all(|c| *c == 1), "patched twice: {landed:?}");
+    assert!(
+        landed.values().all(|c| *c == 1),
+        "patched twice: {landed:?}"
+    );
     for (i, id) in expected_ids(n).iter().enumerate() {
         let p: Prospect = sb.get_record(id).expect("on the server");
         assert_eq!(p.middle_name, Some(format!("Batch{i}")), "{id}");
@@ -205,7 +208,13 @@ async fn rows_whose_patches_keep_failing_are_sent_again_in_a_second_pass() {
     let o = run(
         home.path(),
         &sb,
-        &["apply", file.to_str().unwrap(), "--yes", "--concurrency", "4"],
+        &[
+            "apply",
+            file.to_str().unwrap(),
+            "--yes",
+            "--concurrency",
+            "4",
+        ],
     )
     .await;
     let err = text(&o.stderr);
@@ -221,7 +230,12 @@ async fn rows_whose_patches_keep_failing_are_sent_again_in_a_second_pass() {
     sb.fail_next_patches(1_000);
     let home = tempfile::tempdir().unwrap();
     let file = middle_names(home.path(), 2);
-    let o = run(home.path(), &sb, &["apply", file.to_str().unwrap(), "--yes"]).await;
+    let o = run(
+        home.path(),
+        &sb,
+        &["apply", file.to_str().unwrap(), "--yes"],
+    )
+    .await;
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(6), "{err}");
     assert!(err.contains("failed=2"), "{err}");
@@ -256,8 +270,7 @@ async fn ever_more_pages(RawQuery(q): RawQuery) -> impl IntoResponse {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_listing_the_client_knows_is_incomplete_exits_6() {
-    let app = axum::Router::new()
-        .route(common::PERSONAL, axum::routing::get(ever_more_pages));
+    let app = axum::Router::new().route(common::PERSONAL, axum::routing::get(ever_more_pages));
     let (base_url, task) = common::serve(app).await;
     let home = tempfile::tempdir().unwrap();
     let o = common::bin(home.path())
@@ -276,6 +289,9 @@ async fn a_listing_the_client_knows_is_incomplete_exits_6() {
     let listed = ids(&o);
     let distinct: std::collections::HashSet<&String> = listed.iter().collect();
     assert_eq!(distinct.len(), listed.len(), "{err}");
-    assert!(err.contains(&format!("{} prospects were listed", listed.len())), "{err}");
+    assert!(
+        err.contains(&format!("{} prospects were listed", listed.len())),
+        "{err}"
+    );
     task.abort();
 }

@@ -354,7 +354,14 @@ async fn a_retry_after_under_the_cap_is_obeyed_with_a_fresh_signature() {
 #[tokio::test]
 async fn six_failures_are_one_try_and_five_retries() {
     // A seventh request would succeed: the client must not make it.
-    let script = [fail(503), fail(504), fail(502), fail(500), fail(503), fail(500)];
+    let script = [
+        fail(503),
+        fail(504),
+        fail(502),
+        fail(500),
+        fail(503),
+        fail(500),
+    ];
     let stub = Stub::start(&[&script[..], &[ok()]].concat()).await;
     let (c, notices) = observed(quick(stub.config()));
     let e = c.list(None, 1, 10).await.unwrap_err();

@@ -212,7 +212,8 @@ impl Permit<'_> {
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
         if !self.released {
-            self.limiter.release(self.epoch, self.inflight, Answer::Other);
+            self.limiter
+                .release(self.epoch, self.inflight, Answer::Other);
         }
     }
 }
@@ -471,7 +472,10 @@ mod tests {
         let c = l.acquire().await;
         let waited = started.elapsed();
         assert!(waited >= Duration::from_secs(1), "{waited:?}");
-        assert!(waited <= Duration::from_secs(1) + PAUSE_SPREAD, "{waited:?}");
+        assert!(
+            waited <= Duration::from_secs(1) + PAUSE_SPREAD,
+            "{waited:?}"
+        );
         assert_eq!(l.reduced(), Some(1));
         drop(c);
     }

@@ -220,7 +220,10 @@ async fn send_one(client: &ApiClient, row: Planned, info: &BatchInfo) -> (Planne
     if row.outcome == Outcome::Unknown && plan::holds(&now, &row.body) {
         // Sent in the first pass, and it landed: journaled with the values the plan saw.
         let message = format!("confirmed on a second look ({})", row.message);
-        return (journaled(row, info, &id, &before, Outcome::Applied, message).await, false);
+        return (
+            journaled(row, info, &id, &before, Outcome::Applied, message).await,
+            false,
+        );
     }
     // The record may have moved since the plan: a field this row touches → conflict.
     let moved = plan::changed_since(&before, &now, &row.body);
@@ -230,7 +233,10 @@ async fn send_one(client: &ApiClient, row: Planned, info: &BatchInfo) -> (Planne
     }
     let (outcome, message, again) = patch_once_known(client, &id, &row.body).await;
     if outcome == Outcome::Applied {
-        return (journaled(row, info, &id, &now, outcome, message).await, false);
+        return (
+            journaled(row, info, &id, &now, outcome, message).await,
+            false,
+        );
     }
     (finish(row, outcome, message), again)
 }
@@ -299,11 +305,8 @@ pub async fn patch_once_known(
             ApiError::RateLimited { retry_after } if rate_waits < RATE_RETRIES => {
                 // Refused before anything was done: safe to send again.
                 if retry_after.is_none() {
-                    let bound = limiter::backoff(
-                        rate_waits,
-                        limiter::BACKOFF_BASE,
-                        limiter::BACKOFF_CAP,
-                    );
+                    let bound =
+                        limiter::backoff(rate_waits, limiter::BACKOFF_BASE, limiter::BACKOFF_CAP);
                     tokio::time::sleep(limiter::random_jitter(bound)).await;
                 }
                 rate_waits += 1;

@@ -118,7 +118,12 @@ async fn run_scan(
                 let b = bar.get_or_insert_with(|| progress_bar(progress.total));
                 b.set_length(progress.total.max(progress.scanned));
                 b.set_position(progress.scanned);
-                b.set_message(client.slowed_down().map(|n| format!(" · {n}")).unwrap_or_default());
+                b.set_message(
+                    client
+                        .slowed_down()
+                        .map(|n| format!(" · {n}"))
+                        .unwrap_or_default(),
+                );
                 on_page(page)?;
             }
             Some(Ok(ScanEvent::Done(summary))) => break summary,
