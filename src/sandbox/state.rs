@@ -196,7 +196,7 @@ impl SandboxState {
     /// Whether this request is the Nth of `fail_every` (counted over the requests admitted).
     pub(super) fn fails_this_time(&self) -> bool {
         let n = self.admitted.fetch_add(1, Ordering::SeqCst) + 1;
-        self.fail_every > 0 && n % self.fail_every == 0
+        self.fail_every > 0 && n.is_multiple_of(self.fail_every)
     }
 
     /// Whether this PATCH is one of those `fail_next_patches` asked to fail.
