@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use common::{body, client, config};
+use common::{body, config};
 use prospect::api::sign::{Payload, SignedHeaders};
 use prospect::api::{ApiClient, ApiError, ClientConfig};
 use prospect::sandbox::{Sandbox, SandboxOptions, data};
