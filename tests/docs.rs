@@ -172,7 +172,13 @@ fn links(text: &str) -> Vec<String> {
         if t.starts_with('[')
             && let Some(i) = t.find("]:")
         {
-            out.push(t[i + 2..].split_whitespace().next().unwrap_or("").to_string());
+            out.push(
+                t[i + 2..]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+            );
         }
     }
     out
@@ -185,7 +191,9 @@ fn every_relative_link_resolves_inside_the_repository() {
     for file in markdown_files() {
         let text = read(&file);
         if text.contains("../shared") {
-            wrong.push(format!("{file}: mentions ../shared, which users do not have"));
+            wrong.push(format!(
+                "{file}: mentions ../shared, which users do not have"
+            ));
         }
         let dir = root.join(&file).parent().expect("a folder").to_path_buf();
         for link in links(&text) {
@@ -224,9 +232,13 @@ fn every_relative_link_resolves_inside_the_repository() {
 
 #[test]
 fn the_link_reader_sees_links() {
-    let text = "See [a](docs/a.md#x) and ![b](b.svg); not `[c](c.md)`.\n```\n[d](d.md)\n```\n[e]: e.md\n";
+    let text =
+        "See [a](docs/a.md#x) and ![b](b.svg); not `[c](c.md)`.\n```\n[d](d.md)\n```\n[e]: e.md\n";
     assert_eq!(links(text), ["docs/a.md#x", "b.svg", "e.md"]);
-    assert_eq!(slug("Keys and `[keys]`: 2 tables"), "keys-and-keys-2-tables");
+    assert_eq!(
+        slug("Keys and `[keys]`: 2 tables"),
+        "keys-and-keys-2-tables"
+    );
 }
 
 /// A table cell: `|` escaped so it does not end the cell.
