@@ -465,6 +465,66 @@ async fn exit_of(child: tokio::process::Child) -> (Option<i32>, String) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn sandbox_command_plays_a_server_limit_and_periodic_failures() {
+    use prospect::api::{ApiClient, ApiError, ClientConfig};
+    let home = tempfile::tempdir().unwrap();
+    let (child, banner, base_url) = spawn_sandbox(
+        home.path(),
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--count",
+            "30",
+            "--token",
+            "pk_limits",
+            "--secret",
+            "sk_limits",
+            "--latency-ms",
+            "300",
+            "--max-inflight",
+            "1",
+            "--fail-every",
+            "3",
+        ],
+    )
+    .await;
+    let text = banner.join("\n");
+    assert!(
+        text.contains("requests: at most 1 at a time (429 beyond); every 3rd request fails (500)"),
+        "{text}"
+    );
+    let mut cfg = ClientConfig::new(&base_url, "pk_limits", "sk_limits", "cli");
+    cfg.max_retries = 0;
+    // Two at once against a limit of one: the second is refused at once with Retry-After: 1.
+    let (a, b) = (
+        ApiClient::new(cfg.clone()).unwrap(),
+        ApiClient::new(cfg).unwrap(),
+    );
+    let (ra, rb) = tokio::join!(a.list(None, 1, 5), b.list(None, 1, 5));
+    let mut results = [ra.is_ok(), rb.is_ok()];
+    results.sort();
+    assert_eq!(results, [false, true], "{ra:?} {rb:?}");
+    let refused = ra.err().or(rb.err()).unwrap();
+    assert_eq!(
+        refused,
+        ApiError::RateLimited {
+            retry_after: Some(Duration::from_secs(1))
+        }
+    );
+    // The 2nd request admitted is served, the 3rd fails with a 500 before doing anything.
+    assert!(a.list(None, 1, 5).await.is_ok());
+    let third = a.list(None, 1, 5).await.unwrap_err();
+    assert!(
+        matches!(third, ApiError::Server { status: 500, .. }),
+        "{third:?}"
+    );
+    assert!(a.list(None, 1, 5).await.is_ok());
+    sigterm(child.id().unwrap());
+    let (code, err) = exit_of(child).await;
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn sandbox_command_serves_until_sigterm() {
     let home = tempfile::tempdir().unwrap();
     let (child, banner, base_url) = spawn_sandbox(

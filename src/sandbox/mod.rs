@@ -56,6 +56,18 @@ impl std::fmt::Debug for Sandbox {
     }
 }
 
+/// `1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`…
+fn ordinal(n: u64) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 impl Sandbox {
     /// Binds, spawns the server on the current tokio runtime and returns once listening.
     pub async fn start(opts: SandboxOptions) -> std::io::Result<Sandbox> {
@@ -116,9 +128,23 @@ impl Sandbox {
     pub fn banner(&self) -> String {
         let url = self.base_url();
         let count = self.state.read().len();
+        let mut faults = Vec::new();
+        if self.state.max_inflight > 0 {
+            let n = self.state.max_inflight;
+            faults.push(format!("at most {n} at a time (429 beyond)"));
+        }
+        if self.state.fail_every > 0 {
+            let n = self.state.fail_every;
+            faults.push(format!("every {} request fails (500)", ordinal(n)));
+        }
+        let faults = if faults.is_empty() {
+            String::new()
+        } else {
+            format!("  requests: {}\n", faults.join("; "))
+        };
         format!(
             "prospect sandbox: {count} prospects at {url}\n\
-             \n  base URL: {url}\n  token:    {token}\n  secret:   {secret}\n\
+             \n  base URL: {url}\n  token:    {token}\n  secret:   {secret}\n{faults}\
              \nTo use it from another shell:\n\
              \n  export PROSPECT_BASE_URL={url}\n  export PROSPECT_API_TOKEN={token}\n  export PROSPECT_API_SECRET={secret}\n",
             token = self.token(),
