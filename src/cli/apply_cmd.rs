@@ -26,7 +26,7 @@ const NOT_ALL_APPLIED: i32 = 6;
 /// Exit code after ctrl-c.
 const INTERRUPTED: i32 = 130;
 
-fn journal_path() -> Option<PathBuf> {
+pub(super) fn journal_path() -> Option<PathBuf> {
     config::state_dir().map(|d| journal::path_in(&d))
 }
 

@@ -1,5 +1,6 @@
 //! The non-interactive commands: `list`, `get`, `patch`, `sandbox`, `config`.
 
+mod api_cmd;
 mod apply_cmd;
 pub mod args;
 mod ask;

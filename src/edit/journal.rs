@@ -108,6 +108,23 @@ fn ends_without_newline(file: &mut File) -> io::Result<bool> {
 }
 
 /// Creates `dir` and its parents; on Unix the directories created get mode 0700.
+/// Checks, before anything is sent, that an entry could be appended to the journal at `path`
+/// (its folder created private as `append` would): a write that cannot be journaled is not
+/// sent.
+pub fn check_appendable(path: &Path) -> io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+    }
+    let mut opts = OpenOptions::new();
+    opts.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path).map(drop)
+}
+
 pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
     let mut b = fs::DirBuilder::new();
     b.recursive(true);
