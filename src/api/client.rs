@@ -537,7 +537,7 @@ impl ApiClient {
             signature.as_str(),
             nonce.as_str(),
         ];
-        let text = redact(&String::from_utf8_lossy(&bytes), &secrets);
+        let text = redact(&String::from_utf8_lossy(bytes), &secrets);
         let messages = parse_messages(&text);
         if !messages.is_empty() {
             tracing::info!(%method, target, status = status.as_u16(), message = %messages.join("; "), "error response");
