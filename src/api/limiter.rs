@@ -111,12 +111,23 @@ impl Aimd {
     /// A request sent in `epoch` as our `inflight`-th request in flight (itself counted) was
     /// answered 429 at `now`. True when this cut the limit.
     pub fn throttled(&mut self, epoch: u64, inflight: usize, now: Instant) -> bool {
+        // The server refused our n-th concurrent request: it takes fewer than n.
+        let seen = inflight.saturating_sub(1).max(1);
+        if epoch + 1 == self.epoch
+            && let Some(c) = &mut self.cut
+            && seen < self.limit
+        {
+            // Another 429 of the burst the last cut answered: no second halving, but what it
+            // says about the server's limit still counts (the first 429 to arrive need not be
+            // the one sent with the fewest in flight).
+            self.limit = seen;
+            c.to = seen;
+            return true;
+        }
         if epoch != self.epoch {
             return false;
         }
         let halved = self.limit.div_ceil(2);
-        // The server refused our n-th concurrent request: it takes fewer than n.
-        let seen = inflight.saturating_sub(1).max(1);
         let to = halved.min(seen).max(1);
         // A probe past the last cut that is refused waits twice as long before the next.
         let hold = match self.cut {
@@ -356,6 +367,28 @@ mod tests {
             a.throttled(e, 9, now);
         }
         assert_eq!(a.limit(), 1, "never below one");
+    }
+
+    #[test]
+    fn the_rest_of_a_burst_refines_the_cut_without_halving_again() {
+        let now = t0();
+        let mut a = Aimd::new(8);
+        let burst = a.epoch();
+        // The 429 of our 8th request in flight arrives first: halved to 4.
+        assert!(a.throttled(burst, 8, now));
+        assert_eq!(a.limit(), 4);
+        // Then the 3rd's: the server takes 2, not 4.
+        assert!(a.throttled(burst, 3, now));
+        assert_eq!(a.limit(), 2);
+        // Later ones of the burst say no more, and never raise it.
+        assert!(!a.throttled(burst, 5, now));
+        assert_eq!(a.limit(), 2);
+        // Nor do 429s from before the burst.
+        let next = a.epoch();
+        assert!(a.throttled(next, 2, now));
+        assert_eq!(a.limit(), 1);
+        assert!(!a.throttled(burst, 2, now), "two cuts ago");
+        assert_eq!(a.limit(), 1);
     }
 
     #[test]
