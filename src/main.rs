@@ -67,6 +67,10 @@ fn main() -> ExitCode {
     if let Some(s) = &settings {
         prune_journal(s);
     }
+    // The journal and the log live there: 0700, even if an older version made it 0755.
+    if let Some(dir) = config::state_dir() {
+        let _ = prospect::edit::journal::make_private(&dir);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

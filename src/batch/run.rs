@@ -8,6 +8,7 @@ use futures::StreamExt;
 use tokio::sync::watch;
 
 use super::corrections::{Correction, RowKey};
+use super::journaling::NOT_JOURNALED;
 use super::plan::{self, Outcome, Planned};
 use crate::api::{ApiClient, ApiError, PatchBody, Prospect};
 use crate::edit::journal::{self, JournalEntry};
@@ -93,6 +94,8 @@ pub struct BatchInfo {
     pub reason: Option<String>,
     /// Where applied changes are journaled (`None`: not journaled).
     pub journal: Option<std::path::PathBuf>,
+    /// The first journal write that failed: from then on no new PATCH starts.
+    pub journal_failure: std::sync::Arc<std::sync::OnceLock<String>>,
 }
 
 /// Sends every `Change` of the plan (other rows are kept as they are), at most `concurrency`
@@ -123,7 +126,7 @@ pub async fn send_observed(
     bounded(planned, concurrency, |row| {
         let stop = stop.clone();
         async move {
-            if row.outcome != Outcome::Change || *stop.borrow() {
+            if row.outcome != Outcome::Change || *stop.borrow() || info.journal_failed() {
                 return row;
             }
             let row = send_one(client, row, info).await;
@@ -134,10 +137,13 @@ pub async fn send_observed(
     .await
 }
 
-async fn send_one(client: &ApiClient, mut row: Planned, info: &BatchInfo) -> Planned {
+async fn send_one(client: &ApiClient, row: Planned, info: &BatchInfo) -> Planned {
     let (Some(id), Some(before)) = (row.id.clone(), row.before.clone()) else {
         return row;
     };
+    if info.journal_failed() {
+        return row;
+    }
     // The record may have moved since the plan: a field this row touches → conflict.
     let now = match client.get(&id).await {
         Ok(now) => now,
@@ -166,19 +172,8 @@ async fn send_one(client: &ApiClient, mut row: Planned, info: &BatchInfo) -> Pla
             batch: Some(info.batch.clone()),
             reason: info.reason.clone(),
         };
-        if let Some(path) = info.journal.clone() {
-            // Flushed before the outcome is reported.
-            let written = tokio::task::spawn_blocking(move || {
-                let mut entry = entry;
-                entry.time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-                journal::append(&path, &entry)
-            })
-            .await;
-            if let Err(e) | Ok(Err(e)) = written.map_err(std::io::Error::other) {
-                row.message = format!("applied, but not journaled: {e}");
-                row.outcome = Outcome::Applied;
-                return row;
-            }
+        if let Err(e) = info.record(entry).await {
+            return finish(row, Outcome::Applied, format!("{NOT_JOURNALED}: {e}"));
         }
     }
     finish(row, outcome, message)
