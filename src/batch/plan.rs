@@ -128,8 +128,11 @@ impl Planned {
     }
 }
 
-/// `applied=3 unchanged=1 …` for every outcome present.
+/// `applied=3 unchanged=1 …` for every outcome present; `no rows` for none.
 pub fn counts(rows: &[Planned]) -> String {
+    if rows.is_empty() {
+        return "no rows".into();
+    }
     let mut by: std::collections::BTreeMap<Outcome, usize> = std::collections::BTreeMap::new();
     for r in rows {
         *by.entry(r.outcome).or_default() += 1;
@@ -251,6 +254,21 @@ fn same_value(current: &Value, sent: &Value) -> bool {
         other => other.clone(),
     };
     norm(current) == norm(sent)
+}
+
+/// Two rows of a plan that reached the same prospect (an id on one, an external reference
+/// resolving to it on the other): the sentence naming both lines.
+pub fn same_prospect_twice(rows: &[Planned]) -> Option<String> {
+    let mut seen: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    for r in rows {
+        let Some(id) = r.id.as_deref() else {
+            continue;
+        };
+        if let Some(first) = seen.insert(id, r.line) {
+            return Some(super::corrections::same_prospect(first, r.line, id));
+        }
+    }
+    None
 }
 
 /// Whether the record changed, since `before`, in any key of `body` (checked just before

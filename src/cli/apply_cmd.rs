@@ -56,6 +56,9 @@ pub async fn apply(a: ApplyArgs, client: &ApiClient, settings: &Settings) -> Res
         .map_err(|e| Failure::usage(format!("{}: {e}", a.file.display())))?;
     let concurrency = concurrency(a.concurrency);
     let planned = run::plan(client, &rows, concurrency).await;
+    if let Some(e) = crate::batch::plan::same_prospect_twice(&planned) {
+        return Err(Failure::usage(format!("{}: {e}", a.file.display())));
+    }
     let job = Job {
         what: "apply",
         dry_run: a.dry_run,
@@ -267,11 +270,7 @@ fn print_plan(rows: &[Planned], output: PlanOutput) -> Result<(), Failure> {
             writeln!(out, "{text}")?;
         }
         PlanOutput::Table => {
-            if rows.is_empty() {
-                writeln!(out, "Plan: no rows")?;
-            } else {
-                writeln!(out, "Plan: {}", counts(rows))?;
-            }
+            writeln!(out, "Plan: {}", counts(rows))?;
             for r in rows {
                 let place = if r.line > 0 {
                     format!("line {} ", r.line)
