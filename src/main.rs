@@ -61,7 +61,14 @@ fn main() -> ExitCode {
     } else {
         match config::resolve(&overrides, &env) {
             Ok(s) => Some(s),
-            Err(e) => return exit(&redactor, Failure::from(e)),
+            // `history` reads only the local journal: it runs without credentials too.
+            Err(e) => {
+                return match cli.command.as_ref().and_then(cli::run_without_api) {
+                    Some(Ok(())) => ExitCode::SUCCESS,
+                    Some(Err(f)) => exit(&redactor, f),
+                    None => exit(&redactor, Failure::from(e)),
+                };
+            }
         }
     };
     if let Some(s) = &settings {

@@ -278,3 +278,163 @@ async fn an_entry_that_cannot_be_written_stops_the_batch_and_is_reported() {
     assert!(sent[1..].iter().all(|p| p.outcome == Outcome::Change));
     assert!(info.journal_failure().is_some());
 }
+
+/// A journal entry of `batch`: `body` sent to `id`, which had `previous`.
+fn entry(
+    id: &str,
+    batch: &str,
+    body: serde_json::Value,
+    previous: serde_json::Value,
+) -> journal::JournalEntry {
+    journal::JournalEntry {
+        time: "2026-11-26T17:21:03Z".into(),
+        profile: "default".into(),
+        prospect_id: id.into(),
+        body: body.as_object().unwrap().clone(),
+        previous: previous.as_object().unwrap().clone(),
+        status: 200,
+        batch: Some(batch.into()),
+        reason: Some("tidy".into()),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn history_runs_without_credentials_and_cuts_long_values() {
+    let home = tempfile::tempdir().unwrap();
+    let id = "a2b9649e-df7f-4349-adff-1c57283fef10";
+    let huge = "y".repeat(5 << 20);
+    journal::append(
+        &journal_path(home.path()),
+        &entry(
+            id,
+            "B1",
+            serde_json::json!({"middleName": "Short"}),
+            serde_json::json!({"middleName": huge}),
+        ),
+    )
+    .unwrap();
+    // No PROSPECT_* variable, no config file: no credentials anywhere.
+    let o = common::bin(home.path())
+        .args(["history", "--id", id])
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains(id) && out.contains("Short"), "{out}");
+    assert!(out.len() < 2_000, "the value is cut: {} bytes", out.len());
+    assert!(out.contains('…'), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reverting_a_batch_that_fixed_invalid_data_plans_the_originals_invalid() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox(100, true).await;
+    let fixes = home.path().join("fixes.csv");
+    let o = run(
+        home.path(),
+        &sb,
+        &["check", "--fix", fixes.to_str().unwrap()],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
+    let o = run(
+        home.path(),
+        &sb,
+        &["apply", fixes.to_str().unwrap(), "--yes"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let batch = stderr(&o)
+        .lines()
+        .last()
+        .and_then(|l| l.strip_prefix("batch: "))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("a batch id")
+        .to_string();
+    sb.clear_requests();
+    let o = run(home.path(), &sb, &["revert", &batch, "--yes"]).await;
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("the previous value gb is refused: address.country must be"),
+        "{out}"
+    );
+    assert!(stderr(&o).contains("--skip-invalid"), "{}", stderr(&o));
+    assert_eq!(patches(&sb), 0, "nothing is sent while rows are invalid");
+    // With --skip-invalid the rest is reverted, and the server refuses none of it.
+    let o = run(
+        home.path(),
+        &sb,
+        &["revert", &batch, "--yes", "--skip-invalid"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
+    let last = stderr(&o).lines().last().unwrap_or_default().to_string();
+    assert!(
+        last.contains("invalid=") && !last.contains("rejected"),
+        "{last}"
+    );
+    let sent = sb.requests().into_iter().filter(|r| r.method == "PATCH");
+    assert!(sent.clone().count() > 0);
+    assert!(
+        sent.into_iter().all(|r| r.status == 200),
+        "no PATCH is refused"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_journal_entry_of_the_wrong_type_is_one_invalid_row_not_a_stop() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox(20, false).await;
+    let r = records(&sb, 20);
+    let (mut a, mut b) = (r[1].clone(), r[2].clone());
+    a.middle_name = Some("Sent".into());
+    b.middle_name = Some("Sent".into());
+    sb.put_record(a.clone());
+    sb.put_record(b.clone());
+    let path = journal_path(home.path());
+    let sent = serde_json::json!({"middleName": "Sent"});
+    journal::append(
+        &path,
+        &entry(
+            &a.id,
+            "B1",
+            sent.clone(),
+            serde_json::json!({"middleName": 7}),
+        ),
+    )
+    .unwrap();
+    journal::append(
+        &path,
+        &entry(
+            &b.id,
+            "B1",
+            sent,
+            serde_json::json!({"middleName": "Before"}),
+        ),
+    )
+    .unwrap();
+    let o = run(home.path(), &sb, &["revert", "B1", "--yes"]).await;
+    assert_eq!(o.status.code(), Some(5), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("the previous value 7 is refused"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(
+        home.path(),
+        &sb,
+        &["revert", "B1", "--yes", "--skip-invalid"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
+    assert_eq!(
+        sb.get_record(&b.id).unwrap().middle_name.as_deref(),
+        Some("Before")
+    );
+    assert_eq!(
+        sb.get_record(&a.id).unwrap().middle_name.as_deref(),
+        Some("Sent")
+    );
+}

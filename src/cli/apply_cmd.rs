@@ -98,7 +98,7 @@ pub async fn revert(a: RevertArgs, client: &ApiClient, settings: &Settings) -> R
         what: "revert",
         dry_run: a.dry_run,
         yes: a.yes,
-        skip_invalid: false,
+        skip_invalid: a.skip_invalid,
         output: a.output,
         report: a.report,
         reason: Some(format!("revert of batch {}", a.batch)),
