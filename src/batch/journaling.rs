@@ -67,7 +67,7 @@ impl BatchInfo {
     }
 
     /// Journals one applied change, flushed before its outcome is reported. On failure the
-    /// batch is marked stopped and the sentence is returned.
+    /// batch is marked stopped and the row's message is returned (`applied, not journaled: …`).
     pub async fn record(&self, entry: JournalEntry) -> Result<(), String> {
         let Some(path) = self.journal.clone() else {
             return Ok(());
@@ -79,9 +79,9 @@ impl BatchInfo {
         })
         .await
         .unwrap_or_else(|e| Err(format!("the journal cannot be written: {e}")));
-        if let Err(text) = &written {
+        written.map_err(|text| {
             let _ = self.journal_failure.set(text.clone());
-        }
-        written
+            format!("{NOT_JOURNALED}: {text}")
+        })
     }
 }

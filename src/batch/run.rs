@@ -8,7 +8,6 @@ use futures::StreamExt;
 use tokio::sync::watch;
 
 use super::corrections::{Correction, RowKey};
-use super::journaling::NOT_JOURNALED;
 use super::plan::{self, Outcome, Planned};
 use crate::api::{ApiClient, ApiError, PatchBody, Prospect};
 use crate::edit::journal::{self, JournalEntry};
@@ -173,7 +172,7 @@ async fn send_one(client: &ApiClient, row: Planned, info: &BatchInfo) -> Planned
             reason: info.reason.clone(),
         };
         if let Err(e) = info.record(entry).await {
-            return finish(row, Outcome::Applied, format!("{NOT_JOURNALED}: {e}"));
+            return finish(row, Outcome::Applied, e);
         }
     }
     finish(row, outcome, message)
