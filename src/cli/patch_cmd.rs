@@ -178,7 +178,7 @@ pub async fn run(a: PatchArgs, client: &ApiClient, settings: &Settings) -> Resul
         .await
         .map_err(|(path, e)| {
             Failure::other(format!(
-                "The change was saved but not journaled ({}): `history` will not show it and `revert` cannot undo it",
+                "The change was saved but not journaled ({}): `history` will not show it",
                 journaling::failure_text(&path, &e)
             ))
         })

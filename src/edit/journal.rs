@@ -188,7 +188,7 @@ pub fn read(path: &Path) -> io::Result<Vec<JournalEntry>> {
 
 /// As [`read`], with the numbers of the lines that were skipped (for a warning).
 pub fn read_checked(path: &Path) -> io::Result<(Vec<JournalEntry>, Vec<usize>)> {
-    let bytes = match fs::read(path) {
+    let bytes = match read_file(path) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
         Err(e) => return Err(e),
@@ -207,6 +207,18 @@ pub fn read_checked(path: &Path) -> io::Result<(Vec<JournalEntry>, Vec<usize>)> 
         }
     }
     Ok((entries, skipped))
+}
+
+/// The journal's bytes; a journal that is not a regular file (a link to `/dev/full` or
+/// `/dev/zero`, which never end) is an error rather than a read without end.
+fn read_file(path: &Path) -> io::Result<Vec<u8>> {
+    if !fs::metadata(path)?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is not a regular file", path.display()),
+        ));
+    }
+    fs::read(path)
 }
 
 /// The sentence warning of skipped lines, if any.
@@ -234,7 +246,7 @@ struct TimeOf<'a> {
 /// kept as they are. Another process appending meanwhile could lose its line, so this runs
 /// only at the start of a command that writes the journal itself.
 pub fn prune(path: &Path, keep_from: &str) -> io::Result<usize> {
-    let text = match fs::read(path) {
+    let text = match read_file(path) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
         Err(e) => return Err(e),
