@@ -122,21 +122,8 @@ pub async fn run(a: PatchArgs, client: &ApiClient, settings: &Settings) -> Resul
         println!("{text}");
         return Ok(());
     }
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(
-        err,
-        "PATCH {} on profile {}\n{}\n{}",
-        crate::api::target::by_id(&a.id),
-        settings.profile,
-        text,
-        describe(&current, &body).trim_end()
-    );
-    drop(err);
-    if !a.yes && !confirm("Send this change?").await? {
-        eprintln!("Nothing was sent.");
-        return Ok(());
-    }
-    // The audit trail is part of the write: a journal that cannot be opened stops it here.
+    // The audit trail is part of the write: a journal that cannot be opened stops it before
+    // anything is asked or sent.
     let journal = journal_path();
     if let Some(path) = journal.clone() {
         blocking(move || {
@@ -151,6 +138,20 @@ pub async fn run(a: PatchArgs, client: &ApiClient, settings: &Settings) -> Resul
                 journaling::failure_text(&path, &e)
             ))
         })?;
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "PATCH {} on profile {}\n{}\n{}",
+        crate::api::target::by_id(&a.id),
+        settings.profile,
+        text,
+        describe(&current, &body).trim_end()
+    );
+    drop(err);
+    if !a.yes && !confirm("Send this change?").await? {
+        eprintln!("Nothing was sent.");
+        return Ok(());
     }
     let keys: Vec<&str> = body.keys().map(String::as_str).collect();
     let keys = keys.join(", ");
