@@ -305,3 +305,59 @@ async fn a_dry_run_prints_the_signed_payload_in_the_contracts_shape_and_no_crede
     no_secrets(&o, &sb);
     assert!(sb.requests().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_patch_is_not_sent_when_the_journal_cannot_be_opened() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox().await;
+    // The journal's folder is a file: the journal cannot be opened.
+    std::fs::create_dir_all(home.path().join("state")).unwrap();
+    std::fs::write(home.path().join("state/prospect"), "not a folder").unwrap();
+    let path = format!("/v1/partner/prospects/personal/{}", data::JOHN_DOE_ID);
+    let file = home.path().join("body.json");
+    std::fs::write(&file, r#"{"middleName":"Unjournaled"}"#).unwrap();
+    let o = run(
+        home.path(),
+        &sb,
+        &["PATCH", &path, "--input", file.to_str().unwrap()],
+    )
+    .await;
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("Nothing was sent") && err.contains("journal.jsonl"),
+        "{err}"
+    );
+    assert!(sb.requests().iter().all(|r| r.method != "PATCH"));
+    assert_eq!(
+        sb.get_record(data::JOHN_DOE_ID)
+            .unwrap()
+            .middle_name
+            .as_deref(),
+        Some("James")
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_patch_whose_entry_cannot_be_written_says_so_and_exits_1() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = sandbox().await;
+    let state = home.path().join("state/prospect");
+    std::fs::create_dir_all(&state).unwrap();
+    std::os::unix::fs::symlink("/dev/full", state.join("journal.jsonl")).unwrap();
+    let path = format!("/v1/partner/prospects/personal/{}", data::JOHN_DOE_ID);
+    let file = home.path().join("body.json");
+    std::fs::write(&file, r#"{"middleName":"Unjournaled"}"#).unwrap();
+    let o = run(
+        home.path(),
+        &sb,
+        &["PATCH", &path, "--input", file.to_str().unwrap()],
+    )
+    .await;
+    let err = text(&o.stderr);
+    // The journal opened, the write landed, the entry failed: said, and exit 1.
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("applied but not journaled"), "{err}");
+    assert!(err.contains("No space left on device"), "{err}");
+}

@@ -226,6 +226,7 @@ fn info(dir: &Path) -> BatchInfo {
         profile: "t".into(),
         reason: None,
         journal: Some(dir.join("journal.jsonl")),
+        journal_failure: Default::default(),
     }
 }
 

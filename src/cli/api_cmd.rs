@@ -130,10 +130,10 @@ async fn patch(
     })?;
     let journal = super::apply_cmd::journal_path()
         .ok_or_else(|| Failure::other("No state directory for the journal: nothing was sent"))?;
-    journal::check_appendable(&journal).map_err(|e| {
+    journal::open_for_append(&journal).map(drop).map_err(|e| {
         Failure::other(format!(
-            "Cannot write the journal {}: {e}; nothing was sent",
-            journal.display()
+            "Nothing was sent: {}",
+            crate::batch::journaling::failure_text(&journal, &e)
         ))
     })?;
     // The previous values, for the journal and so `revert` can restore them.
@@ -182,8 +182,8 @@ fn record(
     };
     journal::append(journal, &entry).map_err(|e| {
         Failure::other(format!(
-            "The change was applied, but it could not be journaled in {}: {e}",
-            journal.display()
+            "The change was applied but not journaled ({}): `history` will not show it and `revert` cannot undo it",
+            crate::batch::journaling::failure_text(journal, &e)
         ))
     })
 }

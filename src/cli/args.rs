@@ -192,6 +192,9 @@ pub struct RevertArgs {
     /// Write one CSV line per journaled change: line, key, id, outcome, fields, message
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Revert the valid rows even when some are invalid (those are reported)
+    #[arg(long)]
+    pub skip_invalid: bool,
     /// How the plan is printed
     #[arg(long, short, value_enum, default_value_t = PlanOutput::Table)]
     pub output: PlanOutput,

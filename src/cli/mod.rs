@@ -18,7 +18,7 @@ mod scan_cmd;
 pub use args::{Cli, Command, Global};
 pub use commands::{run_command, run_sandbox, start_demo_sandbox};
 pub use failure::Failure;
-pub use local::{completions, man, run_local};
+pub use local::{completions, man, run_local, run_without_api};
 
 /// Runs `config init` or `config check`, which resolve the settings themselves (to say where
 /// each came from); `None` for any other command.
