@@ -21,6 +21,7 @@ fn problems_while_the_scan_streams_in_80x24() {
                     scanned: 3400,
                     total: 10_000,
                     pages: 34,
+                    server_limit: None,
                 },
                 findings: sample_findings(),
                 today: crate::app::tests::problems::today(),
