@@ -1,7 +1,7 @@
 //! Change sets end to end, in a pseudo-terminal on `--demo`: mark three rows, set a field on
 //! them, review the plan, send it, and undo the whole batch from the journal.
 
-mod pty;
+use crate::pty;
 
 use pty::Spawn;
 

@@ -1,7 +1,7 @@
 //! The real binary in a pseudo-terminal: the mouse (on by default, off with `--no-mouse`) and
 //! `NO_COLOR` (no colour in any cell, unless `color = "always"`).
 
-mod pty;
+use crate::pty;
 
 use pty::Spawn;
 

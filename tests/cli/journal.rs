@@ -2,7 +2,7 @@
 //! that cannot be written stops a batch before anything is sent, reports and the state
 //! directory are private, and `history` needs no credentials.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -11,27 +11,7 @@ use prospect::api::Prospect;
 use prospect::edit::journal;
 use prospect::sandbox::{Sandbox, SandboxOptions};
 
-async fn sandbox(count: usize, problems: bool) -> Sandbox {
-    Sandbox::start(SandboxOptions {
-        count,
-        problems,
-        ..SandboxOptions::default()
-    })
-    .await
-    .expect("the sandbox starts")
-}
-
-/// The binary with nothing of this machine's configuration, on `sb`.
-async fn run(home: &Path, sb: &Sandbox, args: &[&str]) -> Output {
-    common::bin(home)
-        .env("PROSPECT_BASE_URL", sb.base_url())
-        .env("PROSPECT_API_TOKEN", sb.token())
-        .env("PROSPECT_API_SECRET", sb.secret())
-        .args(args)
-        .output()
-        .await
-        .expect("the binary runs")
-}
+use crate::common::run_on as run;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -79,7 +59,12 @@ fn mode(p: &Path) -> u32 {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_patch_is_journaled_and_shows_in_history() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(20, false).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 20,
+        problems: false,
+        ..Default::default()
+    })
+    .await;
     let r = records(&sb, 20);
     let id = r[3].id.as_str();
     let o = run(
@@ -107,7 +92,12 @@ async fn a_patch_is_journaled_and_shows_in_history() {
 #[tokio::test(flavor = "multi_thread")]
 async fn with_the_journal_unwritable_apply_sends_nothing_and_exits_1() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(20, false).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 20,
+        problems: false,
+        ..Default::default()
+    })
+    .await;
     let r = records(&sb, 20);
     full_journal(home.path());
     let file = home.path().join("fixes.csv");
@@ -147,7 +137,12 @@ async fn with_the_journal_unwritable_apply_sends_nothing_and_exits_1() {
 #[tokio::test(flavor = "multi_thread")]
 async fn with_the_journal_unwritable_patch_says_so_and_exits_1() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(20, false).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 20,
+        problems: false,
+        ..Default::default()
+    })
+    .await;
     let r = records(&sb, 20);
     full_journal(home.path());
     let o = run(
@@ -167,7 +162,12 @@ async fn with_the_journal_unwritable_patch_says_so_and_exits_1() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_journal_that_cannot_be_opened_stops_a_patch_before_it_is_sent() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(20, false).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 20,
+        problems: false,
+        ..Default::default()
+    })
+    .await;
     let r = records(&sb, 20);
     // A directory where the journal file should be: it cannot be opened for appending.
     std::fs::create_dir_all(journal_path(home.path())).unwrap();
@@ -186,7 +186,12 @@ async fn a_journal_that_cannot_be_opened_stops_a_patch_before_it_is_sent() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_batch_opens_with_a_journal_line_that_readers_skip() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(20, false).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 20,
+        problems: false,
+        ..Default::default()
+    })
+    .await;
     let r = records(&sb, 20);
     let file = home.path().join("fixes.csv");
     let rows: String = r[..4]
@@ -252,7 +257,12 @@ async fn an_entry_that_cannot_be_written_stops_the_batch_and_is_reported() {
     use prospect::batch::run::{self, BatchInfo};
     use prospect::batch::{Outcome, corrections};
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(20, false).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 20,
+        problems: false,
+        ..Default::default()
+    })
+    .await;
     let r = records(&sb, 20);
     let text: String = r[..5]
         .iter()
@@ -329,7 +339,12 @@ async fn history_runs_without_credentials_and_cuts_long_values() {
 #[tokio::test(flavor = "multi_thread")]
 async fn reverting_a_batch_that_fixed_invalid_data_plans_the_originals_invalid() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(100, true).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 100,
+        problems: true,
+        ..Default::default()
+    })
+    .await;
     let fixes = home.path().join("fixes.csv");
     let o = run(
         home.path(),
@@ -386,7 +401,12 @@ async fn reverting_a_batch_that_fixed_invalid_data_plans_the_originals_invalid()
 #[tokio::test(flavor = "multi_thread")]
 async fn a_journal_entry_of_the_wrong_type_is_one_invalid_row_not_a_stop() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(20, false).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 20,
+        problems: false,
+        ..Default::default()
+    })
+    .await;
     let r = records(&sb, 20);
     let (mut a, mut b) = (r[1].clone(), r[2].clone());
     a.middle_name = Some("Sent".into());

@@ -1,7 +1,7 @@
 //! `prospect apply` in a real (pseudo-)terminal, interrupted with ctrl-c: it stops sending,
 //! waits for what is in flight, journals and reports it, and exits 130.
 
-mod pty;
+use crate::pty;
 
 use std::time::{Duration, Instant};
 

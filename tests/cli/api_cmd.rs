@@ -2,7 +2,7 @@
 //! printed as they came, a PATCH from `--input` journaled, a 404's exit code, `--dry-run`'s
 //! payload in the contract's shape, and no credential in any output unless asked.
 
-mod common;
+use crate::common::{self, text};
 
 use std::path::Path;
 use std::process::{Output, Stdio};
@@ -12,22 +12,9 @@ use prospect::sandbox::{Sandbox, SandboxOptions, data};
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;
 
-async fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxOptions {
-        count: 20,
-        ..SandboxOptions::default()
-    })
-    .await
-    .expect("the sandbox starts")
-}
-
 fn command(home: &Path, sb: &Sandbox, args: &[&str]) -> tokio::process::Command {
-    let mut c = common::bin(home);
-    c.env("PROSPECT_BASE_URL", sb.base_url())
-        .env("PROSPECT_API_TOKEN", sb.token())
-        .env("PROSPECT_API_SECRET", sb.secret())
-        .arg("api")
-        .args(args);
+    let mut c = common::bin_on(home, sb);
+    c.arg("api").args(args);
     c
 }
 
@@ -36,10 +23,6 @@ async fn run(home: &Path, sb: &Sandbox, args: &[&str]) -> Output {
         .output()
         .await
         .expect("the binary runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// No credential of the sandbox shows anywhere in `o`.
@@ -53,7 +36,11 @@ fn no_secrets(o: &Output, sb: &Sandbox) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_get_prints_the_body_as_it_came() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox().await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 20,
+        ..Default::default()
+    })
+    .await;
     let o = run(
         home.path(),
         &sb,
@@ -90,7 +77,11 @@ async fn a_get_prints_the_body_as_it_came() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_404_prints_the_servers_body_and_exits_3() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox().await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 20,
+        ..Default::default()
+    })
+    .await;
     let o = run(
         home.path(),
         &sb,
@@ -109,7 +100,11 @@ async fn a_404_prints_the_servers_body_and_exits_3() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_patch_from_input_is_sent_as_given_and_journaled() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox().await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 20,
+        ..Default::default()
+    })
+    .await;
     let path = format!("/v1/partner/prospects/personal/{}", data::JOHN_DOE_ID);
     let body = r#"{"middleName":"Through the API"}"#;
     // From standard input.
@@ -152,14 +147,7 @@ async fn a_patch_from_input_is_sent_as_given_and_journaled() {
         entry.body.get("middleName"),
         Some(&Value::from("Through the API"))
     );
-    let h = common::bin(home.path())
-        .env("PROSPECT_BASE_URL", sb.base_url())
-        .env("PROSPECT_API_TOKEN", sb.token())
-        .env("PROSPECT_API_SECRET", sb.secret())
-        .args(["history", "--id", data::JOHN_DOE_ID])
-        .output()
-        .await
-        .unwrap();
+    let h = common::run_on(home.path(), &sb, &["history", "--id", data::JOHN_DOE_ID]).await;
     assert!(
         text(&h.stdout).contains("Through the API"),
         "{}",
@@ -186,7 +174,11 @@ async fn a_patch_from_input_is_sent_as_given_and_journaled() {
 #[tokio::test(flavor = "multi_thread")]
 async fn writes_that_cannot_be_journaled_are_not_sent() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox().await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 20,
+        ..Default::default()
+    })
+    .await;
     let by_id = format!("/v1/partner/prospects/personal/{}", data::JOHN_DOE_ID);
     for args in [
         vec!["DELETE", by_id.as_str()],
@@ -233,7 +225,11 @@ async fn writes_that_cannot_be_journaled_are_not_sent() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_dry_run_prints_the_signed_payload_in_the_contracts_shape_and_no_credential() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox().await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 20,
+        ..Default::default()
+    })
+    .await;
     let path = format!("/v1/partner/prospects/personal/{}", data::JOHN_DOE_ID);
     let file = home.path().join("body.json");
     let body = r#"{"lastName":"O'Brien"}"#;
@@ -309,7 +305,11 @@ async fn a_dry_run_prints_the_signed_payload_in_the_contracts_shape_and_no_crede
 #[tokio::test(flavor = "multi_thread")]
 async fn a_patch_is_not_sent_when_the_journal_cannot_be_opened() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox().await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 20,
+        ..Default::default()
+    })
+    .await;
     // The journal's folder is a file: the journal cannot be opened.
     std::fs::create_dir_all(home.path().join("state")).unwrap();
     std::fs::write(home.path().join("state/prospect"), "not a folder").unwrap();
@@ -342,7 +342,11 @@ async fn a_patch_is_not_sent_when_the_journal_cannot_be_opened() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_patch_whose_entry_cannot_be_written_says_so_and_exits_1() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox().await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 20,
+        ..Default::default()
+    })
+    .await;
     let state = home.path().join("state/prospect");
     std::fs::create_dir_all(&state).unwrap();
     std::os::unix::fs::symlink("/dev/full", state.join("journal.jsonl")).unwrap();

@@ -2,7 +2,7 @@
 //! edit, suspend, hand over to `$EDITOR`, die by a signal — and the terminal is back in its
 //! normal mode afterwards.
 
-mod pty;
+use crate::pty;
 
 use std::time::{Duration, Instant};
 
