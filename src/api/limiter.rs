@@ -304,14 +304,6 @@ impl Limiter {
         self.reduced().map(limit_sentence)
     }
 
-    /// `sentence`, followed by the server limit while the client is slowed down.
-    pub fn with_note(&self, sentence: String) -> String {
-        match self.slowed_down() {
-            Some(note) => format!("{sentence} · {note}"),
-            None => sentence,
-        }
-    }
-
     /// Holds every request back until `wait` from now has passed (a `Retry-After`).
     pub fn pause_for(&self, wait: Duration) {
         let until = Instant::now() + wait;

@@ -72,11 +72,9 @@ pub async fn run_command(
 /// The client, telling stderr about every wait before a retry that lasts a second or more,
 /// as the TUI does in its status line: a long wait is never silent.
 fn announcing_waits(client: &ApiClient) -> ApiClient {
-    let limiter = client.limiter().clone();
     client.with_retry_observer(std::sync::Arc::new(move |e: &ApiError, wait| {
         if wait >= std::time::Duration::from_secs(1) {
-            let text = limiter.with_note(e.retrying_sentence(wait));
-            eprintln!("prospect: {}", escape_control(&text));
+            super::out::notice(&escape_control(&e.retrying_sentence(wait)));
         }
     }))
 }

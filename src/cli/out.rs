@@ -58,9 +58,51 @@ pub fn progress_bar(total: u64) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {pos}/{len} prospects ({per_sec}, {eta} left){msg}")
+        ProgressStyle::with_template("{bar:40} {human_pos}/{human_len} prospects, {eta} left{msg}")
     {
         bar.set_style(style);
     }
+    *lock_bar() = Some(bar.clone());
     bar
+}
+
+/// The progress bar on screen, if any: notices go above it instead of through it.
+static BAR: std::sync::Mutex<Option<ProgressBar>> = std::sync::Mutex::new(None);
+
+fn lock_bar() -> std::sync::MutexGuard<'static, Option<ProgressBar>> {
+    BAR.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The last notice and when, so a burst of the same notice is told once.
+static LAST_NOTICE: std::sync::Mutex<Option<(String, std::time::Instant)>> =
+    std::sync::Mutex::new(None);
+
+/// How long the same notice is not repeated.
+const NOTICE_QUIET: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// A `prospect: …` notice on stderr (above a progress bar that is drawing); the same notice
+/// again within a few seconds (eight requests of one burst told to wait) is told once.
+pub fn notice(text: &str) {
+    {
+        let mut last = LAST_NOTICE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let now = std::time::Instant::now();
+        if let Some((said, at)) = last.as_ref()
+            && said == text
+            && now.duration_since(*at) < NOTICE_QUIET
+        {
+            return;
+        }
+        *last = Some((text.to_string(), now));
+    }
+    let line = format!("prospect: {text}");
+    match lock_bar()
+        .as_ref()
+        .filter(|b| !b.is_finished() && !b.is_hidden())
+    {
+        Some(bar) => bar.println(line),
+        None => eprintln!("{line}"),
+    }
 }

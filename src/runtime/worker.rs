@@ -88,9 +88,8 @@ async fn run(
 ) -> RequestId {
     let ApiCall { req, request } = call;
     let tell = msgs.clone();
-    let limiter = client.limiter().clone();
     let client = client.with_retry_observer(Arc::new(move |e: &ApiError, wait| {
-        let text = limiter.with_note(e.retrying_sentence(wait));
+        let text = e.retrying_sentence(wait);
         let _ = tell.send(Msg::Retrying { req, text });
     }));
     let reply = perform(&client, setup, req, request, &msgs).await;

@@ -61,6 +61,12 @@ async fn list_all_at_concurrency_8_completes_under_a_limit_of_2_with_few_429s() 
     .await;
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert_eq!(ids(&o), expected_ids(2_000), "every record, in order");
+    // The burst's retries are told once, not once per refused request.
+    let told = text(&o.stderr)
+        .lines()
+        .filter(|l| l.contains("Rate limited: retrying in 1 s"))
+        .count();
+    assert_eq!(told, 1, "{}", text(&o.stderr));
     let seen = sb.requests();
     let gets = statuses(&seen, "GET");
     let refused = gets.get(&429).copied().unwrap_or(0);
