@@ -7,6 +7,7 @@ mod ask;
 mod commands;
 mod config_check;
 mod config_init;
+mod explore_cmd;
 mod failure;
 mod history_cmd;
 mod local;

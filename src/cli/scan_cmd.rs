@@ -71,7 +71,7 @@ impl RecordWriter {
     }
 }
 
-fn scan_options(
+pub(super) fn scan_options(
     search: Option<&str>,
     limit: u64,
     concurrency: Option<u64>,
@@ -86,7 +86,7 @@ fn scan_options(
 
 /// Runs a scan to its end, handing every page to `on_page`, with a progress bar on a
 /// terminal. Ctrl-c stops it (no task left running) with exit code 130.
-async fn run_scan(
+pub(super) async fn run_scan(
     client: &ApiClient,
     opts: ScanOptions,
     mut on_page: impl FnMut(ScanPage) -> Result<(), Failure>,
@@ -249,6 +249,12 @@ fn write_fix_file(path: &std::path::Path, findings: &[Finding]) -> Result<(), Fa
     let text = corrections_csv(findings)
         .map_err(|e| Failure::other(format!("Cannot write the corrections: {e}")))?
         .unwrap_or_else(|| "id\n".into());
+    write_private(path, &text)
+}
+
+/// Writes `text` to `path`, readable by its owner only (corrections may hold identification
+/// numbers).
+pub(super) fn write_private(path: &std::path::Path, text: &str) -> Result<(), Failure> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
     #[cfg(unix)]

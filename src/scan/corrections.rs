@@ -61,6 +61,18 @@ pub fn corrections_csv(findings: &[Finding]) -> Result<Option<String>, csv::Erro
     Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
+/// A corrections file that sets `field` on each row's record: `id`, the field, and
+/// `expected.FIELD` holding the value the record had (a record changed since is a conflict).
+pub fn set_values_csv(field: &str, rows: &[(String, String, String)]) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["id".to_string(), field.to_string(), format!("expected.{field}")])?;
+    for (id, new, was) in rows {
+        w.write_record([id, new, was])?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
