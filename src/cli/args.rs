@@ -130,7 +130,11 @@ pub struct FacetArgs {
     #[command(flatten)]
     pub scope: ScanScope,
     /// Group values by a normal form and show the spellings in each group
-    #[arg(long, value_name = "exact|lower|digits|fingerprint", default_value = "exact")]
+    #[arg(
+        long,
+        value_name = "exact|lower|digits|fingerprint",
+        default_value = "exact"
+    )]
     pub by: String,
     /// Show the N most common values (0: all) and one line for the rest
     #[arg(long, value_name = "N", default_value_t = 20)]

@@ -229,7 +229,12 @@ pub async fn cluster(
             out.write(&(text + "\n"))?;
         }
         ClusterOutput::Table => {
-            out.write(&cluster_table(&name, method, summary.records, &shown_clusters))?;
+            out.write(&cluster_table(
+                &name,
+                method,
+                summary.records,
+                &shown_clusters,
+            ))?;
         }
     }
     out.finish()

@@ -63,9 +63,16 @@ pub fn corrections_csv(findings: &[Finding]) -> Result<Option<String>, csv::Erro
 
 /// A corrections file that sets `field` on each row's record: `id`, the field, and
 /// `expected.FIELD` holding the value the record had (a record changed since is a conflict).
-pub fn set_values_csv(field: &str, rows: &[(String, String, String)]) -> Result<String, csv::Error> {
+pub fn set_values_csv(
+    field: &str,
+    rows: &[(String, String, String)],
+) -> Result<String, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["id".to_string(), field.to_string(), format!("expected.{field}")])?;
+    w.write_record([
+        "id".to_string(),
+        field.to_string(),
+        format!("expected.{field}"),
+    ])?;
     for (id, new, was) in rows {
         w.write_record([id, new, was])?;
     }

@@ -382,14 +382,24 @@ mod tests {
     #[test]
     fn a_facet_counts_values_most_common_first_with_the_empty_ones_and_the_rest() {
         let f = facet_of(
-            &[Some("Ann"), Some("Bo"), Some("Ann"), None, Some(" "), Some("Cy")],
+            &[
+                Some("Ann"),
+                Some("Bo"),
+                Some("Ann"),
+                None,
+                Some(" "),
+                Some("Cy"),
+            ],
             By::Exact,
         );
         let r = f.report(2);
         assert_eq!(r.records, 6);
         assert_eq!(r.distinct, 4);
-        let rows: Vec<(Option<&str>, u64)> =
-            r.rows.iter().map(|r| (r.value.as_deref(), r.count)).collect();
+        let rows: Vec<(Option<&str>, u64)> = r
+            .rows
+            .iter()
+            .map(|r| (r.value.as_deref(), r.count))
+            .collect();
         assert_eq!(rows, [(Some("Ann"), 2), (None, 2)]);
         assert_eq!(
             r.rest,
@@ -405,7 +415,12 @@ mod tests {
     #[test]
     fn a_grouped_facet_shows_the_spellings_inside_each_group() {
         let f = facet_of(
-            &[Some("ACME Ltd"), Some("Acme Ltd."), Some("ACME Ltd"), Some("Other")],
+            &[
+                Some("ACME Ltd"),
+                Some("Acme Ltd."),
+                Some("ACME Ltd"),
+                Some("Other"),
+            ],
             By::Fingerprint,
         );
         let r = f.report(0);
@@ -442,7 +457,11 @@ mod tests {
         let split = [("McDonald", 5), ("Mc Donald", 1), ("Mc-Donald", 2)];
         let by_tokens = clusters(&split, Method::Fingerprint);
         assert_eq!(by_tokens.len(), 1);
-        assert_eq!(by_tokens[0].values.len(), 2, "McDonald is one token: {by_tokens:?}");
+        assert_eq!(
+            by_tokens[0].values.len(),
+            2,
+            "McDonald is one token: {by_tokens:?}"
+        );
         let c = clusters(&split, Method::Ngram);
         assert_eq!(c[0].winner(), "McDonald");
         assert_eq!(c[0].records, 8);

@@ -13,6 +13,7 @@ mod cli_config;
 mod cli_local;
 mod cli_scan;
 mod docs;
+mod explore;
 mod hostile;
 mod journal;
 mod limits;
