@@ -13,12 +13,26 @@ use super::state::{Prompt, PromptKind, State, StatusKind};
 use crate::api::{ApiError, Prospect};
 use crate::scan::Filter;
 
-/// `F`: shows the filter view when there is one, else asks for a filter.
+/// `F`: asks for a filter, the current one's text in the prompt (`Enter` shows its matches
+/// again without a new scan).
 pub(super) fn open(state: &mut State) {
-    match state.filter.as_mut() {
-        Some(f) if !f.open => f.open = true,
-        _ => prompt(state),
-    }
+    prompt(state);
+}
+
+/// Tab in the filter prompt: completes the field name being typed.
+pub(super) fn complete(prompt: &mut Prompt) {
+    let Some(word) = prompt.input.field_at_cursor() else {
+        return;
+    };
+    let Some(done) = crate::scan::fields::complete(word) else {
+        return;
+    };
+    let before = prompt.input.before_cursor();
+    let start = before.len() - word.len();
+    let after = &prompt.input.text()[before.len()..];
+    let text = format!("{}{done}{after}", &before[..start]);
+    let cursor = start + done.len();
+    prompt.input = LineInput::with_text_at(&text, cursor);
 }
 
 /// Opens the prompt, holding the current filter's text.
@@ -38,6 +52,10 @@ fn prompt(state: &mut State) {
 
 /// The prompt was submitted: a bad filter is one sentence, a good one starts the scan.
 pub(super) fn submit(state: &mut State, text: &str, fx: &mut Vec<Effect>) {
+    if let Some(f) = state.filter.as_mut().filter(|f| f.text == text.trim()) {
+        f.open = true;
+        return;
+    }
     let filter = match Filter::parse_line(text) {
         Ok(f) => f,
         Err(e) => return state.set_status(StatusKind::Error, e),

@@ -37,7 +37,7 @@ pub struct Find {
 /// Milliseconds on the runtime's monotonic clock (0 = start).
 pub type Millis = u64;
 
-/// How long a status message stays on screen.
+/// How long a status message stays on screen (an error stays until the next key).
 pub const STATUS_FADE_MS: Millis = 4_000;
 /// How long typing in the search prompt must pause before the search is sent.
 pub const SEARCH_DEBOUNCE_MS: Millis = 200;
@@ -414,7 +414,11 @@ impl State {
 
     /// Whether the runtime should keep ticking (spinner, fades, debounce).
     pub fn wants_ticks(&self) -> bool {
-        self.busy() || self.status.is_some() || self.list.debounce_due.is_some()
+        let fading = self
+            .status
+            .as_ref()
+            .is_some_and(|s| s.kind == StatusKind::Info);
+        self.busy() || fading || self.list.debounce_due.is_some()
     }
 
     /// Whether list and detail sit side by side.

@@ -144,10 +144,11 @@ fn route(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) 
 
 fn on_tick(state: &mut State, now: u64, fx: &mut Vec<Effect>) {
     state.now = state.now.max(now);
+    // An error stays until the next key (it may be read slowly); news fades.
     if state
         .status
         .as_ref()
-        .is_some_and(|s| s.expires <= state.now)
+        .is_some_and(|s| s.kind == StatusKind::Info && s.expires <= state.now)
     {
         state.status = None;
     }
@@ -165,6 +166,14 @@ fn on_tick(state: &mut State, now: u64, fx: &mut Vec<Effect>) {
 }
 
 fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
+    // The key that follows an error dismisses it (and may bring its own).
+    if state
+        .status
+        .as_ref()
+        .is_some_and(|s| s.kind == StatusKind::Error)
+    {
+        state.status = None;
+    }
     match state.keys.action_for(&[Context::Global], &key) {
         Some(Action::Quit) if state.form.is_some() => return form_flow::on_quit(state, fx),
         Some(Action::Quit) => return changes::on_quit(state, fx),
@@ -349,6 +358,7 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         | Action::Cancel
         | Action::HistoryBack
         | Action::HistoryForward
+        | Action::Complete
         | Action::NextField
         | Action::PrevField
         | Action::SaveForm
@@ -493,6 +503,7 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
                 schedule_search(state, fx);
             }
         }
+        Some(Action::Complete) if kind == PromptKind::Filter => filter::complete(prompt),
         _ => {
             if prompt.input.handle(key) && kind == PromptKind::Search {
                 schedule_search(state, fx);

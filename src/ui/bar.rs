@@ -142,6 +142,17 @@ fn contexts(state: &State) -> Vec<Context> {
     }
 }
 
+/// Footer words of keys people guess without being told, in the order they give way.
+const GUESSABLE: [&str; 7] = [
+    "reveal/mask",
+    "find",
+    "scroll",
+    "page",
+    "move",
+    "open",
+    "mark",
+];
+
 /// Draws the footer of key hints, cut to the width.
 pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
@@ -158,6 +169,20 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
         Line::styled(text, fg(state, Role::Error).add_modifier(Modifier::BOLD)).render(area, buf);
         return;
     }
+    // Typing a filter's field name: the names it can become (Tab completes).
+    if let Some(word) = state
+        .prompt
+        .as_ref()
+        .filter(|p| p.kind == PromptKind::Filter)
+        .and_then(|p| p.input.field_at_cursor())
+    {
+        let names = crate::scan::fields::completions(word);
+        if !names.is_empty() && names.iter().all(|n| n != word) {
+            let text = truncate(&format!("fields: {}", names.join("  ")), usize::from(area.width));
+            Line::styled(text, dim()).render(area, buf);
+            return;
+        }
+    }
     let key = key(state);
     let mut hints = state.keys.hints(&contexts(state), state.read_only);
     // The way out (`q quit`, `Tab list`) always shows: room is kept for it at the end.
@@ -168,9 +193,26 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
     if tail.is_some() {
         hints.pop();
     }
+    // Tab completes field names in the filter prompt only.
+    if state.prompt.as_ref().is_some_and(|p| p.kind != PromptKind::Filter) {
+        hints.retain(|(_, w)| *w != "complete");
+    }
+    // `P` matters once something is staged (staging says so in the status line).
+    if state.staged.is_empty() && !state.pending.open {
+        hints.retain(|(_, w)| *w != "pending");
+    }
     // The key, a space, the word and two spaces of gap; the last hint needs no gap after it.
     let cost = |(keys, word): &(String, &str)| width(keys) + width(word) + 3;
     let room = usize::from(area.width).saturating_sub(tail.as_ref().map_or(0, cost));
+    // When the line is short, the keys anyone guesses (arrows, Enter) give way first, so the
+    // ones nobody guesses (`!`, `F`, `S`, `H`) stay in sight.
+    for word in GUESSABLE {
+        let total: usize = hints.iter().map(cost).sum();
+        if total.saturating_sub(2) <= room {
+            break;
+        }
+        hints.retain(|(_, w)| w != &word);
+    }
     let mut spans = Vec::new();
     let mut used = 0;
     for hint in &hints {

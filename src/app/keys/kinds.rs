@@ -33,6 +33,8 @@ pub enum Action {
     Cancel,
     HistoryBack,
     HistoryForward,
+    /// Complete the field name being typed (the filter prompt).
+    Complete,
     Edit,
     EditExternal,
     Undo,

@@ -32,7 +32,7 @@ pub const CHANGES: &[Binding] = &[
         action: A::SetField,
         contexts: &[C::List, C::Detail, C::Filter],
         description: "set one field on every marked record (or the selected one): staged, not sent",
-        hint: None,
+        hint: Some("set"),
     },
     Binding {
         name: "accept",
@@ -40,7 +40,7 @@ pub const CHANGES: &[Binding] = &[
         action: A::Accept,
         contexts: &[C::Problems],
         description: "stage the finding's suggestion",
-        hint: Some("accept"),
+        hint: Some("stage"),
     },
     Binding {
         name: "accept_rule",
@@ -64,7 +64,7 @@ pub const CHANGES: &[Binding] = &[
         action: A::History,
         contexts: &[C::List, C::Detail],
         description: "history: the detail's prospect's changes; from the list, every batch",
-        hint: None,
+        hint: Some("history"),
     },
     Binding {
         name: "pending_down",
