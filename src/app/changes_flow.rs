@@ -197,20 +197,32 @@ pub(super) fn value_submitted(state: &mut State, text: &str, fx: &mut Vec<Effect
         state.set_field = Some(s);
         return;
     }
+    let mut n = 0;
     for (id, label) in &s.targets {
         let before = known_record(state, id).map(|p| field.get(p));
-        state.staged.stage(id, label, field, value.clone(), before);
+        if state.staged.stage(id, label, field, value.clone(), before) {
+            n += 1;
+        }
     }
-    let n = s.targets.len();
-    let what = match &value {
-        Some(_) => format!("Staged {field} on {n} record{}", plural(n)),
-        None => format!("Staged clearing {field} on {n} record{}", plural(n)),
+    // Records that already hold the value are not counted: they will not change.
+    let same = s.targets.len() - n;
+    let already = match same {
+        0 => String::new(),
+        1 => "; 1 record already has it".to_string(),
+        k => format!("; {k} records already have it"),
     };
     let key = state.keys.first_key_label(Context::List, Action::Pending);
-    state.set_status(
-        StatusKind::Info,
-        format!("{what} — {key} reviews and sends"),
-    );
+    let text = match (&value, n) {
+        (_, 0) => format!("Nothing staged: {field} is already that on every record"),
+        (Some(_), n) => {
+            format!("Staged {field} on {n} record{}{already} — {key} reviews and sends", plural(n))
+        }
+        (None, n) => format!(
+            "Staged clearing {field} on {n} record{}{already} — {key} reviews and sends",
+            plural(n)
+        ),
+    };
+    state.set_status(StatusKind::Info, text);
     staged_changed(state, fx);
 }
 
@@ -245,10 +257,12 @@ pub(super) fn accept(state: &mut State, whole_rule: bool, fx: &mut Vec<Effect>) 
         };
         let before = Some(f.value.clone().filter(|v| !v.is_empty()));
         let label = finding_label(f);
-        state
+        if state
             .staged
-            .stage(&f.id, &label, field, Some(suggestion.clone()), before);
-        staged += 1;
+            .stage(&f.id, &label, field, Some(suggestion.clone()), before)
+        {
+            staged += 1;
+        }
     }
     let text = match (staged, without) {
         (0, 0) => "No finding selected: Enter lists a rule's findings".to_string(),

@@ -9,7 +9,7 @@ use super::keys::Action;
 use super::lookup;
 use super::msg::Reply;
 use super::requests::Purpose;
-use super::state::{Prompt, PromptKind, State, StatusKind};
+use super::state::{Focus, Prompt, PromptKind, State, StatusKind};
 use crate::api::{ApiError, Prospect};
 use crate::scan::Filter;
 
@@ -52,6 +52,7 @@ fn prompt(state: &mut State) {
 
 /// The prompt was submitted: a bad filter is one sentence, a good one starts the scan.
 pub(super) fn submit(state: &mut State, text: &str, fx: &mut Vec<Effect>) {
+    state.focus = Focus::List;
     if let Some(f) = state.filter.as_mut().filter(|f| f.text == text.trim()) {
         f.open = true;
         return;
@@ -123,8 +124,8 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Action::Last => f.selected = last,
         // A match holds only what the list shows: the record is fetched fresh by its id.
         Action::Open => {
+            // The view stays behind the record: `Esc` there comes back to it.
             if let Some(id) = f.matches.get(f.selected).map(|m| m.id().to_string()) {
-                f.open = false;
                 lookup::start(state, &id, fx);
             }
         }

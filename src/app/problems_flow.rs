@@ -8,11 +8,13 @@ use super::lookup;
 use super::msg::Reply;
 use super::problems::Problems;
 use super::requests::Purpose;
-use super::state::{State, StatusKind};
+use super::state::{Focus, State, StatusKind};
 use crate::api::{ApiError, Prospect};
 
 /// `!`: shows the view, starting a check when there is none yet.
 pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
+    // The view takes the keyboard from a focused record (which stays beside it when wide).
+    state.focus = Focus::List;
     match state.problems.as_mut() {
         Some(p) => p.open = true,
         None => rescan(state, fx),
@@ -102,8 +104,8 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
             }
             Some(rule) => {
                 let id = p.of_rule(rule).get(p.finding_row).map(|f| f.id.clone());
+                // The view stays behind the record: `Esc` there comes back to it.
                 if let Some(id) = id {
-                    p.open = false;
                     lookup::start(state, &id, fx);
                 }
             }

@@ -426,6 +426,22 @@ impl State {
         self.size.0 >= WIDE_COLUMNS
     }
 
+    /// Whether the detail pane has the keyboard: it is open and focused (the problems or
+    /// filter view behind it waits for `Esc` or `Tab`).
+    pub fn detail_has_keys(&self) -> bool {
+        self.focus == Focus::Detail && self.detail.is_some()
+    }
+
+    /// Whether the problems view has the keyboard.
+    pub fn problems_have_keys(&self) -> bool {
+        self.problems.as_ref().is_some_and(|p| p.open) && !self.detail_has_keys()
+    }
+
+    /// Whether the filter view has the keyboard.
+    pub fn filter_has_keys(&self) -> bool {
+        self.filter.as_ref().is_some_and(|f| f.open) && !self.detail_has_keys()
+    }
+
     /// The selected row of the list, if any.
     pub fn selected_row(&self) -> Option<&Prospect> {
         self.list.rows.get(self.list.selected)

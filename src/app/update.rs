@@ -227,7 +227,7 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         }
         return;
     }
-    if state.problems.as_ref().is_some_and(|p| p.open) {
+    if state.problems_have_keys() {
         if let Some(action) = state
             .keys
             .action_for(&[Context::Problems, Context::Anywhere], &key)
@@ -246,7 +246,7 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         }
         return;
     }
-    if state.filter.as_ref().is_some_and(|f| f.open) {
+    if state.filter_has_keys() {
         if let Some(action) = state
             .keys
             .action_for(&[Context::Filter, Context::Anywhere], &key)

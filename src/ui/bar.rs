@@ -130,10 +130,10 @@ fn contexts(state: &State) -> Vec<Context> {
     if state.journal.is_some() {
         return vec![Context::History, Context::Anywhere];
     }
-    if state.problems.as_ref().is_some_and(|p| p.open) {
+    if state.problems_have_keys() {
         return vec![Context::Problems, Context::Anywhere];
     }
-    if state.filter.as_ref().is_some_and(|f| f.open) {
+    if state.filter_has_keys() {
         return vec![Context::Filter, Context::Anywhere];
     }
     match (state.focus, &state.detail) {

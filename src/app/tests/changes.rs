@@ -138,6 +138,37 @@ fn s_stages_the_value_on_every_marked_record_with_the_value_seen_as_expected() {
 }
 
 #[test]
+fn s_counts_only_the_records_that_will_change() {
+    let row = |name: &str| {
+        FieldPath::all()
+            .iter()
+            .position(|f| *f == field(name))
+            .expect("listed")
+    };
+    let mut s = list();
+    send(&mut s, [ch(' '), ch(' '), ch(' ')]);
+    pick(&mut s, row("lastName"));
+    // Row 1 is "Number 1" already.
+    enter_value(&mut s, "Number 1");
+    assert_eq!(s.staged.len(), 2);
+    assert!(
+        status(&s).starts_with("Staged lastName on 2 records; 1 record already has it"),
+        "{}",
+        status(&s)
+    );
+    // Every one already holds it: nothing is staged, and it says so.
+    let mut s = list();
+    send(&mut s, [ch(' '), ch(' '), ch(' ')]);
+    pick(&mut s, phone_row());
+    enter_value(&mut s, "+447101231111");
+    assert!(s.staged.is_empty());
+    assert_eq!(
+        status(&s),
+        "Nothing staged: phoneNumber is already that on every record"
+    );
+}
+
+#[test]
 fn an_invalid_value_keeps_the_prompt_with_the_text_and_the_reason() {
     let mut s = list();
     pick(&mut s, phone_row());

@@ -180,7 +180,6 @@ fn enter_fetches_a_match_by_id_and_opens_the_servers_version() {
         s.detail.is_none(),
         "nothing shows before the record arrives"
     );
-    assert!(!s.filter.as_ref().unwrap().open);
     // The server's version is what opens, not the row the scan saw.
     let mut fresh = prospect(2);
     fresh.email = "changed.since@example.com".into();
@@ -192,6 +191,11 @@ fn enter_fetches_a_match_by_id_and_opens_the_servers_version() {
         }],
     );
     assert_eq!(s.detail.as_ref().map(|d| &d.prospect), Some(&fresh));
+    assert!(s.detail_has_keys() && s.filter.as_ref().unwrap().open);
+    // Esc closes the record and the matches have the keyboard again.
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(s.filter_has_keys());
+    send(&mut s, [key(KeyCode::Esc)]);
     send(&mut s, [ch('F')]);
     let prompt = s.prompt.as_ref().expect("F asks again");
     assert_eq!(prompt.input.text(), "email~example");

@@ -162,10 +162,6 @@ fn enter_lists_a_rules_findings_and_enter_on_a_finding_opens_its_record() {
         asked.contains(&&ApiRequest::ById { id: second.clone() }),
         "{fx:?}"
     );
-    assert!(
-        !s.problems.as_ref().unwrap().open,
-        "the record shows instead"
-    );
     // The look-up answers: the record opens in the detail pane.
     let by_id = fx
         .iter()
@@ -190,14 +186,37 @@ fn enter_lists_a_rules_findings_and_enter_on_a_finding_opens_its_record() {
         s.detail.as_ref().map(|d| d.prospect.id.clone()),
         Some(second)
     );
-    // `!` brings the view back where it was, without scanning again.
+    // The record has the keyboard; the view waits behind it.
+    assert!(s.detail_has_keys() && !s.problems_have_keys());
+    assert!(s.problems.as_ref().unwrap().open);
+    send(&mut s, [ch('j')]);
+    assert_eq!(s.problems.as_ref().unwrap().finding_row, 1, "j scrolled the record");
+    // `Esc` closes the record and comes back to the findings, where they were.
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(s.detail.is_none() && s.problems_have_keys());
+    let p = s.problems.as_ref().unwrap();
+    assert_eq!((p.rule, p.finding_row), (Some(Rule::CountryInvalid), 1));
+    // Hidden, `!` brings the view back where it was, without scanning again.
+    send(&mut s, [key(KeyCode::Esc), key(KeyCode::Esc)]);
+    assert!(!s.problems.as_ref().unwrap().open);
     let fx = send(&mut s, [ch('!')]);
     assert!(s.problems.as_ref().unwrap().open);
     assert!(!fx.iter().any(|e| matches!(e, Effect::Api(_))), "{fx:?}");
-    assert_eq!(
-        s.problems.as_ref().unwrap().rule,
-        Some(Rule::CountryInvalid)
-    );
+    assert_eq!(s.problems.as_ref().unwrap().rule_row, 1);
+}
+
+#[test]
+fn bang_from_a_focused_record_gives_the_view_the_keyboard() {
+    let mut s = finished();
+    send(&mut s, [key(KeyCode::Esc)]);
+    s.size = (140, 40);
+    send(&mut s, [key(KeyCode::Enter)]);
+    assert!(s.detail_has_keys());
+    send(&mut s, [ch('!')]);
+    assert!(s.problems_have_keys(), "the view, not the record, has the keys");
+    assert!(!s.detail_has_keys());
+    send(&mut s, [ch('j')]);
+    assert_eq!(s.problems.as_ref().unwrap().rule_row, 1);
 }
 
 #[test]
