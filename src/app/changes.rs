@@ -106,7 +106,9 @@ impl ChangeSet {
         if before.as_ref() == Some(&after) {
             record.fields.remove(&name);
         } else {
-            record.fields.insert(name.clone(), StagedField { after, before });
+            record
+                .fields
+                .insert(name.clone(), StagedField { after, before });
         }
         let staged = record.fields.contains_key(&name);
         if record.fields.is_empty() {

@@ -76,6 +76,7 @@ mod tests {
         Finding {
             id: id.into(),
             external_reference: None,
+            name: String::new(),
             rule,
             field: field.into(),
             value: Some(value.into()),

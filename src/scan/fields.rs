@@ -198,7 +198,11 @@ mod tests {
         assert_eq!(complete("coun").as_deref(), Some("address.country"));
         assert_eq!(complete("dateOf").as_deref(), Some("dateOfBirth"));
         assert_eq!(complete("address.l").as_deref(), Some("address.line"));
-        assert_eq!(complete("address.line"), None, "nothing to add: three lines");
+        assert_eq!(
+            complete("address.line"),
+            None,
+            "nothing to add: three lines"
+        );
         assert_eq!(complete("zz"), None);
         assert_eq!(completions("line").len(), 3);
     }

@@ -95,6 +95,10 @@ impl Serialize for Rule {
 pub struct Finding {
     pub id: String,
     pub external_reference: Option<String>,
+    /// The prospect's name, for people reading the finding (empty when it has none; not in
+    /// `check`'s output, which names records by id and external reference).
+    #[serde(skip)]
+    pub name: String,
     pub rule: Rule,
     /// The field as `patch --set` names it.
     pub field: String,
@@ -169,6 +173,7 @@ impl RuleSet {
             out.push(Finding {
                 id: p.id.clone(),
                 external_reference: p.external_reference.clone(),
+                name: p.full_name(),
                 rule,
                 field: field.name(),
                 value,

@@ -178,7 +178,10 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
     {
         let names = crate::scan::fields::completions(word);
         if !names.is_empty() && names.iter().all(|n| n != word) {
-            let text = truncate(&format!("fields: {}", names.join("  ")), usize::from(area.width));
+            let text = truncate(
+                &format!("fields: {}", names.join("  ")),
+                usize::from(area.width),
+            );
             Line::styled(text, dim()).render(area, buf);
             return;
         }
@@ -194,8 +197,27 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
         hints.pop();
     }
     // Tab completes field names in the filter prompt only.
-    if state.prompt.as_ref().is_some_and(|p| p.kind != PromptKind::Filter) {
+    if state
+        .prompt
+        .as_ref()
+        .is_some_and(|p| p.kind != PromptKind::Filter)
+    {
         hints.retain(|(_, w)| *w != "complete");
+    }
+    // A record opened from the problems or filter view: `Esc` goes back to that view.
+    if state.detail_has_keys() {
+        let behind = if state.problems.as_ref().is_some_and(|p| p.open) {
+            Some("problems")
+        } else if state.filter.as_ref().is_some_and(|f| f.open) {
+            Some("matches")
+        } else {
+            None
+        };
+        if let Some(view) = behind {
+            for hint in hints.iter_mut().filter(|(_, w)| *w == "back") {
+                hint.1 = view;
+            }
+        }
     }
     // `P` matters once something is staged (staging says so in the status line).
     if state.staged.is_empty() && !state.pending.open {

@@ -126,8 +126,14 @@ fn esc_stops_the_scan_and_keeps_what_was_found_then_closes_the_view() {
     let prompt = s.prompt.as_ref().expect("F asks again");
     assert_eq!(prompt.input.text(), "email~example");
     let fx = send(&mut s, [key(KeyCode::Enter)]);
-    assert!(filter_req(&fx).is_none(), "the same filter is not scanned again");
-    assert!(s.filter.as_ref().unwrap().open, "Enter shows its matches again");
+    assert!(
+        filter_req(&fx).is_none(),
+        "the same filter is not scanned again"
+    );
+    assert!(
+        s.filter.as_ref().unwrap().open,
+        "Enter shows its matches again"
+    );
 }
 
 #[test]
@@ -200,8 +206,14 @@ fn enter_fetches_a_match_by_id_and_opens_the_servers_version() {
     let prompt = s.prompt.as_ref().expect("F asks again");
     assert_eq!(prompt.input.text(), "email~example");
     let fx = send(&mut s, [key(KeyCode::Enter)]);
-    assert!(filter_req(&fx).is_none(), "the same filter is not scanned again");
-    assert!(s.filter.as_ref().unwrap().open, "Enter shows its matches again");
+    assert!(
+        filter_req(&fx).is_none(),
+        "the same filter is not scanned again"
+    );
+    assert!(
+        s.filter.as_ref().unwrap().open,
+        "Enter shows its matches again"
+    );
 }
 
 #[test]

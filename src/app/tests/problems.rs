@@ -8,7 +8,7 @@ use super::fixtures::*;
 use super::form_fixtures::{fetches, loaded_msg, patches, retype};
 use crate::api::{ApiError, Prospect};
 use crate::app::State;
-use crate::scan::{Finding, Progress, Rule, RuleSet, ScanError, ScanSummary};
+use crate::scan::{Checker, Finding, Progress, Rule, RuleSet, ScanError, ScanSummary};
 
 const SIZE: (u16, u16) = (80, 24);
 
@@ -33,6 +33,17 @@ pub fn sample_findings() -> Vec<Finding> {
         p.address.as_mut().unwrap().country = Some("gb".into());
     }
     records.iter().flat_map(|p| rules.check(p)).collect()
+}
+
+/// Findings of one duplicate: records 1, 2 and 3 share an email.
+pub fn duplicate_findings() -> Vec<Finding> {
+    let mut checker = Checker::new(RuleSet::new(&[Rule::DuplicateEmail], today()));
+    for i in 1..=3 {
+        let mut p = prospect(i);
+        p.email = "same@example.com".into();
+        checker.add(&p);
+    }
+    checker.finish()
 }
 
 fn progress(scanned: u64, total: u64) -> Progress {
@@ -94,6 +105,68 @@ pub fn finished() -> State {
     let (mut s, req) = started();
     send(&mut s, [part(req, 500, sample_findings()), ended(req)]);
     s
+}
+
+/// The problems view listing the findings of a duplicate email shared by records 1, 2, 3.
+pub fn duplicates_listed() -> State {
+    let (mut s, req) = started();
+    let msgs = [
+        part(req, 500, duplicate_findings()),
+        ended(req),
+        key(KeyCode::Enter),
+    ];
+    send(&mut s, msgs);
+    s
+}
+
+#[test]
+fn a_finding_says_who_and_the_title_names_its_rule() {
+    let mut s = finished();
+    send(&mut s, [key(KeyCode::Enter)]);
+    let p = s.problems.as_ref().unwrap();
+    let f = p.selected().expect("a finding");
+    assert_eq!(f.name, "Person Number 1");
+    assert_eq!(f.external_reference.as_deref(), Some("CRM-0043"));
+    assert_eq!(
+        p.title(),
+        "Problems · phone-format: 1 of 4 findings · scanned 500 records"
+    );
+}
+
+#[test]
+fn a_duplicate_names_the_others_and_enter_lists_them_then_opens_one() {
+    let mut s = duplicates_listed();
+    let p = s.problems.as_ref().unwrap();
+    assert_eq!(p.rule, Some(Rule::DuplicateEmail));
+    let f = p.selected().expect("the first record's finding");
+    assert_eq!(f.id, prospect(1).id);
+    let others: Vec<String> = p.others(f).iter().map(|o| o.id.clone()).collect();
+    assert_eq!(others, [prospect(2).id, prospect(3).id]);
+    // Enter lists the records sharing the value, the first other one selected.
+    let fx = send(&mut s, [key(KeyCode::Enter)]);
+    assert!(fx.is_empty(), "nothing is fetched yet: {fx:?}");
+    let p = s.problems.as_ref().unwrap();
+    assert_eq!(p.group.as_deref(), Some("same@example.com"));
+    assert_eq!(p.shown().len(), 3);
+    assert_eq!(p.selected().map(|f| f.id.clone()), Some(prospect(2).id));
+    assert_eq!(
+        p.title(),
+        "Problems · duplicate-email · 3 records share same@example.com"
+    );
+    // Enter there opens that record; j moves within the group.
+    let fx = send(&mut s, [ch('j'), key(KeyCode::Enter)]);
+    let asked = fetches(&fx);
+    assert_eq!(
+        asked.first().map(|(_, id)| id.clone()),
+        Some(prospect(3).id)
+    );
+    // Esc leaves the group for the rule's findings, then the rules.
+    send(&mut s, [key(KeyCode::Esc)]);
+    let p = s.problems.as_ref().unwrap();
+    assert_eq!(
+        (p.group.is_none(), p.rule),
+        (true, Some(Rule::DuplicateEmail))
+    );
 }
 
 #[test]
@@ -190,7 +263,11 @@ fn enter_lists_a_rules_findings_and_enter_on_a_finding_opens_its_record() {
     assert!(s.detail_has_keys() && !s.problems_have_keys());
     assert!(s.problems.as_ref().unwrap().open);
     send(&mut s, [ch('j')]);
-    assert_eq!(s.problems.as_ref().unwrap().finding_row, 1, "j scrolled the record");
+    assert_eq!(
+        s.problems.as_ref().unwrap().finding_row,
+        1,
+        "j scrolled the record"
+    );
     // `Esc` closes the record and comes back to the findings, where they were.
     send(&mut s, [key(KeyCode::Esc)]);
     assert!(s.detail.is_none() && s.problems_have_keys());
@@ -213,7 +290,10 @@ fn bang_from_a_focused_record_gives_the_view_the_keyboard() {
     send(&mut s, [key(KeyCode::Enter)]);
     assert!(s.detail_has_keys());
     send(&mut s, [ch('!')]);
-    assert!(s.problems_have_keys(), "the view, not the record, has the keys");
+    assert!(
+        s.problems_have_keys(),
+        "the view, not the record, has the keys"
+    );
     assert!(!s.detail_has_keys());
     send(&mut s, [ch('j')]);
     assert_eq!(s.problems.as_ref().unwrap().rule_row, 1);

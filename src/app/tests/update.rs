@@ -334,7 +334,10 @@ fn an_error_stays_past_the_fade_until_the_next_key() {
     s.set_status(StatusKind::Error, "Unknown field");
     assert!(!s.wants_ticks() || s.busy(), "an error needs no fade ticks");
     update(&mut s, Msg::Tick(60_000));
-    assert_eq!(s.status.as_ref().map(|st| st.text.as_str()), Some("Unknown field"));
+    assert_eq!(
+        s.status.as_ref().map(|st| st.text.as_str()),
+        Some("Unknown field")
+    );
     update(&mut s, ch('j'));
     assert!(s.status.is_none(), "the next key dismisses it");
 }
