@@ -363,6 +363,8 @@ pub(super) fn quit_action(state: &mut State, action: Action, fx: &mut Vec<Effect
 pub fn modal_context(state: &State) -> Option<Context> {
     if state.quit_asked {
         Some(Context::QuitStaged)
+    } else if state.send_question.is_some() {
+        Some(Context::SendQuestion)
     } else if state.staged_offer.is_some() {
         Some(Context::Draft)
     } else if state.set_field.as_ref().is_some_and(|s| s.field.is_none()) {
@@ -377,6 +379,7 @@ pub(super) fn on_modal(state: &mut State, action: Action, fx: &mut Vec<Effect>) 
     match modal_context(state) {
         Some(Context::QuitStaged) => quit_action(state, action, fx),
         Some(Context::Draft) => offer_action(state, action, fx),
+        Some(Context::SendQuestion) => super::pending_flow::question_action(state, action, fx),
         Some(_) => field_pick_action(state, action),
         None => {}
     }

@@ -186,6 +186,8 @@ pub enum PromptKind {
     Find,
     /// The value `S` sets on the marked records.
     SetValue,
+    /// The reason journaled with a batch about to be sent.
+    Reason,
 }
 
 /// A one-line prompt at the bottom of the screen.
@@ -212,6 +214,15 @@ pub struct Status {
     pub text: String,
     pub kind: StatusKind,
     pub expires: Millis,
+}
+
+/// "Send N changes to profile NAME?": asked before a batch leaves, as `apply` asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendQuestion {
+    /// How many changes (records) would be sent.
+    pub total: usize,
+    /// Why, journaled with the batch (as `apply --reason`); typed after `r`.
+    pub reason: Option<String>,
 }
 
 /// A look-up by id or external reference in flight (its requests are in the registry).
@@ -321,6 +332,8 @@ pub struct State {
     pub set_field: Option<SetField>,
     /// Quitting was asked with changes staged: the question is on screen.
     pub quit_asked: bool,
+    /// Sending the pending view's changes was asked: the question is on screen.
+    pub send_question: Option<SendQuestion>,
     /// A change set from an earlier session, offered back.
     pub staged_offer: Option<ChangeSet>,
     /// How many requests a plan or a batch runs at once (config `concurrency`).
@@ -374,6 +387,7 @@ impl State {
             journal: None,
             set_field: None,
             quit_asked: false,
+            send_question: None,
             staged_offer: None,
             concurrency: DEFAULT_CONCURRENCY,
         }

@@ -359,6 +359,7 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         | Action::HistoryBack
         | Action::HistoryForward
         | Action::Complete
+        | Action::Reason
         | Action::NextField
         | Action::PrevField
         | Action::SaveForm
@@ -413,6 +414,11 @@ fn open_prompt(state: &mut State, kind: PromptKind) {
     let text = match kind {
         PromptKind::Search => state.list.search.clone(),
         PromptKind::Lookup | PromptKind::Filter | PromptKind::SetValue => String::new(),
+        PromptKind::Reason => state
+            .send_question
+            .as_ref()
+            .and_then(|q| q.reason.clone())
+            .unwrap_or_default(),
         PromptKind::Find => state
             .find
             .as_ref()
@@ -435,9 +441,11 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     let kind = prompt.kind;
     let contexts: &[Context] = match kind {
         PromptKind::Search => &[Context::SearchPrompt, Context::Prompt],
-        PromptKind::Lookup | PromptKind::Filter | PromptKind::Find | PromptKind::SetValue => {
-            &[Context::Prompt]
-        }
+        PromptKind::Lookup
+        | PromptKind::Filter
+        | PromptKind::Find
+        | PromptKind::SetValue
+        | PromptKind::Reason => &[Context::Prompt],
     };
     match state.keys.action_for(contexts, &key) {
         // A value for `S` is typed as it is meant: spaces kept.
@@ -460,6 +468,7 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
                 PromptKind::Lookup => lookup::start(state, &text, fx),
                 PromptKind::Filter => filter::submit(state, &text, fx),
                 PromptKind::Find => find::start(state, &text),
+                PromptKind::Reason => pending::reason_typed(state, &text),
                 PromptKind::SetValue => {}
             }
         }

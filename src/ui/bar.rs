@@ -27,6 +27,7 @@ pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
             PromptKind::Filter => "F FIELD=VALUE or FIELD~TEXT ",
             PromptKind::Find => "find: ",
             PromptKind::SetValue => "",
+            PromptKind::Reason => "reason (journaled with the batch) ",
         };
         // `S`'s prompt names the field (why a value was refused is on the line below).
         let label = match state
@@ -103,9 +104,11 @@ fn contexts(state: &State) -> Vec<Context> {
     if let Some(p) = &state.prompt {
         return match p.kind {
             PromptKind::Search => vec![Context::Prompt, Context::SearchPrompt],
-            PromptKind::Lookup | PromptKind::Filter | PromptKind::Find | PromptKind::SetValue => {
-                vec![Context::Prompt]
-            }
+            PromptKind::Lookup
+            | PromptKind::Filter
+            | PromptKind::Find
+            | PromptKind::SetValue
+            | PromptKind::Reason => vec![Context::Prompt],
         };
     }
     if state.help.open {
@@ -218,6 +221,14 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
                 hint.1 = view;
             }
         }
+    }
+    // `Enter` lists a batch's changes: on the batches only.
+    if state
+        .journal
+        .as_ref()
+        .is_some_and(|j| j.scope != crate::app::change_views::HistoryScope::Batches)
+    {
+        hints.retain(|(_, w)| *w != "changes");
     }
     // `P` matters once something is staged (staging says so in the status line).
     if state.staged.is_empty() && !state.pending.open {
