@@ -47,6 +47,19 @@ fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// The same text in upper and in lower case, where that differs from it: what a missed
+/// look-up by external reference tries before saying "did you mean …?" (`crm-0042` for
+/// `CRM-0042`).
+pub fn case_variants(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in [text.to_uppercase(), text.to_lowercase()] {
+        if v != text && !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
 /// The 1-based line of a byte offset in `text` (for warnings that name a config line).
 pub fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()

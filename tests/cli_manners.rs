@@ -97,6 +97,76 @@ async fn a_closed_pipe_ends_every_command_quietly() {
     ] {
         let (code, err) = head_one(home.path(), &sb, args).await;
         assert_eq!(code, Some(0), "{args:?}: {err}");
-        assert!(!err.contains("Broken pipe") && !err.contains("panicked"), "{args:?}: {err}");
+        assert!(
+            !err.contains("Broken pipe") && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missed_external_reference_says_did_you_mean_only_when_another_case_exists() {
+    let home = tempfile::tempdir().unwrap();
+    let o = run(
+        home.path(),
+        None,
+        &["--demo", "get", "--external-ref", "crm-0042"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(3), "still not found");
+    assert!(
+        stderr(&o).contains("no prospect with external reference crm-0042; did you mean CRM-0042?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        home.path(),
+        None,
+        &["--demo", "get", "--external-ref", "crm-9999"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(3));
+    assert!(!stderr(&o).contains("did you mean"), "{}", stderr(&o));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_writing_command_under_demo_says_the_sandbox_forgets() {
+    let home = tempfile::tempdir().unwrap();
+    let get = run(
+        home.path(),
+        None,
+        &["--demo", "get", "--external-ref", "CRM-0042", "-o", "json"],
+    )
+    .await;
+    let john: serde_json::Value = serde_json::from_slice(&get.stdout).expect("json");
+    let id = john["id"].as_str().expect("an id").to_string();
+    let file = home.path().join("fix.csv");
+    std::fs::write(&file, format!("id,firstName\n{id},Jonathan\n")).unwrap();
+    let file = file.to_str().unwrap();
+    let forgets = "forgets every change when this command ends";
+    for args in [
+        &["--demo", "patch", &id, "--set", "firstName=Jon", "--yes"][..],
+        &["--demo", "apply", file, "--yes"],
+        &["--demo", "revert", "no-such-batch", "--yes"],
+    ] {
+        let o = run(home.path(), None, args).await;
+        assert!(stderr(&o).contains(forgets), "{args:?}: {}", stderr(&o));
+    }
+    for args in [
+        &[
+            "--demo",
+            "patch",
+            &id,
+            "--set",
+            "firstName=Jon",
+            "--dry-run",
+        ][..],
+        &["--demo", "apply", file, "--dry-run"],
+        &["--demo", "list"],
+        &["--demo", "check"],
+    ] {
+        let o = run(home.path(), None, args).await;
+        assert!(!stderr(&o).contains(forgets), "{args:?}: {}", stderr(&o));
+    }
+    assert!(stdout(&get).contains("CRM-0042"));
 }

@@ -233,6 +233,8 @@ pub struct Lookup {
     pub asked_id: bool,
     pub id_result: Option<Result<Prospect, ApiError>>,
     pub ref_result: Option<Result<Prospect, ApiError>>,
+    /// After nothing was found: the external reference in other cases, and their answers.
+    pub other_case: Option<Vec<Option<Result<Prospect, ApiError>>>>,
 }
 
 /// What the last frame laid out: how far each scrolling pane can scroll (`None`: not shown,

@@ -126,7 +126,7 @@ fn route(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) 
         }
         Purpose::Lookup(by) => {
             if let Some(result) = reply.into_prospect() {
-                lookup::answered(state, by, result);
+                lookup::answered(state, by, result, fx);
             }
         }
         Purpose::SaveCheck | Purpose::SaveVerify => {

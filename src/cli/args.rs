@@ -86,6 +86,18 @@ pub enum Command {
     Man,
 }
 
+impl Command {
+    /// Whether the command sends changes to the API (not as a dry run).
+    pub fn writes(&self) -> bool {
+        match self {
+            Command::Patch(a) => !a.dry_run,
+            Command::Apply(a) => !a.dry_run,
+            Command::Revert(a) => !a.dry_run,
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell to complete in

@@ -178,7 +178,12 @@ fn spawn_page(
 
 async fn get(a: GetArgs, client: &ApiClient) -> Result<(), Failure> {
     let p = match (&a.id, &a.external_ref) {
-        (_, Some(r)) => client.get_by_external_ref(r).await?,
+        (_, Some(r)) => match client.get_by_external_ref(r).await {
+            Err(ApiError::NotFound { what }) => {
+                return Err(did_you_mean(client, r, what).await);
+            }
+            other => other?,
+        },
         (Some(id), None) => {
             if uuid::Uuid::parse_str(id).is_err() {
                 return Err(Failure::usage(format!(
@@ -195,6 +200,24 @@ async fn get(a: GetArgs, client: &ApiClient) -> Result<(), Failure> {
         GetOutput::Text => out.write(&output::text(&p, a.reveal))?,
     }
     out.finish()
+}
+
+/// A missed external reference: when the same text in another case names a prospect, the
+/// failure says so ("did you mean crm-0042?"); it stays a not-found (exit 3).
+async fn did_you_mean(client: &ApiClient, reference: &str, what: String) -> Failure {
+    let mut failure = Failure::from(ApiError::NotFound { what });
+    for v in crate::text::case_variants(reference) {
+        if let Ok(p) = client.get_by_external_ref(&v).await
+            && let Some(found) = p.external_reference
+        {
+            failure.message.push_str(&format!(
+                "; did you mean {}?",
+                crate::text::escape_control(&found)
+            ));
+            break;
+        }
+    }
+    failure
 }
 
 /// `prospect sandbox`: serves until ctrl-c, SIGTERM or SIGHUP.

@@ -1,7 +1,5 @@
 //! How records are printed: a table, CSV, JSON, NDJSON, or labelled text.
 
-use comfy_table::{ContentArrangement, Table, presets::UTF8_BORDERS_ONLY};
-
 use super::failure::Failure;
 use crate::api::Prospect;
 use crate::present;
@@ -11,23 +9,28 @@ fn cell(v: Option<&str>) -> String {
     escape_control(v.unwrap_or("")).into_owned()
 }
 
-/// A table of prospects sized to the terminal (or unbounded when piped).
+/// A table of prospects fitted to the terminal (whole when piped): one line per prospect.
 pub fn table(items: &[Prospect]) -> String {
-    let mut t = Table::new();
-    t.load_style(UTF8_BORDERS_ONLY)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(["ID", "NAME", "EMAIL", "EXTERNAL REF", "PHONE", "CREATED"]);
-    for p in items {
-        t.add_row([
-            cell(Some(&p.id)),
-            cell(Some(&p.full_name())),
-            cell(p.email_as_sent()),
-            cell(p.external_reference.as_deref()),
-            cell(p.phone_number.as_deref()),
-            cell(Some(&present::created_day(p))),
-        ]);
-    }
-    t.to_string()
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|p| {
+            vec![
+                cell(Some(&p.id)),
+                cell(Some(&p.full_name())),
+                cell(p.email_as_sent()),
+                cell(p.external_reference.as_deref()),
+                cell(p.phone_number.as_deref()),
+                cell(Some(&present::created_day(p))),
+            ]
+        })
+        .collect();
+    let headers = ["ID", "NAME", "EMAIL", "EXTERNAL REF", "PHONE", "CREATED"];
+    super::table::render(&headers, &rows, super::table::width())
+}
+
+/// Width in terminal columns.
+pub fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 /// Column widths of the streamed table (`list --all`, `list --where`): fixed, so each row
@@ -68,22 +71,24 @@ pub fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// The streamed table's widths: [`STREAM_COLUMNS`] fitted to the terminal once.
+fn stream_widths() -> &'static [usize] {
+    static WIDTHS: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+    WIDTHS.get_or_init(|| {
+        let natural = STREAM_COLUMNS.map(|(_, w)| w);
+        let mins = super::table::mins(&STREAM_COLUMNS.map(|(h, _)| h));
+        super::table::shrink(&natural, &mins, super::table::width())
+    })
+}
+
 fn stream_line(cells: [String; 6]) -> String {
-    let mut line = cells
-        .iter()
-        .zip(STREAM_COLUMNS)
-        .map(|(c, (_, w))| fit(c, w))
-        .collect::<Vec<_>>()
-        .join("  ");
-    line.truncate(line.trim_end().len());
-    line.push('\n');
-    line
+    super::table::line(&cells, stream_widths())
 }
 
 /// The header of the streamed table, with a rule under it.
 pub fn stream_header() -> String {
     let header = stream_line(STREAM_COLUMNS.map(|(h, _)| h.to_string()));
-    let width: usize = STREAM_COLUMNS.iter().map(|(_, w)| w + 2).sum::<usize>() - 2;
+    let width: usize = stream_widths().iter().map(|w| w + 2).sum::<usize>() - 2;
     header + &"─".repeat(width) + "\n"
 }
 

@@ -311,7 +311,6 @@ fn print_findings(
 
 /// The summary (rule → count), then every finding.
 fn findings_table(findings: &[Finding], records: u64) -> String {
-    use comfy_table::{ContentArrangement, Table, presets::UTF8_BORDERS_ONLY};
     if findings.is_empty() {
         return format!("No problems in {records} prospects.\n");
     }
@@ -319,23 +318,26 @@ fn findings_table(findings: &[Finding], records: u64) -> String {
     for (rule, n) in summary(findings) {
         s.push_str(&format!("  {:<34}{n:>7}\n", rule.name()));
     }
-    let mut t = Table::new();
-    t.load_style(UTF8_BORDERS_ONLY)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(["RULE", "ID", "FIELD", "VALUE", "SUGGESTION", "MESSAGE"]);
     let cell = |v: Option<&str>| escape_control(v.unwrap_or("—")).into_owned();
-    for f in findings {
-        t.add_row([
-            f.rule.name().to_string(),
-            f.id.clone(),
-            f.field.clone(),
-            cell(f.value.as_deref()),
-            cell(f.suggestion.as_deref()),
-            cell(Some(&f.message)),
-        ]);
-    }
+    let rows: Vec<Vec<String>> = findings
+        .iter()
+        .map(|f| {
+            vec![
+                f.rule.name().to_string(),
+                cell(Some(&f.id)),
+                f.field.clone(),
+                cell(f.value.as_deref()),
+                cell(f.suggestion.as_deref()),
+                cell(Some(&f.message)),
+            ]
+        })
+        .collect();
+    let headers = ["RULE", "ID", "FIELD", "VALUE", "SUGGESTION", "MESSAGE"];
     s.push('\n');
-    s.push_str(&t.to_string());
-    s.push('\n');
+    s.push_str(&super::table::render(
+        &headers,
+        &rows,
+        super::table::width(),
+    ));
     s
 }
