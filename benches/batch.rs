@@ -96,6 +96,7 @@ async fn main() {
         profile: "bench".into(),
         reason: None,
         journal: None,
+        journal_failure: Default::default(),
     };
     for concurrency in [1, 8] {
         let (_sb, client) = sandbox(1_000, 20).await;

@@ -93,6 +93,7 @@ fn progress(n: usize) -> Progress {
         scanned: (n as u64 + 1) * 100,
         total: 100_000,
         pages: n as u64 + 1,
+        server_limit: None,
     }
 }
 

@@ -102,7 +102,8 @@ pub fn init(
     };
     let open = || -> std::io::Result<std::fs::File> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
+            // The state directory by default: private, as the journal's.
+            crate::edit::journal::create_private_dir(dir)?;
         }
         let mut opts = std::fs::OpenOptions::new();
         opts.create(true).append(true);

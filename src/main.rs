@@ -61,11 +61,22 @@ fn main() -> ExitCode {
     } else {
         match config::resolve(&overrides, &env) {
             Ok(s) => Some(s),
-            Err(e) => return exit(&redactor, Failure::from(e)),
+            // `history` reads only the local journal: it runs without credentials too.
+            Err(e) => {
+                return match cli.command.as_ref().and_then(cli::run_without_api) {
+                    Some(Ok(())) => ExitCode::SUCCESS,
+                    Some(Err(f)) => exit(&redactor, f),
+                    None => exit(&redactor, Failure::from(e)),
+                };
+            }
         }
     };
     if let Some(s) = &settings {
         prune_journal(s);
+    }
+    // The journal and the log live there: 0700, even if an older version made it 0755.
+    if let Some(dir) = config::state_dir() {
+        let _ = prospect::edit::journal::make_private(&dir);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

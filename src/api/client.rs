@@ -282,6 +282,76 @@ impl ApiClient {
         decode(bytes)
     }
 
+    /// One signed request to any `target` under the base URL (`/v1/…?…`, as signed), for
+    /// `prospect api`: the answer as it came, whatever its status. GETs are retried as always;
+    /// nothing else is.
+    pub async fn raw(
+        &self,
+        method: &str,
+        target: &str,
+        body: Option<String>,
+    ) -> Result<RawAnswer, ApiError> {
+        let method = raw_method(method)?;
+        check_raw_target(target)?;
+        self.send_answered(method, target, body, || format!("nothing at {target}"))
+            .await
+    }
+
+    /// The request [`raw`](Self::raw) would send, with the token, the nonce and (unless
+    /// `show_signature`) the signature redacted; the secret never appears.
+    pub fn dry_run(
+        &self,
+        method: &str,
+        target: &str,
+        body: Option<&str>,
+        show_signature: bool,
+    ) -> Result<DryRun, ApiError> {
+        let method = raw_method(method)?;
+        check_raw_target(target)?;
+        let date = http_date(SystemTime::now());
+        let nonce = uuid::Uuid::new_v4().to_string();
+        // The payload's JSON over these credentials, or its signature with `secret`.
+        let payload = |authorization: &str, nonce: &str, secret: Option<&str>| {
+            let p = Payload {
+                url: target,
+                method: method.as_str(),
+                headers: SignedHeaders {
+                    authorization,
+                    date: &date,
+                    nonce,
+                },
+                body: body.unwrap_or(""),
+            };
+            match secret {
+                Some(secret) => p.sign(secret),
+                None => p.to_json(),
+            }
+        };
+        let signature = payload(&self.cfg.token, &nonce, Some(&self.cfg.secret));
+        let signature_shown = if show_signature {
+            signature
+        } else {
+            REDACTED.to_string()
+        };
+        let mut headers = vec![
+            ("authorization".to_string(), REDACTED.to_string()),
+            ("date".to_string(), date.clone()),
+            ("x-alg-nonce".to_string(), REDACTED.to_string()),
+            ("x-alg-signature".to_string(), signature_shown.clone()),
+            ("accept".to_string(), "application/json".to_string()),
+        ];
+        if body.is_some() {
+            headers.push(("content-type".to_string(), "application/json".to_string()));
+        }
+        Ok(DryRun {
+            method: method.to_string(),
+            url: format!("{}{}{}", self.origin, self.prefix, target),
+            headers,
+            payload: payload(REDACTED, REDACTED, None),
+            signature: show_signature.then_some(signature_shown),
+        })
+    }
+
     /// Sends one request (with retries for GET) and returns the body of a 2xx answer.
     /// Every attempt holds a place of the client's [`Limiter`]; its answer tells the limiter
     /// (a 429 cuts the limit and pauses every request for its `Retry-After`). `timeout`
@@ -293,6 +363,22 @@ impl ApiClient {
         body: Option<String>,
         not_found: impl Fn() -> String,
     ) -> Result<(u16, Vec<u8>), ApiError> {
+        let answer = self.send_answered(method, target, body, not_found).await?;
+        match answer.error {
+            Some(e) => Err(e),
+            None => Ok((answer.status, answer.body)),
+        }
+    }
+
+    /// As `send`, but an answer that came (2xx or not) is returned whole, its error beside it;
+    /// only a request that got no answer is an `Err`.
+    async fn send_answered(
+        &self,
+        method: Method,
+        target: &str,
+        body: Option<String>,
+        not_found: impl Fn() -> String,
+    ) -> Result<RawAnswer, ApiError> {
         let retries = if method == Method::GET {
             self.cfg.max_retries
         } else {
@@ -312,9 +398,14 @@ impl ApiClient {
             } else {
                 left
             };
-            let result = self
+            let answered = self
                 .attempt(&method, target, body.as_deref(), this_try, &not_found)
                 .await;
+            // The error of this attempt, whether the answer came or not.
+            let result: Result<(), ApiError> = match &answered {
+                Ok(RawAnswer { error: Some(e), .. }) | Err(e) => Err(e.clone()),
+                Ok(_) => Ok(()),
+            };
             let pause = match &result {
                 Err(ApiError::RateLimited { retry_after }) => {
                     retry_after.map(|d| d.min(self.cfg.max_retry_wait))
@@ -366,7 +457,7 @@ impl ApiClient {
                         tokio::time::sleep(wait).await;
                     }
                 }
-                other => return other,
+                _ => return answered,
             }
         }
     }
@@ -378,7 +469,7 @@ impl ApiClient {
         body: Option<&str>,
         left: Duration,
         not_found: &impl Fn() -> String,
-    ) -> Result<(u16, Vec<u8>), ApiError> {
+    ) -> Result<RawAnswer, ApiError> {
         if left.is_zero() {
             return Err(self.timeout_error());
         }
@@ -419,16 +510,24 @@ impl ApiClient {
             headers.push(("content-type", "application/json".to_string()));
         }
         let left = left.min(self.cfg.timeout);
-        let (status, retry_after, bytes) = if target::has_dot_segment(target) {
+        let (status, retry_after, received, bytes) = if target::has_dot_segment(target) {
             self.fetch_exact(method, target, headers, body, left)
                 .await?
         } else {
             self.fetch(method, target, headers, body, left).await?
         };
         tracing::debug!(%method, target, status = status.as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "response");
+        let mut answer = RawAnswer {
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or_default().to_string(),
+            headers: received,
+            body: bytes,
+            error: None,
+        };
         if status.is_success() {
-            return Ok((status.as_u16(), bytes));
+            return Ok(answer);
         }
+        let bytes = &answer.body;
         // Server text is untrusted: a proxy may echo this request's credentials back. They are
         // redacted; the full text goes to the log (whose writer escapes control characters),
         // and only a bounded version into the error a person reads.
@@ -438,7 +537,7 @@ impl ApiClient {
             signature.as_str(),
             nonce.as_str(),
         ];
-        let text = redact(&String::from_utf8_lossy(&bytes), &secrets);
+        let text = redact(&String::from_utf8_lossy(bytes), &secrets);
         let messages = parse_messages(&text);
         if !messages.is_empty() {
             tracing::info!(%method, target, status = status.as_u16(), message = %messages.join("; "), "error response");
@@ -449,7 +548,7 @@ impl ApiClient {
             .map(|m| cut_server_text(m))
             .collect();
         let detail = cut_server_text(&messages.join("; "));
-        Err(match status {
+        answer.error = Some(match status {
             StatusCode::BAD_REQUEST => ApiError::Validation {
                 messages: if messages.is_empty() {
                     vec!["the request was rejected without a reason".into()]
@@ -475,7 +574,8 @@ impl ApiClient {
                 status: s.as_u16(),
                 detail,
             },
-        })
+        });
+        Ok(answer)
     }
 
     /// Sends through reqwest, refusing a target the URL library would re-encode.
@@ -486,7 +586,7 @@ impl ApiClient {
         headers: Vec<(&'static str, String)>,
         body: Option<&str>,
         left: Duration,
-    ) -> Result<(StatusCode, Option<Duration>, Vec<u8>), ApiError> {
+    ) -> Result<Exchanged, ApiError> {
         let wire = format!("{}{}{}", self.origin, self.prefix, target);
         let url = Url::parse(&wire)
             .map_err(|e| ApiError::Config(format!("Cannot build the request URL: {e}")))?;
@@ -521,6 +621,16 @@ impl ApiClient {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
+        let received: Vec<(String, String)> = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
         let mut bytes = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_error(&e))? {
             if bytes.len() + chunk.len() > self.cfg.max_response_bytes {
@@ -528,7 +638,7 @@ impl ApiClient {
             }
             bytes.extend_from_slice(&chunk);
         }
-        Ok((status, retry_after, bytes))
+        Ok((status, retry_after, received, bytes))
     }
 
     /// Sends a target with an encoded `.`/`..` segment byte for byte (see `api::exact`).
@@ -539,7 +649,7 @@ impl ApiClient {
         mut headers: Vec<(&'static str, String)>,
         body: Option<&str>,
         left: Duration,
-    ) -> Result<(StatusCode, Option<Duration>, Vec<u8>), ApiError> {
+    ) -> Result<Exchanged, ApiError> {
         use super::exact::{ExactFailure, ExactRequest, send};
         headers.push(("user-agent", USER_AGENT.to_string()));
         let request = ExactRequest {
@@ -570,7 +680,7 @@ impl ApiClient {
                     status: a.status,
                     detail: "an invalid HTTP status".into(),
                 })?;
-                Ok((status, a.retry_after, a.bytes))
+                Ok((status, a.retry_after, Vec::new(), a.bytes))
             }
         }
     }
@@ -610,6 +720,68 @@ impl ApiClient {
             ApiError::Interrupted { host, detail }
         }
     }
+}
+
+const REDACTED: &str = "<redacted>";
+
+/// What `prospect api --dry-run` prints: the request that would be sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DryRun {
+    pub method: String,
+    /// The URL on the wire: origin, the base URL's path, the target.
+    pub url: String,
+    /// Every header that would be sent, credentials redacted.
+    pub headers: Vec<(String, String)>,
+    /// The exact payload that would be signed, with the token and nonce redacted.
+    pub payload: String,
+    /// The signature, when asked for.
+    pub signature: Option<String>,
+}
+
+/// An HTTP method as typed (`get`, `PATCH`), upper-cased; a token of letters only.
+fn raw_method(method: &str) -> Result<Method, ApiError> {
+    let upper = method.trim().to_ascii_uppercase();
+    if upper.is_empty() || !upper.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(ApiError::Config(format!(
+            "{method:?} is not an HTTP method (GET, PATCH, …)"
+        )));
+    }
+    Method::from_bytes(upper.as_bytes())
+        .map_err(|_| ApiError::Config(format!("{method:?} is not an HTTP method")))
+}
+
+/// A target must be a path under the base URL, sent exactly as typed.
+fn check_raw_target(target: &str) -> Result<(), ApiError> {
+    if !target.starts_with('/') {
+        return Err(ApiError::Config(format!(
+            "The path must start with / (e.g. /v1/partner/prospects/personal?page=1), got {:?}",
+            crate::text::escape_control(target)
+        )));
+    }
+    if target.contains('#') || target.bytes().any(|b| b <= b' ' || b == 0x7f || b >= 0x80) {
+        return Err(ApiError::Config(format!(
+            "The path {:?} has spaces, control characters, a fragment or characters that are not percent-encoded: encode them (%20, %C3%AB…) so it is sent as signed",
+            crate::text::escape_control(target)
+        )));
+    }
+    Ok(())
+}
+
+/// What one exchange brought: the status, its `Retry-After`, the headers and the body.
+type Exchanged = (StatusCode, Option<Duration>, Vec<(String, String)>, Vec<u8>);
+
+/// One answer as it came (for `prospect api`): the status, headers and body, and the error
+/// a non-2xx status means.
+#[derive(Debug, Clone)]
+pub struct RawAnswer {
+    pub status: u16,
+    /// The status's reason phrase ("Not Found"), "" when unknown.
+    pub reason: String,
+    /// The headers as received (none for a target sent byte for byte, see `api::exact`).
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// `None` for a 2xx.
+    pub error: Option<ApiError>,
 }
 
 /// The shortest time one attempt is given when the time left is split for a retry.

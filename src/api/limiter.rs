@@ -4,9 +4,10 @@
 //!
 //! - **AIMD** ([`Aimd`]): the limit starts at the configured concurrency, is halved on a 429
 //!   (never below 1; once per burst: a 429 for a request sent before the last cut does not cut
-//!   again) and grows by one after a run of successes, back up to the configured value. A 429
-//!   for our n-th request in flight also says the server takes fewer than n, so one burst
-//!   against a low limit costs one cut, not three.
+//!   again) and grows by one after a run of successes, back up to the configured value. Once
+//!   every request that was in flight at the cut has answered, the limit is also brought down
+//!   to how many of them the server took: one burst against a low limit costs one cut and one
+//!   `Retry-After`, not three.
 //! - **Probing**: after a cut the limit stays at what the cut left for [`PROBE_AFTER`] before it
 //!   tries one more (doubling that wait each time the probe is refused), so a limit that holds
 //!   is not paid for with a 429 every few requests.
@@ -62,6 +63,16 @@ pub struct Aimd {
     epoch: u64,
     /// The limit the last cut left, when, and how long before growing past it.
     cut: Option<Cut>,
+    /// The requests that were in flight at the last cut, until each has answered.
+    settling: Option<Settling>,
+}
+
+/// The answers still awaited from the requests in flight at a cut, and how many of them the
+/// server took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Settling {
+    awaited: usize,
+    taken: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +92,7 @@ impl Aimd {
             streak: 0,
             epoch: 0,
             cut: None,
+            settling: None,
         }
     }
 
@@ -108,16 +120,16 @@ impl Aimd {
         };
     }
 
-    /// A request sent in `epoch` as our `inflight`-th request in flight (itself counted) was
-    /// answered 429 at `now`. True when this cut the limit.
-    pub fn throttled(&mut self, epoch: u64, inflight: usize, now: Instant) -> bool {
+    /// A request sent in `epoch` was answered 429 at `now`, while `others` of our requests
+    /// were still in flight. True when this cut the limit.
+    pub fn throttled(&mut self, epoch: u64, others: usize, now: Instant) -> bool {
+        if epoch + 1 == self.epoch {
+            return self.settle_one(false);
+        }
         if epoch != self.epoch {
             return false;
         }
-        let halved = self.limit.div_ceil(2);
-        // The server refused our n-th concurrent request: it takes fewer than n.
-        let seen = inflight.saturating_sub(1).max(1);
-        let to = halved.min(seen).max(1);
+        let to = self.limit.div_ceil(2).max(1);
         // A probe past the last cut that is refused waits twice as long before the next.
         let hold = match self.cut {
             Some(c) if self.limit > c.to => (c.hold * 2).min(MAX_PROBE_AFTER),
@@ -128,11 +140,47 @@ impl Aimd {
         self.epoch += 1;
         self.streak = 0;
         self.cut = Some(Cut { to, at: now, hold });
+        self.settling = (others > 0).then_some(Settling {
+            awaited: others,
+            taken: 0,
+        });
         true
     }
 
-    /// A request succeeded at `now`. True when this grew the limit.
-    pub fn succeeded(&mut self, now: Instant) -> bool {
+    /// A request sent in `epoch` ended without a verdict (an error other than a 429).
+    pub fn released(&mut self, epoch: u64) -> bool {
+        epoch + 1 == self.epoch && self.settle_one(false)
+    }
+
+    /// One of the requests in flight at the last cut has answered (`taken`: the server took
+    /// it). Once all have, the limit is at most how many the server took. True when that
+    /// lowered it.
+    fn settle_one(&mut self, taken: bool) -> bool {
+        let Some(st) = &mut self.settling else {
+            return false;
+        };
+        st.awaited = st.awaited.saturating_sub(1);
+        st.taken += usize::from(taken);
+        if st.awaited > 0 {
+            return false;
+        }
+        let taken = st.taken.max(1);
+        self.settling = None;
+        if taken >= self.limit {
+            return false;
+        }
+        self.limit = taken;
+        if let Some(c) = &mut self.cut {
+            c.to = taken;
+        }
+        true
+    }
+
+    /// A request sent in `epoch` succeeded at `now`. True when this changed the limit.
+    pub fn succeeded(&mut self, epoch: u64, now: Instant) -> bool {
+        if epoch + 1 == self.epoch && self.settling.is_some() {
+            return self.settle_one(true);
+        }
         if self.limit >= self.max {
             self.streak = 0;
             return false;
@@ -196,7 +244,6 @@ pub enum Answer {
 pub struct Permit<'a> {
     limiter: &'a Limiter,
     epoch: u64,
-    inflight: usize,
     released: bool,
 }
 
@@ -205,15 +252,14 @@ impl Permit<'_> {
     /// changed the limit.
     pub fn answered(mut self, answer: Answer) -> bool {
         self.released = true;
-        self.limiter.release(self.epoch, self.inflight, answer)
+        self.limiter.release(self.epoch, answer)
     }
 }
 
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
         if !self.released {
-            self.limiter
-                .release(self.epoch, self.inflight, Answer::Other);
+            self.limiter.release(self.epoch, Answer::Other);
         }
     }
 }
@@ -292,7 +338,6 @@ impl Limiter {
                             return Permit {
                                 limiter: self,
                                 epoch: g.aimd.epoch(),
-                                inflight: g.inflight,
                                 released: false,
                             };
                         }
@@ -308,13 +353,13 @@ impl Limiter {
         }
     }
 
-    fn release(&self, epoch: u64, inflight: usize, answer: Answer) -> bool {
+    fn release(&self, epoch: u64, answer: Answer) -> bool {
         let changed = {
             let mut g = self.lock();
             g.inflight = g.inflight.saturating_sub(1);
             let now = Instant::now();
             match answer {
-                Answer::Success => g.aimd.succeeded(now),
+                Answer::Success => g.aimd.succeeded(epoch, now),
                 Answer::Throttled { pause } => {
                     if let Some(wait) = pause {
                         let until = now + wait;
@@ -322,9 +367,10 @@ impl Limiter {
                             g.paused_until = Some(until);
                         }
                     }
-                    g.aimd.throttled(epoch, inflight, now)
+                    let others = g.inflight;
+                    g.aimd.throttled(epoch, others, now)
                 }
-                Answer::Other => false,
+                Answer::Other => g.aimd.released(epoch),
             }
         };
         self.changed.notify_waiters();
@@ -345,51 +391,80 @@ mod tests {
         let now = t0();
         let mut a = Aimd::new(8);
         let burst = a.epoch();
-        assert!(a.throttled(burst, 8, now));
+        assert!(a.throttled(burst, 0, now));
         assert_eq!(a.limit(), 4);
-        // The rest of the same burst's 429s say nothing new.
-        assert!(!a.throttled(burst, 7, now));
-        assert!(!a.throttled(burst, 6, now));
+        // The rest of the same burst's 429s do not halve again.
+        assert!(!a.throttled(burst, 0, now));
+        assert!(!a.throttled(burst, 0, now));
         assert_eq!(a.limit(), 4);
         for _ in 0..5 {
             let e = a.epoch();
-            a.throttled(e, 9, now);
+            a.throttled(e, 0, now);
         }
         assert_eq!(a.limit(), 1, "never below one");
     }
 
     #[test]
-    fn a_429_for_our_third_request_in_flight_means_the_server_takes_two() {
+    fn once_the_burst_has_answered_the_limit_is_what_the_server_took() {
+        let now = t0();
         let mut a = Aimd::new(8);
-        assert!(a.throttled(a.epoch(), 3, t0()));
-        assert_eq!(a.limit(), 2, "halving alone would leave 4");
-        let mut b = Aimd::new(3);
-        assert!(b.throttled(b.epoch(), 3, t0()));
-        assert_eq!(b.limit(), 2, "3 halves up to 2");
+        let burst = a.epoch();
+        // Seven sent at once; a 429 arrives while six are still out: halved to 4.
+        assert!(a.throttled(burst, 6, now));
+        assert_eq!(a.limit(), 4);
+        // Of the six, the server took two and refused four.
+        assert!(!a.throttled(burst, 5, now));
+        assert!(!a.succeeded(burst, now));
+        assert!(!a.throttled(burst, 3, now));
+        assert!(!a.released(burst), "a 500 says nothing of the limit");
+        assert!(!a.succeeded(burst, now));
+        assert_eq!(a.limit(), 4, "not settled until all six have answered");
+        assert!(a.throttled(burst, 0, now), "the last one settles it");
+        assert_eq!(a.limit(), 2);
+        // Later answers of that burst change nothing.
+        assert!(!a.succeeded(burst, now));
+        assert_eq!(a.limit(), 2);
+    }
+
+    #[test]
+    fn a_burst_that_took_more_than_the_halved_limit_keeps_the_halving() {
+        let now = t0();
+        let mut a = Aimd::new(8);
+        let burst = a.epoch();
+        assert!(a.throttled(burst, 5, now));
+        for _ in 0..5 {
+            a.succeeded(burst, now);
+        }
+        assert_eq!(
+            a.limit(),
+            4,
+            "AIMD halves; the evidence only lowers it further"
+        );
     }
 
     #[test]
     fn the_limit_grows_by_one_per_window_of_successes_back_to_the_configured_value() {
         let now = t0();
         let mut a = Aimd::new(4);
-        a.throttled(a.epoch(), 5, now);
+        a.throttled(a.epoch(), 0, now);
         assert_eq!(a.limit(), 2);
+        let e = a.epoch();
         // Within the hold after the cut, successes do not grow past it.
         for _ in 0..100 {
-            assert!(!a.succeeded(now + Duration::from_secs(1)));
+            assert!(!a.succeeded(e, now + Duration::from_secs(1)));
         }
         assert_eq!(a.limit(), 2);
         let later = now + PROBE_AFTER;
         // The streak already covers a window: the first success after the hold grows it.
-        assert!(a.succeeded(later));
+        assert!(a.succeeded(e, later));
         assert_eq!(a.limit(), 3);
         // Then one window (3 successes) per step, up to the configured 4 and no further.
-        assert!(!a.succeeded(later));
-        assert!(!a.succeeded(later));
-        assert!(a.succeeded(later));
+        assert!(!a.succeeded(e, later));
+        assert!(!a.succeeded(e, later));
+        assert!(a.succeeded(e, later));
         assert_eq!(a.limit(), 4);
         for _ in 0..20 {
-            assert!(!a.succeeded(later));
+            assert!(!a.succeeded(e, later));
         }
         assert_eq!(a.limit(), 4);
     }
@@ -397,23 +472,25 @@ mod tests {
     #[test]
     fn a_refused_probe_doubles_the_hold_before_the_next() {
         let now = t0();
-        let mut a = Aimd::new(8);
-        a.throttled(a.epoch(), 3, now);
+        let mut a = Aimd::new(4);
+        a.throttled(a.epoch(), 0, now);
         assert_eq!(a.limit(), 2);
         let t1 = now + PROBE_AFTER;
-        a.succeeded(t1);
-        a.succeeded(t1);
+        let e = a.epoch();
+        a.succeeded(e, t1);
+        a.succeeded(e, t1);
         assert_eq!(a.limit(), 3, "probes one more after the hold");
         // The probe is refused: back to 2, and the next probe waits twice as long.
-        assert!(a.throttled(a.epoch(), 3, t1));
+        assert!(a.throttled(a.epoch(), 0, t1));
         assert_eq!(a.limit(), 2);
+        let e = a.epoch();
         let t2 = t1 + PROBE_AFTER;
         for _ in 0..10 {
-            a.succeeded(t2);
+            a.succeeded(e, t2);
         }
         assert_eq!(a.limit(), 2, "held for {:?}", PROBE_AFTER * 2);
         let t3 = t1 + PROBE_AFTER * 2;
-        a.succeeded(t3);
+        a.succeeded(e, t3);
         assert_eq!(a.limit(), 3);
     }
 
@@ -422,7 +499,7 @@ mod tests {
         let mut a = Aimd::new(4);
         a.set_max(8);
         assert_eq!((a.limit(), a.max()), (8, 8));
-        a.throttled(a.epoch(), 9, t0());
+        a.throttled(a.epoch(), 0, t0());
         a.set_max(16);
         assert_eq!((a.limit(), a.max()), (4, 16), "a cut limit stays cut");
         a.set_max(2);
@@ -462,7 +539,7 @@ mod tests {
         // A third waits until a place is released.
         let third = tokio::time::timeout(Duration::from_millis(10), l.acquire()).await;
         assert!(third.is_err(), "only two in flight");
-        // A 429 for the second one in flight with Retry-After: 1 cuts to 1 and pauses all.
+        // A 429 with Retry-After: 1 cuts to 1 and pauses all.
         assert!(b.answered(Answer::Throttled {
             pause: Some(Duration::from_secs(1))
         }));

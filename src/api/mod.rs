@@ -10,7 +10,7 @@ pub mod pages;
 pub mod sign;
 pub mod target;
 
-pub use client::{ApiClient, ClientConfig, DateObserver};
+pub use client::{ApiClient, ClientConfig, DateObserver, DryRun, RawAnswer};
 pub use error::ApiError;
 pub use model::{Address, Page, PageMeta, PatchBody, Prospect};
 pub use pages::PageWalk;

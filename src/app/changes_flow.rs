@@ -379,7 +379,8 @@ pub(super) fn on_modal(state: &mut State, action: Action, fx: &mut Vec<Effect>) 
     match modal_context(state) {
         Some(Context::QuitStaged) => quit_action(state, action, fx),
         Some(Context::Draft) => offer_action(state, action, fx),
-        Some(Context::SendQuestion) => super::pending_flow::question_action(state, action, fx),
+        // Its keys go to the pending view's flow (`pending_flow::question_action`).
+        Some(Context::SendQuestion) => {}
         Some(_) => field_pick_action(state, action),
         None => {}
     }

@@ -113,7 +113,10 @@ impl FilterView {
             thousands(self.progress.total),
         );
         let state = match &self.ended {
-            None => format!("scanning {scanned} of {total}…"),
+            None => format!(
+                "scanning {scanned} of {total}…{}",
+                self.progress.limit_note()
+            ),
             Some(Ok(true)) => format!("scanned {scanned} of {total}"),
             Some(Ok(false)) => format!("stopped at {scanned} of {total}"),
             Some(Err(_)) => format!("failed after {scanned} of {total}"),

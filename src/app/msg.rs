@@ -81,8 +81,13 @@ pub enum Reply {
     Planned(Vec<Planned>),
     /// Part of a batch's answer: how many rows are done, of how many.
     Sending { done: usize, total: usize },
-    /// A batch ended: its id and every row's outcome.
-    Sent { batch: String, rows: Vec<Planned> },
+    /// A batch ended: its id, every row's outcome, and why it stopped early (the journal
+    /// could not be written), if it did.
+    Sent {
+        batch: String,
+        rows: Vec<Planned>,
+        error: Option<String>,
+    },
 }
 
 impl Reply {

@@ -212,10 +212,13 @@ pub(super) fn answered(state: &mut State, req: RequestId, reply: Reply, fx: &mut
         Reply::Sending { done, total } => {
             state.pending.work = Some(Work::Sending { req, done, total });
         }
-        Reply::Sent { batch, rows } => {
+        Reply::Sent { batch, rows, error } => {
             state.pending.work = None;
-            let text = format!("Batch {batch}: {}", counts(&rows));
-            let all_done = rows.iter().all(|r| r.outcome.is_done());
+            let mut text = format!("Batch {batch}: {}", counts(&rows));
+            if let Some(e) = &error {
+                text = format!("{e} — {text}");
+            }
+            let all_done = error.is_none() && rows.iter().all(|r| r.outcome.is_done());
             // What landed is checked again in the problems view (a fixed finding goes) and
             // shown in the filter's rows, as after a save from the form.
             for r in rows.iter().filter(|r| r.outcome == Outcome::Applied) {
@@ -240,7 +243,11 @@ pub(super) fn answered(state: &mut State, req: RequestId, reply: Reply, fx: &mut
                     if r.outcome.is_done() {
                         state.staged.remove(&id);
                     } else if let Some(s) = state.staged.records.get_mut(&id) {
-                        s.error = Some(format!("{}: {}", r.outcome.word(), r.message));
+                        s.error = Some(if r.outcome == Outcome::Change {
+                            "not sent".to_string()
+                        } else {
+                            format!("{}: {}", r.outcome.word(), r.message)
+                        });
                     }
                 }
                 changes_flow::staged_changed(state, fx);

@@ -151,9 +151,10 @@ impl Problems {
         let p = self.progress;
         match &self.ended {
             None => format!(
-                "Problems · {found} so far · scanning {} of {}…",
+                "Problems · {found} so far · scanning {} of {}…{}",
                 thousands(p.scanned),
-                thousands(p.total)
+                thousands(p.total),
+                p.limit_note()
             ),
             Some(Ok(s)) => format!(
                 "Problems · {found} · scanned {} records",

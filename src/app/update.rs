@@ -189,6 +189,9 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     if let Some(context) = changes::modal_context(state) {
         // Keys of no row of the dialog do nothing (the dialog stays).
         let action = state.keys.action_for(&[context], &key);
+        if context == Context::SendQuestion {
+            return pending::question_action(state, action.unwrap_or(Action::Stay), fx);
+        }
         return changes::on_modal(state, action.unwrap_or(Action::Stay), fx);
     }
     if state.help.open {

@@ -57,13 +57,36 @@ fn err(line: u64, message: impl Into<String>) -> ParseError {
 }
 
 /// Reads a corrections file: NDJSON when the name ends in `.ndjson` or `.jsonl`, else CSV.
+/// One prospect named on two rows is an error naming both lines: the order two PATCHes land
+/// in would decide the result.
 pub fn parse(name: &str, bytes: &[u8]) -> Result<Vec<Correction>, ParseError> {
     let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".ndjson") || lower.ends_with(".jsonl") {
-        parse_ndjson(bytes)
+    let rows = if lower.ends_with(".ndjson") || lower.ends_with(".jsonl") {
+        parse_ndjson(bytes)?
     } else {
-        parse_csv(bytes)
+        parse_csv(bytes)?
+    };
+    let mut seen: std::collections::HashMap<(bool, String), u64> = std::collections::HashMap::new();
+    for r in &rows {
+        let key = match &r.key {
+            // Ids compare as UUIDs (case and braces aside), as the server reads them.
+            RowKey::Id(id) => (
+                true,
+                uuid::Uuid::parse_str(id.trim())
+                    .map_or_else(|_| id.trim().to_string(), |u| u.to_string()),
+            ),
+            RowKey::ExternalReference(x) => (false, x.clone()),
+        };
+        if let Some(first) = seen.insert(key, r.line) {
+            return Err(err(r.line, same_prospect(first, r.line, r.key.value())));
+        }
     }
+    Ok(rows)
+}
+
+/// The error of one prospect on two rows.
+pub fn same_prospect(first: u64, second: u64, what: &str) -> String {
+    format!("lines {first} and {second} both name prospect {what}: give one row per prospect")
 }
 
 /// The cell `\N`: clear the field.
@@ -106,6 +129,23 @@ fn unclosed_quote_line(text: &str) -> Option<u64> {
     open_at
 }
 
+/// The line a record starts on. The reader's own line count is one too low in a CRLF file
+/// (it ends a record at `\r` and counts the `\n` as the next record's), so the line is
+/// counted from the record's first byte, past any line ending.
+fn line_at(text: &str, pos: Option<&csv::Position>) -> u64 {
+    let Some(pos) = pos else { return 0 };
+    let start = usize::try_from(pos.byte())
+        .unwrap_or(usize::MAX)
+        .min(text.len());
+    let first = text[start..]
+        .find(|c| c != '\r' && c != '\n')
+        .map_or(text.len(), |i| start + i);
+    1 + text.as_bytes()[..first]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count() as u64
+}
+
 fn parse_csv(bytes: &[u8]) -> Result<Vec<Correction>, ParseError> {
     if let Some(line) = bad_utf8_line(bytes) {
         return Err(err(line, "not valid UTF-8"));
@@ -138,8 +178,26 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<Correction>, ParseError> {
                 ),
             },
         };
-        if matches!(column, Column::Key(_)) {
-            keys += 1;
+        let twice = |f: &FieldPath, expect: bool| {
+            columns.iter().any(|c| match c {
+                Column::Set(g) => !expect && g == f,
+                Column::Expect(g) => expect && g == f,
+                Column::Key(_) => false,
+            })
+        };
+        let repeated = match &column {
+            Column::Key(_) => {
+                keys += 1;
+                false
+            }
+            Column::Set(f) => twice(f, false),
+            Column::Expect(f) => twice(f, true),
+        };
+        if repeated {
+            return Err(err(
+                1,
+                format!("the column {name} appears twice: which value is meant?"),
+            ));
         }
         columns.push(column);
     }
@@ -156,10 +214,18 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<Correction>, ParseError> {
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
-            let line = e.position().map_or(0, csv::Position::line);
-            err(line, e.to_string())
+            let line = line_at(text, e.position());
+            match e.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    expected_len, len, ..
+                } => err(
+                    line,
+                    format!("the row has {len} fields, the header {expected_len}"),
+                ),
+                _ => err(line, e.to_string()),
+            }
         })?;
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = line_at(text, record.position());
         let mut key = None;
         let mut set = Vec::new();
         let mut expect = Vec::new();
@@ -353,6 +419,49 @@ mod tests {
             let e = parse(name, bytes).expect_err(text);
             assert_eq!(e.line, line, "{e}");
             assert!(e.to_string().contains(text), "{e} should say {text}");
+        }
+    }
+
+    #[test]
+    fn one_prospect_on_two_rows_or_one_column_twice_is_refused() {
+        let id = "a2b9649e-df7f-4349-adff-1c57283fef10";
+        let twice = format!(
+            "id,email\n{id},a@example.com\nother,b@example.com\n{},c@example.com\n",
+            id.to_uppercase()
+        );
+        let e = parse("a.csv", twice.as_bytes()).expect_err("the same id twice");
+        assert_eq!(e.line, 4);
+        assert!(e.message.contains("lines 2 and 4"), "{e}");
+        let refs = b"{\"externalReference\":\"CRM-1\"}\n{\"externalReference\":\"CRM-1\"}\n";
+        let e = parse("a.ndjson", refs).expect_err("the same reference twice");
+        assert!(e.message.contains("lines 1 and 2"), "{e}");
+        let e = parse("a.csv", b"id,middleName,middleName\na,x,y\n").expect_err("a column twice");
+        assert_eq!(e.line, 1);
+        assert!(e.message.contains("middleName appears twice"), "{e}");
+        // A field and its expected value are two columns, not one twice.
+        assert!(parse("a.csv", b"id,email,expected.email\na,x,y\n").is_ok());
+    }
+
+    #[test]
+    fn a_crlf_file_numbers_its_rows_and_errors_as_an_lf_file_does() {
+        for nl in ["\n", "\r\n"] {
+            let text = format!("id,email{nl}a,x{nl}b,y{nl}");
+            let lines: Vec<u64> = parse("a.csv", text.as_bytes())
+                .expect("parses")
+                .iter()
+                .map(|r| r.line)
+                .collect();
+            assert_eq!(lines, [2, 3], "{nl:?}");
+            let bad = format!("id,email{nl}a,x{nl}b,y,z{nl}");
+            let e = parse("a.csv", bad.as_bytes()).expect_err("too many cells");
+            assert_eq!(e.line, 3, "{nl:?}: {e}");
+            let empty_key = format!("id,email{nl}a,x{nl},y{nl}");
+            assert_eq!(
+                parse("a.csv", empty_key.as_bytes())
+                    .expect_err("no key")
+                    .line,
+                3
+            );
         }
     }
 }

@@ -3,6 +3,7 @@
 //! `prospect apply` and `prospect revert`; no terminal code.
 
 pub mod corrections;
+pub mod journaling;
 pub mod plan;
 pub mod run;
 

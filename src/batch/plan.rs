@@ -128,8 +128,11 @@ impl Planned {
     }
 }
 
-/// `applied=3 unchanged=1 …` for every outcome present.
+/// `applied=3 unchanged=1 …` for every outcome present; `no rows` for none.
 pub fn counts(rows: &[Planned]) -> String {
+    if rows.is_empty() {
+        return "no rows".into();
+    }
     let mut by: std::collections::BTreeMap<Outcome, usize> = std::collections::BTreeMap::new();
     for r in rows {
         *by.entry(r.outcome).or_default() += 1;
@@ -222,11 +225,29 @@ pub fn classify_revert(entry: &JournalEntry, current: &Prospect) -> Planned {
         planned.message = changed_since.join("; ");
         return planned;
     }
+    // The previous values go through the form's rules, as an `apply` row does: a batch that
+    // fixed invalid data cannot put it back.
+    let refused = |value: &Value, why: &str| {
+        format!(
+            "the previous value {} is refused: {why}",
+            crate::text::cut_server_text(&patch::display_value(value))
+        )
+    };
+    let errors = patch::validate_body(&inverse);
+    if !errors.is_empty() {
+        planned.outcome = Outcome::Invalid;
+        planned.message = errors
+            .iter()
+            .map(|e| refused(&previous_of(&inverse, &e.field), &e.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return planned;
+    }
     match patch::apply(current, &inverse) {
         Ok(edited) => planned.body = patch::diff(current, &edited),
         Err(e) => {
             planned.outcome = Outcome::Invalid;
-            planned.message = e;
+            planned.message = format!("the previous values are refused: {e}");
             return planned;
         }
     }
@@ -235,6 +256,15 @@ pub fn classify_revert(entry: &JournalEntry, current: &Prospect) -> Planned {
         planned.message = "already as before the batch".into();
     }
     planned
+}
+
+/// The value of `field` (`middleName`, `address.country`) in a body.
+fn previous_of(body: &PatchBody, field: &str) -> Value {
+    let value = match field.split_once('.') {
+        Some((key, part)) => body.get(key).and_then(|v| v.get(part)),
+        None => body.get(field),
+    };
+    value.cloned().unwrap_or(Value::Null)
 }
 
 /// Whether the record's value for a key is what was sent (an address compared without its id,
@@ -251,6 +281,21 @@ fn same_value(current: &Value, sent: &Value) -> bool {
         other => other.clone(),
     };
     norm(current) == norm(sent)
+}
+
+/// Two rows of a plan that reached the same prospect (an id on one, an external reference
+/// resolving to it on the other): the sentence naming both lines.
+pub fn same_prospect_twice(rows: &[Planned]) -> Option<String> {
+    let mut seen: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    for r in rows {
+        let Some(id) = r.id.as_deref() else {
+            continue;
+        };
+        if let Some(first) = seen.insert(id, r.line) {
+            return Some(super::corrections::same_prospect(first, r.line, id));
+        }
+    }
+    None
 }
 
 /// Whether the record changed, since `before`, in any key of `body` (checked just before

@@ -143,6 +143,8 @@ pub struct BatchInfo {
     pub reason: Option<String>,
     /// Where applied changes are journaled (`None`: not journaled).
     pub journal: Option<std::path::PathBuf>,
+    /// The first journal write that failed: from then on no new PATCH starts.
+    pub journal_failure: std::sync::Arc<std::sync::OnceLock<String>>,
 }
 
 /// Sends every `Change` of the plan (other rows are kept as they are), at most `concurrency`
@@ -180,7 +182,10 @@ pub async fn send_observed(
         let stop = stop.clone();
         async move {
             // The second pass is given only the rows the first called transient.
-            if (row.outcome != Outcome::Change && !second) || *stop.borrow() {
+            if (row.outcome != Outcome::Change && !second)
+                || *stop.borrow()
+                || info.journal_failed()
+            {
                 return (row, false);
             }
             let (row, transient) = send_one(client, row, info).await;
@@ -202,6 +207,10 @@ async fn send_one(client: &ApiClient, row: Planned, info: &BatchInfo) -> (Planne
     let (Some(id), Some(before)) = (row.id.clone(), row.before.clone()) else {
         return (row, false);
     };
+    // A journal write failed: no new PATCH starts.
+    if info.journal_failed() {
+        return (row, false);
+    }
     let now = match client.get(&id).await {
         Ok(now) => now,
         Err(e) => {
@@ -242,9 +251,9 @@ async fn send_one(client: &ApiClient, row: Planned, info: &BatchInfo) -> (Planne
 }
 
 /// The row as applied, with its journal entry written (previous values from `was`) before
-/// the outcome is reported.
+/// the outcome is reported; a failed write is reported on the row and stops the batch.
 async fn journaled(
-    mut row: Planned,
+    row: Planned,
     info: &BatchInfo,
     id: &str,
     was: &Prospect,
@@ -261,19 +270,8 @@ async fn journaled(
         batch: Some(info.batch.clone()),
         reason: info.reason.clone(),
     };
-    if let Some(path) = info.journal.clone() {
-        // Flushed before the outcome is reported.
-        let written = tokio::task::spawn_blocking(move || {
-            let mut entry = entry;
-            entry.time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            journal::append(&path, &entry)
-        })
-        .await;
-        if let Err(e) | Ok(Err(e)) = written.map_err(std::io::Error::other) {
-            row.message = format!("applied, but not journaled: {e}");
-            row.outcome = Outcome::Applied;
-            return row;
-        }
+    if let Err(e) = info.record(entry).await {
+        return finish(row, Outcome::Applied, e);
     }
     finish(row, outcome, message)
 }

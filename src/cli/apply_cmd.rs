@@ -11,6 +11,7 @@ use super::ask::confirm;
 use super::failure::Failure;
 use super::output::change_line;
 use crate::api::ApiClient;
+use crate::batch::journaling::NOT_JOURNALED;
 use crate::batch::plan::counts;
 use crate::batch::run::{self, BatchInfo};
 use crate::batch::{Outcome, Planned, corrections};
@@ -26,7 +27,7 @@ const NOT_ALL_APPLIED: i32 = 6;
 /// Exit code after ctrl-c.
 const INTERRUPTED: i32 = 130;
 
-fn journal_path() -> Option<PathBuf> {
+pub(super) fn journal_path() -> Option<PathBuf> {
     config::state_dir().map(|d| journal::path_in(&d))
 }
 
@@ -55,6 +56,9 @@ pub async fn apply(a: ApplyArgs, client: &ApiClient, settings: &Settings) -> Res
         .map_err(|e| Failure::usage(format!("{}: {e}", a.file.display())))?;
     let concurrency = concurrency(a.concurrency);
     let planned = run::plan(client, &rows, concurrency).await;
+    if let Some(e) = crate::batch::plan::same_prospect_twice(&planned) {
+        return Err(Failure::usage(format!("{}: {e}", a.file.display())));
+    }
     let job = Job {
         what: "apply",
         dry_run: a.dry_run,
@@ -94,7 +98,7 @@ pub async fn revert(a: RevertArgs, client: &ApiClient, settings: &Settings) -> R
         what: "revert",
         dry_run: a.dry_run,
         yes: a.yes,
-        skip_invalid: false,
+        skip_invalid: a.skip_invalid,
         output: a.output,
         report: a.report,
         reason: Some(format!("revert of batch {}", a.batch)),
@@ -175,12 +179,18 @@ impl Job {
             eprintln!("Nothing was sent.");
             return Ok(());
         }
-        let info = BatchInfo {
-            batch: run::new_batch_id(),
-            profile: settings.profile.clone(),
-            reason: self.reason.clone(),
-            journal: journal_path(),
-        };
+        let info = BatchInfo::new(
+            settings.profile.clone(),
+            self.reason.clone(),
+            journal_path(),
+        );
+        // The audit trail comes first: a batch that cannot be journaled is not sent.
+        if let Err(e) = info.open(changes).await {
+            self.write_report(&planned)?;
+            return Err(Failure::other(format!(
+                "Nothing was sent: {e} (a batch is journaled before anything is sent)"
+            )));
+        }
         let (stop_tx, stop) = watch::channel(false);
         let interrupt = tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
@@ -196,6 +206,14 @@ impl Job {
         }
         print_outcomes(&sent);
         self.write_report(&sent)?;
+        if let Some(e) = info.journal_failure() {
+            eprintln!("{}", summary(&sent, Some(&info.batch)));
+            return Err(Failure::other(format!(
+                "Stopped: {e}; no new change was sent after that ({} not sent, {} applied but not journaled: see the rows above)",
+                count(&sent, Outcome::Change),
+                sent.iter().filter(|r| not_journaled(r)).count()
+            )));
+        }
         if interrupted {
             eprintln!(
                 "Interrupted: {} change(s) not sent (still `change` in the report)",
@@ -283,16 +301,30 @@ fn print_plan(rows: &[Planned], output: PlanOutput) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Whether the row was applied but its journal entry could not be written.
+fn not_journaled(r: &Planned) -> bool {
+    r.outcome == Outcome::Applied && r.message.starts_with(NOT_JOURNALED)
+}
+
+/// The rows that did not end as planned. Rows never started (`change`, after ctrl-c or a
+/// journal failure) are counted in the summary and listed in the report, not here.
 fn print_outcomes(rows: &[Planned]) {
-    for r in rows
-        .iter()
-        .filter(|r| !matches!(r.outcome, Outcome::Applied | Outcome::Unchanged))
-    {
+    for r in rows.iter().filter(|r| {
+        not_journaled(r)
+            || !matches!(
+                r.outcome,
+                Outcome::Applied | Outcome::Unchanged | Outcome::Change
+            )
+    }) {
         let place = if r.line > 0 {
             format!("line {}: ", r.line)
         } else {
             String::new()
         };
+        if not_journaled(r) {
+            eprintln!("{place}{} {}", key_text(r), escape_control(&r.message));
+            continue;
+        }
         eprintln!(
             "{place}{} {}: {}",
             key_text(r),
@@ -315,8 +347,21 @@ fn row_json(r: &Planned) -> Value {
     })
 }
 
+/// The report quotes values (personal data): created 0600, like the journal.
 fn write_report(path: &Path, rows: &[Planned]) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_path(path)?;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let file = opts.open(path)?;
+    // An existing file keeps its mode on open: made private too (a regular file only, never
+    // a `/dev/stdout` given as the report).
+    #[cfg(unix)]
+    if file.metadata()?.is_file() {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    let mut w = csv::Writer::from_writer(file);
     w.write_record(["line", "key", "id", "outcome", "fields", "message"])?;
     for r in rows {
         w.write_record([

@@ -84,6 +84,30 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), every subcommand included (`prospect man | man -l -`)
     Man,
+    /// One signed request to any path of the API, the answer printed as it came (like `gh api`)
+    Api(ApiArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ApiArgs {
+    /// The HTTP method: GET, or PATCH of one prospect (journaled, as every write)
+    pub method: String,
+    /// The path under the base URL with its query, percent-encoded, exactly as it is signed
+    /// (e.g. /v1/partner/prospects/personal?page=1&limit=5)
+    pub path: String,
+    /// The request body from FILE, or - for standard input
+    #[arg(long, value_name = "FILE")]
+    pub input: Option<String>,
+    /// Print the status line and the headers before the body
+    #[arg(long, short = 'i')]
+    pub include: bool,
+    /// Send nothing: print the method, URL, headers and the exact payload that would be
+    /// signed, with the token, the nonce and the signature redacted
+    #[arg(long)]
+    pub dry_run: bool,
+    /// With --dry-run, print the signature too (the token and secret never appear)
+    #[arg(long, requires = "dry_run")]
+    pub show_signature: bool,
 }
 
 impl Command {
@@ -180,6 +204,9 @@ pub struct RevertArgs {
     /// Write one CSV line per journaled change: line, key, id, outcome, fields, message
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Revert the valid rows even when some are invalid (those are reported)
+    #[arg(long)]
+    pub skip_invalid: bool,
     /// How the plan is printed
     #[arg(long, short, value_enum, default_value_t = PlanOutput::Table)]
     pub output: PlanOutput,

@@ -58,6 +58,7 @@ pub async fn run_command(
         Command::Check(a) => scan_cmd::check(a, client, settings).await,
         Command::Get(a) => get(a, client).await,
         Command::Patch(a) => patch_cmd::run(a, client, settings).await,
+        Command::Api(a) => super::api_cmd::run(a, client, settings).await,
         Command::Sandbox(a) => run_sandbox(a, false).await,
         Command::Apply(a) => super::apply_cmd::apply(a, client, settings).await,
         Command::Revert(a) => super::apply_cmd::revert(a, client, settings).await,

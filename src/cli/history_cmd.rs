@@ -12,7 +12,7 @@ use crate::config;
 use crate::edit::journal::{self, JournalEntry};
 use crate::patch;
 use crate::present;
-use crate::text::escape_control;
+use crate::text::{cut_server_text, escape_control};
 
 /// Masks the identification number wherever an entry holds it.
 fn masked(mut e: JournalEntry) -> JournalEntry {
@@ -41,13 +41,23 @@ fn since(text: &str) -> Result<String, Failure> {
         })
 }
 
-/// Runs `history`.
+/// Runs `history`; only `--external-ref` needs the API (to look the prospect up).
 pub async fn run(a: HistoryArgs, client: &ApiClient) -> Result<(), Failure> {
     let id = match (&a.id, &a.external_ref) {
         (Some(id), _) => Some(id.clone()),
         (None, Some(r)) => Some(client.get_by_external_ref(r).await?.id),
         (None, None) => None,
     };
+    print(&a, id)
+}
+
+/// Runs `history` without the API (no settings, no credentials): `None` when it needs it.
+pub fn run_local(a: &HistoryArgs) -> Option<Result<(), Failure>> {
+    a.external_ref.is_none().then(|| print(a, a.id.clone()))
+}
+
+/// Prints the journal's entries of prospect `id` (all when `None`) that `a` asks for.
+fn print(a: &HistoryArgs, id: Option<String>) -> Result<(), Failure> {
     let since = a.since.as_deref().map(since).transpose()?;
     let Some(path) = config::state_dir().map(|d| journal::path_in(&d)) else {
         return Ok(());
@@ -84,7 +94,7 @@ pub async fn run(a: HistoryArgs, client: &ApiClient) -> Result<(), Failure> {
                     escape_control(&e.prospect_id),
                     e.reason
                         .as_deref()
-                        .map(|r| format!("  ({})", escape_control(r)))
+                        .map(|r| format!("  ({})", escape_control(&cut_server_text(r))))
                         .unwrap_or_default()
                 )?;
                 for (k, before, after) in changes(e) {
@@ -108,10 +118,11 @@ fn changes(e: &JournalEntry) -> Vec<(String, String, String)> {
                 .or(none.get(k))
                 .cloned()
                 .unwrap_or(Value::Null);
+            // A value may be megabytes long: cut as other server text is.
             (
                 k.clone(),
-                patch::display_value(&before),
-                patch::display_value(after),
+                cut_server_text(&patch::display_value(&before)),
+                cut_server_text(&patch::display_value(after)),
             )
         })
         .collect()

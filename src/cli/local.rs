@@ -23,6 +23,16 @@ pub fn run_local(command: &Command, prefs: &Prefs) -> Option<Result<(), Failure>
     }
 }
 
+/// Runs `command` when no settings could be resolved (no credentials, say) if it can do
+/// without them: `history` reads only the local journal (but `--external-ref`, which looks
+/// the prospect up). `None` for any other command.
+pub fn run_without_api(command: &Command) -> Option<Result<(), Failure>> {
+    match command {
+        Command::History(a) => super::history_cmd::run_local(a),
+        _ => None,
+    }
+}
+
 /// The completion script for `shell`.
 pub fn completions(shell: clap_complete::Shell) -> String {
     let mut out = Vec::new();

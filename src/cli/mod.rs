@@ -1,5 +1,6 @@
 //! The non-interactive commands: `list`, `get`, `patch`, `sandbox`, `config`.
 
+mod api_cmd;
 mod apply_cmd;
 pub mod args;
 mod ask;
@@ -18,7 +19,7 @@ mod table;
 pub use args::{Cli, Command, Global};
 pub use commands::{run_command, run_sandbox, start_demo_sandbox};
 pub use failure::Failure;
-pub use local::{completions, man, run_local};
+pub use local::{completions, man, run_local, run_without_api};
 
 /// Runs `config init` or `config check`, which resolve the settings themselves (to say where
 /// each came from); `None` for any other command.

@@ -28,10 +28,7 @@ pub fn table(items: &[Prospect]) -> String {
     super::table::render(&headers, &rows, super::table::width())
 }
 
-/// Width in terminal columns.
-pub fn display_width(s: &str) -> usize {
-    unicode_width::UnicodeWidthStr::width(s)
-}
+pub use super::table::{display_width, fit};
 
 /// Column widths of the streamed table (`list --all`, `list --where`): fixed, so each row
 /// can be printed as it arrives instead of measuring every row first.
@@ -43,33 +40,6 @@ const STREAM_COLUMNS: [(&str, usize); 6] = [
     ("PHONE", 16),
     ("CREATED", 10),
 ];
-
-/// `s` cut or padded to exactly `width` terminal columns (cut text ends in `…`).
-pub fn fit(s: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let mut out = String::new();
-    let mut used = 0;
-    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
-    let room = if total > width {
-        width.saturating_sub(1)
-    } else {
-        width
-    };
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > room {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if total > width {
-        out.push('…');
-        used += 1;
-    }
-    out.push_str(&" ".repeat(width.saturating_sub(used)));
-    out
-}
 
 /// The streamed table's widths: [`STREAM_COLUMNS`] fitted to the terminal once.
 fn stream_widths() -> &'static [usize] {

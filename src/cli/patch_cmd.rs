@@ -7,7 +7,9 @@ use super::ask::confirm;
 use super::failure::Failure;
 use super::output::change_line;
 use crate::api::{ApiClient, Prospect};
+use crate::batch::journaling;
 use crate::config::Settings;
+use crate::edit::journal::{self, JournalEntry};
 use crate::patch::{self, FieldPath, PatchBody};
 use crate::text::escape_control;
 
@@ -121,6 +123,23 @@ pub async fn run(a: PatchArgs, client: &ApiClient, settings: &Settings) -> Resul
         let _ = writeln!(super::out::stdout(), "{text}");
         return Ok(());
     }
+    // The audit trail is part of the write: a journal that cannot be opened stops it before
+    // anything is asked or sent.
+    let journal = journal_path();
+    if let Some(path) = journal.clone() {
+        blocking(move || {
+            journal::open_for_append(&path)
+                .map(drop)
+                .map_err(|e| (path, e))
+        })
+        .await
+        .map_err(|(path, e)| {
+            Failure::other(format!(
+                "Nothing was sent: {}",
+                journaling::failure_text(&path, &e)
+            ))
+        })?;
+    }
     let mut err = std::io::stderr().lock();
     let _ = writeln!(
         err,
@@ -144,11 +163,44 @@ pub async fn run(a: PatchArgs, client: &ApiClient, settings: &Settings) -> Resul
                 "Saved {keys} on prospect {}.",
                 escape_control(&updated.id)
             );
-            Ok(())
         }
-        Err(e) if e.outcome_unknown() => find_out(client, &a.id, &body, &keys, e).await,
-        Err(e) => Err(e.into()),
+        Err(e) if e.outcome_unknown() => find_out(client, &a.id, &body, &keys, e).await?,
+        Err(e) => return Err(e.into()),
     }
+    let Some(path) = journal else {
+        return Ok(());
+    };
+    let entry = JournalEntry {
+        time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        profile: settings.profile.clone(),
+        prospect_id: current.id.clone(),
+        previous: journal::previous_values(&current, &body),
+        body,
+        status: 200,
+        batch: None,
+        reason: None,
+    };
+    blocking(move || journal::append(&path, &entry).map_err(|e| (path, e)))
+        .await
+        .map_err(|(path, e)| {
+            Failure::other(format!(
+                "The change was saved but not journaled ({}): `history` will not show it",
+                journaling::failure_text(&path, &e)
+            ))
+        })
+}
+
+fn journal_path() -> Option<std::path::PathBuf> {
+    crate::config::state_dir().map(|d| journal::path_in(&d))
+}
+
+/// Runs file work on the blocking pool (the journal syncs to disk).
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, (std::path::PathBuf, std::io::Error)> + Send + 'static,
+) -> Result<T, (std::path::PathBuf, std::io::Error)> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|e| Err((std::path::PathBuf::new(), std::io::Error::other(e))))
 }
 
 /// The PATCH may have reached the server although its answer was lost: fetch the record and

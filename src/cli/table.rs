@@ -7,7 +7,37 @@
 
 use std::io::IsTerminal;
 
-use super::output::fit;
+/// Width in terminal columns.
+pub fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// `s` cut or padded to exactly `width` terminal columns (cut text ends in `…`).
+pub fn fit(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    let room = if total > width {
+        width.saturating_sub(1)
+    } else {
+        width
+    };
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if total > width {
+        out.push('…');
+        used += 1;
+    }
+    out.push_str(&" ".repeat(width.saturating_sub(used)));
+    out
+}
 
 /// Columns between two cells.
 const GAP: usize = 2;
@@ -67,7 +97,7 @@ pub fn shrink(natural: &[usize], mins: &[usize], total: Option<usize>) -> Vec<us
 pub fn mins(headers: &[&str]) -> Vec<usize> {
     headers
         .iter()
-        .map(|h| super::output::display_width(h).max(MIN_COLUMN))
+        .map(|h| display_width(h).max(MIN_COLUMN))
         .collect()
 }
 
@@ -91,8 +121,8 @@ pub fn render(headers: &[&str], rows: &[Vec<String>], total: Option<usize>) -> S
         .map(|i| {
             rows.iter()
                 .filter_map(|r| r.get(i))
-                .map(|c| super::output::display_width(c))
-                .chain([super::output::display_width(headers[i])])
+                .map(|c| display_width(c))
+                .chain([display_width(headers[i])])
                 .max()
                 .unwrap_or(0)
         })
@@ -133,7 +163,7 @@ mod tests {
         ]];
         let text = render(&["ID", "NAME"], &rows, Some(30));
         for l in text.lines() {
-            assert!(super::super::output::display_width(l) <= 30, "{l:?}");
+            assert!(super::display_width(l) <= 30, "{l:?}");
         }
         assert!(text.contains("a2b9649e-df7f…"), "{text}");
         assert!(text.contains("John James Doe"), "{text}");

@@ -70,14 +70,57 @@ pub fn inverse_body(entry: &JournalEntry) -> PatchBody {
         .collect()
 }
 
+/// The line that opens a batch, written before any of its changes is sent: if it cannot be
+/// written, nothing is sent. Readers of [`JournalEntry`]s skip it (it has no `prospectId`);
+/// pruning reads its `time` like any entry's.
+///
+/// `{"time":"2026-11-28T03:30:00Z","opensBatch":"20261128T033000-3f9a","profile":"sandbox","reason":"tidy","rows":47}`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchOpening {
+    /// When the batch started, RFC 3339 in UTC.
+    pub time: String,
+    /// The batch's id (the `batch` of its entries).
+    pub opens_batch: String,
+    pub profile: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// How many changes the batch is about to send.
+    pub rows: usize,
+}
+
 /// Appends one entry as one line, creating the directory (0700) and file (0600) as needed.
 ///
-/// The line is written with a single `write` on a file opened with `O_APPEND`, so concurrent
-/// writers do not interleave. If the file's last line was cut short (a crash mid-write), a
-/// newline is written first so the new entry starts on a line of its own.
+/// The line is written with a single `write` on a file opened with `O_APPEND`, under an
+/// exclusive advisory lock held from the check below to the write, so concurrent writers (the
+/// workers of a batch, another `prospect`) never interleave. If the file's last line was cut
+/// short (a crash mid-write), a newline is written first so the new entry starts on a line of
+/// its own.
 pub fn append(path: &Path, entry: &JournalEntry) -> io::Result<()> {
-    let mut line = serde_json::to_vec(entry).map_err(io::Error::other)?;
+    append_line(path, entry)
+}
+
+/// Appends the line that opens a batch (see [`BatchOpening`]), as [`append`] does an entry.
+pub fn append_opening(path: &Path, opening: &BatchOpening) -> io::Result<()> {
+    append_line(path, opening)
+}
+
+fn append_line(path: &Path, record: &impl Serialize) -> io::Result<()> {
+    let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
     line.push(b'\n');
+    let mut file = open_for_append(path)?;
+    file.lock()?;
+    if ends_without_newline(&mut file)? {
+        line.insert(0, b'\n');
+    }
+    file.write_all(&line)?;
+    // Dropping the file releases the lock.
+    file.sync_data()
+}
+
+/// Opens (creating as needed) the journal for appending: how a single change checks, before
+/// it is sent, that it can be journaled.
+pub fn open_for_append(path: &Path) -> io::Result<File> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir)?;
     }
@@ -88,12 +131,7 @@ pub fn append(path: &Path, entry: &JournalEntry) -> io::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    let mut file = opts.open(path)?;
-    if ends_without_newline(&mut file)? {
-        line.insert(0, b'\n');
-    }
-    file.write_all(&line)?;
-    file.sync_data()
+    opts.open(path)
 }
 
 fn ends_without_newline(file: &mut File) -> io::Result<bool> {
@@ -119,6 +157,27 @@ pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
     b.create(dir)
 }
 
+/// Takes group and other permissions off `dir` if it exists: the state directory, left 0755
+/// by an older version. Only for a directory `prospect` owns (never a caller's `/tmp`).
+pub fn make_private(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = match fs::metadata(dir) {
+            Ok(m) if m.is_dir() => m.permissions().mode(),
+            Ok(_) => return Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        if mode & 0o077 != 0 {
+            fs::set_permissions(dir, fs::Permissions::from_mode(mode & 0o700))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
 /// Every entry of the journal, oldest first; a missing file is an empty journal.
 ///
 /// Tolerant by design: a line that is not a valid entry (a last line cut short by a crash,
@@ -129,7 +188,7 @@ pub fn read(path: &Path) -> io::Result<Vec<JournalEntry>> {
 
 /// As [`read`], with the numbers of the lines that were skipped (for a warning).
 pub fn read_checked(path: &Path) -> io::Result<(Vec<JournalEntry>, Vec<usize>)> {
-    let bytes = match fs::read(path) {
+    let bytes = match read_file(path) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
         Err(e) => return Err(e),
@@ -142,10 +201,24 @@ pub fn read_checked(path: &Path) -> io::Result<(Vec<JournalEntry>, Vec<usize>)> 
         }
         match serde_json::from_slice(line) {
             Ok(e) => entries.push(e),
+            // The line that opens a batch is not a change: not damaged either.
+            Err(_) if serde_json::from_slice::<BatchOpening>(line).is_ok() => {}
             Err(_) => skipped.push(i + 1),
         }
     }
     Ok((entries, skipped))
+}
+
+/// The journal's bytes; a journal that is not a regular file (a link to `/dev/full` or
+/// `/dev/zero`, which never end) is an error rather than a read without end.
+fn read_file(path: &Path) -> io::Result<Vec<u8>> {
+    if !fs::metadata(path)?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is not a regular file", path.display()),
+        ));
+    }
+    fs::read(path)
 }
 
 /// The sentence warning of skipped lines, if any.
@@ -173,7 +246,7 @@ struct TimeOf<'a> {
 /// kept as they are. Another process appending meanwhile could lose its line, so this runs
 /// only at the start of a command that writes the journal itself.
 pub fn prune(path: &Path, keep_from: &str) -> io::Result<usize> {
-    let text = match fs::read(path) {
+    let text = match read_file(path) {
         Ok(b) => b,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
         Err(e) => return Err(e),
@@ -342,6 +415,51 @@ mod tests {
         let (entries, skipped) = read_checked(&path).unwrap();
         assert!(skipped.is_empty(), "damaged lines {skipped:?}");
         assert_eq!(entries.len(), 400);
+    }
+
+    #[test]
+    fn writers_racing_after_a_line_cut_short_write_no_empty_line() {
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("journal.jsonl");
+            fs::write(&path, br#"{"time":"2026-11-26T17:2"#).unwrap();
+            let start = std::sync::Arc::new(std::sync::Barrier::new(8));
+            let writers: Vec<_> = (0..8)
+                .map(|w| {
+                    let (path, start) = (path.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        start.wait();
+                        append(&path, &entry(&w.to_string(), 200)).unwrap();
+                    })
+                })
+                .collect();
+            for w in writers {
+                w.join().unwrap();
+            }
+            let text = fs::read_to_string(&path).unwrap();
+            assert!(!text.contains("\n\n"), "an empty line:\n{text}");
+            assert_eq!(read(&path).unwrap().len(), 8);
+        }
+    }
+
+    #[test]
+    fn a_batch_opening_is_neither_an_entry_nor_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        let opening = BatchOpening {
+            time: "2026-11-26T17:21:03Z".into(),
+            opens_batch: "20261126T172103-3f9a".into(),
+            profile: "sandbox".into(),
+            reason: Some("tidy".into()),
+            rows: 2,
+        };
+        append_opening(&path, &opening).unwrap();
+        append(&path, &entry("a", 200)).unwrap();
+        let (entries, skipped) = read_checked(&path).unwrap();
+        assert_eq!(entries, vec![entry("a", 200)]);
+        assert!(skipped.is_empty());
+        // Pruned by its time like any entry.
+        assert_eq!(prune(&path, "2027-01-01T00:00:00Z").unwrap(), 2);
     }
 
     #[test]

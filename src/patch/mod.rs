@@ -112,11 +112,12 @@ pub fn validate_body(body: &PatchBody) -> Vec<FieldError> {
                         err("address.type", "address.type must not be empty".into());
                     }
                     for (k, v) in a {
+                        let field = format!("address.{k}");
                         if !(v.is_string() || v.is_null()) && ADDRESS_PARTS.contains(&k.as_str()) {
-                            err(
-                                &format!("address.{k}"),
-                                format!("address.{k} must be a string"),
-                            );
+                            err(&field, format!("{field} must be a string"));
+                        }
+                        if let Some(Err(m)) = v.as_str().map(|t| validate::text(&field, t)) {
+                            err(&field, m);
                         }
                     }
                     if kind == "STRUCTURED" {
@@ -155,12 +156,12 @@ pub fn validate_body(body: &PatchBody) -> Vec<FieldError> {
                 continue;
             }
         };
-        let checked = match key.as_str() {
+        let checked = validate::text(key, text).and_then(|()| match key.as_str() {
             "email" => validate::email(text),
             "phoneNumber" => validate::phone(text),
             "dateOfBirth" => validate::date(text),
             _ => Ok(()),
-        };
+        });
         if let Err(m) = checked {
             err(key, m);
         }

@@ -16,6 +16,24 @@ impl std::fmt::Display for FieldError {
     }
 }
 
+/// The longest text value a field may hold, in characters: the sandbox refuses longer ones
+/// (as a real service's validation would), and the form, `patch` and `apply` do first.
+pub const MAX_TEXT_CHARS: usize = 1000;
+
+/// `Ok` when any text field may hold `value`: at most [`MAX_TEXT_CHARS`] characters and no
+/// control characters (a NUL byte, a line break, an escape sequence).
+pub fn text(field: &str, value: &str) -> Result<(), String> {
+    if value.chars().count() > MAX_TEXT_CHARS {
+        return Err(format!(
+            "{field} must be shorter than or equal to {MAX_TEXT_CHARS} characters"
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(format!("{field} must not contain control characters"));
+    }
+    Ok(())
+}
+
 /// `Ok` when `value` looks like an email address a mail server would accept.
 pub fn email(value: &str) -> Result<(), String> {
     let msg = || format!("email must be an email (got {value:?})");
@@ -90,6 +108,18 @@ pub fn country_name(code: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_holds_no_control_characters_and_at_most_the_limit() {
+        assert!(text("middleName", "Zoë").is_ok());
+        assert!(text("middleName", &"x".repeat(MAX_TEXT_CHARS)).is_ok());
+        let long = text("middleName", &"x".repeat(MAX_TEXT_CHARS + 1)).unwrap_err();
+        assert!(long.contains("1000 characters"), "{long}");
+        for bad in ["a\0b", "a\nb", "\u{1b}[2J"] {
+            let e = text("lastName", bad).unwrap_err();
+            assert_eq!(e, "lastName must not contain control characters");
+        }
+    }
 
     #[test]
     fn emails() {

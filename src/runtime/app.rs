@@ -352,7 +352,11 @@ where
                 tokio::task::spawn_blocking(move || {
                     if let Err(e) = files::append_journal(&dir, entry) {
                         let _ = tell.send(Msg::LocalFailed(format!(
-                            "Saved, but the change could not be written to the journal: {e}"
+                            "Saved, but not journaled: {}",
+                            crate::batch::journaling::failure_text(
+                                &crate::edit::journal::path_in(&dir),
+                                &e
+                            )
                         )));
                     }
                 });

@@ -59,12 +59,15 @@ pub async fn send(
         req,
         reply: Reply::Sending { done: 0, total },
     });
-    let info = BatchInfo {
-        batch: run::new_batch_id(),
-        profile: job.profile,
-        reason: job.reason,
-        journal: job.journal,
-    };
+    let info = BatchInfo::new(job.profile, job.reason, job.journal);
+    // A batch that cannot be journaled is not sent: every row stays staged.
+    if let Err(e) = info.open(total).await {
+        return Reply::Sent {
+            batch: info.batch,
+            rows: planned,
+            error: Some(format!("Nothing was sent: {e}")),
+        };
+    }
     let (_stop, stop_rx) = watch::channel(false);
     let tell = msgs.clone();
     let progress = move |done: usize| {
@@ -75,8 +78,12 @@ pub async fn send(
     };
     let rows =
         run::send_observed(client, planned, job.concurrency, &info, stop_rx, &progress).await;
+    let error = info
+        .journal_failure()
+        .map(|e| format!("Stopped: {e}; nothing more was sent"));
     Reply::Sent {
         batch: info.batch,
         rows,
+        error,
     }
 }

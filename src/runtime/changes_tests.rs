@@ -222,3 +222,45 @@ async fn a_change_that_already_landed_plans_as_unchanged_and_leaves_the_set() {
     let journal = files::read_journal(h.dir.path()).expect("the journal");
     assert_eq!(journal.len(), 2, "the landed change is not sent again");
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journal_that_cannot_be_written_sends_nothing_and_keeps_the_set_staged() {
+    let mut h = Harness::start(Setup::default(), |_| {}).await;
+    let ids = stage_three(&mut h).await;
+    // Every write to the journal fails (ENOSPC).
+    let path = crate::edit::journal::path_in(h.dir.path());
+    std::os::unix::fs::symlink("/dev/full", &path).expect("a link");
+    h.press(KeyCode::Char('P'));
+    h.ctrl('s');
+    h.until("the plan", |s, screen| {
+        s.pending.plan.is_some() && screen.contains("change=3")
+    })
+    .await;
+    h.sandbox.clear_requests();
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('y'));
+    h.until("the batch refused", |s, _| {
+        s.pending.work.is_none()
+            && s.status
+                .as_ref()
+                .is_some_and(|st| st.text.contains("Nothing was sent"))
+    })
+    .await;
+    let status = h.state().status.clone().expect("a status");
+    assert_eq!(status.kind, crate::app::state::StatusKind::Error);
+    assert!(
+        status.text.contains(&path.display().to_string()),
+        "{}",
+        status.text
+    );
+    assert!(
+        !h.sandbox.requests().iter().any(|r| r.method == "PATCH"),
+        "nothing is sent"
+    );
+    assert_eq!(h.state().staged.len(), 3, "every row stays staged");
+    for id in &ids {
+        let now = h.sandbox.get_record(id).and_then(|p| p.phone_number);
+        assert_ne!(now.as_deref(), Some(PHONE));
+    }
+}

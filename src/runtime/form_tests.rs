@@ -332,3 +332,42 @@ async fn a_draft_left_by_a_crash_is_offered_back_and_restored() {
     assert!(h.app.draft_slot().lock().is_ok_and(|d| d.is_some()));
     h.sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journal_that_cannot_be_opened_stops_the_save_and_keeps_the_form() {
+    let mut h = start(None).await;
+    // A directory where the journal file should be: it cannot be opened for appending.
+    let path = crate::edit::journal::path_in(h.dir.path());
+    std::fs::create_dir(&path).expect("a directory");
+    h.press(KeyCode::Char('e'));
+    h.retype(EMAIL, "john.new@example.com");
+    h.ctrl('s');
+    h.press(KeyCode::Enter);
+    h.until("the refusal", |s, screen| {
+        s.form.is_some() && screen.contains("Nothing was sent")
+    })
+    .await;
+    assert!(patch_bodies(&h.sandbox).is_empty(), "nothing is sent");
+    assert_eq!(john(&h).email, "john.doe@example.com");
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_whose_entry_cannot_be_written_says_so_in_the_status_line() {
+    let mut h = start(None).await;
+    let path = crate::edit::journal::path_in(h.dir.path());
+    std::os::unix::fs::symlink("/dev/full", &path).expect("a link");
+    h.press(KeyCode::Char('e'));
+    h.retype(EMAIL, "john.new@example.com");
+    h.ctrl('s');
+    h.press(KeyCode::Enter);
+    h.until("the journal's failure", |s, _| {
+        s.status.as_ref().is_some_and(|st| {
+            st.kind == crate::app::state::StatusKind::Error && st.text.contains("not journaled")
+        })
+    })
+    .await;
+    let text = h.state().status.clone().expect("a status").text;
+    assert!(text.contains(&path.display().to_string()), "{text}");
+    assert_eq!(john(&h).email, "john.new@example.com");
+}

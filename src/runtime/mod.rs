@@ -32,6 +32,11 @@ pub async fn run(client: ApiClient, opts: TuiOptions) -> color_eyre::Result<u8> 
     // The first page is asked for before the terminal is set up: the answer is on its way
     // while the terminal is prepared and the empty frame drawn.
     let prelude = Prelude::start(client, &opts);
+    // crossterm drops colour by itself under NO_COLOR; the theme has already decided
+    // (`color = "always"` colours regardless), so crossterm is told to follow it.
+    if opts.theme.colors {
+        crossterm::style::force_color_output(true);
+    }
     let terminal = terminal::init()?;
     let _restore = terminal::RestoreGuard;
     terminal::capture_mouse(opts.mouse)?;

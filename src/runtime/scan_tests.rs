@@ -124,10 +124,9 @@ async fn a_scan_under_a_server_limit_slows_down_says_so_and_finishes() {
     .await;
     let mut app = app_on(&base, 7).await;
     app.key(KeyEvent::from(KeyCode::Char('!')));
-    let told = app.wait_for(WAIT, |s, _| {
-        s.status
-            .as_ref()
-            .is_some_and(|st| st.text.contains("server limit: 2 requests at a time"))
+    // The view's title says it while the scan runs (and the retry notice in the status line).
+    let told = app.wait_for(WAIT, |_, screen| {
+        screen.contains("scanning") && screen.contains("server limit: 2 requests at a time")
     });
     assert!(told.await.unwrap(), "{}", app.screen());
     let done = app.wait_for(WAIT, |s, _| {

@@ -150,8 +150,37 @@ async fn perform(
         ApiRequest::ByRef { reference } => {
             Reply::Prospect(client.get_by_external_ref(&reference).await)
         }
-        ApiRequest::Patch { id, body } => Reply::Prospect(client.patch(&id, &body).await),
+        ApiRequest::Patch { id, body } => {
+            // As `prospect patch`: a change that could not be journaled is not sent.
+            if let Err(e) = journal_opens(journal).await {
+                return Reply::Prospect(Err(ApiError::Config(e)));
+            }
+            Reply::Prospect(client.patch(&id, &body).await)
+        }
     }
+}
+
+/// Whether the journal (if any) can be opened for appending; the sentence naming it if not.
+async fn journal_opens(journal: Option<PathBuf>) -> Result<(), String> {
+    let Some(path) = journal else {
+        return Ok(());
+    };
+    tokio::task::spawn_blocking(move || {
+        crate::edit::journal::open_for_append(&path)
+            .map(drop)
+            .map_err(|e| {
+                format!(
+                    "Nothing was sent: {}",
+                    crate::batch::journaling::failure_text(&path, &e)
+                )
+            })
+    })
+    .await
+    .unwrap_or_else(|e| {
+        Err(format!(
+            "Nothing was sent: the journal cannot be opened: {e}"
+        ))
+    })
 }
 
 /// Scans every page and runs every rule on it, sending each page's findings as they come

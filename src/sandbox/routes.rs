@@ -240,8 +240,9 @@ fn int_param(
     }
 }
 
-/// Longer text values are refused, as a real service's validation would.
-const MAX_FIELD_CHARS: usize = 1000;
+/// Longer text values are refused, as a real service's validation would (the client's
+/// validation refuses them first: one constant).
+const MAX_FIELD_CHARS: usize = crate::patch::validate::MAX_TEXT_CHARS;
 
 /// The complaints about overlong values and NUL bytes in a PATCH body (address parts too).
 fn field_limits(body: &PatchBody) -> Vec<String> {

@@ -60,6 +60,18 @@ pub struct Progress {
     pub total: u64,
     /// Pages handed over so far.
     pub pages: u64,
+    /// Requests at a time the server allows, when it has made the client slow down below
+    /// the configured concurrency.
+    pub server_limit: Option<usize>,
+}
+
+impl Progress {
+    /// " · server limit: 2 requests at a time" while the server holds the scan back.
+    pub fn limit_note(&self) -> String {
+        self.server_limit
+            .map(|n| format!(" · {}", crate::api::limiter::limit_sentence(n)))
+            .unwrap_or_default()
+    }
 }
 
 /// One page, in order, with the records not seen on an earlier page.
@@ -211,6 +223,7 @@ type Sender = mpsc::Sender<Result<ScanEvent, ScanError>>;
 
 struct Walk {
     tx: Sender,
+    limiter: std::sync::Arc<crate::api::limiter::Limiter>,
     seen: SeenIds,
     summary: ScanSummary,
     first_pages: u64,
@@ -256,6 +269,7 @@ impl Walk {
             scanned: s.records,
             total: s.last_total,
             pages: s.pages,
+            server_limit: self.limiter.reduced(),
         };
         self.tx
             .send(Ok(ScanEvent::Page(ScanPage {
@@ -290,6 +304,7 @@ async fn drive(client: ApiClient, opts: ScanOptions, tx: Sender, mut stop: onesh
     let first_pages = first.meta.total_pages.max(1);
     let mut walk = Walk {
         tx,
+        limiter: client.limiter().clone(),
         seen: SeenIds::default(),
         summary: ScanSummary {
             first_total: first.meta.total_items,

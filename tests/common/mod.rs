@@ -12,13 +12,38 @@ use serde_json::Value;
 
 pub const PERSONAL: &str = "/v1/partner/prospects/personal";
 
+/// A sandbox of `count` generated prospects on a free loopback port.
 pub async fn sandbox(count: usize) -> Sandbox {
-    Sandbox::start(SandboxOptions {
+    sandbox_with(SandboxOptions {
         count,
         ..SandboxOptions::default()
     })
     .await
-    .unwrap()
+}
+
+/// A sandbox set up with `opts` (faults, planted problems, clock skew…) on a free loopback port.
+pub async fn sandbox_with(opts: SandboxOptions) -> Sandbox {
+    Sandbox::start(opts).await.expect("the sandbox starts")
+}
+
+/// Polls `check` every 20 ms until it gives a value, at most `within`; panics naming `what`
+/// after that. For anything that settles asynchronously: never a fixed sleep.
+pub async fn poll_until<T>(
+    what: &str,
+    within: std::time::Duration,
+    mut check: impl AsyncFnMut() -> Option<T>,
+) -> T {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what}: not within {within:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 pub fn config(sb: &Sandbox) -> ClientConfig {
@@ -121,6 +146,30 @@ pub fn bin(home: &std::path::Path) -> tokio::process::Command {
         .stdin(std::process::Stdio::null())
         .kill_on_drop(true);
     c
+}
+
+/// [`bin`] pointed at `sb` through `PROSPECT_BASE_URL`, `PROSPECT_API_TOKEN` and
+/// `PROSPECT_API_SECRET`.
+pub fn bin_on(home: &std::path::Path, sb: &Sandbox) -> tokio::process::Command {
+    let mut c = bin(home);
+    c.env("PROSPECT_BASE_URL", sb.base_url())
+        .env("PROSPECT_API_TOKEN", sb.token())
+        .env("PROSPECT_API_SECRET", sb.secret());
+    c
+}
+
+/// Runs the binary on `sb` with `args` to its end.
+pub async fn run_on(home: &std::path::Path, sb: &Sandbox, args: &[&str]) -> std::process::Output {
+    bin_on(home, sb)
+        .args(args)
+        .output()
+        .await
+        .expect("the binary runs")
+}
+
+/// Bytes of an output as text.
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
 }
 
 /// Writes a private (0600) config file under `home` with one profile `name` on `sb`, plus

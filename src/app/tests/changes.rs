@@ -305,6 +305,7 @@ fn enter_sends_with_progress_and_what_fails_stays_staged_with_its_reason() {
             reply: Reply::Sent {
                 batch: "B1".into(),
                 rows,
+                error: None,
             },
         }],
     );
@@ -561,6 +562,7 @@ fn an_applied_suggestion_leaves_the_problems_view() {
             reply: Reply::Sent {
                 batch: "B".into(),
                 rows: vec![row],
+                error: None,
             },
         }],
     );

@@ -30,6 +30,7 @@ pub fn matched_records(req: RequestId, (scanned, total): (u64, u64), records: &[
                 scanned,
                 total,
                 pages: scanned / 100,
+                server_limit: None,
             },
             items: records.iter().map(MatchRow::of).collect(),
         },

@@ -51,6 +51,7 @@ fn progress(scanned: u64, total: u64) -> Progress {
         scanned,
         total,
         pages: scanned.div_ceil(100),
+        server_limit: None,
     }
 }
 

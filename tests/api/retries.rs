@@ -3,7 +3,7 @@
 //! connection failures, with full-jitter backoff, at most 5 retries; a PATCH never; a fresh
 //! date and nonce each time).
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};

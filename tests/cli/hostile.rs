@@ -1,7 +1,7 @@
 //! The built binary against a hostile or broken server (issue 11): server text escaped,
 //! bounded and redacted everywhere, PATCH outcomes found out, nothing waits forever.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Output;

@@ -2,7 +2,7 @@
 //! session survives the `$EDITOR` hand-over without the cursor position, and a signal ends
 //! it with the exit code a shell expects (143 after SIGTERM, 129 after SIGHUP).
 
-mod pty;
+use crate::pty;
 
 use nix::sys::signal::Signal;
 use pty::Spawn;

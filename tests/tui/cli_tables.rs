@@ -1,8 +1,6 @@
 //! CLI tables in a real terminal: every row on one line at 80 columns, ids cut with `…`.
 
-mod pty;
-
-use pty::Spawn;
+use crate::pty::Spawn;
 
 /// Runs a command in an 80-column terminal and returns its screen once it exited.
 fn screen_of(args: &[&str]) -> String {

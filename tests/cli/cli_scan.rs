@@ -5,32 +5,20 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common;
 use prospect::api::Prospect;
 use prospect::sandbox::problems::{COUNTRY_GROUP, plant};
 use prospect::sandbox::{Sandbox, SandboxOptions, data, generate};
 use serde_json::Value;
 use tokio::io::AsyncReadExt;
 
-const BIN: &str = env!("CARGO_BIN_EXE_prospect");
-
+/// The binary in a clean environment, on `sb` when given.
 fn command(home: &Path, sb: Option<&Sandbox>, args: &[&str]) -> tokio::process::Command {
-    let mut c = tokio::process::Command::new(BIN);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("PROSPECT_") {
-            c.env_remove(k);
-        }
-    }
-    c.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_STATE_HOME", home.join("state"))
-        .stdin(Stdio::null())
-        .kill_on_drop(true)
-        .args(args);
-    if let Some(sb) = sb {
-        c.env("PROSPECT_BASE_URL", sb.base_url())
-            .env("PROSPECT_API_TOKEN", sb.token())
-            .env("PROSPECT_API_SECRET", sb.secret());
-    }
+    let mut c = match sb {
+        Some(sb) => common::bin_on(home, sb),
+        None => common::bin(home),
+    };
+    c.args(args);
     c
 }
 
@@ -49,16 +37,6 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-async fn sandbox(count: usize, problems: bool) -> Sandbox {
-    Sandbox::start(SandboxOptions {
-        count,
-        problems,
-        ..Default::default()
-    })
-    .await
-    .expect("sandbox starts")
-}
-
 fn ndjson_ids(o: &Output) -> Vec<String> {
     stdout(o)
         .lines()
@@ -74,7 +52,12 @@ fn ndjson_ids(o: &Output) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn list_all_is_in_order_and_the_same_at_every_concurrency() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(333, false).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 333,
+        problems: false,
+        ..Default::default()
+    })
+    .await;
     let expected: Vec<String> = generate(333, 42).into_iter().map(|p| p.id).collect();
     let mut outputs = Vec::new();
     for c in ["1", "8", "16"] {
@@ -110,7 +93,12 @@ async fn list_all_is_in_order_and_the_same_at_every_concurrency() {
 #[tokio::test(flavor = "multi_thread")]
 async fn list_all_table_streams_rows_of_fixed_width() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(120, false).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 120,
+        problems: false,
+        ..Default::default()
+    })
+    .await;
     let o = run(home.path(), Some(&sb), &["list", "--all", "--limit", "25"]).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
@@ -134,7 +122,12 @@ async fn list_all_table_streams_rows_of_fixed_width() {
 #[tokio::test(flavor = "multi_thread")]
 async fn list_where_filters_on_any_field_and_streams_the_matches() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(400, false).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 400,
+        problems: false,
+        ..Default::default()
+    })
+    .await;
     let records = generate(400, 42);
     let with_phone = records.iter().find(|p| p.phone_number.is_some()).unwrap();
     let phone = with_phone.phone_number.clone().unwrap();
@@ -257,7 +250,12 @@ fn findings_by_index(o: &Output, records: &[Prospect]) -> BTreeSet<(usize, Strin
 #[tokio::test(flavor = "multi_thread")]
 async fn check_finds_every_planted_defect_and_exits_6() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(300, true).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 300,
+        problems: true,
+        ..Default::default()
+    })
+    .await;
     let mut records = generate(300, 42);
     plant(&mut records);
     let o = run(
@@ -334,7 +332,12 @@ async fn check_finds_every_planted_defect_and_exits_6() {
 #[tokio::test(flavor = "multi_thread")]
 async fn check_on_clean_data_fires_only_on_the_deliberate_records() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(500, false).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 500,
+        problems: false,
+        ..Default::default()
+    })
+    .await;
     let records = generate(500, 42);
     let o = run(home.path(), Some(&sb), &["check", "-o", "json"]).await;
     assert_eq!(o.status.code(), Some(6));
@@ -365,7 +368,12 @@ async fn check_on_clean_data_fires_only_on_the_deliberate_records() {
 #[tokio::test(flavor = "multi_thread")]
 async fn check_output_formats_mask_identification_numbers_unless_revealed() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(60, true).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 60,
+        problems: true,
+        ..Default::default()
+    })
+    .await;
     let args = |fmt: &'static str| {
         vec![
             "check",
@@ -439,7 +447,12 @@ async fn check_output_formats_mask_identification_numbers_unless_revealed() {
 #[tokio::test(flavor = "multi_thread")]
 async fn check_fix_writes_corrections_that_make_the_problems_go_away() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(100, true).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 100,
+        problems: true,
+        ..Default::default()
+    })
+    .await;
     let fixes = home.path().join("fixes.csv");
     let o = run(
         home.path(),

@@ -1,7 +1,7 @@
 //! The real binary in a pseudo-terminal: the mouse (on by default, off with `--no-mouse`) and
-//! `NO_COLOR` (no colour in any cell).
+//! `NO_COLOR` (no colour in any cell, unless `color = "always"`).
 
-mod pty;
+use crate::pty;
 
 use pty::Spawn;
 
@@ -78,5 +78,26 @@ fn no_color_draws_no_colour_at_all() {
             .flat_map(|r| (0..cols).map(move |c| (r, c)))
             .any(|(r, c)| s.cell(r, c).unwrap().fgcolor() != vt100::Color::Default);
         assert!(coloured);
+    });
+}
+
+#[test]
+fn color_always_colours_even_under_no_color() {
+    let files = tempfile::tempdir().unwrap();
+    let cfg = files.path().join("config.toml");
+    std::fs::write(&cfg, "color = \"always\"\n").unwrap();
+    let t = Spawn::app(&["--demo", "--config", cfg.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .start();
+    t.wait_for("the first page", |s| {
+        s.contains("page 1 of") && s.contains("John James Doe")
+    });
+    t.with_screen(|s| {
+        let (rows, cols) = s.size();
+        let (rows, cols): (u16, u16) = (rows.into(), cols.into());
+        let coloured = (0..rows)
+            .flat_map(|r| (0..cols).map(move |c| (r, c)))
+            .any(|(r, c)| s.cell(r, c).unwrap().fgcolor() != vt100::Color::Default);
+        assert!(coloured, "no colour under NO_COLOR with color = \"always\"");
     });
 }

@@ -3,7 +3,7 @@
 //! Scans complete, batches apply every row exactly once, and a listing the client knows is
 //! incomplete exits 6. Counts come from the sandbox's own record of what it answered.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -15,33 +15,7 @@ use prospect::api::Prospect;
 use prospect::sandbox::{RecordedRequest, Sandbox, SandboxOptions, generate};
 use serde_json::{Value, json};
 
-async fn sandbox(count: usize, max_inflight: usize, fail_every: u64) -> Sandbox {
-    Sandbox::start(SandboxOptions {
-        count,
-        max_inflight,
-        fail_every,
-        // Requests overlap only when each takes a while.
-        latency_ms: 15,
-        ..SandboxOptions::default()
-    })
-    .await
-    .expect("the sandbox starts")
-}
-
-async fn run(home: &Path, sb: &Sandbox, args: &[&str]) -> Output {
-    common::bin(home)
-        .env("PROSPECT_BASE_URL", sb.base_url())
-        .env("PROSPECT_API_TOKEN", sb.token())
-        .env("PROSPECT_API_SECRET", sb.secret())
-        .args(args)
-        .output()
-        .await
-        .expect("the binary runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use crate::common::{run_on as run, text};
 
 fn ids(o: &Output) -> Vec<String> {
     text(&o.stdout)
@@ -71,7 +45,14 @@ fn expected_ids(count: usize) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn list_all_at_concurrency_8_completes_under_a_limit_of_2_with_few_429s() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(2_000, 2, 0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 2_000,
+        max_inflight: 2,
+        fail_every: 0,
+        latency_ms: 15,
+        ..Default::default()
+    })
+    .await;
     let o = run(
         home.path(),
         &sb,
@@ -93,7 +74,14 @@ async fn list_all_at_concurrency_8_completes_under_a_limit_of_2_with_few_429s() 
 #[tokio::test(flavor = "multi_thread")]
 async fn list_all_is_complete_when_every_4th_request_fails() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(1_000, 0, 4).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 1_000,
+        max_inflight: 0,
+        fail_every: 4,
+        latency_ms: 15,
+        ..Default::default()
+    })
+    .await;
     let o = run(
         home.path(),
         &sb,
@@ -146,7 +134,14 @@ fn journaled(home: &Path) -> usize {
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_of_40_rows_at_concurrency_8_applies_all_under_a_limit_of_2() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(40, 2, 0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 40,
+        max_inflight: 2,
+        fail_every: 0,
+        latency_ms: 15,
+        ..Default::default()
+    })
+    .await;
     let file = middle_names(home.path(), 40);
     let o = run(
         home.path(),
@@ -174,7 +169,14 @@ async fn apply_of_40_rows_at_concurrency_8_applies_all_under_a_limit_of_2() {
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_of_40_rows_applies_all_exactly_once_when_every_4th_request_fails() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(40, 0, 4).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 40,
+        max_inflight: 0,
+        fail_every: 4,
+        latency_ms: 15,
+        ..Default::default()
+    })
+    .await;
     let file = middle_names(home.path(), 40);
     let o = run(
         home.path(),
@@ -200,7 +202,14 @@ async fn apply_of_40_rows_applies_all_exactly_once_when_every_4th_request_fails(
 #[tokio::test(flavor = "multi_thread")]
 async fn rows_whose_patches_keep_failing_are_sent_again_in_a_second_pass() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(4, 0, 0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 4,
+        max_inflight: 0,
+        fail_every: 0,
+        latency_ms: 15,
+        ..Default::default()
+    })
+    .await;
     // Each row's PATCH and its two resends fail (12 in all): the first pass reports them
     // `failed`; the second pass, one at a time, gets them through.
     sb.fail_next_patches(12);
@@ -226,7 +235,14 @@ async fn rows_whose_patches_keep_failing_are_sent_again_in_a_second_pass() {
     assert_eq!(journaled(home.path()), 4);
 
     // With more failures than both passes can outlast, the rest is reported, not hidden.
-    let sb = sandbox(2, 0, 0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 2,
+        max_inflight: 0,
+        fail_every: 0,
+        latency_ms: 15,
+        ..Default::default()
+    })
+    .await;
     sb.fail_next_patches(1_000);
     let home = tempfile::tempdir().unwrap();
     let file = middle_names(home.path(), 2);

@@ -2,7 +2,7 @@
 //! search, the coverage in the title, `Esc` mid-scan keeping what was found, and `Enter` on a
 //! match fetching and opening its record.
 
-mod pty;
+use crate::pty;
 
 use prospect::sandbox::data::JOHN_DOE_ID;
 use prospect::sandbox::{Sandbox, SandboxOptions};

@@ -4,7 +4,7 @@
 //! The key tables in `docs/*.md` are generated from the key table in code: a block between
 //! `<!-- keys: NAME NAME … -->` and `<!-- /keys -->` holds the rows of those bindings (`all`:
 //! every binding, with its `[keys]` name). To write them again after changing a key:
-//! `PROSPECT_WRITE_DOCS=1 cargo test --test docs`.
+//! `PROSPECT_WRITE_DOCS=1 cargo test --test cli docs::`.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -355,7 +355,7 @@ fn the_guides_key_tables_match_the_key_table() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(
         stale.is_empty(),
-        "key tables out of date in {stale:?}: run PROSPECT_WRITE_DOCS=1 cargo test --test docs"
+        "key tables out of date in {stale:?}: run PROSPECT_WRITE_DOCS=1 cargo test --test cli docs::"
     );
     assert!(blocks > 1, "the guide has key tables");
     let undocumented: Vec<&str> = BINDINGS

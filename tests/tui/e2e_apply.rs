@@ -1,7 +1,7 @@
 //! `prospect apply` in a real (pseudo-)terminal, interrupted with ctrl-c: it stops sending,
 //! waits for what is in flight, journals and reports it, and exits 130.
 
-mod pty;
+use crate::pty;
 
 use std::time::{Duration, Instant};
 
@@ -64,6 +64,10 @@ fn ctrl_c_mid_apply_stops_new_patches_reports_and_exits_130() {
     let screen = t.screen();
     assert!(screen.contains("Interrupted:"), "{screen}");
     assert!(screen.contains("batch: "), "{screen}");
+    assert!(
+        !screen.lines().any(|l| l.trim_end().ends_with(" change:")),
+        "no empty line per unsent row:\n{screen}"
+    );
 
     let sent: Vec<_> = sb
         .requests()

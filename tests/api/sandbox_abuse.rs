@@ -2,7 +2,7 @@
 //! connections, slow headers, overlong values. Memory figures come from
 //! `cargo bench --bench sandbox_abuse`; these tests check the behaviour.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

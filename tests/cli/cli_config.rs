@@ -1,23 +1,13 @@
 //! `config check`, `config init` and unknown-key warnings, run as the built binary against
 //! the real sandbox on loopback.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Output, Stdio};
 
 use prospect::sandbox::{Sandbox, SandboxOptions};
 use tokio::io::AsyncWriteExt;
-
-async fn sandbox(clock_skew_secs: i64) -> Sandbox {
-    Sandbox::start(SandboxOptions {
-        count: 30,
-        clock_skew_secs,
-        ..Default::default()
-    })
-    .await
-    .expect("sandbox starts")
-}
 
 /// `config check` with the sandbox's credentials in the environment.
 async fn check(home: &Path, sb: &Sandbox, secret: &str, args: &[&str]) -> Output {
@@ -54,7 +44,12 @@ fn source_of(report: &str, name: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn check_succeeds_and_shows_where_each_setting_came_from() {
-    let sb = sandbox(0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        clock_skew_secs: 0,
+        count: 30,
+        ..Default::default()
+    })
+    .await;
     let home = tempfile::tempdir().unwrap();
     let o = check(home.path(), &sb, sb.secret(), &["--timeout", "9"]).await;
     let out = text(&o.stdout);
@@ -114,7 +109,12 @@ async fn check_succeeds_and_shows_where_each_setting_came_from() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_wrong_secret_is_a_401_with_its_likely_reason() {
-    let sb = sandbox(0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        clock_skew_secs: 0,
+        count: 30,
+        ..Default::default()
+    })
+    .await;
     let home = tempfile::tempdir().unwrap();
     let o = check(home.path(), &sb, "sk_wrong_secret", &[]).await;
     let err = text(&o.stderr);
@@ -129,7 +129,12 @@ async fn a_wrong_secret_is_a_401_with_its_likely_reason() {
 #[tokio::test(flavor = "multi_thread")]
 async fn clock_skew_is_reported_and_named_as_the_cause_of_a_401() {
     // 120 s: still accepted (the sandbox allows 300 s), but warned about.
-    let sb = sandbox(120).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        clock_skew_secs: 120,
+        count: 30,
+        ..Default::default()
+    })
+    .await;
     let home = tempfile::tempdir().unwrap();
     let o = check(home.path(), &sb, sb.secret(), &[]).await;
     let out = text(&o.stdout);
@@ -144,7 +149,12 @@ async fn clock_skew_is_reported_and_named_as_the_cause_of_a_401() {
     assert!(out.contains("warning: a clock more than 60 s off is the usual cause of a 401"));
 
     // 10 minutes behind: refused, and the clock is named first.
-    let sb = sandbox(-600).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        clock_skew_secs: -600,
+        count: 30,
+        ..Default::default()
+    })
+    .await;
     let o = check(home.path(), &sb, sb.secret(), &[]).await;
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(4), "{err}");
@@ -179,7 +189,12 @@ async fn an_unreachable_api_and_a_tls_failure_are_told_apart() {
     );
 
     // https to the plain-http sandbox: the handshake fails.
-    let sb = sandbox(0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        clock_skew_secs: 0,
+        count: 30,
+        ..Default::default()
+    })
+    .await;
     let https = sb.base_url().replace("http://", "https://");
     let o = check_at(home.path(), &https, sb.token(), sb.secret(), &[]).await;
     let err = text(&o.stderr);
@@ -189,7 +204,12 @@ async fn an_unreachable_api_and_a_tls_failure_are_told_apart() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn unknown_keys_are_warnings_on_stderr_and_the_command_still_runs() {
-    let sb = sandbox(0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        clock_skew_secs: 0,
+        count: 30,
+        ..Default::default()
+    })
+    .await;
     let home = tempfile::tempdir().unwrap();
     let cfg = common::profile_config(home.path(), &sb, "lab", "time_out = 5\n", "secrett = \"x\"");
     let o = common::bin(home.path())
@@ -254,7 +274,12 @@ async fn init(home: &Path, cfg: &Path, answers: &str, env: &[(&str, &str)]) -> O
 #[tokio::test(flavor = "multi_thread")]
 async fn init_writes_a_private_profile_keeps_the_file_and_checks_it() {
     use std::os::unix::fs::PermissionsExt;
-    let sb = sandbox(0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        clock_skew_secs: 0,
+        count: 30,
+        ..Default::default()
+    })
+    .await;
     let home = tempfile::tempdir().unwrap();
     // Directories that do not exist yet.
     let cfg = home.path().join("deep/er/config.toml");

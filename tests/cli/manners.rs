@@ -2,7 +2,7 @@
 //! the terminal, a look-up that misses says what a case-insensitive match would find, and
 //! `--demo` says it forgets what it changes.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Output, Stdio};

@@ -2,7 +2,7 @@
 //! in order, each record once, 429 pausing every worker, a failing page, a total that changes
 //! mid-scan, servers that never end, and cancellation leaving no task behind.
 
-mod common;
+use crate::common;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};

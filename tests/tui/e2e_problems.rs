@@ -1,7 +1,7 @@
 //! The problems view end to end, in a pseudo-terminal: `!` on `--demo --problems`, open a
 //! finding, fix it in the form, and see it go.
 
-mod pty;
+use crate::pty;
 
 use pty::Spawn;
 

@@ -1,7 +1,7 @@
 //! The client's error classes against the sandbox and a misbehaving proxy; retries are in
 //! `retries.rs`.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! edit, suspend, hand over to `$EDITOR`, die by a signal — and the terminal is back in its
 //! normal mode afterwards.
 
-mod pty;
+use crate::pty;
 
 use std::time::{Duration, Instant};
 
@@ -273,4 +273,19 @@ fn the_pty_answers_a_cursor_position_query_unless_told_not_to() {
     t.run(&ask.replace("-t 20", "-t 1"));
     t.wait_for("no answer", |s| s.lines().any(|l| l == "NO-ANSWER"));
     assert_eq!(t.queries(), ["cursor position (CSI 6n)"]);
+}
+
+#[test]
+fn api_on_a_terminal_pretty_prints_the_json_it_got() {
+    let path = format!(
+        "/v1/partner/prospects/personal/{}",
+        prospect::sandbox::data::JOHN_DOE_ID
+    );
+    let t = Spawn::app(&["--demo", "api", "GET", &path]).start();
+    // Compact on the wire; on a terminal one key a line, indented.
+    let screen = t.wait_for("the record, pretty-printed", |s| {
+        s.contains("\"lastName\": \"Doe\"")
+    });
+    assert!(screen.contains("\n  \"firstName\": \"John\","), "{screen}");
+    assert!(t.wait_exit().success());
 }

@@ -1,7 +1,7 @@
 //! Change sets end to end, in a pseudo-terminal on `--demo`: mark three rows, set a field on
 //! them, review the plan, send it, and undo the whole batch from the journal.
 
-mod pty;
+use crate::pty;
 
 use pty::Spawn;
 
@@ -94,10 +94,18 @@ fn mark_three_set_a_field_review_send_and_revert_the_batch() {
     let status = t.wait_exit();
     assert!(status.success(), "{status:?}");
     t.assert_terminal_restored();
-    // Both batches journaled: three changes each.
+    // Both batches journaled: a line opening each, then its three changes.
     let journal =
         std::fs::read_to_string(t.state_dir().join("prospect/journal.jsonl")).expect("a journal");
-    assert_eq!(journal.lines().count(), 6, "{journal}");
+    assert_eq!(journal.lines().count(), 8, "{journal}");
+    assert_eq!(
+        journal
+            .lines()
+            .filter(|l| l.contains("\"opensBatch\""))
+            .count(),
+        2,
+        "{journal}"
+    );
     assert!(journal.contains("revert of batch"));
     assert_eq!(
         journal.matches("fix the numbers, ny").count(),

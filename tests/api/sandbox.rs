@@ -2,7 +2,7 @@
 //! by raw, hand-signed `reqwest` requests for the cases the client never produces. Error
 //! classes and retries are in `client_errors.rs`.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime};
 
@@ -514,14 +514,13 @@ async fn shutdown_stops_the_server_and_banner_has_exports() {
     let url = other.base_url();
     drop(other);
     // Stopping is asynchronous: poll with a generous deadline rather than sleep a fixed time.
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while reqwest::get(format!("{url}{PERSONAL}")).await.is_ok() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "still serving after drop"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let target = format!("{url}{PERSONAL}");
+    common::poll_until(
+        "the dropped sandbox stops serving",
+        Duration::from_secs(30),
+        async || reqwest::get(&target).await.is_err().then_some(()),
+    )
+    .await;
 }
 
 #[tokio::test]

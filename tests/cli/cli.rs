@@ -1,6 +1,6 @@
 //! The built binary, run as a person or a script would: output formats, exit codes, secrecy.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Output, Stdio};
@@ -33,15 +33,6 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-async fn sandbox(count: usize) -> Sandbox {
-    Sandbox::start(SandboxOptions {
-        count,
-        ..Default::default()
-    })
-    .await
-    .expect("sandbox starts")
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn demo_list_finds_john_doe_in_a_table() {
     let home = tempfile::tempdir().unwrap();
@@ -56,7 +47,11 @@ async fn demo_list_finds_john_doe_in_a_table() {
 #[tokio::test(flavor = "multi_thread")]
 async fn list_formats_json_ndjson_and_csv() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(40).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 40,
+        ..Default::default()
+    })
+    .await;
     let o = run(
         home.path(),
         Some(&sb),
@@ -119,7 +114,11 @@ async fn list_formats_json_ndjson_and_csv() {
 #[tokio::test(flavor = "multi_thread")]
 async fn list_all_walks_every_page() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(250).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 250,
+        ..Default::default()
+    })
+    .await;
     let o = run(
         home.path(),
         Some(&sb),
@@ -149,7 +148,11 @@ async fn list_all_walks_every_page() {
 #[tokio::test(flavor = "multi_thread")]
 async fn get_by_id_and_by_external_reference() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(50).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 50,
+        ..Default::default()
+    })
+    .await;
     let o = run(
         home.path(),
         Some(&sb),
@@ -180,7 +183,11 @@ async fn get_by_id_and_by_external_reference() {
 #[tokio::test(flavor = "multi_thread")]
 async fn exit_codes_follow_the_contract() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(10).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 10,
+        ..Default::default()
+    })
+    .await;
 
     let o = run(
         home.path(),
@@ -263,7 +270,11 @@ fn patches(sb: &Sandbox) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn patch_sends_exactly_the_minimal_body() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(10).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 10,
+        ..Default::default()
+    })
+    .await;
     let id = john_id(&sb, home.path()).await;
     let set = [
         "patch",
@@ -313,7 +324,11 @@ async fn patch_sends_exactly_the_minimal_body() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_invalid_patch_is_refused_locally_with_exit_5() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(10).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 10,
+        ..Default::default()
+    })
+    .await;
     let id = john_id(&sb, home.path()).await;
     let o = run(
         home.path(),
@@ -336,7 +351,11 @@ async fn an_invalid_patch_is_refused_locally_with_exit_5() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_read_only_profile_refuses_patch() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(10).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 10,
+        ..Default::default()
+    })
+    .await;
     let id = john_id(&sb, home.path()).await;
     let cfg = common::profile_config(home.path(), &sb, "prod", "", "read_only = true\n");
     let o = command(home.path())
@@ -367,7 +386,11 @@ async fn a_read_only_profile_refuses_patch() {
 #[tokio::test(flavor = "multi_thread")]
 async fn secrets_never_reach_output_errors_or_the_log() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(10).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 10,
+        ..Default::default()
+    })
+    .await;
     let log = home.path().join("p.log");
     let log_s = log.to_str().unwrap();
     let mut outputs = vec![

@@ -1,7 +1,7 @@
 //! `prospect apply`, `revert` and `history` against the real sandbox: plans, every outcome,
 //! faults while sending, re-runs, reverts, the journal, read-only profiles.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Output;
@@ -13,27 +13,7 @@ use prospect::edit::journal;
 use prospect::sandbox::{Sandbox, SandboxOptions};
 use tokio::sync::watch;
 
-async fn sandbox(count: usize, fail_rate: f64) -> Sandbox {
-    Sandbox::start(SandboxOptions {
-        count,
-        fail_rate,
-        ..SandboxOptions::default()
-    })
-    .await
-    .expect("the sandbox starts")
-}
-
-/// The binary with nothing of this machine's configuration, on `sb`.
-async fn run(home: &Path, sb: &Sandbox, args: &[&str]) -> Output {
-    common::bin(home)
-        .env("PROSPECT_BASE_URL", sb.base_url())
-        .env("PROSPECT_API_TOKEN", sb.token())
-        .env("PROSPECT_API_SECRET", sb.secret())
-        .args(args)
-        .output()
-        .await
-        .expect("the binary runs")
-}
+use crate::common::run_on as run;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -75,7 +55,12 @@ const NOBODY: &str = "00000000-0000-4000-8000-000000000000";
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_plans_sends_reports_and_a_second_run_sends_nothing() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(40, 0.0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 40,
+        fail_rate: 0.0,
+        ..Default::default()
+    })
+    .await;
     let r = records(&sb, 40);
     let file = home.path().join("fixes.csv");
     let text = format!(
@@ -154,7 +139,12 @@ async fn apply_plans_sends_reports_and_a_second_run_sends_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn invalid_rows_stop_the_batch_with_exit_5_unless_skipped() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(20, 0.0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 20,
+        fail_rate: 0.0,
+        ..Default::default()
+    })
+    .await;
     let r = records(&sb, 20);
     let file = home.path().join("fixes.ndjson");
     let text = format!(
@@ -184,7 +174,12 @@ async fn invalid_rows_stop_the_batch_with_exit_5_unless_skipped() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_malformed_file_is_exit_2_naming_the_line_and_dry_run_sends_nothing() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(20, 0.0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 20,
+        fail_rate: 0.0,
+        ..Default::default()
+    })
+    .await;
     let r = records(&sb, 20);
     let file = home.path().join("fixes.csv");
     std::fs::write(&file, "id,emial\nx,y\n").unwrap();
@@ -226,13 +221,19 @@ fn info(dir: &Path) -> BatchInfo {
         profile: "t".into(),
         reason: None,
         journal: Some(dir.join("journal.jsonl")),
+        journal_failure: Default::default(),
     }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_record_changed_between_plan_and_send_is_a_conflict_and_not_sent() {
     let dir = tempfile::tempdir().unwrap();
-    let sb = sandbox(20, 0.0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 20,
+        fail_rate: 0.0,
+        ..Default::default()
+    })
+    .await;
     let r = records(&sb, 20);
     let rows = corrections::parse(
         "x.csv",
@@ -255,7 +256,12 @@ async fn a_record_changed_between_plan_and_send_is_a_conflict_and_not_sent() {
 #[tokio::test(flavor = "multi_thread")]
 async fn under_faults_every_row_is_applied_exactly_once_or_reported() {
     let dir = tempfile::tempdir().unwrap();
-    let sb = sandbox(60, 0.0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 60,
+        fail_rate: 0.0,
+        ..Default::default()
+    })
+    .await;
     let r = records(&sb, 60);
     let mut text = String::from("id,lastName\n");
     for (i, p) in r.iter().enumerate().take(40) {
@@ -302,7 +308,12 @@ async fn under_faults_every_row_is_applied_exactly_once_or_reported() {
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_is_simulated_by_the_stop_signal_no_new_patch_starts() {
     let dir = tempfile::tempdir().unwrap();
-    let sb = sandbox(30, 0.0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 30,
+        fail_rate: 0.0,
+        ..Default::default()
+    })
+    .await;
     let r = records(&sb, 30);
     let mut text = String::from("id,lastName\n");
     for p in r.iter().take(10) {
@@ -321,7 +332,12 @@ async fn ctrl_c_is_simulated_by_the_stop_signal_no_new_patch_starts() {
 #[tokio::test(flavor = "multi_thread")]
 async fn revert_restores_the_originals_reports_conflicts_and_history_lists_both_batches() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(30, 0.0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 30,
+        fail_rate: 0.0,
+        ..Default::default()
+    })
+    .await;
     let r = records(&sb, 30);
     let file = home.path().join("fixes.csv");
     let text = format!(
@@ -378,7 +394,12 @@ async fn revert_restores_the_originals_reports_conflicts_and_history_lists_both_
 #[tokio::test(flavor = "multi_thread")]
 async fn a_read_only_profile_refuses_apply_and_revert() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(10, 0.0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 10,
+        fail_rate: 0.0,
+        ..Default::default()
+    })
+    .await;
     let cfg = common::profile_config(home.path(), &sb, "prod", "", "read_only = true\n");
     let file = home.path().join("fixes.csv");
     std::fs::write(&file, "id,email\nx,y@example.com\n").unwrap();
@@ -405,7 +426,12 @@ async fn a_read_only_profile_refuses_apply_and_revert() {
 #[tokio::test(flavor = "multi_thread")]
 async fn journal_days_prunes_older_entries_at_start() {
     let home = tempfile::tempdir().unwrap();
-    let sb = sandbox(10, 0.0).await;
+    let sb = common::sandbox_with(SandboxOptions {
+        count: 10,
+        fail_rate: 0.0,
+        ..Default::default()
+    })
+    .await;
     let cfg = common::profile_config(home.path(), &sb, "p", "journal_days = 30\n", "");
     let path = home.path().join("state/prospect/journal.jsonl");
     let entry = |time: &str, id: &str| journal::JournalEntry {
