@@ -74,7 +74,10 @@ pub fn strip_control(s: &str) -> String {
             None => {}
             // CSI: parameters and intermediates, then one final byte.
             Some('[') => {
-                while chars.next_if(|n| ('\u{20}'..='\u{3f}').contains(n)).is_some() {}
+                while chars
+                    .next_if(|n| ('\u{20}'..='\u{3f}').contains(n))
+                    .is_some()
+                {}
                 chars.next_if(|n| ('\u{40}'..='\u{7e}').contains(n));
             }
             // Strings: up to BEL, ST (`ESC \\` or 0x9c), or the end.
@@ -92,7 +95,10 @@ pub fn strip_control(s: &str) -> String {
             }
             // Intermediates, then a final byte (`ESC ( B`, `ESC 7`).
             Some(i) if ('\u{20}'..='\u{2f}').contains(&i) => {
-                while chars.next_if(|n| ('\u{20}'..='\u{2f}').contains(n)).is_some() {}
+                while chars
+                    .next_if(|n| ('\u{20}'..='\u{2f}').contains(n))
+                    .is_some()
+                {}
                 chars.next_if(|n| ('\u{30}'..='\u{7e}').contains(n));
             }
             Some(_) => {}
@@ -219,7 +225,10 @@ mod tests {
         assert_eq!(strip_control("Evil\u{1b}[31mRed\u{7}"), "EvilRed");
         assert_eq!(strip_control("a\u{1b}[1;38;5;196mb\u{1b}[0mc"), "abc");
         assert_eq!(strip_control("x\u{1b}]0;pwned\u{7}y"), "xy");
-        assert_eq!(strip_control("x\u{1b}]8;;http://e\u{1b}\\link\u{1b}]8;;\u{1b}\\y"), "xlinky");
+        assert_eq!(
+            strip_control("x\u{1b}]8;;http://e\u{1b}\\link\u{1b}]8;;\u{1b}\\y"),
+            "xlinky"
+        );
         assert_eq!(strip_control("x\u{9b}2Jy"), "xy");
         assert_eq!(strip_control("x\u{1b}(By\u{1b}7z"), "xyz");
         assert_eq!(strip_control("tab\there\n"), "tabhere");
@@ -243,7 +252,10 @@ mod tests {
             assert!(!cell.chars().any(is_unsafe), "{cell:?}");
             assert_eq!(unescape_cell(&cell), v, "{cell:?}");
         }
-        assert_eq!(escape_cell("Evil\u{1b}[31mRed\u{7}"), "Evil\\e[31mRed\\u{7}");
+        assert_eq!(
+            escape_cell("Evil\u{1b}[31mRed\u{7}"),
+            "Evil\\e[31mRed\\u{7}"
+        );
         assert_eq!(escape_cell("\\N"), "\\\\N", "never the null cell");
         // A backslash before anything else is kept as written.
         assert_eq!(unescape_cell("C:\\data"), "C:\\data");

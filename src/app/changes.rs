@@ -162,6 +162,7 @@ impl ChangeSet {
                     key: RowKey::Id(id.clone()),
                     set,
                     expect,
+                    reference: None,
                 }
             })
             .collect()

@@ -85,24 +85,26 @@ pub const CSV_HEADER: [&str; 16] = [
     "phoneNumber",
     "dateOfBirth",
     "identificationNumber",
-    "addressType",
-    "addressLine1",
-    "addressLine2",
-    "addressLine3",
-    "postcode",
-    "country",
+    "address.type",
+    "address.line1",
+    "address.line2",
+    "address.line3",
+    "address.postcode",
+    "address.country",
     "createDate",
 ];
 
-/// One CSV record. Control characters in values are escaped (`\e`, `\n`, `\u{7}`) so the
-/// file is safe to `cat`; with `raw` they are written as they came.
+/// One CSV record, columns named as `patch --set` names the fields, so the file can be
+/// edited and given to `apply`. Control characters in values are escaped (`\e`, `\n`,
+/// `\u{7}`, a backslash as `\\`: the notation `apply` reads back exactly) so the file is safe
+/// to `cat`; with `raw` they are written as they came.
 pub fn csv_row(p: &Prospect, raw: bool) -> [String; 16] {
     let s = |v: Option<&str>| {
         let v = v.unwrap_or_default();
         if raw {
             v.to_string()
         } else {
-            escape_control(v).into_owned()
+            crate::text::escape_cell(v).into_owned()
         }
     };
     let a = p.address.clone().unwrap_or_default();

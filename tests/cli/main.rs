@@ -17,3 +17,4 @@ mod hostile;
 mod journal;
 mod limits;
 mod manners;
+mod round_trip;
