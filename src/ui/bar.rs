@@ -199,6 +199,15 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
     if tail.is_some() {
         hints.pop();
     }
+    // Only the search, look-up and filter prompts remember what was typed.
+    if state.prompt.as_ref().is_some_and(|p| {
+        matches!(
+            p.kind,
+            PromptKind::Find | PromptKind::SetValue | PromptKind::Reason
+        )
+    }) {
+        hints.retain(|(_, w)| *w != "history");
+    }
     // Tab completes field names in the filter prompt only.
     if state
         .prompt
