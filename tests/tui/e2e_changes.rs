@@ -107,9 +107,10 @@ fn mark_three_set_a_field_review_send_and_revert_the_batch() {
         "{journal}"
     );
     assert!(journal.contains("revert of batch"));
+    // The reason is on the line opening the batch and on each of its three changes.
     assert_eq!(
         journal.matches("fix the numbers, ny").count(),
-        3,
+        4,
         "{journal}"
     );
 }
