@@ -170,3 +170,32 @@ async fn every_writing_command_under_demo_says_the_sandbox_forgets() {
     }
     assert!(stdout(&get).contains("CRM-0042"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_field_is_named_by_its_last_part_when_no_other_ends_so() {
+    let home = tempfile::tempdir().unwrap();
+    let get = run(
+        home.path(),
+        None,
+        &["--demo", "get", "--external-ref", "CRM-0042", "-o", "json"],
+    )
+    .await;
+    let john: serde_json::Value = serde_json::from_slice(&get.stdout).expect("json");
+    let id = john["id"].as_str().expect("an id").to_string();
+    let o = run(
+        home.path(),
+        None,
+        &["--demo", "patch", &id, "--set", "country=FRA", "--dry-run"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\"country\":\"FRA\""), "{}", stdout(&o));
+    let o = run(
+        home.path(),
+        None,
+        &["--demo", "list", "--where", "country=gbr", "-o", "ndjson"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).lines().count() > 1, "{}", stdout(&o));
+}
