@@ -277,6 +277,10 @@ pub struct ListArgs {
     /// CSV: write control characters in values raw instead of escaped (unsafe on a terminal)
     #[arg(long)]
     pub raw: bool,
+    /// Table: the columns to show, comma-separated, from id, name, email, externalReference,
+    /// phone, created [default: all]
+    #[arg(long, value_name = "LIST")]
+    pub columns: Option<String>,
 }
 
 #[derive(Debug, Args)]

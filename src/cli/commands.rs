@@ -83,6 +83,7 @@ fn announcing_waits(client: &ApiClient) -> ApiClient {
 
 async fn list(a: ListArgs, client: &ApiClient) -> Result<(), Failure> {
     let search = a.search.as_deref().filter(|s| !s.is_empty());
+    let columns = output::columns(a.columns.as_deref())?;
     let limit = a.limit.unwrap_or(if a.all { 100 } else { 10 });
     // The first answer comes before any output: a failure leaves stdout empty (not a lone `[`).
     let first = client.list(search, a.page, limit).await?;
@@ -150,7 +151,7 @@ async fn list(a: ListArgs, client: &ApiClient) -> Result<(), Failure> {
                 };
                 out.write(&msg)?;
             } else {
-                out.write(&(output::table(&table_rows) + "\n"))?;
+                out.write(&(output::table(&table_rows, &columns) + "\n"))?;
                 if walk.is_none() {
                     out.write(&format!(
                         "page {} of {} · {} prospects\n",
