@@ -52,15 +52,15 @@ fn prompt(state: &mut State) {
 
 /// The prompt was submitted: a bad filter is one sentence, a good one starts the scan.
 pub(super) fn submit(state: &mut State, text: &str, fx: &mut Vec<Effect>) {
-    state.focus = Focus::List;
     if let Some(f) = state.filter.as_mut().filter(|f| f.text == text.trim()) {
         f.open = true;
-        return;
+        return take_the_keyboard(state);
     }
     let filter = match Filter::parse_line(text) {
         Ok(f) => f,
         Err(e) => return state.set_status(StatusKind::Error, e),
     };
+    take_the_keyboard(state);
     state
         .requests
         .cancel_where(|p| matches!(p, Purpose::Filter), fx);
@@ -73,6 +73,15 @@ pub(super) fn submit(state: &mut State, text: &str, fx: &mut Vec<Effect>) {
         open: true,
         ..FilterView::default()
     });
+}
+
+/// The filter view takes the keyboard from a focused record (beside it when wide) and the
+/// place of a problems view behind that record (`!` shows it again).
+fn take_the_keyboard(state: &mut State) {
+    state.focus = Focus::List;
+    if let Some(p) = state.problems.as_mut() {
+        p.open = false;
+    }
 }
 
 /// A part of the scan's answer.

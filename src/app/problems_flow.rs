@@ -13,8 +13,12 @@ use crate::api::{ApiError, Prospect};
 
 /// `!`: shows the view, starting a check when there is none yet.
 pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
-    // The view takes the keyboard from a focused record (which stays beside it when wide).
+    // The view takes the keyboard from a focused record (which stays beside it when wide),
+    // and the place of a filter view behind that record.
     state.focus = Focus::List;
+    if let Some(f) = state.filter.as_mut() {
+        f.open = false;
+    }
     match state.problems.as_mut() {
         Some(p) => p.open = true,
         None => rescan(state, fx),

@@ -426,3 +426,37 @@ fn a_finding_still_wrong_after_a_save_stays_with_its_new_reason() {
     assert_eq!(left[0].suggestion, None);
     assert_eq!(p.rule, Some(Rule::PhoneFormat));
 }
+
+#[test]
+fn f_from_a_record_opened_from_the_problems_view_shows_the_filter_not_the_problems() {
+    let mut s = finished();
+    let fx = send(&mut s, [ch('j'), key(KeyCode::Enter), key(KeyCode::Enter)]);
+    let (req, _) = fetches(&fx)
+        .first()
+        .cloned()
+        .expect("the record is fetched");
+    send(
+        &mut s,
+        [Msg::Api {
+            req,
+            reply: Reply::Prospect(Ok(prospect(2))),
+        }],
+    );
+    assert!(s.detail_has_keys());
+    send(&mut s, [ch('F')]);
+    type_text(&mut s, "email~example");
+    send(&mut s, [key(KeyCode::Enter)]);
+    assert!(s.filter_has_keys(), "the filter has the keyboard");
+    assert!(
+        !s.problems.as_ref().unwrap().open,
+        "and the problems view's place"
+    );
+    // Out of the filter view, `!` shows the problems again, where they were.
+    send(&mut s, [key(KeyCode::Esc), key(KeyCode::Esc), ch('!')]);
+    assert!(s.problems_have_keys());
+    assert!(!s.filter.as_ref().unwrap().open);
+    assert_eq!(
+        s.problems.as_ref().unwrap().rule,
+        Some(Rule::CountryInvalid)
+    );
+}
