@@ -139,3 +139,11 @@ fn problems_stay_behind_a_record_opened_from_them_140x40() {
 fn problems_record_opened_from_them_80x24() {
     insta::assert_snapshot!(frame(&record_opened_from_problems(NARROW), NARROW).backend());
 }
+
+#[test]
+fn filter_prompt_lists_the_field_names_tab_completes_80x24() {
+    let mut s = crate::app::tests::fixtures::loaded(20, 45, NARROW);
+    send(&mut s, [ch('F')]);
+    type_text(&mut s, "email~example line");
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
