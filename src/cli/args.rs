@@ -191,6 +191,18 @@ pub struct ApiArgs {
     pub show_signature: bool,
 }
 
+impl Command {
+    /// Whether the command sends changes to the API (not as a dry run).
+    pub fn writes(&self) -> bool {
+        match self {
+            Command::Patch(a) => !a.dry_run,
+            Command::Apply(a) => !a.dry_run,
+            Command::Revert(a) => !a.dry_run,
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell to complete in
@@ -346,6 +358,10 @@ pub struct ListArgs {
     /// CSV: write control characters in values raw instead of escaped (unsafe on a terminal)
     #[arg(long)]
     pub raw: bool,
+    /// Table: the columns to show, comma-separated, from id, name, email, externalReference,
+    /// phone, created [default: all]
+    #[arg(long, value_name = "LIST")]
+    pub columns: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,7 @@ mod out;
 pub mod output;
 mod patch_cmd;
 mod scan_cmd;
+mod table;
 
 pub use args::{Cli, Command, Global};
 pub use commands::{run_command, run_sandbox, start_demo_sandbox};

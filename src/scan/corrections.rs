@@ -44,16 +44,19 @@ pub fn corrections_csv(findings: &[Finding]) -> Result<Option<String>, csv::Erro
     for id in order {
         let fixes = &by_id[id];
         let mut row = vec![id.to_string()];
-        // An empty cell leaves a field unchanged (and expects nothing of it).
+        // An empty cell leaves a field unchanged (and expects nothing of it). Values are
+        // escaped (`\e`, `\u{7}`, `\\`): the file is safe to `cat`, and `apply` reads back
+        // exactly the value the server holds.
+        let cell = |v: &str| crate::text::escape_cell(v).into_owned();
         row.extend(
             columns
                 .iter()
-                .map(|c| fixes.get(c).map(|(_, s)| s.clone()).unwrap_or_default()),
+                .map(|c| fixes.get(c).map(|(_, s)| cell(s)).unwrap_or_default()),
         );
         row.extend(
             columns
                 .iter()
-                .map(|c| fixes.get(c).map(|(v, _)| v.clone()).unwrap_or_default()),
+                .map(|c| fixes.get(c).map(|(v, _)| cell(v)).unwrap_or_default()),
         );
         w.write_record(&row)?;
     }
@@ -95,6 +98,7 @@ mod tests {
         Finding {
             id: id.into(),
             external_reference: None,
+            name: String::new(),
             rule,
             field: field.into(),
             value: Some(value.into()),
@@ -138,5 +142,34 @@ mod tests {
              b,,,GBR,,,gb\n"
         );
         assert_eq!(corrections_csv(&findings[3..4]).unwrap(), None);
+    }
+
+    #[test]
+    fn a_hostile_value_is_escaped_in_the_file_and_apply_reads_it_back_exactly() {
+        let evil = "Evil\u{1b}[31mRed\u{7} C:\\data \\N";
+        let findings = vec![finding(
+            "a",
+            Rule::ControlChars,
+            "lastName",
+            evil,
+            Some("EvilRed C:\\data \\N"),
+        )];
+        let csv = corrections_csv(&findings).unwrap().unwrap();
+        assert!(
+            !csv.chars().any(|c| c.is_control() && c != '\n'),
+            "nothing raw reaches the file: {csv:?}"
+        );
+        assert!(csv.contains("Evil\\e[31mRed\\u{7}"), "{csv}");
+        let rows = crate::batch::corrections::parse("fixes.csv", csv.as_bytes()).unwrap();
+        let field = crate::patch::FieldPath::parse("lastName").unwrap();
+        assert_eq!(
+            rows[0].expect,
+            vec![(field, Some(evil.to_string()))],
+            "the expected value is the server's, byte for byte"
+        );
+        assert_eq!(
+            rows[0].set,
+            vec![(field, Some("EvilRed C:\\data \\N".to_string()))]
+        );
     }
 }

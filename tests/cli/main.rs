@@ -17,3 +17,5 @@ mod explore;
 mod hostile;
 mod journal;
 mod limits;
+mod manners;
+mod round_trip;
