@@ -65,7 +65,8 @@ pub fn corrections_csv(findings: &[Finding]) -> Result<Option<String>, csv::Erro
 }
 
 /// A corrections file that sets `field` on each row's record: `id`, the field, and
-/// `expected.FIELD` holding the value the record had (a record changed since is a conflict).
+/// `expected.FIELD` holding the value the record had (a record changed since is a conflict),
+/// values escaped as in [`corrections_csv`].
 pub fn set_values_csv(
     field: &str,
     rows: &[(String, String, String)],
@@ -76,8 +77,10 @@ pub fn set_values_csv(
         field.to_string(),
         format!("expected.{field}"),
     ])?;
+    // Escaped as `corrections_csv` does: safe to `cat`, read back exactly by `apply`.
+    let cell = |v: &str| crate::text::escape_cell(v).into_owned();
     for (id, new, was) in rows {
-        w.write_record([id, new, was])?;
+        w.write_record([id.clone(), cell(new), cell(was)])?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
@@ -86,6 +89,21 @@ pub fn set_values_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_set_values_file_escapes_what_it_quotes_and_apply_reads_it_back() {
+        let rows = vec![(
+            "id-1".to_string(),
+            "ACME".to_string(),
+            "ACME\u{1b}[31m".to_string(),
+        )];
+        let text = set_values_csv("lastName", &rows).unwrap();
+        assert_eq!(
+            text,
+            "id,lastName,expected.lastName\nid-1,ACME,ACME\\e[31m\n"
+        );
+        assert_eq!(crate::text::unescape_cell("ACME\\e[31m"), "ACME\u{1b}[31m");
+    }
     use crate::scan::rules::Rule;
 
     fn finding(
