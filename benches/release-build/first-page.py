@@ -4,7 +4,7 @@ for several builds in turn (the team's first-page tool, interleaved so that a no
 weighs on every build alike).
 
 Usage (from the project root):
-    tools/release-build/first-page.py RUNS NAME=BIN [NAME=BIN ...]
+    benches/release-build/first-page.py RUNS NAME=BIN [NAME=BIN ...]
 
 Starts the first BIN's `sandbox` with 10,000 prospects, then RUNS times:
   floor:    a shell that only prints the first prospect's email (what tmux itself costs)

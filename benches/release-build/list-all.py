@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """list --all of 10,000 on loopback, interleaved across builds.
 
-Usage: tools/release-build/list-all.py ROUNDS NAME=BIN [NAME=BIN ...]
+Usage: benches/release-build/list-all.py ROUNDS NAME=BIN [NAME=BIN ...]
 One sandbox (the first BIN, `sandbox --count 10000 --seed 1`) serves every build, so only the
 client differs. Each round runs every build once, in turn, for
 `list --all -o ndjson` (output to /dev/null) and `list --limit 1 -o json` (start-up + one page).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A clean, timed release build of one variant, in a profile of its own (so nothing is reused):
-#   tools/release-build/build.sh NAME [cargo --config ...]
-# e.g. tools/release-build/build.sh thin --config 'profile.m-thin.lto="thin"'
+#   benches/release-build/build.sh NAME [cargo --config ...]
+# e.g. benches/release-build/build.sh thin --config 'profile.m-thin.lto="thin"'
 # Prints the wall time; the binary is left in $CARGO_TARGET_DIR/m-NAME/prospect and the
 # per-crate times in $CARGO_TARGET_DIR/cargo-timings/ (see docs/performance.md).
 set -euo pipefail
