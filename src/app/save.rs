@@ -324,7 +324,7 @@ fn saved(
     );
     replace_record(state, &after);
     if let Some(p) = state.problems.as_mut() {
-        p.record_saved(&after);
+        p.record_saved(&after, state.region);
     }
     if let Some(f) = state.filter.as_mut() {
         f.record_saved(&after);

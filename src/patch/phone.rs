@@ -130,11 +130,23 @@ mod tests {
             ("+44 (0)7123 456789", None, "+447123456789"),
             ("020 7946 0958", gb(), "+442079460958"),
             ("+353 85 123 4567", None, "+353851234567"),
-            ("085 123 4567", Some(Region::parse("ie").unwrap()), "+353851234567"),
+            (
+                "085 123 4567",
+                Some(Region::parse("ie").unwrap()),
+                "+353851234567",
+            ),
             ("+1 (201) 555-0123", None, "+12015550123"),
-            ("(201) 555-0123", Some(Region::parse("US").unwrap()), "+12015550123"),
+            (
+                "(201) 555-0123",
+                Some(Region::parse("US").unwrap()),
+                "+12015550123",
+            ),
             ("+49 30 901820", None, "+4930901820"),
-            ("030 901820", Some(Region::parse("DE").unwrap()), "+4930901820"),
+            (
+                "030 901820",
+                Some(Region::parse("DE").unwrap()),
+                "+4930901820",
+            ),
             ("+447123456789", None, "+447123456789"),
         ];
         for (text, region, e164) in valid {
@@ -174,7 +186,15 @@ mod tests {
         assert_eq!(for_api("07123 456789", None), "07123 456789");
         assert_eq!(warning("+447123456789", None), None);
         assert!(warning("+44 1234", None).unwrap().contains("+441234"));
-        assert!(warning("07123456789", None).unwrap().contains("default_region"));
-        assert!(to_e164("07123 456789", None).unwrap_err().contains("region"));
+        assert!(
+            warning("07123456789", None)
+                .unwrap()
+                .contains("default_region")
+        );
+        assert!(
+            to_e164("07123 456789", None)
+                .unwrap_err()
+                .contains("region")
+        );
     }
 }
