@@ -154,7 +154,7 @@ fn checked(
 
 fn rebased(form: &Form, server: Prospect) -> Form {
     let edited = conflict::rebase(&server, &form.original, &form.edited());
-    let mut next = Form::new(server, &edited);
+    let mut next = Form::new(server, &edited).in_region(form.region);
     next.focus = form.focus;
     next
 }
@@ -363,6 +363,6 @@ pub(super) fn undo(state: &mut State) {
             return state.set_status(StatusKind::Error, format!("Cannot undo: {e}"));
         }
     };
-    state.form = Some(Form::new(last.after, &edited));
+    state.form = Some(Form::new(last.after, &edited).in_region(state.region));
     review(state);
 }

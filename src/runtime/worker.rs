@@ -361,7 +361,7 @@ mod tests {
         };
         // Three pages of 100, then the duplicates.
         assert_eq!(parts, 4);
-        assert_eq!(findings.len(), 62);
+        assert_eq!(findings.len(), 64);
         assert_eq!(summary.records, 300);
         assert!(msgs.try_recv().is_err(), "nothing after the end");
     }
