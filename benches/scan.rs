@@ -7,10 +7,11 @@
 //! - `list --all --output table` over 100,000: max RSS;
 //! - `list --all` over 10,000 against a sandbox that answers 429 (`Retry-After: 1`) beyond 2
 //!   requests in flight, 20 ms a request, at `--concurrency` 1, 2 and 8 (the adaptive limit),
-//!   with the 429s the server sent.
+//!   with the 429s the server sent;
+//! - `facet` and `cluster` over 100,000 records (`facet`).
 //!
 //! Max RSS comes from `/usr/bin/time -f %M` (kilobytes). Prints figures, asserts nothing.
-//! One part alone: `cargo bench --bench scan -- latency` (or `loopback`, `big`, `limited`).
+//! One part alone: `cargo bench --bench scan -- latency` (or `loopback`, `big`, `limited`, `facet`).
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -136,6 +137,39 @@ async fn main() {
     if want("limited") {
         limited().await;
     }
+    if want("facet") {
+        facets().await;
+    }
+}
+
+/// `facet` and `cluster` over 100,000 records on loopback: time and max RSS. `email` has a
+/// distinct value per record, the worst case for both.
+async fn facets() {
+    let big = sandbox(100_000, 0, true).await;
+    figures(
+        "facet address.country, 100k, loopback",
+        &big,
+        &["facet", "address.country"],
+        3,
+    );
+    figures(
+        "facet email (100k distinct), 100k, loopback",
+        &big,
+        &["facet", "email"],
+        3,
+    );
+    figures(
+        "cluster email --method ngram (100k distinct), loopback",
+        &big,
+        &["cluster", "email", "--method", "ngram"],
+        3,
+    );
+    figures(
+        "cluster lastName (fingerprint), 100k, loopback",
+        &big,
+        &["cluster", "lastName"],
+        3,
+    );
 }
 
 /// `list --all` over 10,000 against a server that takes 2 requests at a time (429 with

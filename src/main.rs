@@ -103,6 +103,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// Said by every writing command under `--demo`.
+const DEMO_FORGETS: &str = "note: --demo runs an embedded sandbox that forgets every change when \
+this command ends (the journal still records the batch); the next command starts from the \
+sample data again. To keep changes between commands, run `prospect sandbox` in another \
+terminal and point --base-url at it.";
+
 /// Prints a failure as one sentence, secrets redacted, and gives its exit code.
 fn exit(redactor: &Redactor, f: Failure) -> ExitCode {
     // Server text is in some messages: escaped so it can never drive the terminal.
@@ -134,6 +140,10 @@ async fn run(
                 s.timeout = Duration::from_secs(t);
             }
             s.warnings = file_warnings;
+            // What a demo command changes is gone when it ends: said before anything is sent.
+            if cli.command.as_ref().is_some_and(Command::writes) {
+                eprintln!("prospect: {DEMO_FORGETS}");
+            }
             (Some(sb), s)
         }
     };

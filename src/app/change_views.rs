@@ -53,6 +53,9 @@ pub enum HistoryScope {
     Prospect { id: String, label: String },
     /// Every batch of this profile, newest first.
     Batches,
+    /// The changes of one batch (`Enter` on a batch), in the order they were sent; `Esc`
+    /// goes back to the batches, on the row it came from.
+    Batch { batch: String, from_row: usize },
 }
 
 /// One batch of the journal, as the batches view lists it.
@@ -109,9 +112,10 @@ impl HistoryView {
 
     /// How many rows the view shows.
     pub fn len(&self) -> usize {
-        match self.scope {
+        match &self.scope {
             HistoryScope::Batches => self.batches().len(),
             HistoryScope::Prospect { .. } => self.loaded().len(),
+            HistoryScope::Batch { batch, .. } => self.of_batch(batch).len(),
         }
     }
 

@@ -78,7 +78,8 @@ impl ChangeSet {
     }
 
     /// Stages one field of one record. Staging a field again keeps the value first seen as
-    /// its `before`; a change back to that value unstages the field.
+    /// its `before`; a change back to that value unstages the field. Returns whether the
+    /// field is now staged (not when the record already holds the value).
     pub fn stage(
         &mut self,
         id: &str,
@@ -86,7 +87,7 @@ impl ChangeSet {
         field: FieldPath,
         after: Option<String>,
         before: Option<Option<String>>,
-    ) {
+    ) -> bool {
         let after = after.filter(|v| !v.is_empty());
         let record = self
             .records
@@ -105,11 +106,15 @@ impl ChangeSet {
         if before.as_ref() == Some(&after) {
             record.fields.remove(&name);
         } else {
-            record.fields.insert(name, StagedField { after, before });
+            record
+                .fields
+                .insert(name.clone(), StagedField { after, before });
         }
+        let staged = record.fields.contains_key(&name);
         if record.fields.is_empty() {
             self.records.remove(id);
         }
+        staged
     }
 
     /// Unstages everything of one record.
@@ -157,6 +162,7 @@ impl ChangeSet {
                     key: RowKey::Id(id.clone()),
                     set,
                     expect,
+                    reference: None,
                 }
             })
             .collect()

@@ -21,34 +21,45 @@ fn match_target(m: &MatchRow) -> (String, String) {
     (m.id().to_string(), label.to_string())
 }
 
+/// A finding's record as the pending view names it: its name, else its external reference,
+/// else its id.
 fn finding_label(f: &Finding) -> String {
-    f.external_reference.clone().unwrap_or_else(|| f.id.clone())
+    Some(f.name.clone())
+        .filter(|n| !n.trim().is_empty())
+        .or_else(|| f.external_reference.clone())
+        .unwrap_or_else(|| f.id.clone())
 }
 
 /// The problems view's findings shown now: a rule's, or every finding from the rule table.
 fn shown_findings(state: &State) -> Vec<&Finding> {
-    let Some(p) = state.problems.as_ref().filter(|p| p.open) else {
+    let Some(p) = state
+        .problems
+        .as_ref()
+        .filter(|_| state.problems_have_keys())
+    else {
         return Vec::new();
     };
     match p.rule {
-        Some(rule) => p.of_rule(rule),
+        Some(_) => p.shown(),
         None => p.findings.iter().collect(),
     }
 }
 
-/// The selected finding, when a rule's findings are listed.
+/// The selected finding, when findings are listed.
 fn selected_finding(state: &State) -> Option<&Finding> {
-    let p = state.problems.as_ref().filter(|p| p.open)?;
-    let rule = p.rule?;
-    p.of_rule(rule).get(p.finding_row).copied()
+    let p = state
+        .problems
+        .as_ref()
+        .filter(|_| state.problems_have_keys())?;
+    p.selected()
 }
 
 /// The (id, label) of the row the keys act on in the view shown.
 fn selected_target(state: &State) -> Option<(String, String)> {
-    if state.problems.as_ref().is_some_and(|p| p.open) {
+    if state.problems_have_keys() {
         return selected_finding(state).map(|f| (f.id.clone(), finding_label(f)));
     }
-    if let Some(f) = state.filter.as_ref().filter(|f| f.open) {
+    if let Some(f) = state.filter.as_ref().filter(|_| state.filter_has_keys()) {
         return f.matches.get(f.selected).map(match_target);
     }
     state
@@ -69,12 +80,12 @@ pub(super) fn toggle_mark(state: &mut State) {
 /// `V`: marks every row shown (the page, the filter's matches, the findings listed); when
 /// all of them are marked already, unmarks them.
 pub(super) fn mark_all(state: &mut State) {
-    let rows: Vec<(String, String)> = if state.problems.as_ref().is_some_and(|p| p.open) {
+    let rows: Vec<(String, String)> = if state.problems_have_keys() {
         shown_findings(state)
             .into_iter()
             .map(|f| (f.id.clone(), finding_label(f)))
             .collect()
-    } else if let Some(f) = state.filter.as_ref().filter(|f| f.open) {
+    } else if let Some(f) = state.filter.as_ref().filter(|_| state.filter_has_keys()) {
         f.matches.iter().map(match_target).collect()
     } else {
         state
@@ -197,20 +208,35 @@ pub(super) fn value_submitted(state: &mut State, text: &str, fx: &mut Vec<Effect
         state.set_field = Some(s);
         return;
     }
+    let mut n = 0;
     for (id, label) in &s.targets {
         let before = known_record(state, id).map(|p| field.get(p));
-        state.staged.stage(id, label, field, value.clone(), before);
+        if state.staged.stage(id, label, field, value.clone(), before) {
+            n += 1;
+        }
     }
-    let n = s.targets.len();
-    let what = match &value {
-        Some(_) => format!("Staged {field} on {n} record{}", plural(n)),
-        None => format!("Staged clearing {field} on {n} record{}", plural(n)),
+    // Records that already hold the value are not counted: they will not change.
+    let same = s.targets.len() - n;
+    let already = match same {
+        0 => String::new(),
+        1 => "; 1 record already has it".to_string(),
+        k => format!("; {k} records already have it"),
     };
     let key = state.keys.first_key_label(Context::List, Action::Pending);
-    state.set_status(
-        StatusKind::Info,
-        format!("{what} — {key} reviews and sends"),
-    );
+    let text = match (&value, n) {
+        (_, 0) => format!("Nothing staged: {field} is already that on every record"),
+        (Some(_), n) => {
+            format!(
+                "Staged {field} on {n} record{}{already} — {key} reviews and sends",
+                plural(n)
+            )
+        }
+        (None, n) => format!(
+            "Staged clearing {field} on {n} record{}{already} — {key} reviews and sends",
+            plural(n)
+        ),
+    };
+    state.set_status(StatusKind::Info, text);
     staged_changed(state, fx);
 }
 
@@ -245,10 +271,12 @@ pub(super) fn accept(state: &mut State, whole_rule: bool, fx: &mut Vec<Effect>) 
         };
         let before = Some(f.value.clone().filter(|v| !v.is_empty()));
         let label = finding_label(f);
-        state
+        if state
             .staged
-            .stage(&f.id, &label, field, Some(suggestion.clone()), before);
-        staged += 1;
+            .stage(&f.id, &label, field, Some(suggestion.clone()), before)
+        {
+            staged += 1;
+        }
     }
     let text = match (staged, without) {
         (0, 0) => "No finding selected: Enter lists a rule's findings".to_string(),
@@ -335,6 +363,8 @@ pub(super) fn quit_action(state: &mut State, action: Action, fx: &mut Vec<Effect
 pub fn modal_context(state: &State) -> Option<Context> {
     if state.quit_asked {
         Some(Context::QuitStaged)
+    } else if state.send_question.is_some() {
+        Some(Context::SendQuestion)
     } else if state.staged_offer.is_some() {
         Some(Context::Draft)
     } else if state.set_field.as_ref().is_some_and(|s| s.field.is_none()) {
@@ -349,6 +379,8 @@ pub(super) fn on_modal(state: &mut State, action: Action, fx: &mut Vec<Effect>) 
     match modal_context(state) {
         Some(Context::QuitStaged) => quit_action(state, action, fx),
         Some(Context::Draft) => offer_action(state, action, fx),
+        // Its keys go to the pending view's flow (`pending_flow::question_action`).
+        Some(Context::SendQuestion) => {}
         Some(_) => field_pick_action(state, action),
         None => {}
     }

@@ -9,16 +9,30 @@ use super::keys::Action;
 use super::lookup;
 use super::msg::Reply;
 use super::requests::Purpose;
-use super::state::{Prompt, PromptKind, State, StatusKind};
+use super::state::{Focus, Prompt, PromptKind, State, StatusKind};
 use crate::api::{ApiError, Prospect};
 use crate::scan::Filter;
 
-/// `F`: shows the filter view when there is one, else asks for a filter.
+/// `F`: asks for a filter, the current one's text in the prompt (`Enter` shows its matches
+/// again without a new scan).
 pub(super) fn open(state: &mut State) {
-    match state.filter.as_mut() {
-        Some(f) if !f.open => f.open = true,
-        _ => prompt(state),
-    }
+    prompt(state);
+}
+
+/// Tab in the filter prompt: completes the field name being typed.
+pub(super) fn complete(prompt: &mut Prompt) {
+    let Some(word) = prompt.input.field_at_cursor() else {
+        return;
+    };
+    let Some(done) = crate::scan::fields::complete(word) else {
+        return;
+    };
+    let before = prompt.input.before_cursor();
+    let start = before.len() - word.len();
+    let after = &prompt.input.text()[before.len()..];
+    let text = format!("{}{done}{after}", &before[..start]);
+    let cursor = start + done.len();
+    prompt.input = LineInput::with_text_at(&text, cursor);
 }
 
 /// Opens the prompt, holding the current filter's text.
@@ -38,10 +52,15 @@ fn prompt(state: &mut State) {
 
 /// The prompt was submitted: a bad filter is one sentence, a good one starts the scan.
 pub(super) fn submit(state: &mut State, text: &str, fx: &mut Vec<Effect>) {
+    if let Some(f) = state.filter.as_mut().filter(|f| f.text == text.trim()) {
+        f.open = true;
+        return take_the_keyboard(state);
+    }
     let filter = match Filter::parse_line(text) {
         Ok(f) => f,
         Err(e) => return state.set_status(StatusKind::Error, e),
     };
+    take_the_keyboard(state);
     state
         .requests
         .cancel_where(|p| matches!(p, Purpose::Filter), fx);
@@ -54,6 +73,15 @@ pub(super) fn submit(state: &mut State, text: &str, fx: &mut Vec<Effect>) {
         open: true,
         ..FilterView::default()
     });
+}
+
+/// The filter view takes the keyboard from a focused record (beside it when wide) and the
+/// place of a problems view behind that record (`!` shows it again).
+fn take_the_keyboard(state: &mut State) {
+    state.focus = Focus::List;
+    if let Some(p) = state.problems.as_mut() {
+        p.open = false;
+    }
 }
 
 /// A part of the scan's answer.
@@ -105,8 +133,8 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Action::Last => f.selected = last,
         // A match holds only what the list shows: the record is fetched fresh by its id.
         Action::Open => {
+            // The view stays behind the record: `Esc` there comes back to it.
             if let Some(id) = f.matches.get(f.selected).map(|m| m.id().to_string()) {
-                f.open = false;
                 lookup::start(state, &id, fx);
             }
         }

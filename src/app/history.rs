@@ -11,7 +11,7 @@ pub fn of(h: &PromptHistory, kind: PromptKind) -> &[String] {
         PromptKind::Lookup => &h.lookup,
         PromptKind::Filter => &h.filter,
         // Values typed for `S` may be personal data: never kept.
-        PromptKind::Find | PromptKind::SetValue => &[],
+        PromptKind::Find | PromptKind::SetValue | PromptKind::Reason => &[],
     }
 }
 
@@ -21,7 +21,7 @@ pub fn push(h: &mut PromptHistory, kind: PromptKind, text: &str) -> bool {
         PromptKind::Search => crate::edit::history::push(&mut h.search, text),
         PromptKind::Lookup => crate::edit::history::push(&mut h.lookup, text),
         PromptKind::Filter => crate::edit::history::push(&mut h.filter, text),
-        PromptKind::Find | PromptKind::SetValue => false,
+        PromptKind::Find | PromptKind::SetValue | PromptKind::Reason => false,
     }
 }
 

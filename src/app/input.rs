@@ -18,6 +18,20 @@ impl LineInput {
         }
     }
 
+    /// An input holding `text`, cursor at byte `cursor` (the end when that is not a char
+    /// boundary).
+    pub fn with_text_at(text: &str, cursor: usize) -> Self {
+        let cursor = if text.is_char_boundary(cursor) {
+            cursor
+        } else {
+            text.len()
+        };
+        LineInput {
+            text: text.to_string(),
+            cursor,
+        }
+    }
+
     /// The text typed so far.
     pub fn text(&self) -> &str {
         &self.text
@@ -26,6 +40,13 @@ impl LineInput {
     /// The text before the cursor (for placing the terminal cursor).
     pub fn before_cursor(&self) -> &str {
         &self.text[..self.cursor]
+    }
+
+    /// The field name being typed at the cursor in a filter: the word before it, while it
+    /// has no operator (`=`, `~`) yet.
+    pub fn field_at_cursor(&self) -> Option<&str> {
+        let word = self.before_cursor().rsplit(' ').next().unwrap_or_default();
+        (!word.is_empty() && !word.contains(['=', '~'])).then_some(word)
     }
 
     /// Replaces the text, cursor at the end.

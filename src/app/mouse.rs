@@ -7,6 +7,7 @@ use ratatui::layout::{Position, Rect};
 
 use super::effect::Effect;
 use super::form::Stage;
+use super::keys::Context;
 use super::state::{Focus, Millis, State};
 use super::{browse, form_flow};
 
@@ -65,9 +66,13 @@ fn click(state: &mut State, x: u16, y: u16, fx: &mut Vec<Effect>) {
         .iter()
         .find(|(r, _)| r.contains(Position::new(x, y)))
         .map(|(_, a)| *a);
-    if super::changes_flow::modal_context(state).is_some() {
-        if let Some(action) = button {
-            super::changes_flow::on_modal(state, action, fx);
+    if let Some(context) = super::changes_flow::modal_context(state) {
+        match (context, button) {
+            (Context::SendQuestion, Some(action)) => {
+                super::pending_flow::question_action(state, action, fx);
+            }
+            (_, Some(action)) => super::changes_flow::on_modal(state, action, fx),
+            (_, None) => {}
         }
         return;
     }

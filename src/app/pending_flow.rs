@@ -7,10 +7,11 @@ use super::change_views::{HistoryScope, HistoryView, PendingView, Work};
 use super::changes::label_of;
 use super::changes_flow;
 use super::effect::{ApiRequest, BatchRows, Effect, Local, RequestId};
+use super::input::LineInput;
 use super::keys::Action;
 use super::msg::Reply;
 use super::requests::Purpose;
-use super::state::{State, StatusKind};
+use super::state::{Prompt, PromptKind, SendQuestion, State, StatusKind};
 use crate::batch::plan::counts;
 use crate::batch::{Outcome, Planned};
 use crate::edit::journal::JournalEntry;
@@ -88,7 +89,7 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
             let req = state.requests.start(Purpose::Changes, request, fx);
             state.pending.work = Some(Work::Planning(req));
         }
-        Action::Send if !busy => send(state, fx),
+        Action::Send if !busy => ask_send(state),
         Action::Help => {
             state.help.open = true;
             state.help.scroll = 0;
@@ -97,25 +98,86 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
     }
 }
 
-fn send(state: &mut State, fx: &mut Vec<Effect>) {
-    if state.refuse_read_only() {
-        return;
-    }
-    let (rows, total, reason) = match (&state.pending.revert, &state.pending.plan) {
+/// What `Enter` would send: the rows, how many changes, and what a revert reverts.
+fn to_send(state: &State) -> Option<(BatchRows, usize, Option<String>)> {
+    match (&state.pending.revert, &state.pending.plan) {
         (Some(what), Some(plan)) => {
             let total = plan.iter().filter(|r| r.outcome == Outcome::Change).count();
-            (BatchRows::Planned(plan.clone()), total, Some(what.clone()))
+            Some((BatchRows::Planned(plan.clone()), total, Some(what.clone())))
         }
-        (Some(_), None) => return,
-        (None, _) => (
+        (Some(_), None) => None,
+        (None, _) => Some((
             BatchRows::Corrections(state.staged.corrections()),
             state.staged.len(),
             None,
-        ),
+        )),
+    }
+}
+
+/// `Enter`: asks "Send N changes to profile NAME?" before anything leaves (as `apply`).
+fn ask_send(state: &mut State) {
+    if state.refuse_read_only() {
+        return;
+    }
+    match to_send(state) {
+        Some((_, 0, _)) => state.set_status(StatusKind::Error, "Nothing to send"),
+        Some((_, total, _)) => {
+            state.send_question = Some(SendQuestion {
+                total,
+                reason: None,
+            });
+        }
+        None => {}
+    }
+}
+
+/// A key of the send question: `y` sends, `r` asks for a reason, `n`/`Esc` sends nothing.
+pub(super) fn question_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+    match action {
+        Action::Send => {
+            let reason = state.send_question.take().and_then(|q| q.reason);
+            send(state, reason, fx);
+        }
+        Action::Reason => {
+            let text = state
+                .send_question
+                .as_ref()
+                .and_then(|q| q.reason.clone())
+                .unwrap_or_default();
+            state.prompt = Some(Prompt {
+                kind: PromptKind::Reason,
+                input: LineInput::with_text(&text),
+                previous_search: state.list.search.clone(),
+                history_pos: None,
+            });
+        }
+        Action::Cancel => state.send_question = None,
+        _ => {}
+    }
+}
+
+/// The reason was typed: the question shows it and waits for `y`.
+pub(super) fn reason_typed(state: &mut State, text: &str) {
+    if let Some(q) = state.send_question.as_mut() {
+        q.reason = Some(text.trim().to_string()).filter(|t| !t.is_empty());
+    }
+}
+
+fn send(state: &mut State, typed: Option<String>, fx: &mut Vec<Effect>) {
+    if state.refuse_read_only() {
+        return;
+    }
+    let Some((rows, total, reverts)) = to_send(state) else {
+        return;
     };
     if total == 0 {
         return state.set_status(StatusKind::Error, "Nothing to send");
     }
+    // A revert says what it reverts; the reason typed is added to it.
+    let reason = match (reverts, typed) {
+        (Some(what), Some(why)) => Some(format!("{what}: {why}")),
+        (what, why) => why.or(what),
+    };
     let request = ApiRequest::SendBatch {
         rows,
         profile: state.profile.clone(),
@@ -243,7 +305,7 @@ pub(super) fn journal_loaded(state: &mut State, result: Result<Vec<JournalEntry>
             .filter(|e| e.profile == profile)
             .filter(|e| match &view.scope {
                 HistoryScope::Prospect { id, .. } => e.prospect_id == *id,
-                HistoryScope::Batches => e.batch.is_some(),
+                HistoryScope::Batches | HistoryScope::Batch { .. } => e.batch.is_some(),
             })
             .collect();
         mine.reverse();
@@ -264,10 +326,27 @@ pub(super) fn history_action(state: &mut State, action: Action, fx: &mut Vec<Eff
     match action {
         Action::Down => view.row = (view.row + 1).min(rows.saturating_sub(1)),
         Action::Up => view.row = view.row.saturating_sub(1),
-        Action::Back => state.journal = None,
+        // On a batch: its changes.
+        Action::Open => {
+            if let (HistoryScope::Batches, Some(b)) = (&view.scope, view.batches().get(view.row)) {
+                view.scope = HistoryScope::Batch {
+                    batch: b.batch.clone(),
+                    from_row: view.row,
+                };
+                view.row = 0;
+            }
+        }
+        Action::Back => match view.scope {
+            HistoryScope::Batch { from_row, .. } => {
+                view.scope = HistoryScope::Batches;
+                view.row = from_row;
+            }
+            _ => state.journal = None,
+        },
         Action::Undo => {
-            let entry = match view.scope {
+            let entry = match &view.scope {
                 HistoryScope::Prospect { .. } => view.loaded().get(view.row).cloned(),
+                HistoryScope::Batch { batch, .. } => view.of_batch(batch).get(view.row).cloned(),
                 HistoryScope::Batches => None,
             };
             let Some(entry) = entry else {
@@ -280,8 +359,9 @@ pub(super) fn history_action(state: &mut State, action: Action, fx: &mut Vec<Eff
             review_revert(state, vec![entry], what, fx);
         }
         Action::Revert => {
-            let batch = match view.scope {
+            let batch = match &view.scope {
                 HistoryScope::Batches => view.batches().get(view.row).map(|b| b.batch.clone()),
+                HistoryScope::Batch { batch, .. } => Some(batch.clone()),
                 HistoryScope::Prospect { .. } => {
                     view.loaded().get(view.row).and_then(|e| e.batch.clone())
                 }

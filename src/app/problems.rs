@@ -31,6 +31,10 @@ pub struct Problems {
     pub rule: Option<Rule>,
     /// The selected finding of that rule.
     pub finding_row: usize,
+    /// A duplicate's group being listed (`Enter` on a duplicate finding): the value its
+    /// records share, and the selected record of the group.
+    pub group: Option<String>,
+    pub group_row: usize,
     /// The date the worker's rules took as today (for checking a saved record again).
     pub today: Option<NaiveDate>,
 }
@@ -59,6 +63,49 @@ impl Problems {
         self.findings.iter().filter(|f| f.rule == rule).collect()
     }
 
+    /// The findings listed now: a duplicate group's, a rule's, or none (the rule table).
+    pub fn shown(&self) -> Vec<&Finding> {
+        match (self.rule, &self.group) {
+            (Some(rule), Some(value)) => self.group_of(rule, value),
+            (Some(rule), None) => self.of_rule(rule),
+            (None, _) => Vec::new(),
+        }
+    }
+
+    /// The selected row of the list shown (the rule table's when no rule is listed).
+    pub fn row(&self) -> usize {
+        match (self.rule, &self.group) {
+            (Some(_), Some(_)) => self.group_row,
+            (Some(_), None) => self.finding_row,
+            (None, _) => self.rule_row,
+        }
+    }
+
+    /// The selected finding, when findings are listed.
+    pub fn selected(&self) -> Option<&Finding> {
+        self.shown().get(self.row()).copied()
+    }
+
+    /// The findings of the records sharing one duplicate value, in scan order.
+    pub fn group_of(&self, rule: Rule, value: &str) -> Vec<&Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.rule == rule && f.value.as_deref() == Some(value))
+            .collect()
+    }
+
+    /// The other records of a duplicate finding's group.
+    pub fn others(&self, f: &Finding) -> Vec<&Finding> {
+        match f.value.as_deref().filter(|_| f.rule.is_duplicate()) {
+            Some(v) => self
+                .group_of(f.rule, v)
+                .into_iter()
+                .filter(|o| o.id != f.id)
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
     /// The value most findings of a rule share, and how many share it, when more than one
     /// does (one wrong country code on 40 records is one group).
     pub fn top_value(&self, rule: Rule) -> Option<(String, usize)> {
@@ -78,11 +125,30 @@ impl Problems {
     /// The title: findings and coverage ("12 findings · scanned 3,400 of 10,000").
     pub fn title(&self) -> String {
         let n = self.findings.len();
-        let found = format!(
-            "{} finding{}",
-            thousands(n as u64),
-            if n == 1 { "" } else { "s" }
-        );
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        // The rule (and the shared value) listed, then how many of all the findings.
+        let found = match (self.rule, &self.group) {
+            (Some(rule), Some(value)) => {
+                let k = self.group_of(rule, value).len();
+                let value = if rule == Rule::DuplicateIdentificationNumber {
+                    crate::present::mask(value)
+                } else {
+                    value.clone()
+                };
+                return format!("Problems · {} · {k} records share {value}", rule.name());
+            }
+            (Some(rule), None) => {
+                let k = self.of_rule(rule).len();
+                format!(
+                    "{}: {} of {} finding{}",
+                    rule.name(),
+                    thousands(k as u64),
+                    thousands(n as u64),
+                    plural(n)
+                )
+            }
+            (None, _) => format!("{} finding{}", thousands(n as u64), plural(n)),
+        };
         let p = self.progress;
         match &self.ended {
             None => format!(
@@ -127,6 +193,9 @@ impl Problems {
         p.rule_row = p.rule_row.min(rules.len().saturating_sub(1));
         if let Some(rule) = p.rule {
             p.finding_row = p.finding_row.min(p.of_rule(rule).len().saturating_sub(1));
+        }
+        if p.rule.is_none() {
+            p.group = None;
         }
     }
 }

@@ -8,11 +8,17 @@ use super::lookup;
 use super::msg::Reply;
 use super::problems::Problems;
 use super::requests::Purpose;
-use super::state::{State, StatusKind};
+use super::state::{Focus, State, StatusKind};
 use crate::api::{ApiError, Prospect};
 
 /// `!`: shows the view, starting a check when there is none yet.
 pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
+    // The view takes the keyboard from a focused record (which stays beside it when wide),
+    // and the place of a filter view behind that record.
+    state.focus = Focus::List;
+    if let Some(f) = state.filter.as_mut() {
+        f.open = false;
+    }
     match state.problems.as_mut() {
         Some(p) => p.open = true,
         None => rescan(state, fx),
@@ -83,40 +89,45 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         return;
     };
     let rows = match p.rule {
-        Some(rule) => p.of_rule(rule).len(),
+        Some(_) => p.shown().len(),
         None => p.rules().len(),
     };
-    let row = match p.rule {
-        Some(_) => &mut p.finding_row,
-        None => &mut p.rule_row,
+    let row = match (p.rule, &p.group) {
+        (Some(_), Some(_)) => &mut p.group_row,
+        (Some(_), None) => &mut p.finding_row,
+        (None, _) => &mut p.rule_row,
     };
     match action {
         Action::Down => *row = (*row + 1).min(rows.saturating_sub(1)),
         Action::Up => *row = row.saturating_sub(1),
         Action::First => *row = 0,
         Action::Last => *row = rows.saturating_sub(1),
-        Action::Open => match p.rule {
-            None => {
+        Action::Open => match (p.rule, p.selected().cloned()) {
+            (None, _) => {
                 p.rule = p.rules().get(p.rule_row).map(|(r, _)| *r);
                 p.finding_row = 0;
+                p.group = None;
             }
-            Some(rule) => {
-                let id = p.of_rule(rule).get(p.finding_row).map(|f| f.id.clone());
-                if let Some(id) = id {
-                    p.open = false;
-                    lookup::start(state, &id, fx);
+            // A duplicate lists the records sharing its value, the first other selected.
+            (Some(rule), Some(f)) if rule.is_duplicate() && p.group.is_none() => {
+                if let Some(value) = f.value.clone() {
+                    let members = p.group_of(rule, &value);
+                    p.group_row = members.iter().position(|o| o.id != f.id).unwrap_or(0);
+                    p.group = Some(value);
                 }
             }
+            // The view stays behind the record: `Esc` there comes back to it.
+            (Some(_), Some(f)) => lookup::start(state, &f.id, fx),
+            (Some(_), None) => {}
         },
-        Action::Back => match p.rule {
-            Some(_) => p.rule = None,
-            // The scan goes on in the background; `!` shows the view again.
-            None => p.open = false,
+        Action::Back => match (p.rule, &p.group) {
+            (Some(_), Some(_)) => p.group = None,
+            (Some(_), None) => p.rule = None,
+            // The scan goes on in the background; `!` shows it again.
+            (None, _) => p.open = false,
         },
         Action::Edit => {
-            let finding = p
-                .rule
-                .and_then(|rule| p.of_rule(rule).get(p.finding_row).copied().cloned());
+            let finding = p.selected().cloned();
             if let Some(f) = finding
                 && !state.refuse_read_only()
             {

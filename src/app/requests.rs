@@ -20,6 +20,9 @@ pub struct PageKey {
 pub enum LookupBy {
     Id,
     Reference,
+    /// The text in another case (an index into [`crate::text::case_variants`]), asked after
+    /// both questions found nothing.
+    OtherCase(u8),
 }
 
 /// Who waits for an answer.

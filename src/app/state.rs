@@ -38,7 +38,7 @@ pub struct Find {
 /// Milliseconds on the runtime's monotonic clock (0 = start).
 pub type Millis = u64;
 
-/// How long a status message stays on screen.
+/// How long a status message stays on screen (an error stays until the next key).
 pub const STATUS_FADE_MS: Millis = 4_000;
 /// How long typing in the search prompt must pause before the search is sent.
 pub const SEARCH_DEBOUNCE_MS: Millis = 200;
@@ -187,6 +187,8 @@ pub enum PromptKind {
     Find,
     /// The value `S` sets on the marked records.
     SetValue,
+    /// The reason journaled with a batch about to be sent.
+    Reason,
 }
 
 /// A one-line prompt at the bottom of the screen.
@@ -215,6 +217,15 @@ pub struct Status {
     pub expires: Millis,
 }
 
+/// "Send N changes to profile NAME?": asked before a batch leaves, as `apply` asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendQuestion {
+    /// How many changes (records) would be sent.
+    pub total: usize,
+    /// Why, journaled with the batch (as `apply --reason`); typed after `r`.
+    pub reason: Option<String>,
+}
+
 /// A look-up by id or external reference in flight (its requests are in the registry).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lookup {
@@ -223,6 +234,8 @@ pub struct Lookup {
     pub asked_id: bool,
     pub id_result: Option<Result<Prospect, ApiError>>,
     pub ref_result: Option<Result<Prospect, ApiError>>,
+    /// After nothing was found: the external reference in other cases, and their answers.
+    pub other_case: Option<Vec<Option<Result<Prospect, ApiError>>>>,
 }
 
 /// What the last frame laid out: how far each scrolling pane can scroll (`None`: not shown,
@@ -322,6 +335,8 @@ pub struct State {
     pub set_field: Option<SetField>,
     /// Quitting was asked with changes staged: the question is on screen.
     pub quit_asked: bool,
+    /// Sending the pending view's changes was asked: the question is on screen.
+    pub send_question: Option<SendQuestion>,
     /// A change set from an earlier session, offered back.
     pub staged_offer: Option<ChangeSet>,
     /// How many requests a plan or a batch runs at once (config `concurrency`).
@@ -377,6 +392,7 @@ impl State {
             journal: None,
             set_field: None,
             quit_asked: false,
+            send_question: None,
             staged_offer: None,
             concurrency: DEFAULT_CONCURRENCY,
             region: None,
@@ -418,12 +434,32 @@ impl State {
 
     /// Whether the runtime should keep ticking (spinner, fades, debounce).
     pub fn wants_ticks(&self) -> bool {
-        self.busy() || self.status.is_some() || self.list.debounce_due.is_some()
+        let fading = self
+            .status
+            .as_ref()
+            .is_some_and(|s| s.kind == StatusKind::Info);
+        self.busy() || fading || self.list.debounce_due.is_some()
     }
 
     /// Whether list and detail sit side by side.
     pub fn is_wide(&self) -> bool {
         self.size.0 >= WIDE_COLUMNS
+    }
+
+    /// Whether the detail pane has the keyboard: it is open and focused (the problems or
+    /// filter view behind it waits for `Esc` or `Tab`).
+    pub fn detail_has_keys(&self) -> bool {
+        self.focus == Focus::Detail && self.detail.is_some()
+    }
+
+    /// Whether the problems view has the keyboard.
+    pub fn problems_have_keys(&self) -> bool {
+        self.problems.as_ref().is_some_and(|p| p.open) && !self.detail_has_keys()
+    }
+
+    /// Whether the filter view has the keyboard.
+    pub fn filter_has_keys(&self) -> bool {
+        self.filter.as_ref().is_some_and(|f| f.open) && !self.detail_has_keys()
     }
 
     /// The selected row of the list, if any.

@@ -126,7 +126,7 @@ fn route(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) 
         }
         Purpose::Lookup(by) => {
             if let Some(result) = reply.into_prospect() {
-                lookup::answered(state, by, result);
+                lookup::answered(state, by, result, fx);
             }
         }
         Purpose::SaveCheck | Purpose::SaveVerify => {
@@ -144,10 +144,11 @@ fn route(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) 
 
 fn on_tick(state: &mut State, now: u64, fx: &mut Vec<Effect>) {
     state.now = state.now.max(now);
+    // An error stays until the next key (it may be read slowly); news fades.
     if state
         .status
         .as_ref()
-        .is_some_and(|s| s.expires <= state.now)
+        .is_some_and(|s| s.kind == StatusKind::Info && s.expires <= state.now)
     {
         state.status = None;
     }
@@ -165,6 +166,14 @@ fn on_tick(state: &mut State, now: u64, fx: &mut Vec<Effect>) {
 }
 
 fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
+    // The key that follows an error dismisses it (and may bring its own).
+    if state
+        .status
+        .as_ref()
+        .is_some_and(|s| s.kind == StatusKind::Error)
+    {
+        state.status = None;
+    }
     match state.keys.action_for(&[Context::Global], &key) {
         Some(Action::Quit) if state.form.is_some() => return form_flow::on_quit(state, fx),
         Some(Action::Quit) => return changes::on_quit(state, fx),
@@ -180,6 +189,9 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     if let Some(context) = changes::modal_context(state) {
         // Keys of no row of the dialog do nothing (the dialog stays).
         let action = state.keys.action_for(&[context], &key);
+        if context == Context::SendQuestion {
+            return pending::question_action(state, action.unwrap_or(Action::Stay), fx);
+        }
         return changes::on_modal(state, action.unwrap_or(Action::Stay), fx);
     }
     if state.help.open {
@@ -218,7 +230,7 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         }
         return;
     }
-    if state.problems.as_ref().is_some_and(|p| p.open) {
+    if state.problems_have_keys() {
         if let Some(action) = state
             .keys
             .action_for(&[Context::Problems, Context::Anywhere], &key)
@@ -237,7 +249,7 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         }
         return;
     }
-    if state.filter.as_ref().is_some_and(|f| f.open) {
+    if state.filter_has_keys() {
         if let Some(action) = state
             .keys
             .action_for(&[Context::Filter, Context::Anywhere], &key)
@@ -349,6 +361,8 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         | Action::Cancel
         | Action::HistoryBack
         | Action::HistoryForward
+        | Action::Complete
+        | Action::Reason
         | Action::NextField
         | Action::PrevField
         | Action::SaveForm
@@ -403,6 +417,11 @@ fn open_prompt(state: &mut State, kind: PromptKind) {
     let text = match kind {
         PromptKind::Search => state.list.search.clone(),
         PromptKind::Lookup | PromptKind::Filter | PromptKind::SetValue => String::new(),
+        PromptKind::Reason => state
+            .send_question
+            .as_ref()
+            .and_then(|q| q.reason.clone())
+            .unwrap_or_default(),
         PromptKind::Find => state
             .find
             .as_ref()
@@ -425,9 +444,11 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
     let kind = prompt.kind;
     let contexts: &[Context] = match kind {
         PromptKind::Search => &[Context::SearchPrompt, Context::Prompt],
-        PromptKind::Lookup | PromptKind::Filter | PromptKind::Find | PromptKind::SetValue => {
-            &[Context::Prompt]
-        }
+        PromptKind::Lookup
+        | PromptKind::Filter
+        | PromptKind::Find
+        | PromptKind::SetValue
+        | PromptKind::Reason => &[Context::Prompt],
     };
     match state.keys.action_for(contexts, &key) {
         // A value for `S` is typed as it is meant: spaces kept.
@@ -450,6 +471,7 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
                 PromptKind::Lookup => lookup::start(state, &text, fx),
                 PromptKind::Filter => filter::submit(state, &text, fx),
                 PromptKind::Find => find::start(state, &text),
+                PromptKind::Reason => pending::reason_typed(state, &text),
                 PromptKind::SetValue => {}
             }
         }
@@ -493,6 +515,7 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
                 schedule_search(state, fx);
             }
         }
+        Some(Action::Complete) if kind == PromptKind::Filter => filter::complete(prompt),
         _ => {
             if prompt.input.handle(key) && kind == PromptKind::Search {
                 schedule_search(state, fx);

@@ -4,7 +4,11 @@
 //! CSV: one key column (`id` or `externalReference`), field columns named as in `patch
 //! --set`, optional `expected.FIELD` columns. An empty cell leaves the field unchanged (an
 //! empty `expected.` cell expects nothing); the cell `\N` clears the field (or expects it
-//! empty); anything else sets it (or is the value expected).
+//! empty); anything else sets it (or is the value expected), read in the notation
+//! `prospect` writes: `\e`, `\n`, `\r`, `\t`, `\u{HEX}` for control characters and `\\` for
+//! a backslash ([`crate::text::unescape_cell`]). Beside `id`, an `externalReference` column
+//! is checked against the record, never changed, and `createDate` is left alone: a file
+//! `list --output csv` wrote can be edited and applied as it is.
 //!
 //! NDJSON: `{"id" | "externalReference": …, "set": {FIELD: value | null}, "expect": {FIELD:
 //! value | null}}` per line.
@@ -39,6 +43,9 @@ pub struct Correction {
     pub set: Vec<(FieldPath, Option<String>)>,
     /// Values the record must still have (`None`: must be empty).
     pub expect: Vec<(FieldPath, Option<String>)>,
+    /// The external reference the record must have: the `externalReference` column of a
+    /// file keyed by `id` (as `list --output csv` writes), which cannot be changed.
+    pub reference: Option<String>,
 }
 
 /// A malformed file: the line and what is wrong with it.
@@ -96,6 +103,10 @@ enum Column {
     Key(fn(String) -> RowKey),
     Set(FieldPath),
     Expect(FieldPath),
+    /// `externalReference` beside `id`: checked, not changed.
+    Reference,
+    /// `createDate`: the server's, read-only; an export carries it, `apply` leaves it.
+    ReadOnly,
 }
 
 /// The line of the first byte that is not valid UTF-8, if any.
@@ -164,11 +175,15 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<Correction>, ParseError> {
         .clone();
     let mut columns = Vec::new();
     let mut keys = 0;
+    // With an `id` column, `externalReference` is the record's, checked (an exported file).
+    let by_id = headers.iter().any(|h| h.trim() == "id");
     for name in headers.iter() {
         let name = name.trim();
         let column = match name {
             "id" => Column::Key(RowKey::Id),
+            "externalReference" if by_id => Column::Reference,
             "externalReference" => Column::Key(RowKey::ExternalReference),
+            "createDate" => Column::ReadOnly,
             _ => match name.strip_prefix("expected.") {
                 Some(f) => Column::Expect(
                     FieldPath::parse(f).ok_or_else(|| err(1, FieldPath::unknown(name)))?,
@@ -182,7 +197,7 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<Correction>, ParseError> {
             columns.iter().any(|c| match c {
                 Column::Set(g) => !expect && g == f,
                 Column::Expect(g) => expect && g == f,
-                Column::Key(_) => false,
+                Column::Key(_) | Column::Reference | Column::ReadOnly => false,
             })
         };
         let repeated = match &column {
@@ -192,6 +207,8 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<Correction>, ParseError> {
             }
             Column::Set(f) => twice(f, false),
             Column::Expect(f) => twice(f, true),
+            Column::Reference => columns.iter().any(|c| matches!(c, Column::Reference)),
+            Column::ReadOnly => columns.iter().any(|c| matches!(c, Column::ReadOnly)),
         };
         if repeated {
             return Err(err(
@@ -229,16 +246,20 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<Correction>, ParseError> {
         let mut key = None;
         let mut set = Vec::new();
         let mut expect = Vec::new();
+        let mut reference = None;
         for (column, cell) in columns.iter().zip(record.iter()) {
             let value = match cell {
                 "" => continue,
                 NULL_CELL => None,
-                v => Some(v.to_string()),
+                // The notation `prospect` writes (`\e`, `\u{7}`, `\\`) reads back exactly.
+                v => Some(crate::text::unescape_cell(v).into_owned()),
             };
             match column {
                 Column::Key(make) => key = value.filter(|v| !v.trim().is_empty()).map(make),
                 Column::Set(f) => set.push((*f, value)),
                 Column::Expect(f) => expect.push((*f, value)),
+                Column::Reference => reference = value,
+                Column::ReadOnly => {}
             }
         }
         let key = key.ok_or_else(|| err(line, "the row names no prospect (its key is empty)"))?;
@@ -247,6 +268,7 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<Correction>, ParseError> {
             key,
             set,
             expect,
+            reference,
         });
     }
     Ok(rows)
@@ -324,6 +346,7 @@ fn parse_ndjson(bytes: &[u8]) -> Result<Vec<Correction>, ParseError> {
             key,
             set: fields(line, "set", m.get("set"))?,
             expect: fields(line, "expect", m.get("expect"))?,
+            reference: None,
         });
     }
     Ok(rows)
@@ -378,15 +401,38 @@ mod tests {
     }
 
     #[test]
+    fn an_exported_file_is_keyed_by_id_checks_its_reference_and_leaves_the_read_only() {
+        let text = "id,externalReference,firstName,address.country,createDate\n\
+                    a1,CRM-1,Ann,GBR,2025-01-01T00:00:00Z\n\
+                    a2,,Bo\\e[31m,,2025-01-02T00:00:00Z\n";
+        let rows = parse("export.csv", text.as_bytes()).unwrap();
+        assert_eq!(rows[0].key, RowKey::Id("a1".into()));
+        assert_eq!(rows[0].reference.as_deref(), Some("CRM-1"));
+        assert_eq!(
+            rows[0].set,
+            vec![
+                (f("firstName"), Some("Ann".into())),
+                (f("address.country"), Some("GBR".into()))
+            ]
+        );
+        // An empty reference expects nothing; escapes read back as the characters.
+        assert_eq!(rows[1].reference, None);
+        assert_eq!(
+            rows[1].set,
+            vec![(f("firstName"), Some("Bo\u{1b}[31m".into()))]
+        );
+        // Without `id`, externalReference is the key as before.
+        let rows = parse("r.csv", b"externalReference,email\nCRM-1,a@example.com\n").unwrap();
+        assert_eq!(rows[0].key, RowKey::ExternalReference("CRM-1".into()));
+        let twice = parse("t.csv", b"id,externalReference,externalReference\na,b,c\n");
+        assert!(twice.is_err());
+    }
+
+    #[test]
     fn every_malformed_file_is_one_error_naming_the_line() {
         let cases: [(&str, &[u8], u64, &str); 9] = [
             ("a.csv", b"id,emial\na,b\n", 1, "Unknown field \"emial\""),
-            (
-                "a.csv",
-                b"id,externalReference,email\na,b,c\n",
-                1,
-                "more than one key",
-            ),
+            ("a.csv", b"id,email,id\na,b,c\n", 1, "more than one key"),
             ("a.csv", b"email\nx@example.com\n", 1, "no key column"),
             (
                 "a.csv",

@@ -181,7 +181,7 @@ pub fn classify(c: &Correction, current: &Prospect) -> Planned {
         planned.message = "already as wanted".into();
         return planned;
     }
-    let conflicts: Vec<String> = c
+    let mut conflicts: Vec<String> = c
         .expect
         .iter()
         .filter(|(f, want)| f.get(current).as_deref() != want.as_deref().filter(|w| !w.is_empty()))
@@ -193,6 +193,16 @@ pub fn classify(c: &Correction, current: &Prospect) -> Planned {
             )
         })
         .collect();
+    // An exported file's externalReference is checked, never changed (the API cannot).
+    if let Some(want) = &c.reference
+        && current.external_reference.as_deref() != Some(want.as_str())
+    {
+        conflicts.push(format!(
+            "externalReference is {} on the server, the file says {} (it cannot be changed)",
+            shown(current.external_reference.as_deref()),
+            shown(Some(want))
+        ));
+    }
     if !conflicts.is_empty() {
         planned.outcome = Outcome::Conflict;
         planned.message = conflicts.join("; ");
@@ -318,6 +328,29 @@ mod tests {
     use crate::patch::FieldPath;
 
     #[test]
+    fn an_exported_external_reference_is_checked_never_changed() {
+        let current = crate::app::tests::fixtures::prospect(0);
+        let row = |reference: &str| Correction {
+            line: 2,
+            key: RowKey::Id(current.id.clone()),
+            set: vec![(FieldPath::parse("firstName").unwrap(), Some("Jon".into()))],
+            expect: Vec::new(),
+            reference: Some(reference.into()),
+        };
+        assert_eq!(
+            classify(&row("CRM-0042"), &current).outcome,
+            Outcome::Change
+        );
+        let edited = classify(&row("CRM-9999"), &current);
+        assert_eq!(edited.outcome, Outcome::Conflict);
+        assert!(
+            edited.message.contains("cannot be changed"),
+            "{}",
+            edited.message
+        );
+    }
+
+    #[test]
     fn an_address_change_reads_by_its_parts() {
         let current = crate::app::tests::fixtures::prospect(0);
         let row = Correction {
@@ -328,6 +361,7 @@ mod tests {
                 Some("FRA".into()),
             )],
             expect: Vec::new(),
+            reference: None,
         };
         let planned = classify(&row, &current);
         assert_eq!(planned.outcome, Outcome::Change);

@@ -264,7 +264,7 @@ fn key_text(r: &Planned) -> String {
 }
 
 fn print_plan(rows: &[Planned], output: PlanOutput) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     match output {
         PlanOutput::Json => {
             let plan: Vec<Value> = rows.iter().map(row_json).collect();

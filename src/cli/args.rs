@@ -86,6 +86,87 @@ pub enum Command {
     Man,
     /// One signed request to any path of the API, the answer printed as it came (like `gh api`)
     Api(ApiArgs),
+    /// Value counts of one field over every (matching) record, most common first
+    Facet(FacetArgs),
+    /// Groups of different spellings of one value; --fix sets each group to its most common value
+    Cluster(ClusterArgs),
+}
+
+/// Output formats of `facet`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FacetOutput {
+    Table,
+    Json,
+    Csv,
+}
+
+/// Output formats of `cluster`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClusterOutput {
+    Table,
+    Json,
+}
+
+/// What `facet` and `cluster` scan: the records of a search, narrowed by `--where`.
+#[derive(Debug, Args)]
+pub struct ScanScope {
+    /// Keep only records where FIELD=VALUE (equals) or FIELD~TEXT (contains), ignoring case;
+    /// repeat for "and"
+    #[arg(long = "where", value_name = "EXPR")]
+    pub filters: Vec<String>,
+    /// Only the records a search over names and emails finds
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// Pages in flight at once, 1 to 16 [default: 4, or concurrency in the config file]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=16))]
+    pub concurrency: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct FacetArgs {
+    /// The field: any name `--where` takes (address.country, phoneNumber…), or a top-level key
+    /// the server sends (partnerId)
+    pub field: String,
+    #[command(flatten)]
+    pub scope: ScanScope,
+    /// Group values by a normal form and show the spellings in each group
+    #[arg(
+        long,
+        value_name = "exact|lower|digits|fingerprint",
+        default_value = "exact"
+    )]
+    pub by: String,
+    /// Show the N most common values (0: all) and one line for the rest
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub top: usize,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = FacetOutput::Table)]
+    pub output: FacetOutput,
+    /// Show identification numbers in full
+    #[arg(long)]
+    pub reveal: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    /// The field, as for `facet`
+    pub field: String,
+    #[command(flatten)]
+    pub scope: ScanScope,
+    /// How values are keyed: fingerprint (case, accents, punctuation, word order) or ngram
+    /// (character pairs: also typos)
+    #[arg(long, value_name = "fingerprint|ngram", default_value = "fingerprint")]
+    pub method: String,
+    /// Output format
+    #[arg(long, short, value_enum, default_value_t = ClusterOutput::Table)]
+    pub output: ClusterOutput,
+    /// Write a corrections file that sets every member of each cluster to its most common
+    /// value (with expected.* columns), for `prospect apply`
+    #[arg(long, value_name = "FILE")]
+    pub fix: Option<PathBuf>,
+    /// Show identification numbers in full
+    #[arg(long)]
+    pub reveal: bool,
 }
 
 #[derive(Debug, Args)]
@@ -108,6 +189,18 @@ pub struct ApiArgs {
     /// With --dry-run, print the signature too (the token and secret never appear)
     #[arg(long, requires = "dry_run")]
     pub show_signature: bool,
+}
+
+impl Command {
+    /// Whether the command sends changes to the API (not as a dry run).
+    pub fn writes(&self) -> bool {
+        match self {
+            Command::Patch(a) => !a.dry_run,
+            Command::Apply(a) => !a.dry_run,
+            Command::Revert(a) => !a.dry_run,
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -265,6 +358,10 @@ pub struct ListArgs {
     /// CSV: write control characters in values raw instead of escaped (unsafe on a terminal)
     #[arg(long)]
     pub raw: bool,
+    /// Table: the columns to show, comma-separated, from id, name, email, externalReference,
+    /// phone, created [default: all]
+    #[arg(long, value_name = "LIST")]
+    pub columns: Option<String>,
 }
 
 #[derive(Debug, Args)]

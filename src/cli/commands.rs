@@ -61,6 +61,8 @@ pub async fn run_command(
         Command::Get(a) => get(a, client).await,
         Command::Patch(a) => patch_cmd::run(a, client, settings).await,
         Command::Api(a) => super::api_cmd::run(a, client, settings).await,
+        Command::Facet(a) => super::explore_cmd::facet(a, client, settings).await,
+        Command::Cluster(a) => super::explore_cmd::cluster(a, client, settings).await,
         Command::Sandbox(a) => run_sandbox(a, false).await,
         Command::Apply(a) => super::apply_cmd::apply(a, client, settings).await,
         Command::Revert(a) => super::apply_cmd::revert(a, client, settings).await,
@@ -83,6 +85,7 @@ fn announcing_waits(client: &ApiClient) -> ApiClient {
 
 async fn list(a: ListArgs, client: &ApiClient) -> Result<(), Failure> {
     let search = a.search.as_deref().filter(|s| !s.is_empty());
+    let columns = output::columns(a.columns.as_deref())?;
     let limit = a.limit.unwrap_or(if a.all { 100 } else { 10 });
     // The first answer comes before any output: a failure leaves stdout empty (not a lone `[`).
     let first = client.list(search, a.page, limit).await?;
@@ -150,7 +153,7 @@ async fn list(a: ListArgs, client: &ApiClient) -> Result<(), Failure> {
                 };
                 out.write(&msg)?;
             } else {
-                out.write(&(output::table(&table_rows) + "\n"))?;
+                out.write(&(output::table(&table_rows, &columns) + "\n"))?;
                 if walk.is_none() {
                     out.write(&format!(
                         "page {} of {} · {} prospects\n",
@@ -179,7 +182,12 @@ fn spawn_page(
 
 async fn get(a: GetArgs, client: &ApiClient) -> Result<(), Failure> {
     let p = match (&a.id, &a.external_ref) {
-        (_, Some(r)) => client.get_by_external_ref(r).await?,
+        (_, Some(r)) => match client.get_by_external_ref(r).await {
+            Err(ApiError::NotFound { what }) => {
+                return Err(did_you_mean(client, r, what).await);
+            }
+            other => other?,
+        },
         (Some(id), None) => {
             if uuid::Uuid::parse_str(id).is_err() {
                 return Err(Failure::usage(format!(
@@ -196,6 +204,24 @@ async fn get(a: GetArgs, client: &ApiClient) -> Result<(), Failure> {
         GetOutput::Text => out.write(&output::text(&p, a.reveal))?,
     }
     out.finish()
+}
+
+/// A missed external reference: when the same text in another case names a prospect, the
+/// failure says so ("did you mean crm-0042?"); it stays a not-found (exit 3).
+async fn did_you_mean(client: &ApiClient, reference: &str, what: String) -> Failure {
+    let mut failure = Failure::from(ApiError::NotFound { what });
+    for v in crate::text::case_variants(reference) {
+        if let Ok(p) = client.get_by_external_ref(&v).await
+            && let Some(found) = p.external_reference
+        {
+            failure.message.push_str(&format!(
+                "; did you mean {}?",
+                crate::text::escape_control(&found)
+            ));
+            break;
+        }
+    }
+    failure
 }
 
 /// `prospect sandbox`: serves until ctrl-c, SIGTERM or SIGHUP.

@@ -1,6 +1,7 @@
 //! `prospect config check`: where each setting came from, then one signed request, and the
 //! exact cause when it fails (unreachable, TLS, 401 and its likely reason, clock skew).
 
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -20,7 +21,7 @@ pub fn check(flags: &Overrides, env: &dyn Fn(&str) -> Option<String>) -> Result<
     for w in &explained.warnings {
         eprintln!("prospect: warning: {}", escape_control(w));
     }
-    print!("{}", describe(&explained, flags, env));
+    let _ = write!(super::out::stdout(), "{}", describe(&explained, flags, env));
     let settings = explained.settings?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -29,11 +30,12 @@ pub fn check(flags: &Overrides, env: &dyn Fn(&str) -> Option<String>) -> Result<
     let probe = runtime.block_on(probe(&settings))?;
     let skew = probe.skew_secs();
     if let Some(line) = skew.map(skew_sentence) {
-        println!("{line}");
+        let _ = writeln!(super::out::stdout(), "{line}");
     }
     match probe.result {
         Ok(total) => {
-            println!(
+            let _ = writeln!(
+                super::out::stdout(),
                 "OK: profile {} answered a signed request in {} ms ({total} prospects).",
                 settings.profile,
                 probe.elapsed.as_millis()

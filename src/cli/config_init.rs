@@ -67,7 +67,10 @@ pub fn init(flags: &Overrides, env: &dyn Fn(&str) -> Option<String>) -> Result<(
     // Read again: the file may have changed while the questions were asked.
     let text = write::add_profile(&read(&path)?, &what, &profile)?;
     write::write_private(&path, &text)?;
-    println!("Wrote profile {name} to {what} (readable by you only).\n");
+    let _ = writeln!(
+        super::out::stdout(),
+        "Wrote profile {name} to {what} (readable by you only).\n"
+    );
     let flags = Overrides {
         profile: Some(name),
         config: Some(path),

@@ -69,7 +69,7 @@ fn print(a: &HistoryArgs, id: Option<String>) -> Result<(), Failure> {
         .filter(|e| since.as_ref().is_none_or(|s| e.time.as_str() >= s.as_str()))
         .map(|e| if a.reveal { e } else { masked(e) })
         .collect();
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     match a.output {
         HistoryOutput::Json => {
             let text = serde_json::to_string_pretty(&entries)

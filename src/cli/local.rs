@@ -58,7 +58,7 @@ pub fn man() -> std::io::Result<String> {
 }
 
 fn print(text: &str) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
+    let mut out = super::out::stdout();
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())

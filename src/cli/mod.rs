@@ -7,6 +7,7 @@ mod ask;
 mod commands;
 mod config_check;
 mod config_init;
+mod explore_cmd;
 mod failure;
 mod history_cmd;
 mod local;
@@ -14,6 +15,7 @@ mod out;
 pub mod output;
 mod patch_cmd;
 mod scan_cmd;
+mod table;
 
 pub use args::{Cli, Command, Global};
 pub use commands::{run_command, run_sandbox, start_demo_sandbox};

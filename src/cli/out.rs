@@ -52,6 +52,50 @@ pub fn csv_line<S: AsRef<str>>(fields: &[S]) -> Result<String, Failure> {
     String::from_utf8(bytes).map_err(|e| err(e.to_string()))
 }
 
+/// Standard output that a closed pipe (`prospect history | head`) silences instead of failing:
+/// what follows is dropped and the command goes on to its end (a batch is never cut short
+/// because its reader left), exiting as it would have.
+pub struct QuietStdout {
+    w: std::io::StdoutLock<'static>,
+    closed: bool,
+}
+
+/// Standard output for a command's results; see [`QuietStdout`].
+pub fn stdout() -> QuietStdout {
+    QuietStdout {
+        w: std::io::stdout().lock(),
+        closed: false,
+    }
+}
+
+impl Write for QuietStdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.w.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.w.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
 pub fn progress_bar(total: u64) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();

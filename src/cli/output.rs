@@ -1,7 +1,5 @@
 //! How records are printed: a table, CSV, JSON, NDJSON, or labelled text.
 
-use comfy_table::{ContentArrangement, Table, presets::UTF8_BORDERS_ONLY};
-
 use super::failure::Failure;
 use crate::api::Prospect;
 use crate::present;
@@ -11,24 +9,72 @@ fn cell(v: Option<&str>) -> String {
     escape_control(v.unwrap_or("")).into_owned()
 }
 
-/// A table of prospects sized to the terminal (or unbounded when piped).
-pub fn table(items: &[Prospect]) -> String {
-    let mut t = Table::new();
-    t.load_style(UTF8_BORDERS_ONLY)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(["ID", "NAME", "EMAIL", "EXTERNAL REF", "PHONE", "CREATED"]);
-    for p in items {
-        t.add_row([
-            cell(Some(&p.id)),
-            cell(Some(&p.full_name())),
-            cell(p.email_as_sent()),
-            cell(p.external_reference.as_deref()),
-            cell(p.phone_number.as_deref()),
-            cell(Some(&present::created_day(p))),
-        ]);
+/// The table's columns: the name `--columns` takes, and the header.
+const TABLE_COLUMNS: [(&str, &str); 6] = [
+    ("id", "ID"),
+    ("name", "NAME"),
+    ("email", "EMAIL"),
+    ("externalReference", "EXTERNAL REF"),
+    ("phone", "PHONE"),
+    ("created", "CREATED"),
+];
+
+/// The columns `--columns` names, in its order (every column without it).
+pub fn columns(list: Option<&str>) -> Result<Vec<usize>, Failure> {
+    let Some(list) = list else {
+        return Ok((0..TABLE_COLUMNS.len()).collect());
+    };
+    let known = || TABLE_COLUMNS.map(|(n, _)| n).join(", ");
+    let mut out = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let norm = name.to_ascii_lowercase();
+        let norm = match norm.as_str() {
+            "phonenumber" => "phone",
+            "createdate" => "created",
+            "externalref" | "ref" => "externalreference",
+            other => other,
+        };
+        let i = TABLE_COLUMNS
+            .iter()
+            .position(|(n, _)| n.eq_ignore_ascii_case(norm))
+            .ok_or_else(|| Failure::usage(format!("Unknown column {name:?}: use {}", known())))?;
+        if !out.contains(&i) {
+            out.push(i);
+        }
     }
-    t.to_string()
+    if out.is_empty() {
+        return Err(Failure::usage(format!("No column given: use {}", known())));
+    }
+    Ok(out)
 }
+
+/// A prospect's cells, one per column of [`TABLE_COLUMNS`].
+fn cells(p: &Prospect) -> [String; 6] {
+    [
+        cell(Some(&p.id)),
+        cell(Some(&p.full_name())),
+        cell(p.email_as_sent()),
+        cell(p.external_reference.as_deref()),
+        cell(p.phone_number.as_deref()),
+        cell(Some(&present::created_day(p))),
+    ]
+}
+
+/// A table of prospects fitted to the terminal (whole when piped): one line per prospect,
+/// the columns given.
+pub fn table(items: &[Prospect], cols: &[usize]) -> String {
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|p| {
+            let all = cells(p);
+            cols.iter().map(|&i| all[i].clone()).collect()
+        })
+        .collect();
+    let headers: Vec<&str> = cols.iter().map(|&i| TABLE_COLUMNS[i].1).collect();
+    super::table::render(&headers, &rows, super::table::width())
+}
+
+pub use super::table::{display_width, fit};
 
 /// Column widths of the streamed table (`list --all`, `list --where`): fixed, so each row
 /// can be printed as it arrives instead of measuring every row first.
@@ -41,62 +87,38 @@ const STREAM_COLUMNS: [(&str, usize); 6] = [
     ("CREATED", 10),
 ];
 
-/// `s` cut or padded to exactly `width` terminal columns (cut text ends in `…`).
-pub fn fit(s: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let mut out = String::new();
-    let mut used = 0;
-    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
-    let room = if total > width {
-        width.saturating_sub(1)
-    } else {
-        width
-    };
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > room {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    if total > width {
-        out.push('…');
-        used += 1;
-    }
-    out.push_str(&" ".repeat(width.saturating_sub(used)));
-    out
-}
-
-fn stream_line(cells: [String; 6]) -> String {
-    let mut line = cells
-        .iter()
-        .zip(STREAM_COLUMNS)
-        .map(|(c, (_, w))| fit(c, w))
-        .collect::<Vec<_>>()
-        .join("  ");
-    line.truncate(line.trim_end().len());
-    line.push('\n');
-    line
+/// The streamed table's widths for the columns given, fitted to the terminal.
+fn stream_widths(cols: &[usize]) -> Vec<usize> {
+    let natural: Vec<usize> = cols.iter().map(|&i| STREAM_COLUMNS[i].1).collect();
+    let headers: Vec<&str> = cols.iter().map(|&i| STREAM_COLUMNS[i].0).collect();
+    super::table::shrink(
+        &natural,
+        &super::table::mins(&headers),
+        super::table::width(),
+    )
 }
 
 /// The header of the streamed table, with a rule under it.
-pub fn stream_header() -> String {
-    let header = stream_line(STREAM_COLUMNS.map(|(h, _)| h.to_string()));
-    let width: usize = STREAM_COLUMNS.iter().map(|(_, w)| w + 2).sum::<usize>() - 2;
+pub fn stream_header(cols: &[usize]) -> String {
+    let widths = stream_widths(cols);
+    let headers: Vec<String> = cols
+        .iter()
+        .map(|&i| STREAM_COLUMNS[i].0.to_string())
+        .collect();
+    let header = super::table::line(&headers, &widths);
+    let width: usize = widths
+        .iter()
+        .map(|w| w + 2)
+        .sum::<usize>()
+        .saturating_sub(2);
     header + &"─".repeat(width) + "\n"
 }
 
 /// One row of the streamed table.
-pub fn stream_row(p: &Prospect) -> String {
-    stream_line([
-        cell(Some(&p.id)),
-        cell(Some(&p.full_name())),
-        cell(Some(&p.email)),
-        cell(p.external_reference.as_deref()),
-        cell(p.phone_number.as_deref()),
-        cell(Some(&present::created_day(p))),
-    ])
+pub fn stream_row(p: &Prospect, cols: &[usize]) -> String {
+    let all = cells(p);
+    let row: Vec<String> = cols.iter().map(|&i| all[i].clone()).collect();
+    super::table::line(&row, &stream_widths(cols))
 }
 
 /// CSV columns, one per field (address flattened).
@@ -110,24 +132,26 @@ pub const CSV_HEADER: [&str; 16] = [
     "phoneNumber",
     "dateOfBirth",
     "identificationNumber",
-    "addressType",
-    "addressLine1",
-    "addressLine2",
-    "addressLine3",
-    "postcode",
-    "country",
+    "address.type",
+    "address.line1",
+    "address.line2",
+    "address.line3",
+    "address.postcode",
+    "address.country",
     "createDate",
 ];
 
-/// One CSV record. Control characters in values are escaped (`\e`, `\n`, `\u{7}`) so the
-/// file is safe to `cat`; with `raw` they are written as they came.
+/// One CSV record, columns named as `patch --set` names the fields, so the file can be
+/// edited and given to `apply`. Control characters in values are escaped (`\e`, `\n`,
+/// `\u{7}`, a backslash as `\\`: the notation `apply` reads back exactly) so the file is safe
+/// to `cat`; with `raw` they are written as they came.
 pub fn csv_row(p: &Prospect, raw: bool) -> [String; 16] {
     let s = |v: Option<&str>| {
         let v = v.unwrap_or_default();
         if raw {
             v.to_string()
         } else {
-            escape_control(v).into_owned()
+            crate::text::escape_cell(v).into_owned()
         }
     };
     let a = p.address.clone().unwrap_or_default();
@@ -260,6 +284,18 @@ pub fn change_line(key: &str, before: &str, after: &str) -> String {
 mod tests {
     use super::*;
 
+    const ALL: [usize; 6] = [0, 1, 2, 3, 4, 5];
+
+    #[test]
+    fn columns_are_chosen_by_name_in_the_order_given() {
+        assert_eq!(columns(None).unwrap(), ALL);
+        assert_eq!(columns(Some("name, externalRef,id")).unwrap(), [1, 3, 0]);
+        assert_eq!(columns(Some("phoneNumber,createDate")).unwrap(), [4, 5]);
+        let e = columns(Some("name,shoeSize")).unwrap_err();
+        assert_eq!(e.code, 2);
+        assert!(e.message.contains("shoeSize") && e.message.contains("externalReference"));
+    }
+
     #[test]
     fn text_escapes_control_characters_and_masks_the_id_number() {
         let p = Prospect {
@@ -274,8 +310,8 @@ mod tests {
         assert!(!t.contains('\u{1b}'));
         assert!(t.contains("•••••456C"));
         assert!(text(&p, true).contains("QQ123456C"));
-        assert!(!table(std::slice::from_ref(&p)).contains('\u{1b}'));
-        assert!(!stream_row(&p).contains('\u{1b}'));
+        assert!(!table(std::slice::from_ref(&p), &ALL).contains('\u{1b}'));
+        assert!(!stream_row(&p, &ALL).contains('\u{1b}'));
     }
 
     #[test]
@@ -299,10 +335,10 @@ mod tests {
             ..short.clone()
         };
         // Every column starts at the same place in both rows.
-        let (a, b) = (stream_row(&short), stream_row(&long));
+        let (a, b) = (stream_row(&short, &ALL), stream_row(&long, &ALL));
         let created = |row: &str| UnicodeWidthStr::width(&row[..row.find("2024-05-01").unwrap()]);
         assert_eq!(created(&a), created(&b));
-        assert!(stream_header().starts_with("ID "));
+        assert!(stream_header(&ALL).starts_with("ID "));
     }
 
     #[test]

@@ -127,7 +127,8 @@ pub async fn run(a: PatchArgs, client: &ApiClient, settings: &Settings) -> Resul
     let edited = apply_changes(&current, &changes);
     let body = patch::diff(&current, &edited);
     if body.is_empty() {
-        println!(
+        let _ = writeln!(
+            super::out::stdout(),
             "No changes: prospect {} already has these values; nothing was sent.",
             a.id
         );
@@ -144,7 +145,7 @@ pub async fn run(a: PatchArgs, client: &ApiClient, settings: &Settings) -> Resul
     let text = serde_json::to_string(&body)
         .map_err(|e| Failure::other(format!("Cannot encode the body: {e}")))?;
     if a.dry_run {
-        println!("{text}");
+        let _ = writeln!(super::out::stdout(), "{text}");
         return Ok(());
     }
     // The audit trail is part of the write: a journal that cannot be opened stops it before
@@ -182,7 +183,11 @@ pub async fn run(a: PatchArgs, client: &ApiClient, settings: &Settings) -> Resul
     let keys = keys.join(", ");
     match client.patch(&a.id, &body).await {
         Ok(updated) => {
-            println!("Saved {keys} on prospect {}.", escape_control(&updated.id));
+            let _ = writeln!(
+                super::out::stdout(),
+                "Saved {keys} on prospect {}.",
+                escape_control(&updated.id)
+            );
         }
         Err(e) if e.outcome_unknown() => find_out(client, &a.id, &body, &keys, e).await?,
         Err(e) => return Err(e.into()),
@@ -238,7 +243,8 @@ async fn find_out(
     );
     match client.get(id).await {
         Ok(server) if patch::is_applied(&server, body) => {
-            println!(
+            let _ = writeln!(
+                super::out::stdout(),
                 "Saved {keys} on prospect {id} (the server's answer was lost; the record has the change)."
             );
             Ok(())

@@ -24,11 +24,18 @@ pub struct RecordWriter {
     raw: bool,
     first: bool,
     rows: u64,
+    /// Table: the columns shown (`--columns`).
+    columns: Vec<usize>,
 }
 
 impl RecordWriter {
     /// Writes what comes before the first record (a CSV header, `[`, the table header).
-    pub fn new(format: ListOutput, raw: bool, out: &mut Out) -> Result<Self, Failure> {
+    pub fn new(
+        format: ListOutput,
+        raw: bool,
+        columns: Vec<usize>,
+        out: &mut Out,
+    ) -> Result<Self, Failure> {
         match format {
             ListOutput::Csv => out.write(&csv_line(&output::CSV_HEADER)?)?,
             ListOutput::Json => out.write("[")?,
@@ -39,6 +46,7 @@ impl RecordWriter {
             raw,
             first: true,
             rows: 0,
+            columns,
         })
     }
 
@@ -49,9 +57,9 @@ impl RecordWriter {
         match self.format {
             ListOutput::Table => {
                 if first {
-                    out.write(&output::stream_header())?;
+                    out.write(&output::stream_header(&self.columns))?;
                 }
-                out.write(&output::stream_row(p))
+                out.write(&output::stream_row(p, &self.columns))
             }
             ListOutput::Ndjson => out.write(&(json_line(p)? + "\n")),
             ListOutput::Json => {
@@ -71,7 +79,7 @@ impl RecordWriter {
     }
 }
 
-fn scan_options(
+pub(super) fn scan_options(
     search: Option<&str>,
     limit: u64,
     concurrency: Option<u64>,
@@ -86,7 +94,7 @@ fn scan_options(
 
 /// Runs a scan to its end, handing every page to `on_page`, with a progress bar on a
 /// terminal. Ctrl-c stops it (no task left running) with exit code 130.
-async fn run_scan(
+pub(super) async fn run_scan(
     client: &ApiClient,
     opts: ScanOptions,
     mut on_page: impl FnMut(ScanPage) -> Result<(), Failure>,
@@ -151,6 +159,7 @@ async fn run_scan(
 /// `list --all` and `list --where`: every page, records streamed in order as they arrive.
 pub async fn list(a: ListArgs, client: &ApiClient, settings: &Settings) -> Result<(), Failure> {
     let filter = Filter::parse(&a.filters).map_err(Failure::usage)?;
+    let columns = output::columns(a.columns.as_deref())?;
     let opts = scan_options(
         a.search.as_deref(),
         a.limit.unwrap_or(100),
@@ -158,7 +167,7 @@ pub async fn list(a: ListArgs, client: &ApiClient, settings: &Settings) -> Resul
         settings,
     );
     let mut out = Out::new();
-    let mut w = RecordWriter::new(a.output, a.raw, &mut out)?;
+    let mut w = RecordWriter::new(a.output, a.raw, columns, &mut out)?;
     let result = run_scan(client, opts, |page| {
         for p in page.items.iter().filter(|p| filter.matches(p)) {
             w.record(p, &mut out)?;
@@ -250,6 +259,12 @@ fn write_fix_file(path: &std::path::Path, findings: &[Finding]) -> Result<(), Fa
     let text = corrections_csv(findings)
         .map_err(|e| Failure::other(format!("Cannot write the corrections: {e}")))?
         .unwrap_or_else(|| "id\n".into());
+    write_private(path, &text)
+}
+
+/// Writes `text` to `path`, readable by its owner only (corrections may hold identification
+/// numbers).
+pub(super) fn write_private(path: &std::path::Path, text: &str) -> Result<(), Failure> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -312,7 +327,6 @@ fn print_findings(
 
 /// The summary (rule → count), then every finding.
 fn findings_table(findings: &[Finding], records: u64) -> String {
-    use comfy_table::{ContentArrangement, Table, presets::UTF8_BORDERS_ONLY};
     if findings.is_empty() {
         return format!("No problems in {records} prospects.\n");
     }
@@ -320,23 +334,26 @@ fn findings_table(findings: &[Finding], records: u64) -> String {
     for (rule, n) in summary(findings) {
         s.push_str(&format!("  {:<34}{n:>7}\n", rule.name()));
     }
-    let mut t = Table::new();
-    t.load_style(UTF8_BORDERS_ONLY)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(["RULE", "ID", "FIELD", "VALUE", "SUGGESTION", "MESSAGE"]);
     let cell = |v: Option<&str>| escape_control(v.unwrap_or("—")).into_owned();
-    for f in findings {
-        t.add_row([
-            f.rule.name().to_string(),
-            f.id.clone(),
-            f.field.clone(),
-            cell(f.value.as_deref()),
-            cell(f.suggestion.as_deref()),
-            cell(Some(&f.message)),
-        ]);
-    }
+    let rows: Vec<Vec<String>> = findings
+        .iter()
+        .map(|f| {
+            vec![
+                f.rule.name().to_string(),
+                cell(Some(&f.id)),
+                f.field.clone(),
+                cell(f.value.as_deref()),
+                cell(f.suggestion.as_deref()),
+                cell(Some(&f.message)),
+            ]
+        })
+        .collect();
+    let headers = ["RULE", "ID", "FIELD", "VALUE", "SUGGESTION", "MESSAGE"];
     s.push('\n');
-    s.push_str(&t.to_string());
-    s.push('\n');
+    s.push_str(&super::table::render(
+        &headers,
+        &rows,
+        super::table::width(),
+    ));
     s
 }

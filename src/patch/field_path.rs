@@ -42,9 +42,11 @@ impl FieldPath {
             let i = Field::ALL.iter().position(|x| *x == f)?;
             return Some(FieldPath::Field(FieldKey(i)));
         }
+        // An address part may be named alone (`country`): no other field ends so.
         let part = name
             .strip_prefix("address.")
-            .or_else(|| name.strip_prefix("address_"))?;
+            .or_else(|| name.strip_prefix("address_"))
+            .unwrap_or(name);
         let part = if part.eq_ignore_ascii_case("kind") {
             "type"
         } else {
@@ -136,6 +138,15 @@ mod tests {
             Some("address.type".into())
         );
         assert_eq!(FieldPath::parse("partnerId"), None);
+        // The last part alone names an address part: no other field ends so.
+        assert_eq!(
+            FieldPath::parse("country").map(|p| p.to_string()),
+            Some("address.country".into())
+        );
+        assert_eq!(
+            FieldPath::parse("Postcode").map(|p| p.to_string()),
+            Some("address.postcode".into())
+        );
         assert!(FieldPath::unknown("x").contains("address.postcode"));
     }
 

@@ -80,6 +80,7 @@ async fn staged_changes_are_planned_sent_journaled_and_the_batch_reverted() {
 
     // Send: every change lands, the set empties, the journal has the batch.
     h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('y'));
     h.until("the batch sent", |s, screen| {
         s.staged.is_empty() && s.pending.work.is_none() && screen.contains("applied=3")
     })
@@ -113,6 +114,7 @@ async fn staged_changes_are_planned_sent_journaled_and_the_batch_reverted() {
     })
     .await;
     h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('y'));
     h.until("the revert sent", |s, screen| {
         s.pending.work.is_none() && screen.contains("applied=3")
     })
@@ -145,6 +147,7 @@ async fn a_record_changed_since_staging_is_a_conflict_and_stays_staged() {
     h.sandbox.put_record(theirs);
     h.press(KeyCode::Char('P'));
     h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('y'));
     h.until("the batch sent", |s, _| {
         s.pending.work.is_none() && s.staged.len() == 1
     })
@@ -211,6 +214,7 @@ async fn a_change_that_already_landed_plans_as_unchanged_and_leaves_the_set() {
     })
     .await;
     h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('y'));
     h.until("the batch sent", |s, _| {
         s.pending.work.is_none() && s.staged.is_empty()
     })
@@ -235,6 +239,7 @@ async fn a_journal_that_cannot_be_written_sends_nothing_and_keeps_the_set_staged
     .await;
     h.sandbox.clear_requests();
     h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('y'));
     h.until("the batch refused", |s, _| {
         s.pending.work.is_none()
             && s.status

@@ -44,16 +44,19 @@ pub fn corrections_csv(findings: &[Finding]) -> Result<Option<String>, csv::Erro
     for id in order {
         let fixes = &by_id[id];
         let mut row = vec![id.to_string()];
-        // An empty cell leaves a field unchanged (and expects nothing of it).
+        // An empty cell leaves a field unchanged (and expects nothing of it). Values are
+        // escaped (`\e`, `\u{7}`, `\\`): the file is safe to `cat`, and `apply` reads back
+        // exactly the value the server holds.
+        let cell = |v: &str| crate::text::escape_cell(v).into_owned();
         row.extend(
             columns
                 .iter()
-                .map(|c| fixes.get(c).map(|(_, s)| s.clone()).unwrap_or_default()),
+                .map(|c| fixes.get(c).map(|(_, s)| cell(s)).unwrap_or_default()),
         );
         row.extend(
             columns
                 .iter()
-                .map(|c| fixes.get(c).map(|(v, _)| v.clone()).unwrap_or_default()),
+                .map(|c| fixes.get(c).map(|(v, _)| cell(v)).unwrap_or_default()),
         );
         w.write_record(&row)?;
     }
@@ -61,9 +64,46 @@ pub fn corrections_csv(findings: &[Finding]) -> Result<Option<String>, csv::Erro
     Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
+/// A corrections file that sets `field` on each row's record: `id`, the field, and
+/// `expected.FIELD` holding the value the record had (a record changed since is a conflict),
+/// values escaped as in [`corrections_csv`].
+pub fn set_values_csv(
+    field: &str,
+    rows: &[(String, String, String)],
+) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "id".to_string(),
+        field.to_string(),
+        format!("expected.{field}"),
+    ])?;
+    // Escaped as `corrections_csv` does: safe to `cat`, read back exactly by `apply`.
+    let cell = |v: &str| crate::text::escape_cell(v).into_owned();
+    for (id, new, was) in rows {
+        w.write_record([id.clone(), cell(new), cell(was)])?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_set_values_file_escapes_what_it_quotes_and_apply_reads_it_back() {
+        let rows = vec![(
+            "id-1".to_string(),
+            "ACME".to_string(),
+            "ACME\u{1b}[31m".to_string(),
+        )];
+        let text = set_values_csv("lastName", &rows).unwrap();
+        assert_eq!(
+            text,
+            "id,lastName,expected.lastName\nid-1,ACME,ACME\\e[31m\n"
+        );
+        assert_eq!(crate::text::unescape_cell("ACME\\e[31m"), "ACME\u{1b}[31m");
+    }
     use crate::scan::rules::Rule;
 
     fn finding(
@@ -76,6 +116,7 @@ mod tests {
         Finding {
             id: id.into(),
             external_reference: None,
+            name: String::new(),
             rule,
             field: field.into(),
             value: Some(value.into()),
@@ -119,5 +160,34 @@ mod tests {
              b,,,GBR,,,gb\n"
         );
         assert_eq!(corrections_csv(&findings[3..4]).unwrap(), None);
+    }
+
+    #[test]
+    fn a_hostile_value_is_escaped_in_the_file_and_apply_reads_it_back_exactly() {
+        let evil = "Evil\u{1b}[31mRed\u{7} C:\\data \\N";
+        let findings = vec![finding(
+            "a",
+            Rule::ControlChars,
+            "lastName",
+            evil,
+            Some("EvilRed C:\\data \\N"),
+        )];
+        let csv = corrections_csv(&findings).unwrap().unwrap();
+        assert!(
+            !csv.chars().any(|c| c.is_control() && c != '\n'),
+            "nothing raw reaches the file: {csv:?}"
+        );
+        assert!(csv.contains("Evil\\e[31mRed\\u{7}"), "{csv}");
+        let rows = crate::batch::corrections::parse("fixes.csv", csv.as_bytes()).unwrap();
+        let field = crate::patch::FieldPath::parse("lastName").unwrap();
+        assert_eq!(
+            rows[0].expect,
+            vec![(field, Some(evil.to_string()))],
+            "the expected value is the server's, byte for byte"
+        );
+        assert_eq!(
+            rows[0].set,
+            vec![(field, Some("EvilRed C:\\data \\N".to_string()))]
+        );
     }
 }

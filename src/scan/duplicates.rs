@@ -23,6 +23,7 @@ const NAMED: usize = 5;
 struct Seen {
     id: Box<str>,
     external_reference: Option<Box<str>>,
+    name: Box<str>,
 }
 
 /// Collects records one at a time and reports the values several of them share.
@@ -86,6 +87,7 @@ impl Duplicates {
         self.records.push(Seen {
             id: p.id.as_str().into(),
             external_reference: p.external_reference.as_deref().map(Into::into),
+            name: p.full_name().into_boxed_str(),
         });
         for (k, kind) in KINDS.into_iter().enumerate() {
             if !self.enabled[k] {
@@ -150,6 +152,7 @@ impl Duplicates {
                                 .external_reference
                                 .as_deref()
                                 .map(String::from),
+                            name: seen.name.to_string(),
                             rule: kind,
                             field: field(kind).into(),
                             value: value.clone(),

@@ -62,12 +62,21 @@ impl FieldRef {
         if let Some(f) = Field::parse(name) {
             return Some(FieldRef::scalar(f));
         }
-        let part = norm.strip_prefix("address.")?;
-        let part = if part == "kind" { "type" } else { part };
-        ADDRESS_PARTS
-            .iter()
-            .position(|p| *p == part)
-            .map(FieldRef::AddressPart)
+        if let Some(part) = norm.strip_prefix("address.") {
+            let part = if part == "kind" { "type" } else { part };
+            return ADDRESS_PARTS
+                .iter()
+                .position(|p| *p == part)
+                .map(FieldRef::AddressPart);
+        }
+        // The last part alone, when one field ends with it (`country` → `address.country`).
+        let mut by_last = all()
+            .into_iter()
+            .filter(|f| f.name().rsplit('.').next().map(str::to_lowercase) == Some(norm.clone()));
+        match (by_last.next(), by_last.next()) {
+            (Some(f), None) => Some(f),
+            _ => None,
+        }
     }
 
     /// The name as `patch --set` and corrections files spell it (`address.country`).
@@ -98,6 +107,53 @@ impl FieldRef {
     }
 }
 
+/// Every field, in the order [`known_names`] lists them.
+pub fn all() -> Vec<FieldRef> {
+    let mut out = vec![FieldRef::Id, FieldRef::ExternalReference];
+    out.extend(Field::ALL.iter().map(|f| FieldRef::scalar(*f)));
+    out.extend((0..ADDRESS_PARTS.len()).map(FieldRef::AddressPart));
+    out.push(FieldRef::CreateDate);
+    out
+}
+
+/// The field names starting with `prefix` (case-insensitive), whole or by their last part
+/// (`coun` → `address.country`).
+pub fn completions(prefix: &str) -> Vec<String> {
+    let prefix = prefix.trim().to_lowercase();
+    all()
+        .into_iter()
+        .map(FieldRef::name)
+        .filter(|name| {
+            let lower = name.to_lowercase();
+            let last = lower.rsplit('.').next().unwrap_or_default().to_string();
+            lower.starts_with(&prefix) || last.starts_with(&prefix)
+        })
+        .collect()
+}
+
+/// What Tab makes of a field name being typed: the one name it can only be, or the longest
+/// start the candidates share (`None` when that adds nothing).
+pub fn complete(prefix: &str) -> Option<String> {
+    let found = completions(prefix);
+    let [first, rest @ ..] = found.as_slice() else {
+        return None;
+    };
+    if rest.is_empty() {
+        return Some(first.clone());
+    }
+    // The candidates all start with the prefix (not by last part): their common start.
+    let mut common = first.clone();
+    for name in rest {
+        let n = common
+            .chars()
+            .zip(name.chars())
+            .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
+            .count();
+        common = common.chars().take(n).collect();
+    }
+    (common.chars().count() > prefix.trim().chars().count()).then_some(common)
+}
+
 /// Every field name `--where` accepts, for error messages.
 pub fn known_names() -> String {
     let mut names = vec!["id".to_string(), "externalReference".into()];
@@ -126,6 +182,28 @@ mod tests {
             Some(FieldRef::address("postcode"))
         );
         assert_eq!(FieldRef::parse("address.nope"), None);
+        assert_eq!(
+            FieldRef::parse("country"),
+            Some(FieldRef::address("country"))
+        );
+        assert_eq!(
+            FieldRef::parse("Postcode"),
+            Some(FieldRef::address("postcode"))
+        );
         assert_eq!(FieldRef::parse("shoeSize"), None);
+    }
+
+    #[test]
+    fn tab_completes_a_unique_name_or_the_shared_start() {
+        assert_eq!(complete("coun").as_deref(), Some("address.country"));
+        assert_eq!(complete("dateOf").as_deref(), Some("dateOfBirth"));
+        assert_eq!(complete("address.l").as_deref(), Some("address.line"));
+        assert_eq!(
+            complete("address.line"),
+            None,
+            "nothing to add: three lines"
+        );
+        assert_eq!(complete("zz"), None);
+        assert_eq!(completions("line").len(), 3);
     }
 }

@@ -1,7 +1,8 @@
 //! Finding what needs fixing, with no terminal code: the scan over every page
 //! ([`engine`]), `--where` filters ([`filter`]), the data-quality rules ([`rules`]),
-//! shared values ([`duplicates`]), `check` over a stream of records ([`check`]) and the
-//! corrections file `check --fix` writes ([`corrections`]).
+//! shared values ([`duplicates`]), `check` over a stream of records ([`check`]), the
+//! corrections file `check --fix` writes ([`corrections`]), and facets and clusters
+//! ([`facet`], keyed by [`keys`]).
 //!
 //! The filter, rule and duplicate logic is pure and works a record at a time, so the CLI and
 //! the TUI both run it on pages as they stream in, holding findings, not raw responses.
@@ -10,8 +11,10 @@ pub mod check;
 pub mod corrections;
 pub mod duplicates;
 pub mod engine;
+pub mod facet;
 pub mod fields;
 pub mod filter;
+pub mod keys;
 pub mod rules;
 
 pub use check::Checker;

@@ -99,6 +99,10 @@ impl Serialize for Rule {
 pub struct Finding {
     pub id: String,
     pub external_reference: Option<String>,
+    /// The prospect's name, for people reading the finding (empty when it has none; not in
+    /// `check`'s output, which names records by id and external reference).
+    #[serde(skip)]
+    pub name: String,
     pub rule: Rule,
     /// The field as `patch --set` names it.
     pub field: String,
@@ -182,6 +186,7 @@ impl RuleSet {
             out.push(Finding {
                 id: p.id.clone(),
                 external_reference: p.external_reference.clone(),
+                name: p.full_name(),
                 rule,
                 field: field.name(),
                 value,
@@ -327,7 +332,8 @@ fn collapse_spaces(v: &str) -> String {
 /// collapsed, phone numbers to E.164 (national ones read in `region`), country codes
 /// upper-cased or mapped to alpha-3.
 pub fn fix(field: FieldRef, value: &str, region: Option<Region>) -> String {
-    let no_control: String = value.chars().filter(|c| !c.is_control()).collect();
+    // Whole escape sequences go, not only their ESC (`Evil\e[31mRed` → `EvilRed`).
+    let no_control = crate::text::strip_control(value);
     let mut v = collapse_spaces(&no_control);
     if field.is_phone()
         && let Some(e164) = phone::read(&v, region).e164()
@@ -498,7 +504,7 @@ mod tests {
             vec![(
                 Rule::ControlChars,
                 "lastName".into(),
-                Some("Evil[31mRed".into())
+                Some("EvilRed".into())
             )]
         );
         let mut p = clean();

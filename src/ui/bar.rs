@@ -27,6 +27,7 @@ pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
             PromptKind::Filter => "F FIELD=VALUE or FIELD~TEXT ",
             PromptKind::Find => "find: ",
             PromptKind::SetValue => "",
+            PromptKind::Reason => "reason (journaled with the batch) ",
         };
         // `S`'s prompt names the field (why a value was refused is on the line below).
         let label = match state
@@ -103,9 +104,11 @@ fn contexts(state: &State) -> Vec<Context> {
     if let Some(p) = &state.prompt {
         return match p.kind {
             PromptKind::Search => vec![Context::Prompt, Context::SearchPrompt],
-            PromptKind::Lookup | PromptKind::Filter | PromptKind::Find | PromptKind::SetValue => {
-                vec![Context::Prompt]
-            }
+            PromptKind::Lookup
+            | PromptKind::Filter
+            | PromptKind::Find
+            | PromptKind::SetValue
+            | PromptKind::Reason => vec![Context::Prompt],
         };
     }
     if state.help.open {
@@ -130,10 +133,10 @@ fn contexts(state: &State) -> Vec<Context> {
     if state.journal.is_some() {
         return vec![Context::History, Context::Anywhere];
     }
-    if state.problems.as_ref().is_some_and(|p| p.open) {
+    if state.problems_have_keys() {
         return vec![Context::Problems, Context::Anywhere];
     }
-    if state.filter.as_ref().is_some_and(|f| f.open) {
+    if state.filter_has_keys() {
         return vec![Context::Filter, Context::Anywhere];
     }
     match (state.focus, &state.detail) {
@@ -141,6 +144,17 @@ fn contexts(state: &State) -> Vec<Context> {
         _ => vec![Context::List, Context::Anywhere],
     }
 }
+
+/// Footer words of keys people guess without being told, in the order they give way.
+const GUESSABLE: [&str; 7] = [
+    "reveal/mask",
+    "find",
+    "scroll",
+    "page",
+    "move",
+    "open",
+    "mark",
+];
 
 /// Draws the footer of key hints, cut to the width.
 pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
@@ -158,6 +172,23 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
         Line::styled(text, fg(state, Role::Error).add_modifier(Modifier::BOLD)).render(area, buf);
         return;
     }
+    // Typing a filter's field name: the names it can become (Tab completes).
+    if let Some(word) = state
+        .prompt
+        .as_ref()
+        .filter(|p| p.kind == PromptKind::Filter)
+        .and_then(|p| p.input.field_at_cursor())
+    {
+        let names = crate::scan::fields::completions(word);
+        if !names.is_empty() && names.iter().all(|n| n != word) {
+            let text = truncate(
+                &format!("fields: {}", names.join("  ")),
+                usize::from(area.width),
+            );
+            Line::styled(text, dim()).render(area, buf);
+            return;
+        }
+    }
     let key = key(state);
     let mut hints = state.keys.hints(&contexts(state), state.read_only);
     // The way out (`q quit`, `Tab list`) always shows: room is kept for it at the end.
@@ -168,9 +199,62 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
     if tail.is_some() {
         hints.pop();
     }
+    // Only the search, look-up and filter prompts remember what was typed.
+    if state.prompt.as_ref().is_some_and(|p| {
+        matches!(
+            p.kind,
+            PromptKind::Find | PromptKind::SetValue | PromptKind::Reason
+        )
+    }) {
+        hints.retain(|(_, w)| *w != "history");
+    }
+    // Tab completes field names in the filter prompt only.
+    if state
+        .prompt
+        .as_ref()
+        .is_some_and(|p| p.kind != PromptKind::Filter)
+    {
+        hints.retain(|(_, w)| *w != "complete");
+    }
+    // A record opened from the problems or filter view: `Esc` goes back to that view.
+    if state.detail_has_keys() {
+        let behind = if state.problems.as_ref().is_some_and(|p| p.open) {
+            Some("problems")
+        } else if state.filter.as_ref().is_some_and(|f| f.open) {
+            Some("matches")
+        } else {
+            None
+        };
+        if let Some(view) = behind {
+            for hint in hints.iter_mut().filter(|(_, w)| *w == "back") {
+                hint.1 = view;
+            }
+        }
+    }
+    // `Enter` lists a batch's changes: on the batches only.
+    if state
+        .journal
+        .as_ref()
+        .is_some_and(|j| j.scope != crate::app::change_views::HistoryScope::Batches)
+    {
+        hints.retain(|(_, w)| *w != "changes");
+    }
+    // `P` matters once something is staged (staging says so in the status line).
+    if state.staged.is_empty() && !state.pending.open {
+        hints.retain(|(_, w)| *w != "pending");
+    }
     // The key, a space, the word and two spaces of gap; the last hint needs no gap after it.
     let cost = |(keys, word): &(String, &str)| width(keys) + width(word) + 3;
     let room = usize::from(area.width).saturating_sub(tail.as_ref().map_or(0, cost));
+    // When the line is short, the keys anyone guesses (arrows, Enter) give way first, so the
+    // ones nobody guesses (`!`, `F`, `S`, `H`) stay in sight.
+    for word in GUESSABLE {
+        let total: usize = hints.iter().map(cost).sum();
+        if total.saturating_sub(2) <= room {
+            break;
+        }
+        hints.retain(|(_, w)| w != &word);
+    }
     let mut spans = Vec::new();
     let mut used = 0;
     for hint in &hints {

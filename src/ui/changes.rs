@@ -269,6 +269,14 @@ pub fn render_history(state: &State, view: &HistoryView, area: Rect, buf: &mut B
     let title = match &view.scope {
         HistoryScope::Prospect { label, .. } => format!(" History of {} ", clean(label)),
         HistoryScope::Batches => " Batches (this profile) ".to_string(),
+        HistoryScope::Batch { batch, .. } => {
+            let n = view.of_batch(batch).len();
+            format!(
+                " Batch {} · {n} change{} ",
+                clean(batch),
+                if n == 1 { "" } else { "s" }
+            )
+        }
     };
     let block = Block::bordered()
         .border_style(border_style(state, true))
@@ -280,6 +288,7 @@ pub fn render_history(state: &State, view: &HistoryView, area: Rect, buf: &mut B
         Some(Err(e)) => Some(format!("! The journal could not be read: {}", clean(e))),
         Some(Ok(_)) if view.is_empty() => Some(match view.scope {
             HistoryScope::Prospect { .. } => "No change of this prospect is journaled".into(),
+            HistoryScope::Batch { .. } => "No change of this batch is journaled".into(),
             HistoryScope::Batches => {
                 "No batch is journaled yet (P sends staged changes as one)".into()
             }
@@ -312,36 +321,58 @@ pub fn render_history(state: &State, view: &HistoryView, area: Rect, buf: &mut B
         HistoryScope::Prospect { .. } => view
             .loaded()
             .iter()
-            .map(|e| {
-                let mut head = format!("{}  ", fit(&readable_time(&e.time), 21));
-                if let Some(b) = &e.batch {
-                    head.push_str(&format!("batch {b}  "));
-                }
-                if let Some(r) = &e.reason {
-                    head.push_str(&clean(r));
-                }
-                let lines = e
-                    .body
-                    .iter()
-                    .map(|(k, after)| {
-                        let before = e.previous.get(k).cloned().unwrap_or_default();
-                        let (b, a) = (patch::display_value(&before), patch::display_value(after));
-                        let (b, a) = if k == "identificationNumber" {
-                            (mask(&b), mask(&a))
-                        } else {
-                            (clean(&b).into_owned(), clean(&a).into_owned())
-                        };
-                        Line::from(format!("    ~ {k}: {b} → {a}"))
-                    })
-                    .collect();
-                Item {
-                    head: vec![Span::raw(head)],
-                    lines,
-                }
-            })
+            .map(|e| change_item(state, e, false))
+            .collect(),
+        HistoryScope::Batch { ref batch, .. } => view
+            .of_batch(batch)
+            .iter()
+            .map(|e| change_item(state, e, true))
             .collect(),
     };
     draw_items(state, &items, view.row, inner, buf);
+}
+
+/// One journaled change: when, its batch and reason (or, in a batch, whose record), then
+/// each field before → after.
+fn change_item(state: &State, e: &crate::edit::journal::JournalEntry, who: bool) -> Item {
+    let mut head = format!("{}  ", fit(&readable_time(&e.time), 21));
+    if who {
+        // The record's name when this session has seen it; its id in any case.
+        let name = state
+            .list
+            .cache
+            .find(&e.prospect_id)
+            .map(crate::app::changes::label_of);
+        match name {
+            Some(n) => head.push_str(&format!("{}  {}", clean(&n), e.prospect_id)),
+            None => head.push_str(&e.prospect_id),
+        }
+    } else {
+        if let Some(b) = &e.batch {
+            head.push_str(&format!("batch {b}  "));
+        }
+        if let Some(r) = &e.reason {
+            head.push_str(&clean(r));
+        }
+    }
+    let lines = e
+        .body
+        .iter()
+        .map(|(k, after)| {
+            let before = e.previous.get(k).cloned().unwrap_or_default();
+            let (b, a) = (patch::display_value(&before), patch::display_value(after));
+            let (b, a) = if k == "identificationNumber" {
+                (mask(&b), mask(&a))
+            } else {
+                (clean(&b).into_owned(), clean(&a).into_owned())
+            };
+            Line::from(format!("    ~ {k}: {b} → {a}"))
+        })
+        .collect();
+    Item {
+        head: vec![Span::raw(head)],
+        lines,
+    }
 }
 
 /// The detail's lines for the record's staged change: before → after, unsent.

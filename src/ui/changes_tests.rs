@@ -101,7 +101,7 @@ fn pending_view_planned_with_a_conflict_140x40() {
 #[test]
 fn pending_view_sending_80x24() {
     let mut s = staged_three();
-    send(&mut s, [ch('P'), key(KeyCode::Enter)]);
+    send(&mut s, [ch('P'), key(KeyCode::Enter), ch('y')]);
     let req = s.requests.find(|_| true).expect("the batch");
     send(
         &mut s,
@@ -192,4 +192,46 @@ fn filter_matches_show_their_marks_80x24() {
     send(&mut s, [ch(' '), ch('j'), ch(' ')]);
     assert_eq!(s.marks.len(), 2);
     insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+/// The pending view's Enter: the question, a reason typed.
+fn send_question() -> State {
+    let mut s = staged_three();
+    send(&mut s, [ch('P'), key(KeyCode::Enter), ch('r')]);
+    type_text(&mut s, "ticket 4711");
+    send(&mut s, [key(KeyCode::Enter)]);
+    s
+}
+
+#[test]
+fn pending_send_asks_with_the_reason_80x24() {
+    insta::assert_snapshot!(frame(&send_question(), (80, 24)).backend());
+}
+
+#[test]
+fn pending_send_asks_with_the_reason_140x40() {
+    insta::assert_snapshot!(frame(&send_question(), (140, 40)).backend());
+}
+
+#[test]
+fn pending_send_reason_prompt_80x24() {
+    let mut s = staged_three();
+    send(&mut s, [ch('P'), key(KeyCode::Enter), ch('r')]);
+    type_text(&mut s, "ticket");
+    insta::assert_snapshot!(frame(&s, (80, 24)).backend());
+}
+
+#[test]
+fn journal_batch_lists_its_changes_80x24() {
+    let mut s = list();
+    send(
+        &mut s,
+        [
+            ch('H'),
+            Msg::JournalLoaded(Ok(journal())),
+            ch('j'),
+            key(KeyCode::Enter),
+        ],
+    );
+    insta::assert_snapshot!(frame(&s, (80, 24)).backend());
 }

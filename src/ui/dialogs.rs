@@ -197,6 +197,35 @@ fn change_dialog(state: &State, context: Context, cols: usize) -> Dialog {
                 color: state.theme.get(Role::Warning),
             }
         }
+        Context::SendQuestion => {
+            let (n, reason) = state
+                .send_question
+                .as_ref()
+                .map_or((0, None), |q| (q.total, q.reason.clone()));
+            wrapped(
+                &mut lines,
+                &format!("Send {n} change{} to profile {}?", plural(n), state.profile),
+                cols,
+                Style::new().add_modifier(ratatui::style::Modifier::BOLD),
+            );
+            lines.push(Line::default());
+            match reason {
+                Some(r) => wrapped(&mut lines, &format!("Reason: {r}"), cols, Style::new()),
+                None => wrapped(
+                    &mut lines,
+                    "No reason given: r types one, journaled with the batch.",
+                    cols,
+                    dim(),
+                ),
+            }
+            lines.push(Line::default());
+            lines.push(keys_line(context, state));
+            Dialog {
+                title: " Send? ".into(),
+                lines,
+                color: state.theme.get(Role::Warning),
+            }
+        }
         Context::Draft => {
             let n = state.staged_offer.as_ref().map_or(0, |s| s.len());
             wrapped(

@@ -110,8 +110,11 @@ pub fn scan_frame(state: &State, title: &str, running: bool, area: Rect, buf: &m
     if running {
         title.push_str(&format!("{} ", state.spinner()));
     }
+    // Behind a record that has the keyboard, the view's border is the quiet one.
+    let focused = !state.detail_has_keys();
     let block = ratatui::widgets::Block::bordered()
-        .border_style(border_style(state, true))
+        .border_style(border_style(state, focused))
+        .border_type(border_type(state, focused))
         .title_top(ratatui::text::Line::from(title));
     let inner = block.inner(area);
     ratatui::widgets::Widget::render(block, area, buf);

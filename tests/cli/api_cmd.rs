@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 
 use prospect::api::sign::{Payload, SignedHeaders};
-use prospect::sandbox::{Sandbox, SandboxOptions, data};
+use prospect::sandbox::{Sandbox, data};
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;
 
@@ -36,11 +36,7 @@ fn no_secrets(o: &Output, sb: &Sandbox) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_get_prints_the_body_as_it_came() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let o = run(
         home.path(),
         &sb,
@@ -77,11 +73,7 @@ async fn a_get_prints_the_body_as_it_came() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_404_prints_the_servers_body_and_exits_3() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let o = run(
         home.path(),
         &sb,
@@ -100,11 +92,7 @@ async fn a_404_prints_the_servers_body_and_exits_3() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_patch_from_input_is_sent_as_given_and_journaled() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let path = format!("/v1/partner/prospects/personal/{}", data::JOHN_DOE_ID);
     let body = r#"{"middleName":"Through the API"}"#;
     // From standard input.
@@ -174,11 +162,7 @@ async fn a_patch_from_input_is_sent_as_given_and_journaled() {
 #[tokio::test(flavor = "multi_thread")]
 async fn writes_that_cannot_be_journaled_are_not_sent() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let by_id = format!("/v1/partner/prospects/personal/{}", data::JOHN_DOE_ID);
     for args in [
         vec!["DELETE", by_id.as_str()],
@@ -225,11 +209,7 @@ async fn writes_that_cannot_be_journaled_are_not_sent() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_dry_run_prints_the_signed_payload_in_the_contracts_shape_and_no_credential() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let path = format!("/v1/partner/prospects/personal/{}", data::JOHN_DOE_ID);
     let file = home.path().join("body.json");
     let body = r#"{"lastName":"O'Brien"}"#;
@@ -302,26 +282,27 @@ async fn a_dry_run_prints_the_signed_payload_in_the_contracts_shape_and_no_crede
     assert!(sb.requests().is_empty());
 }
 
+/// `api PATCH` of John Doe's middle name from a file.
+async fn patch_john(home: &Path, sb: &Sandbox) -> Output {
+    let path = format!("/v1/partner/prospects/personal/{}", data::JOHN_DOE_ID);
+    let file = home.join("body.json");
+    std::fs::write(&file, r#"{"middleName":"Unjournaled"}"#).unwrap();
+    run(
+        home,
+        sb,
+        &["PATCH", &path, "--input", file.to_str().unwrap()],
+    )
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_patch_is_not_sent_when_the_journal_cannot_be_opened() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     // The journal's folder is a file: the journal cannot be opened.
     std::fs::create_dir_all(home.path().join("state")).unwrap();
     std::fs::write(home.path().join("state/prospect"), "not a folder").unwrap();
-    let path = format!("/v1/partner/prospects/personal/{}", data::JOHN_DOE_ID);
-    let file = home.path().join("body.json");
-    std::fs::write(&file, r#"{"middleName":"Unjournaled"}"#).unwrap();
-    let o = run(
-        home.path(),
-        &sb,
-        &["PATCH", &path, "--input", file.to_str().unwrap()],
-    )
-    .await;
+    let o = patch_john(home.path(), &sb).await;
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
@@ -342,23 +323,11 @@ async fn a_patch_is_not_sent_when_the_journal_cannot_be_opened() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_patch_whose_entry_cannot_be_written_says_so_and_exits_1() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let state = home.path().join("state/prospect");
     std::fs::create_dir_all(&state).unwrap();
     std::os::unix::fs::symlink("/dev/full", state.join("journal.jsonl")).unwrap();
-    let path = format!("/v1/partner/prospects/personal/{}", data::JOHN_DOE_ID);
-    let file = home.path().join("body.json");
-    std::fs::write(&file, r#"{"middleName":"Unjournaled"}"#).unwrap();
-    let o = run(
-        home.path(),
-        &sb,
-        &["PATCH", &path, "--input", file.to_str().unwrap()],
-    )
-    .await;
+    let o = patch_john(home.path(), &sb).await;
     let err = text(&o.stderr);
     // The journal opened, the write landed, the entry failed: said, and exit 1.
     assert_eq!(o.status.code(), Some(1), "{err}");

@@ -44,11 +44,7 @@ async fn apply(sb: &Sandbox, name: &str, bytes: &[u8]) -> (Output, usize) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_same_prospect_on_two_rows_by_id_is_refused_naming_both_lines() {
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let r = records(&sb, 20);
     let text = format!(
         "id,middleName\n{},First\n{},Other\n{},Second\n",
@@ -62,11 +58,7 @@ async fn the_same_prospect_on_two_rows_by_id_is_refused_naming_both_lines() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_id_and_an_external_reference_of_one_prospect_are_refused_naming_both_lines() {
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let r = records(&sb, 20);
     let p = r
         .iter()
@@ -86,11 +78,7 @@ async fn an_id_and_an_external_reference_of_one_prospect_are_refused_naming_both
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_duplicated_column_is_refused_naming_it() {
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let r = records(&sb, 20);
     let text = format!("id,middleName,middleName\n{},One,Two\n", r[1].id);
     let (o, sent) = apply(&sb, "fixes.csv", text.as_bytes()).await;
@@ -105,11 +93,7 @@ async fn a_duplicated_column_is_refused_naming_it() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_value_with_a_nul_byte_is_an_invalid_row_and_nothing_is_sent() {
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let r = records(&sb, 20);
     let text = format!("id,middleName\n{},Ann\0Marie\n{},Fine\n", r[1].id, r[2].id);
     let (o, sent) = apply(&sb, "fixes.csv", text.as_bytes()).await;
@@ -124,11 +108,7 @@ async fn a_value_with_a_nul_byte_is_an_invalid_row_and_nothing_is_sent() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_two_megabyte_value_is_an_invalid_row_and_nothing_is_sent() {
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let r = records(&sb, 20);
     let text = format!("id,lastName\n{},{}\n", r[1].id, "x".repeat(2 << 20));
     let (o, sent) = apply(&sb, "fixes.csv", text.as_bytes()).await;
@@ -143,11 +123,7 @@ async fn a_two_megabyte_value_is_an_invalid_row_and_nothing_is_sent() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_crlf_file_names_its_lines_as_an_lf_file_does() {
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let r = records(&sb, 20);
     let home = tempfile::tempdir().unwrap();
     let file = home.path().join("fixes.csv");
@@ -186,11 +162,7 @@ async fn a_crlf_file_names_its_lines_as_an_lf_file_does() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_header_only_file_plans_no_rows_without_an_empty_line() {
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 5,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(5).await;
     let home = tempfile::tempdir().unwrap();
     let file = home.path().join("fixes.csv");
     std::fs::write(&file, "id,email\n").unwrap();

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
-use prospect::sandbox::{Sandbox, SandboxOptions};
+use prospect::sandbox::Sandbox;
 
 const JOHN: &str = "john.doe@example.com";
 
@@ -47,11 +47,7 @@ async fn demo_list_finds_john_doe_in_a_table() {
 #[tokio::test(flavor = "multi_thread")]
 async fn list_formats_json_ndjson_and_csv() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 40,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(40).await;
     let o = run(
         home.path(),
         Some(&sb),
@@ -114,11 +110,7 @@ async fn list_formats_json_ndjson_and_csv() {
 #[tokio::test(flavor = "multi_thread")]
 async fn list_all_walks_every_page() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 250,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(250).await;
     let o = run(
         home.path(),
         Some(&sb),
@@ -148,11 +140,7 @@ async fn list_all_walks_every_page() {
 #[tokio::test(flavor = "multi_thread")]
 async fn get_by_id_and_by_external_reference() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 50,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(50).await;
     let o = run(
         home.path(),
         Some(&sb),
@@ -183,11 +171,7 @@ async fn get_by_id_and_by_external_reference() {
 #[tokio::test(flavor = "multi_thread")]
 async fn exit_codes_follow_the_contract() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 10,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(10).await;
 
     let o = run(
         home.path(),
@@ -270,11 +254,7 @@ fn patches(sb: &Sandbox) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn patch_sends_exactly_the_minimal_body() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 10,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(10).await;
     let id = john_id(&sb, home.path()).await;
     let set = [
         "patch",
@@ -324,11 +304,7 @@ async fn patch_sends_exactly_the_minimal_body() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_invalid_patch_is_refused_locally_with_exit_5() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 10,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(10).await;
     let id = john_id(&sb, home.path()).await;
     let o = run(
         home.path(),
@@ -351,11 +327,7 @@ async fn an_invalid_patch_is_refused_locally_with_exit_5() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_read_only_profile_refuses_patch() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 10,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(10).await;
     let id = john_id(&sb, home.path()).await;
     let cfg = common::profile_config(home.path(), &sb, "prod", "", "read_only = true\n");
     let o = command(home.path())
@@ -386,11 +358,7 @@ async fn a_read_only_profile_refuses_patch() {
 #[tokio::test(flavor = "multi_thread")]
 async fn secrets_never_reach_output_errors_or_the_log() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 10,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(10).await;
     let log = home.path().join("p.log");
     let log_s = log.to_str().unwrap();
     let mut outputs = vec![

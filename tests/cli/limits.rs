@@ -137,72 +137,49 @@ fn journaled(home: &Path) -> usize {
         .len()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn apply_of_40_rows_at_concurrency_8_applies_all_under_a_limit_of_2() {
+/// `apply` of 40 middle names at `concurrency` against a sandbox with these faults: every row
+/// applied exactly once and journaled. Returns the sandbox and what `apply` said on stderr.
+async fn apply_40(max_inflight: usize, fail_every: u64, concurrency: &str) -> (Sandbox, String) {
     let home = tempfile::tempdir().unwrap();
     let sb = common::sandbox_with(SandboxOptions {
         count: 40,
-        max_inflight: 2,
-        fail_every: 0,
+        max_inflight,
+        fail_every,
         latency_ms: 15,
         ..Default::default()
     })
     .await;
     let file = middle_names(home.path(), 40);
-    let o = run(
-        home.path(),
-        &sb,
-        &[
-            "apply",
-            file.to_str().unwrap(),
-            "--yes",
-            "--concurrency",
-            "8",
-        ],
-    )
-    .await;
+    let args = [
+        "apply",
+        file.to_str().unwrap(),
+        "--yes",
+        "--concurrency",
+        concurrency,
+    ];
+    let o = run(home.path(), &sb, &args).await;
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(err.contains("applied=40"), "{err}");
+    applied_exactly_once(&sb, 40);
+    assert_eq!(journaled(home.path()), 40);
+    (sb, err)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_of_40_rows_at_concurrency_8_applies_all_under_a_limit_of_2() {
+    let (_, err) = apply_40(2, 0, "8").await;
     assert!(
         err.contains("server limit: ") && err.contains("at a time"),
         "the slow-down is told: {err}"
     );
-    applied_exactly_once(&sb, 40);
-    assert_eq!(journaled(home.path()), 40);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_of_40_rows_applies_all_exactly_once_when_every_4th_request_fails() {
-    let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 40,
-        max_inflight: 0,
-        fail_every: 4,
-        latency_ms: 15,
-        ..Default::default()
-    })
-    .await;
-    let file = middle_names(home.path(), 40);
-    let o = run(
-        home.path(),
-        &sb,
-        &[
-            "apply",
-            file.to_str().unwrap(),
-            "--yes",
-            "--concurrency",
-            "4",
-        ],
-    )
-    .await;
-    let err = text(&o.stderr);
-    assert_eq!(o.status.code(), Some(0), "{err}");
-    assert!(err.contains("applied=40"), "{err}");
+    let (sb, _) = apply_40(0, 4, "4").await;
     let patches = statuses(&sb.requests(), "PATCH");
     assert!(patches.get(&500).copied().unwrap_or(0) >= 1, "{patches:?}");
-    applied_exactly_once(&sb, 40);
-    assert_eq!(journaled(home.path()), 40);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -45,7 +45,19 @@ fn mark_three_set_a_field_review_send_and_revert_the_batch() {
     });
     t.key("C-s");
     t.wait_for("the plan", |s| s.contains("Plan: change=3"));
+    // Enter asks first, as `apply` does; nothing leaves before `y`.
     t.key("Enter");
+    t.wait_for("the question", |s| {
+        s.contains("Send 3 changes to profile demo?") && s.contains("y send")
+    });
+    t.send("r");
+    t.wait_for("the reason prompt", |s| s.contains("reason (journaled"));
+    t.send("fix the numbers, ny");
+    t.key("Enter");
+    t.wait_for("the reason in the question", |s| {
+        s.contains("Reason: fix the numbers, ny")
+    });
+    t.send("y");
     t.wait_for("the batch sent", |s| {
         s.contains("applied=3") && s.contains("Pending · 0 records staged")
     });
@@ -64,6 +76,10 @@ fn mark_three_set_a_field_review_send_and_revert_the_batch() {
         s.contains("Review: revert of batch") && s.contains("change=3")
     });
     t.key("Enter");
+    t.wait_for("the question", |s| {
+        s.contains("Send 3 changes to profile demo?")
+    });
+    t.send("y");
     t.wait_for("the revert sent", |s| s.contains("applied=3"));
     t.key("Escape");
     t.wait_for("the journal with both batches", |s| {
@@ -91,6 +107,12 @@ fn mark_three_set_a_field_review_send_and_revert_the_batch() {
         "{journal}"
     );
     assert!(journal.contains("revert of batch"));
+    // The reason is on the line opening the batch and on each of its three changes.
+    assert_eq!(
+        journal.matches("fix the numbers, ny").count(),
+        4,
+        "{journal}"
+    );
 }
 
 #[test]

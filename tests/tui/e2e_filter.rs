@@ -28,18 +28,45 @@ fn f_finds_a_record_by_external_reference_and_enter_opens_it() {
             && s.contains("john.doe@example.com")
     });
     t.key("Enter");
+    // The record opens beside the matches, which wait behind it.
     t.wait_for("the match's record", |s| {
-        s.contains("External reference CRM-0042") && !s.contains("1 match")
+        s.contains("External reference CRM-0042") && s.contains("Esc matches")
     });
-    // Back from the record, `F` shows the matches again without scanning anew.
     t.key("Escape");
-    t.wait_for("the list", |s| !s.contains("External reference CRM-0042"));
+    t.wait_for("the matches with the keyboard", |s| {
+        !s.contains("External reference CRM-0042") && s.contains("1 match · scanned 500 of 500")
+    });
+    t.key("Escape");
+    t.wait_for("the list", |s| !s.contains("1 match"));
+    // `F` asks again with the filter's text; Enter on it shows the matches without a scan.
     t.send("F");
+    t.wait_for("the prompt holding the filter", |s| {
+        s.contains("F FIELD=VALUE or FIELD~TEXT externalReference=crm-0042")
+    });
+    t.key("Enter");
     t.wait_for("the matches again", |s| {
         s.contains("1 match · scanned 500 of 500")
     });
     t.key("Escape");
     t.wait_for("the list", |s| !s.contains("1 match"));
+    // After a hidden filter, typed letters are the new filter's text, never commands (the
+    // `e` of dateOfBirth once opened the form); Tab completes the field name.
+    t.send("F");
+    t.wait_for("the prompt", |s| s.contains("F FIELD=VALUE or FIELD~TEXT"));
+    t.key("C-u");
+    t.send("dateOf");
+    t.wait_for("the names it can become", |s| {
+        s.contains("fields: dateOfBirth")
+    });
+    t.key("Tab");
+    t.send("=1990-02-03");
+    t.wait_for("the completed filter", |s| {
+        s.contains("F FIELD=VALUE or FIELD~TEXT dateOfBirth=1990-02-03")
+    });
+    t.key("Enter");
+    t.wait_for("the new filter's scan", |s| {
+        s.contains("dateOfBirth=1990-02-03 ·") && s.contains("500 of 500")
+    });
     t.key("C-c");
     assert!(t.wait_exit().success());
     t.assert_terminal_restored();

@@ -4,6 +4,7 @@
 #[path = "../pty/mod.rs"]
 mod pty;
 
+mod cli_tables;
 mod e2e_apply;
 mod e2e_changes;
 mod e2e_filter;

@@ -33,6 +33,10 @@ pub enum Action {
     Cancel,
     HistoryBack,
     HistoryForward,
+    /// Complete the field name being typed (the filter prompt).
+    Complete,
+    /// Type the reason journaled with a batch.
+    Reason,
     Edit,
     EditExternal,
     Undo,
@@ -134,6 +138,8 @@ pub enum Context {
     FieldPick,
     /// "Quit with staged changes?"
     QuitStaged,
+    /// "Send N changes to profile NAME?"
+    SendQuestion,
 }
 
 impl Context {
@@ -173,6 +179,7 @@ impl Context {
             Context::History => "history",
             Context::FieldPick => "set field",
             Context::QuitStaged => "quit dialog",
+            Context::SendQuestion => "send dialog",
         }
     }
 }

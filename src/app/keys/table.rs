@@ -301,6 +301,14 @@ pub const BASE: &[Binding] = &[
         hint: Some("history"),
     },
     Binding {
+        name: "complete",
+        defaults: &[plain(K::Tab)],
+        action: A::Complete,
+        contexts: &[C::Prompt],
+        description: "complete the field name being typed (`coun` → `address.country`)",
+        hint: Some("complete"),
+    },
+    Binding {
         name: "history_forward",
         defaults: &[plain(K::Down)],
         action: A::HistoryForward,
@@ -418,7 +426,7 @@ pub const BASE: &[Binding] = &[
         action: A::Problems,
         contexts: &[C::List, C::Detail],
         description: "problems view: every check rule over every record, grouped by rule",
-        hint: None,
+        hint: Some("check"),
     },
     Binding {
         name: "problems_down",
@@ -474,7 +482,7 @@ pub const BASE: &[Binding] = &[
         action: A::Filter,
         contexts: &[C::List, C::Detail, C::Filter],
         description: "filter on any field (FIELD=VALUE, FIELD~TEXT): scans every page, matches stream in",
-        hint: None,
+        hint: Some("filter"),
     },
     Binding {
         name: "filter_down",

@@ -32,7 +32,7 @@ pub const CHANGES: &[Binding] = &[
         action: A::SetField,
         contexts: &[C::List, C::Detail, C::Filter],
         description: "set one field on every marked record (or the selected one): staged, not sent",
-        hint: None,
+        hint: Some("set"),
     },
     Binding {
         name: "accept",
@@ -40,7 +40,7 @@ pub const CHANGES: &[Binding] = &[
         action: A::Accept,
         contexts: &[C::Problems],
         description: "stage the finding's suggestion",
-        hint: Some("accept"),
+        hint: Some("stage"),
     },
     Binding {
         name: "accept_rule",
@@ -64,7 +64,7 @@ pub const CHANGES: &[Binding] = &[
         action: A::History,
         contexts: &[C::List, C::Detail],
         description: "history: the detail's prospect's changes; from the list, every batch",
-        hint: None,
+        hint: Some("history"),
     },
     Binding {
         name: "pending_down",
@@ -103,7 +103,7 @@ pub const CHANGES: &[Binding] = &[
         defaults: &[plain(K::Enter)],
         action: A::Send,
         contexts: &[C::Pending],
-        description: "send the changes shown (planned again first); what fails stays staged",
+        description: "send the changes shown, after a question (planned again first); what fails stays staged",
         hint: Some("send"),
     },
     Binding {
@@ -113,6 +113,14 @@ pub const CHANGES: &[Binding] = &[
         contexts: &[C::Pending, C::History],
         description: "close (the changes stay staged; a sending batch goes on)",
         hint: Some("back"),
+    },
+    Binding {
+        name: "history_open",
+        defaults: &[plain(K::Enter)],
+        action: A::Open,
+        contexts: &[C::History],
+        description: "on a batch: list its changes (Esc goes back to the batches)",
+        hint: Some("changes"),
     },
     Binding {
         name: "history_undo",
@@ -169,5 +177,29 @@ pub const CHANGES: &[Binding] = &[
         contexts: &[C::QuitStaged],
         description: "stay",
         hint: Some("stay"),
+    },
+    Binding {
+        name: "send_yes",
+        defaults: &[ch('y')],
+        action: A::Send,
+        contexts: &[C::SendQuestion],
+        description: "send the changes as one batch",
+        hint: Some("send"),
+    },
+    Binding {
+        name: "send_reason",
+        defaults: &[ch('r')],
+        action: A::Reason,
+        contexts: &[C::SendQuestion],
+        description: "type the reason journaled with the batch (as `apply --reason`)",
+        hint: Some("reason"),
+    },
+    Binding {
+        name: "send_no",
+        defaults: &[ch('n'), plain(K::Esc)],
+        action: A::Cancel,
+        contexts: &[C::SendQuestion],
+        description: "send nothing",
+        hint: Some("cancel"),
     },
 ];

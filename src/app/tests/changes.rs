@@ -72,7 +72,7 @@ fn saves_staged(fx: &[Effect]) -> Option<ChangeSet> {
     })
 }
 
-fn requests(fx: &[Effect]) -> Vec<(RequestId, ApiRequest)> {
+pub(crate) fn requests(fx: &[Effect]) -> Vec<(RequestId, ApiRequest)> {
     fx.iter()
         .filter_map(|e| match e {
             Effect::Api(ApiCall { req, request }) => Some((*req, request.clone())),
@@ -135,6 +135,37 @@ fn s_stages_the_value_on_every_marked_record_with_the_value_seen_as_expected() {
     }
     assert!(status(&s).starts_with("Staged phoneNumber on 3 records"));
     assert!(s.prompt.is_none() && s.set_field.is_none());
+}
+
+#[test]
+fn s_counts_only_the_records_that_will_change() {
+    let row = |name: &str| {
+        FieldPath::all()
+            .iter()
+            .position(|f| *f == field(name))
+            .expect("listed")
+    };
+    let mut s = list();
+    send(&mut s, [ch(' '), ch(' '), ch(' ')]);
+    pick(&mut s, row("lastName"));
+    // Row 1 is "Number 1" already.
+    enter_value(&mut s, "Number 1");
+    assert_eq!(s.staged.len(), 2);
+    assert!(
+        status(&s).starts_with("Staged lastName on 2 records; 1 record already has it"),
+        "{}",
+        status(&s)
+    );
+    // Every one already holds it: nothing is staged, and it says so.
+    let mut s = list();
+    send(&mut s, [ch(' '), ch(' '), ch(' ')]);
+    pick(&mut s, phone_row());
+    enter_value(&mut s, "+447101231111");
+    assert!(s.staged.is_empty());
+    assert_eq!(
+        status(&s),
+        "Nothing staged: phoneNumber is already that on every record"
+    );
 }
 
 #[test]
@@ -235,7 +266,7 @@ fn ctrl_s_in_the_pending_view_plans_the_staged_set_as_apply_does() {
 fn enter_sends_with_progress_and_what_fails_stays_staged_with_its_reason() {
     let mut s = staged_three();
     send(&mut s, [ch('P')]);
-    let fx = send(&mut s, [key(KeyCode::Enter)]);
+    let fx = send(&mut s, [key(KeyCode::Enter), ch('y')]);
     let reqs = requests(&fx);
     let [(req, ApiRequest::SendBatch { rows, profile, .. })] = reqs.as_slice() else {
         panic!("one batch: {reqs:?}");
@@ -432,7 +463,7 @@ fn h_in_the_list_shows_this_profiles_batches_and_r_reviews_a_revert() {
             reply: Reply::Planned(plan.clone()),
         }],
     );
-    let fx = send(&mut s, [key(KeyCode::Enter)]);
+    let fx = send(&mut s, [key(KeyCode::Enter), ch('y')]);
     let reqs = requests(&fx);
     let [(_, ApiRequest::SendBatch { rows, reason, .. })] = reqs.as_slice() else {
         panic!("a batch: {reqs:?}");
@@ -512,7 +543,7 @@ fn a_read_only_profile_refuses_staging_sending_and_reverting_in_one_place() {
 fn an_applied_suggestion_leaves_the_problems_view() {
     let mut s = super::problems::finished();
     send(&mut s, [key(KeyCode::Enter), ch('a'), ch('P')]);
-    let fx = send(&mut s, [key(KeyCode::Enter)]);
+    let fx = send(&mut s, [key(KeyCode::Enter), ch('y')]);
     let [(req, _)] = requests(&fx)[..] else {
         panic!("one batch");
     };

@@ -124,7 +124,55 @@ fn esc_stops_the_scan_and_keeps_what_was_found_then_closes_the_view() {
     send(&mut s, [key(KeyCode::Esc)]);
     assert!(!s.filter.as_ref().unwrap().open);
     send(&mut s, [ch('F')]);
-    assert!(s.filter.as_ref().unwrap().open, "F shows the matches again");
+    let prompt = s.prompt.as_ref().expect("F asks again");
+    assert_eq!(prompt.input.text(), "email~example");
+    let fx = send(&mut s, [key(KeyCode::Enter)]);
+    assert!(
+        filter_req(&fx).is_none(),
+        "the same filter is not scanned again"
+    );
+    assert!(
+        s.filter.as_ref().unwrap().open,
+        "Enter shows its matches again"
+    );
+}
+
+#[test]
+fn f_after_a_hidden_filter_asks_and_typed_letters_stay_in_the_prompt() {
+    let (mut s, req) = filtering("email~example");
+    send(&mut s, [matched(req, 200, vec![1, 2])]);
+    send(&mut s, [key(KeyCode::Esc), key(KeyCode::Esc)]);
+    assert!(!s.filter.as_ref().unwrap().open);
+    send(&mut s, [ch('F'), ctrl('u')]);
+    // `e` would open the form, `d` nothing: here they are text.
+    let fx = type_text(&mut s, "dateOfBirth~1990");
+    assert!(s.form.is_none(), "no key ran as a command");
+    assert!(fx.is_empty());
+    let fx = send(&mut s, [key(KeyCode::Enter)]);
+    let (_, filter) = filter_req(&fx).expect("a new scan");
+    assert_eq!(filter.conditions.len(), 1);
+    assert_eq!(s.filter.as_ref().unwrap().text, "dateOfBirth~1990");
+}
+
+#[test]
+fn tab_completes_a_field_name_and_its_last_part_is_enough() {
+    let mut s = loaded(20, 45, (80, 24));
+    send(&mut s, [ch('F')]);
+    type_text(&mut s, "coun");
+    send(&mut s, [key(KeyCode::Tab)]);
+    assert_eq!(s.prompt.as_ref().unwrap().input.text(), "address.country");
+    type_text(&mut s, "=GBR date");
+    send(&mut s, [key(KeyCode::Tab)]);
+    assert_eq!(
+        s.prompt.as_ref().unwrap().input.text(),
+        "address.country=GBR dateOfBirth"
+    );
+    // Typed without Tab, the last part names the field too.
+    send(&mut s, [ctrl('u')]);
+    type_text(&mut s, "country=gbr");
+    let fx = send(&mut s, [key(KeyCode::Enter)]);
+    let (_, filter) = filter_req(&fx).expect("country is address.country");
+    assert!(filter.matches(&prospect(1)));
 }
 
 #[test]
@@ -139,7 +187,6 @@ fn enter_fetches_a_match_by_id_and_opens_the_servers_version() {
         s.detail.is_none(),
         "nothing shows before the record arrives"
     );
-    assert!(!s.filter.as_ref().unwrap().open);
     // The server's version is what opens, not the row the scan saw.
     let mut fresh = prospect(2);
     fresh.email = "changed.since@example.com".into();
@@ -151,8 +198,23 @@ fn enter_fetches_a_match_by_id_and_opens_the_servers_version() {
         }],
     );
     assert_eq!(s.detail.as_ref().map(|d| &d.prospect), Some(&fresh));
+    assert!(s.detail_has_keys() && s.filter.as_ref().unwrap().open);
+    // Esc closes the record and the matches have the keyboard again.
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(s.filter_has_keys());
+    send(&mut s, [key(KeyCode::Esc)]);
     send(&mut s, [ch('F')]);
-    assert!(s.filter.as_ref().unwrap().open, "F shows the matches again");
+    let prompt = s.prompt.as_ref().expect("F asks again");
+    assert_eq!(prompt.input.text(), "email~example");
+    let fx = send(&mut s, [key(KeyCode::Enter)]);
+    assert!(
+        filter_req(&fx).is_none(),
+        "the same filter is not scanned again"
+    );
+    assert!(
+        s.filter.as_ref().unwrap().open,
+        "Enter shows its matches again"
+    );
 }
 
 #[test]

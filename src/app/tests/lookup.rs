@@ -124,19 +124,36 @@ fn an_external_reference_match_shows_when_the_id_is_unknown() {
     assert_eq!(s.list.selected, 0, "not on this page: the selection stays");
 }
 
+/// The look-ups by external reference among the effects: (request, reference).
+fn by_ref(fx: &[Effect]) -> Vec<(RequestId, String)> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Api(ApiCall {
+                req,
+                request: ApiRequest::ByRef { reference },
+            }) => Some((*req, reference.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn missed(req: RequestId, what: &str) -> Msg {
+    Msg::Api {
+        req,
+        reply: Reply::Prospect(Err(not_found(what))),
+    }
+}
+
 #[test]
 fn nothing_found_says_so_in_the_status_line() {
     let mut s = loaded(3, 7, (80, 24));
     look_up(&mut s, "CRM-9999");
-    update(
-        &mut s,
-        Msg::Api {
-            req: RequestId(3),
-            reply: Reply::Prospect(Err(not_found(
-                "no prospect with external reference CRM-9999",
-            ))),
-        },
-    );
+    // Not found: the reference is asked in lower case before anything is said.
+    let fx = update(&mut s, missed(RequestId(3), "no CRM-9999"));
+    let asked = by_ref(&fx);
+    assert_eq!(asked, [(RequestId(4), "crm-9999".to_string())]);
+    assert!(s.status.is_none(), "nothing said yet");
+    update(&mut s, missed(RequestId(4), "no crm-9999"));
     let status = s.status.clone().expect("a status");
     assert_eq!(status.kind, StatusKind::Error);
     assert_eq!(
@@ -144,6 +161,29 @@ fn nothing_found_says_so_in_the_status_line() {
         "No prospect with id or external reference CRM-9999"
     );
     assert!(s.detail.is_none() && s.lookup.is_none());
+}
+
+#[test]
+fn a_miss_says_did_you_mean_only_when_another_case_is_found() {
+    let mut s = loaded(3, 7, (80, 24));
+    look_up(&mut s, "crm-0042");
+    let fx = update(&mut s, missed(RequestId(3), "no crm-0042"));
+    let asked = by_ref(&fx);
+    assert_eq!(asked, [(RequestId(4), "CRM-0042".to_string())]);
+    update(
+        &mut s,
+        Msg::Api {
+            req: RequestId(4),
+            reply: Reply::Prospect(Ok(prospect(0))),
+        },
+    );
+    let status = s.status.clone().expect("a status");
+    assert_eq!(status.kind, StatusKind::Error);
+    assert_eq!(
+        status.text,
+        "No prospect with id or external reference crm-0042 — did you mean CRM-0042?"
+    );
+    assert!(s.detail.is_none(), "a near miss is said, not opened");
 }
 
 #[test]

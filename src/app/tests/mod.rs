@@ -9,4 +9,5 @@ mod form_fixtures;
 mod form_outcomes;
 mod lookup;
 pub(crate) mod problems;
+mod send_question;
 mod update;

@@ -8,7 +8,7 @@ use super::fixtures::*;
 use super::form_fixtures::{fetches, loaded_msg, patches, retype};
 use crate::api::{ApiError, Prospect};
 use crate::app::State;
-use crate::scan::{Finding, Progress, Rule, RuleSet, ScanError, ScanSummary};
+use crate::scan::{Checker, Finding, Progress, Rule, RuleSet, ScanError, ScanSummary};
 
 const SIZE: (u16, u16) = (80, 24);
 
@@ -33,6 +33,17 @@ pub fn sample_findings() -> Vec<Finding> {
         p.address.as_mut().unwrap().country = Some("gb".into());
     }
     records.iter().flat_map(|p| rules.check(p)).collect()
+}
+
+/// Findings of one duplicate: records 1, 2 and 3 share an email.
+pub fn duplicate_findings() -> Vec<Finding> {
+    let mut checker = Checker::new(RuleSet::new(&[Rule::DuplicateEmail], today()));
+    for i in 1..=3 {
+        let mut p = prospect(i);
+        p.email = "same@example.com".into();
+        checker.add(&p);
+    }
+    checker.finish()
 }
 
 fn progress(scanned: u64, total: u64) -> Progress {
@@ -95,6 +106,68 @@ pub fn finished() -> State {
     let (mut s, req) = started();
     send(&mut s, [part(req, 500, sample_findings()), ended(req)]);
     s
+}
+
+/// The problems view listing the findings of a duplicate email shared by records 1, 2, 3.
+pub fn duplicates_listed() -> State {
+    let (mut s, req) = started();
+    let msgs = [
+        part(req, 500, duplicate_findings()),
+        ended(req),
+        key(KeyCode::Enter),
+    ];
+    send(&mut s, msgs);
+    s
+}
+
+#[test]
+fn a_finding_says_who_and_the_title_names_its_rule() {
+    let mut s = finished();
+    send(&mut s, [key(KeyCode::Enter)]);
+    let p = s.problems.as_ref().unwrap();
+    let f = p.selected().expect("a finding");
+    assert_eq!(f.name, "Person Number 1");
+    assert_eq!(f.external_reference.as_deref(), Some("CRM-0043"));
+    assert_eq!(
+        p.title(),
+        "Problems · phone-format: 1 of 4 findings · scanned 500 records"
+    );
+}
+
+#[test]
+fn a_duplicate_names_the_others_and_enter_lists_them_then_opens_one() {
+    let mut s = duplicates_listed();
+    let p = s.problems.as_ref().unwrap();
+    assert_eq!(p.rule, Some(Rule::DuplicateEmail));
+    let f = p.selected().expect("the first record's finding");
+    assert_eq!(f.id, prospect(1).id);
+    let others: Vec<String> = p.others(f).iter().map(|o| o.id.clone()).collect();
+    assert_eq!(others, [prospect(2).id, prospect(3).id]);
+    // Enter lists the records sharing the value, the first other one selected.
+    let fx = send(&mut s, [key(KeyCode::Enter)]);
+    assert!(fx.is_empty(), "nothing is fetched yet: {fx:?}");
+    let p = s.problems.as_ref().unwrap();
+    assert_eq!(p.group.as_deref(), Some("same@example.com"));
+    assert_eq!(p.shown().len(), 3);
+    assert_eq!(p.selected().map(|f| f.id.clone()), Some(prospect(2).id));
+    assert_eq!(
+        p.title(),
+        "Problems · duplicate-email · 3 records share same@example.com"
+    );
+    // Enter there opens that record; j moves within the group.
+    let fx = send(&mut s, [ch('j'), key(KeyCode::Enter)]);
+    let asked = fetches(&fx);
+    assert_eq!(
+        asked.first().map(|(_, id)| id.clone()),
+        Some(prospect(3).id)
+    );
+    // Esc leaves the group for the rule's findings, then the rules.
+    send(&mut s, [key(KeyCode::Esc)]);
+    let p = s.problems.as_ref().unwrap();
+    assert_eq!(
+        (p.group.is_none(), p.rule),
+        (true, Some(Rule::DuplicateEmail))
+    );
 }
 
 #[test]
@@ -163,10 +236,6 @@ fn enter_lists_a_rules_findings_and_enter_on_a_finding_opens_its_record() {
         asked.contains(&&ApiRequest::ById { id: second.clone() }),
         "{fx:?}"
     );
-    assert!(
-        !s.problems.as_ref().unwrap().open,
-        "the record shows instead"
-    );
     // The look-up answers: the record opens in the detail pane.
     let by_id = fx
         .iter()
@@ -191,14 +260,44 @@ fn enter_lists_a_rules_findings_and_enter_on_a_finding_opens_its_record() {
         s.detail.as_ref().map(|d| d.prospect.id.clone()),
         Some(second)
     );
-    // `!` brings the view back where it was, without scanning again.
+    // The record has the keyboard; the view waits behind it.
+    assert!(s.detail_has_keys() && !s.problems_have_keys());
+    assert!(s.problems.as_ref().unwrap().open);
+    send(&mut s, [ch('j')]);
+    assert_eq!(
+        s.problems.as_ref().unwrap().finding_row,
+        1,
+        "j scrolled the record"
+    );
+    // `Esc` closes the record and comes back to the findings, where they were.
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(s.detail.is_none() && s.problems_have_keys());
+    let p = s.problems.as_ref().unwrap();
+    assert_eq!((p.rule, p.finding_row), (Some(Rule::CountryInvalid), 1));
+    // Hidden, `!` brings the view back where it was, without scanning again.
+    send(&mut s, [key(KeyCode::Esc), key(KeyCode::Esc)]);
+    assert!(!s.problems.as_ref().unwrap().open);
     let fx = send(&mut s, [ch('!')]);
     assert!(s.problems.as_ref().unwrap().open);
     assert!(!fx.iter().any(|e| matches!(e, Effect::Api(_))), "{fx:?}");
-    assert_eq!(
-        s.problems.as_ref().unwrap().rule,
-        Some(Rule::CountryInvalid)
+    assert_eq!(s.problems.as_ref().unwrap().rule_row, 1);
+}
+
+#[test]
+fn bang_from_a_focused_record_gives_the_view_the_keyboard() {
+    let mut s = finished();
+    send(&mut s, [key(KeyCode::Esc)]);
+    s.size = (140, 40);
+    send(&mut s, [key(KeyCode::Enter)]);
+    assert!(s.detail_has_keys());
+    send(&mut s, [ch('!')]);
+    assert!(
+        s.problems_have_keys(),
+        "the view, not the record, has the keys"
     );
+    assert!(!s.detail_has_keys());
+    send(&mut s, [ch('j')]);
+    assert_eq!(s.problems.as_ref().unwrap().rule_row, 1);
 }
 
 #[test]
@@ -326,4 +425,38 @@ fn a_finding_still_wrong_after_a_save_stays_with_its_new_reason() {
     );
     assert_eq!(left[0].suggestion, None);
     assert_eq!(p.rule, Some(Rule::PhoneFormat));
+}
+
+#[test]
+fn f_from_a_record_opened_from_the_problems_view_shows_the_filter_not_the_problems() {
+    let mut s = finished();
+    let fx = send(&mut s, [ch('j'), key(KeyCode::Enter), key(KeyCode::Enter)]);
+    let (req, _) = fetches(&fx)
+        .first()
+        .cloned()
+        .expect("the record is fetched");
+    send(
+        &mut s,
+        [Msg::Api {
+            req,
+            reply: Reply::Prospect(Ok(prospect(2))),
+        }],
+    );
+    assert!(s.detail_has_keys());
+    send(&mut s, [ch('F')]);
+    type_text(&mut s, "email~example");
+    send(&mut s, [key(KeyCode::Enter)]);
+    assert!(s.filter_has_keys(), "the filter has the keyboard");
+    assert!(
+        !s.problems.as_ref().unwrap().open,
+        "and the problems view's place"
+    );
+    // Out of the filter view, `!` shows the problems again, where they were.
+    send(&mut s, [key(KeyCode::Esc), key(KeyCode::Esc), ch('!')]);
+    assert!(s.problems_have_keys());
+    assert!(!s.filter.as_ref().unwrap().open);
+    assert_eq!(
+        s.problems.as_ref().unwrap().rule,
+        Some(Rule::CountryInvalid)
+    );
 }

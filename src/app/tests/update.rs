@@ -328,6 +328,21 @@ fn ctrl_c_quits_even_from_a_prompt_where_q_is_text() {
 }
 
 #[test]
+fn an_error_stays_past_the_fade_until_the_next_key() {
+    let mut s = loaded(3, 7, (80, 24));
+    update(&mut s, Msg::Tick(1000));
+    s.set_status(StatusKind::Error, "Unknown field");
+    assert!(!s.wants_ticks() || s.busy(), "an error needs no fade ticks");
+    update(&mut s, Msg::Tick(60_000));
+    assert_eq!(
+        s.status.as_ref().map(|st| st.text.as_str()),
+        Some("Unknown field")
+    );
+    update(&mut s, ch('j'));
+    assert!(s.status.is_none(), "the next key dismisses it");
+}
+
+#[test]
 fn y_copies_the_id_and_the_message_fades_after_four_seconds() {
     let mut s = loaded(3, 7, (80, 24));
     update(&mut s, Msg::Tick(1000));
