@@ -1,6 +1,6 @@
 //! Running a pipeline over one value.
 
-use super::{Pipeline, Step};
+use super::pipeline::{Pipeline, Step};
 use crate::patch::phone::{self, Region};
 
 /// What a pipeline makes of one value.

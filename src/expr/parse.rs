@@ -1,7 +1,7 @@
 //! The expression text to a typed pipeline; every error names the line and column of the
 //! mistake ("line 1, column 10: unclosed character class").
 
-use super::{Pipeline, REGEX_SIZE_LIMIT, Step};
+use super::pipeline::{Pipeline, REGEX_SIZE_LIMIT, Step};
 use crate::patch::phone::Region;
 
 /// A mistake in an expression, at a line and column (1-based, in characters).

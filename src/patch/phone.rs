@@ -90,7 +90,9 @@ fn widen_regex_cache() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let cache = phonenumber::metadata::DATABASE.cache();
-        let mut cache = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut cache = cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         cache.set_capacity(REGEX_CACHE_CAPACITY);
     });
 }
