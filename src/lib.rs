@@ -6,6 +6,7 @@ pub mod batch;
 pub mod cli;
 pub mod config;
 pub mod edit;
+pub mod expr;
 pub mod logging;
 pub mod patch;
 pub mod prefs;

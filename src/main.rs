@@ -175,6 +175,7 @@ async fn run(
                 keys: prefs.keys,
                 mouse: prefs.mouse && !g.no_mouse,
                 concurrency: settings.concurrency,
+                region: settings.default_region,
             };
             match prospect::runtime::run(client, opts).await {
                 Ok(0) => Ok(()),

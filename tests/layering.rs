@@ -234,6 +234,8 @@ fn each_layer_uses_only_what_it_may() {
             Some("ui") => &["runtime", "cli", "sandbox"],
             Some("edit") => &["config", "app", "ui", "runtime", "cli"],
             Some("patch") => &["app", "ui", "runtime", "cli"],
+            // Expressions are pure: no layer above them, no IO.
+            Some("expr") => &["app", "ui", "runtime", "cli", "sandbox", "config", "api"],
             _ => &[],
         };
         for t in &u.files {
@@ -262,6 +264,16 @@ fn each_layer_uses_only_what_it_may() {
             ],
             Some("api") => &["ratatui", "crossterm", "ratatui_textarea"],
             Some("ui") => &["tokio", "reqwest", "std::fs", "std::net", "std::process"],
+            Some("expr") => &[
+                "tokio",
+                "reqwest",
+                "std::fs",
+                "std::net",
+                "std::process",
+                "std::io",
+                "ratatui",
+                "crossterm",
+            ],
             _ => &[],
         };
         for c in &u.external {

@@ -9,6 +9,7 @@ use crate::api::model::Prospect;
 use crate::edit::conflict::Conflict;
 use crate::edit::draft::Draft;
 use crate::edit::journal::JournalEntry;
+use crate::patch::phone::{self, Region};
 use crate::patch::{self, Field, FieldError, PatchBody};
 
 /// One editable field of the form, in the order the form shows them.
@@ -197,6 +198,8 @@ pub struct Form {
     pub stage: Stage,
     /// ctrl-c was pressed once while a save was in flight: a second one quits anyway.
     pub quit_armed: bool,
+    /// How a national phone number typed here is read (`default_region`).
+    pub region: Option<Region>,
 }
 
 impl Form {
@@ -213,7 +216,14 @@ impl Form {
             server_messages: Vec::new(),
             stage: Stage::Editing,
             quit_armed: false,
+            region: None,
         }
+    }
+
+    /// The same form, reading national phone numbers in `region`.
+    pub fn in_region(mut self, region: Option<Region>) -> Self {
+        self.region = region;
+        self
     }
 
     /// The id of the prospect being edited.
@@ -244,7 +254,11 @@ impl Form {
         let mut p = self.original.clone();
         for f in Field::ALL {
             if self.changed_field(FormField::Scalar(f)) {
-                let t = self.text(FormField::Scalar(f));
+                let mut t = self.text(FormField::Scalar(f));
+                if f == Field::PhoneNumber && !t.is_empty() {
+                    // Any format that parses is sent as E.164 (the review shows it).
+                    t = phone::for_api(&t, self.region);
+                }
                 f.set(&mut p, (!t.is_empty() || f == Field::Email).then_some(t));
             }
         }
@@ -332,7 +346,22 @@ impl Form {
                 .filter(|(f, _)| *f == field)
                 .map(|(_, m)| m.clone()),
         );
+        out.extend(self.phone_note(field));
         out
+    }
+
+    /// For a changed phone number: the E.164 form it is sent as, and a warning (never a
+    /// refusal) when it is not a valid number for its region.
+    fn phone_note(&self, field: FormField) -> Option<String> {
+        if field != FormField::Scalar(Field::PhoneNumber) || !self.changed_field(field) {
+            return None;
+        }
+        let typed = self.text(field);
+        if let Some(w) = phone::warning(&typed, self.region) {
+            return Some(w);
+        }
+        let sent = phone::for_api(&typed, self.region);
+        (!typed.is_empty() && sent != typed).then(|| format!("sent as {sent}"))
     }
 
     /// The field with the keyboard.

@@ -37,7 +37,7 @@ pub(super) fn start(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     };
     fx.push(Local::LoadDraft { id: p.id.clone() }.into());
-    state.form = Some(Form::new(p.clone(), &p));
+    state.form = Some(Form::new(p.clone(), &p).in_region(state.region));
 }
 
 /// The form for `p` with the field named `field_key` (`phoneNumber`, `address.country`)
@@ -52,7 +52,7 @@ pub(super) fn start_on_field(
         return;
     }
     fx.push(Local::LoadDraft { id: p.id.clone() }.into());
-    let mut form = Form::new(p.clone(), &p);
+    let mut form = Form::new(p.clone(), &p).in_region(state.region);
     if let Some(i) = FORM_FIELDS.iter().position(|f| f.key() == field_key) {
         form.focus = i;
     }
@@ -89,7 +89,7 @@ pub(super) fn editor_closed(state: &mut State, id: &str, result: Result<String, 
         Err(e) => state.set_status(StatusKind::Error, format!("The editor failed: {e}")),
         Ok(text) => match toml_doc::from_toml(&original, &text) {
             Ok(edited) => {
-                let form = Form::new(original, &edited);
+                let form = Form::new(original, &edited).in_region(state.region);
                 if form.changed() {
                     state.form = Some(form);
                     save::review(state);
@@ -99,7 +99,7 @@ pub(super) fn editor_closed(state: &mut State, id: &str, result: Result<String, 
                 }
             }
             Err(e) => {
-                state.form = Some(Form::new(original.clone(), &original));
+                state.form = Some(Form::new(original.clone(), &original).in_region(state.region));
                 state.set_status(
                     StatusKind::Error,
                     format!("The edited document was not used: {e}"),
@@ -194,7 +194,7 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
                     }
                     .into(),
                 );
-                *form = Form::new(draft.original, &draft.edited);
+                *form = Form::new(draft.original, &draft.edited).in_region(form.region);
                 let save = state.keys.first_key_label(Context::Form, Action::SaveForm);
                 state.set_status(
                     StatusKind::Info,
@@ -246,7 +246,7 @@ pub(super) fn draft_loaded(
     if let Some(p) = state.editor_pending.take_if(|p| p.id == id) {
         match result {
             Ok(Some(draft)) => {
-                let mut form = Form::new(p.clone(), &p);
+                let mut form = Form::new(p.clone(), &p).in_region(state.region);
                 form.stage = Stage::DraftOffer(Box::new(draft));
                 state.form = Some(form);
             }

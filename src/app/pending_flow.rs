@@ -230,7 +230,7 @@ pub(super) fn answered(state: &mut State, req: RequestId, reply: Reply, fx: &mut
                     continue;
                 };
                 if let Some(p) = state.problems.as_mut() {
-                    p.record_saved(&after);
+                    p.record_saved(&after, state.region);
                 }
                 if let Some(f) = state.filter.as_mut() {
                     f.record_saved(&after);

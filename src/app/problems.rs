@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use super::effect::RequestId;
 use crate::api::Prospect;
+use crate::patch::phone::Region;
 use crate::scan::check::summary;
 use crate::scan::{Finding, Progress, Rule, RuleSet, ScanSummary};
 
@@ -170,7 +171,7 @@ impl Problems {
 
     /// A record was saved: its findings are checked again, so a fixed one goes away and one
     /// still wrong stays with its new reason. (Duplicates are found again by a rescan, `r`.)
-    pub fn record_saved(&mut self, after: &Prospect) {
+    pub fn record_saved(&mut self, after: &Prospect, region: Option<Region>) {
         let p = self;
         let Some(today) = p.today else {
             return;
@@ -181,7 +182,7 @@ impl Problems {
             .position(|f| f.id == after.id && !f.rule.is_duplicate());
         p.findings
             .retain(|f| f.id != after.id || f.rule.is_duplicate());
-        let fresh = RuleSet::new(&[], today).check(after);
+        let fresh = RuleSet::new(&[], today).with_region(region).check(after);
         let at = at.unwrap_or(p.findings.len()).min(p.findings.len());
         p.findings.splice(at..at, fresh);
         // Selections stay within what is left.

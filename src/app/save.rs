@@ -154,7 +154,7 @@ fn checked(
 
 fn rebased(form: &Form, server: Prospect) -> Form {
     let edited = conflict::rebase(&server, &form.original, &form.edited());
-    let mut next = Form::new(server, &edited);
+    let mut next = Form::new(server, &edited).in_region(form.region);
     next.focus = form.focus;
     next
 }
@@ -324,7 +324,7 @@ fn saved(
     );
     replace_record(state, &after);
     if let Some(p) = state.problems.as_mut() {
-        p.record_saved(&after);
+        p.record_saved(&after, state.region);
     }
     if let Some(f) = state.filter.as_mut() {
         f.record_saved(&after);
@@ -363,6 +363,6 @@ pub(super) fn undo(state: &mut State) {
             return state.set_status(StatusKind::Error, format!("Cannot undo: {e}"));
         }
     };
-    state.form = Some(Form::new(last.after, &edited));
+    state.form = Some(Form::new(last.after, &edited).in_region(state.region));
     review(state);
 }

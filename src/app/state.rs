@@ -16,6 +16,7 @@ pub use super::requests::PageKey;
 use super::requests::{Purpose, Requests};
 use crate::api::{ApiError, Page, PageMeta, Prospect};
 use crate::edit::history::PromptHistory;
+use crate::patch::phone::Region;
 use crate::theme::Theme;
 
 /// Which text is searched.
@@ -340,6 +341,8 @@ pub struct State {
     pub staged_offer: Option<ChangeSet>,
     /// How many requests a plan or a batch runs at once (config `concurrency`).
     pub concurrency: usize,
+    /// How national phone numbers are read (config `default_region`).
+    pub region: Option<Region>,
 }
 
 impl State {
@@ -392,6 +395,7 @@ impl State {
             send_question: None,
             staged_offer: None,
             concurrency: DEFAULT_CONCURRENCY,
+            region: None,
         }
     }
 

@@ -369,7 +369,7 @@ pub struct CheckArgs {
     /// Check only the records a search over names and emails finds
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
-    /// Run only this rule (repeatable): email-invalid, phone-format, dob-invalid,
+    /// Run only this rule (repeatable): email-invalid, phone-format, phone-invalid, dob-invalid,
     /// country-invalid, whitespace, control-chars, missing-name, duplicate-email,
     /// duplicate-phone, duplicate-external-reference, duplicate-identification-number
     #[arg(long = "rule", value_name = "NAME")]

@@ -38,6 +38,8 @@ pub async fn start_demo_sandbox(
             crate::config::DEFAULT_CONNECT_TIMEOUT_SECS,
         ),
         concurrency: crate::config::DEFAULT_CONCURRENCY,
+        // The demo's people are in the UK.
+        default_region: crate::patch::phone::Region::parse("GB").ok(),
         warnings: Vec::new(),
     };
     Ok((sandbox, settings))

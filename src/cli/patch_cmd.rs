@@ -10,7 +10,8 @@ use crate::api::{ApiClient, Prospect};
 use crate::batch::journaling;
 use crate::config::Settings;
 use crate::edit::journal::{self, JournalEntry};
-use crate::patch::{self, FieldPath, PatchBody};
+use crate::patch::phone::{self, Region};
+use crate::patch::{self, Field, FieldPath, PatchBody};
 use crate::text::escape_control;
 
 /// One requested change to a record.
@@ -56,6 +57,30 @@ fn parse_changes(a: &PatchArgs) -> Result<Vec<Change>, Failure> {
     Ok(changes)
 }
 
+/// A phone number in any format that parses becomes its E.164 form, said on stderr, with a
+/// warning (not a refusal) when it is not a valid number for its region.
+fn phones_as_e164(changes: Vec<Change>, region: Option<Region>) -> Vec<Change> {
+    changes
+        .into_iter()
+        .map(|c| match c {
+            Change::Field(f @ FieldPath::Field(k), Some(v)) if k.field() == Field::PhoneNumber => {
+                if let Some(w) = phone::warning(&v, region) {
+                    eprintln!("prospect: warning: {}", escape_control(&w));
+                }
+                let sent = phone::for_api(&v, region);
+                if sent != v {
+                    eprintln!(
+                        "prospect: phoneNumber {} is sent as {sent}",
+                        escape_control(&v)
+                    );
+                }
+                Change::Field(f, Some(sent))
+            }
+            c => c,
+        })
+        .collect()
+}
+
 fn apply_changes(current: &Prospect, changes: &[Change]) -> Prospect {
     let mut p = current.clone();
     for c in changes {
@@ -97,7 +122,7 @@ pub async fn run(a: PatchArgs, client: &ApiClient, settings: &Settings) -> Resul
             a.id
         )));
     }
-    let changes = parse_changes(&a)?;
+    let changes = phones_as_e164(parse_changes(&a)?, settings.default_region);
     let current = client.get(&a.id).await?;
     let edited = apply_changes(&current, &changes);
     let body = patch::diff(&current, &edited);

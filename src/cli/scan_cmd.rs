@@ -218,7 +218,8 @@ pub async fn check(a: CheckArgs, client: &ApiClient, settings: &Settings) -> Res
         .collect::<Result<Vec<_>, _>>()
         .map_err(Failure::usage)?;
     let today = chrono::Utc::now().date_naive();
-    let mut checker = Checker::new(RuleSet::new(&rules, today));
+    let mut checker =
+        Checker::new(RuleSet::new(&rules, today).with_region(settings.default_region));
     let opts = scan_options(a.search.as_deref(), 100, a.concurrency, settings);
     let summary = run_scan(client, opts, |page| {
         page.items.iter().for_each(|p| checker.add(p));

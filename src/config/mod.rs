@@ -12,6 +12,7 @@ mod secret_command;
 mod unknown_keys;
 pub mod write;
 
+use crate::patch::phone::Region;
 use file::load;
 pub use origins::{Origin, Source};
 pub use schema::{ConfigFile, ProfileFile};
@@ -44,6 +45,8 @@ pub struct Settings {
     pub concurrency: usize,
     /// Journal entries older than this many days are dropped at start.
     pub journal_days: Option<u64>,
+    /// How national phone numbers are read (`default_region`), when set.
+    pub default_region: Option<Region>,
     /// Warnings for the user (e.g. a config file with a secret readable by others).
     pub warnings: Vec<String>,
 }
@@ -279,6 +282,7 @@ fn settle(
         connect_timeout: rest.connect_timeout,
         concurrency: rest.concurrency,
         journal_days: file.journal_days,
+        default_region: rest.default_region,
         warnings: Vec::new(),
     })
 }
@@ -289,6 +293,7 @@ struct Numbers {
     timeout: Duration,
     connect_timeout: Duration,
     concurrency: usize,
+    default_region: Option<Region>,
 }
 
 fn numbers(
@@ -352,11 +357,33 @@ fn numbers(
         Source::Default
     };
     origins.push(Origin::new("concurrency", &concurrency.to_string(), source));
+    let region = first(vec![
+        (
+            Source::File(format!("profiles.{profile_name}.default_region")),
+            profile.default_region.clone(),
+        ),
+        (
+            Source::File("default_region".into()),
+            file.default_region.clone(),
+        ),
+    ]);
+    origins.push(Origin::shown("default_region", region.as_ref()));
+    let default_region = match region {
+        None => None,
+        Some((code, source)) => Some(Region::parse(&code).map_err(|e| {
+            let key = match source {
+                Source::File(k) => k,
+                other => other.to_string(),
+            };
+            ConfigError(format!("{key} in the config file: {e}"))
+        })?),
+    };
     Ok(Numbers {
         page_size,
         timeout: Duration::from_secs(timeout),
         connect_timeout: Duration::from_secs(connect),
         concurrency,
+        default_region,
     })
 }
 

@@ -21,6 +21,8 @@ pub struct ConfigFile {
     pub secret_command_timeout: Option<u64>,
     /// Journal entries older than this many days are dropped (default: kept for ever).
     pub journal_days: Option<u64>,
+    /// How national phone numbers are read: an ISO alpha-2 region, e.g. `GB`.
+    pub default_region: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileFile>,
     /// The TUI's look and feel (`[keys]`, `theme`, `color`, `mouse`): `prefs` reads them,
@@ -47,4 +49,6 @@ pub struct ProfileFile {
     /// Accent colour, e.g. `red` or `#ff8800`, so production never looks like the sandbox.
     pub accent: Option<String>,
     pub page_size: Option<u64>,
+    /// This profile's `default_region`, over the top-level one.
+    pub default_region: Option<String>,
 }

@@ -287,6 +287,7 @@ fn explain_names_the_source_of_every_setting_and_never_a_secret() {
             "timeout = 12 s (config file (timeout))",
             "connect_timeout = 5 s (default)",
             "concurrency = 4 (default)",
+            "default_region = unset (default)",
         ]
     );
     assert!(e.settings.is_ok());
@@ -325,4 +326,43 @@ fn concurrency_defaults_to_4_and_must_be_1_to_16() {
         "concurrency in the config file must be between 1 and 16 (got 40)"
     );
     assert!(resolve_with("concurrency = 0").is_err());
+}
+
+#[test]
+fn default_region_is_per_profile_over_top_level_and_must_be_alpha2() {
+    let dir = tempfile::tempdir().unwrap();
+    let resolve_with = |text: &str| {
+        let p = write(dir.path(), text);
+        let flags = Overrides {
+            config: Some(p),
+            ..Default::default()
+        };
+        explain(&flags, &env_of(&[("S", "secret")])).unwrap()
+    };
+    let creds = "base_url = \"https://a.example\"\ntoken = \"t\"\nsecret_env = \"S\"\n";
+    let e = resolve_with(&format!("default_region = \"ie\"\n[profiles.a]\n{creds}"));
+    assert_eq!(e.settings.unwrap().default_region.unwrap().code(), "IE");
+    let e = resolve_with(&format!(
+        "default_region = \"IE\"\n[profiles.a]\n{creds}default_region = \"GB\"\n"
+    ));
+    let shown = e
+        .origins
+        .iter()
+        .find(|o| o.name == "default_region")
+        .unwrap();
+    assert_eq!(
+        format!("{} ({})", shown.shown, shown.source),
+        "GB (config file (profiles.a.default_region))"
+    );
+    assert!(
+        !e.warnings.iter().any(|w| w.contains("unknown key")),
+        "{:?}",
+        e.warnings
+    );
+    let e = resolve_with(&format!("default_region = \"GBR\"\n[profiles.a]\n{creds}"));
+    let err = e.settings.unwrap_err().0;
+    assert!(
+        err.starts_with("default_region in the config file: \"GBR\" is not a region"),
+        "{err}"
+    );
 }

@@ -5,6 +5,7 @@
 
 pub mod field;
 pub mod field_path;
+pub mod phone;
 pub mod validate;
 
 use serde_json::{Map, Value};

@@ -100,10 +100,12 @@ impl Prelude {
         let setup = worker::Setup {
             concurrency: opts.concurrency,
             journal: opts.state_dir.as_deref().map(crate::edit::journal::path_in),
+            region: opts.region,
         };
         let worker = worker::spawn(client, setup, jobs_rx, msgs_tx);
         let mut state = State::new(&opts.profile, opts.accent, opts.read_only, opts.page_size);
         state.concurrency = opts.concurrency.clamp(1, 16);
+        state.region = opts.region;
         state.keys = Arc::new(opts.keys.clone());
         state.theme = Arc::new(opts.theme.clone());
         // Requests go now; the rest waits for the app.

@@ -31,6 +31,8 @@ pub struct TuiOptions {
     pub mouse: bool,
     /// Requests a scan, a plan or a batch keeps in flight, 1 to 16 (config `concurrency`).
     pub concurrency: usize,
+    /// How national phone numbers are read (config `default_region`).
+    pub region: Option<crate::patch::phone::Region>,
 }
 
 impl Default for TuiOptions {
@@ -47,6 +49,7 @@ impl Default for TuiOptions {
             theme: Theme::default(),
             mouse: true,
             concurrency: crate::scan::engine::DEFAULT_CONCURRENCY,
+            region: None,
         }
     }
 }

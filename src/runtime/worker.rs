@@ -12,6 +12,7 @@ use super::batch_jobs::{self, SendJob};
 use crate::api::{ApiClient, ApiError};
 use crate::app::filter::MatchRow;
 use crate::app::{ApiCall, ApiRequest, Msg, Reply, RequestId};
+use crate::patch::phone::Region;
 use crate::scan::{Checker, Filter, Progress, RuleSet, Scan, ScanError, ScanEvent, ScanOptions};
 
 /// What the runtime hands the worker.
@@ -30,6 +31,8 @@ pub struct Setup {
     pub concurrency: usize,
     /// Where a batch journals its applied changes (`None`: no state directory).
     pub journal: Option<PathBuf>,
+    /// How the problems view (`!`) reads national phone numbers (`default_region`).
+    pub region: Option<Region>,
 }
 
 impl Default for Setup {
@@ -37,6 +40,7 @@ impl Default for Setup {
         Setup {
             concurrency: crate::scan::engine::DEFAULT_CONCURRENCY,
             journal: None,
+            region: None,
         }
     }
 }
@@ -109,6 +113,7 @@ async fn perform(
     let Setup {
         concurrency: scan_concurrency,
         journal,
+        region,
     } = setup;
     let scan = |search| ScanOptions {
         search,
@@ -136,7 +141,7 @@ async fn perform(
             };
             batch_jobs::send(client, rows, job, msgs).await
         }
-        ApiRequest::Check { search } => check(client, req, scan(search), msgs).await,
+        ApiRequest::Check { search } => check(client, req, scan(search), region, msgs).await,
         ApiRequest::Filter { search, filter } => {
             find(client, req, scan(search), filter, msgs).await
         }
@@ -189,10 +194,11 @@ async fn check(
     client: &ApiClient,
     req: RequestId,
     opts: ScanOptions,
+    region: Option<Region>,
     msgs: &UnboundedSender<Msg>,
 ) -> Reply {
     let today = chrono::Utc::now().date_naive();
-    let mut checker = Checker::new(RuleSet::new(&[], today));
+    let mut checker = Checker::new(RuleSet::new(&[], today).with_region(region));
     let mut scan = Scan::start(client, opts);
     let mut progress = Progress::default();
     let send = |progress, findings| {
@@ -355,7 +361,7 @@ mod tests {
         };
         // Three pages of 100, then the duplicates.
         assert_eq!(parts, 4);
-        assert_eq!(findings.len(), 62);
+        assert_eq!(findings.len(), 64);
         assert_eq!(summary.records, 300);
         assert!(msgs.try_recv().is_err(), "nothing after the end");
     }

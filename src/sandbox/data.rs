@@ -240,10 +240,19 @@ fn random_prospect(rng: &mut StdRng, lists: &Lists, i: usize) -> Prospect {
         _ => None,
     };
 
+    // A valid mobile number of the place's country (libphonenumber's ranges), its digits
+    // drawn as ten as they always were, so the rest of the data stays as it was.
     let phone_digits = pattern(rng, "##########");
-    let phone_number = rng
-        .random_bool(0.8)
-        .then(|| format!("{}{}", place.map_or("+44", |p| p.phone), phone_digits));
+    let mut digits = phone_digits.chars();
+    let phone_number: String = place
+        .map_or("+4471########", |p| p.phone)
+        .chars()
+        .map(|c| match c {
+            '#' => digits.next().unwrap_or('0'),
+            c => c,
+        })
+        .collect();
+    let phone_number = rng.random_bool(0.8).then_some(phone_number);
 
     let dob_days = rng.random_range(0..(365 * 65));
     let date_of_birth = rng.random_bool(0.9).then(|| {
@@ -476,7 +485,8 @@ mod tests {
                 p.email
             );
             if let Some(ph) = &p.phone_number {
-                assert!(crate::patch::validate::phone(ph).is_ok(), "{ph}");
+                let reading = crate::patch::phone::read(ph, None);
+                assert_eq!(reading, crate::patch::phone::Reading::Valid(ph.clone()));
             }
             if let Some(dob) = &p.date_of_birth {
                 assert!(crate::patch::validate::date(dob).is_ok(), "{dob}");

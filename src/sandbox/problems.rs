@@ -4,8 +4,8 @@
 //! | index | rule | planted value | suggestion |
 //! |---|---|---|---|
 //! | 8 | `email-invalid` | email `kim.lee@example` | none |
-//! | 9 | `phone-format` | `+44 7700 900123` | `+447700900123` |
-//! | 10 | `phone-format` | `07700900124` (no `+`) | none |
+//! | 9 | `phone-format` | `+44 7123 456789` | `+447123456789` |
+//! | 10 | `phone-format` | `07123 456780` (national) | `+447123456780` with `default_region = "GB"`, none without |
 //! | 11 | `dob-invalid` | `1990-02-30` | none |
 //! | 12 | `dob-invalid` | `2999-01-01` (in the future) | none |
 //! | 13 | `dob-invalid` | `1890-05-01` (over 120 years ago) | none |
@@ -16,9 +16,11 @@
 //! | 18 | `control-chars` | last name `Bell` + BEL + TAB | `Bell` |
 //! | 19 | `missing-name` | first and last name null | none |
 //! | 20, 21 | `duplicate-email` | `Dup.Email@Example.com`, `dup.email@example.com` | none |
-//! | 22, 23 | `duplicate-phone` | `+447700900555` twice | none |
+//! | 22, 23 | `duplicate-phone` | `+447123456555` twice | none |
 //! | 24, 25 | `duplicate-external-reference` | `CRM-DUP-1` twice | none |
 //! | 26, 27 | `duplicate-identification-number` | `AB123456C` twice | none |
+//! | 28 | `phone-invalid` | `+4412345` (parses, not a valid UK number) | none |
+//! | 29 | `phone-format` | `+44 (0)7123 456781` | `+447123456781` |
 //! | 40–79 | `country-invalid` | `gb` on 40 records (one group) | `GBR` |
 //!
 //! Each planted record has exactly the defect its row names and no other.
@@ -47,8 +49,8 @@ pub fn plant(records: &mut [Prospect]) {
         }
     };
     at(8, &|p| p.email = "kim.lee@example".into());
-    at(9, &|p| p.phone_number = Some("+44 7700 900123".into()));
-    at(10, &|p| p.phone_number = Some("07700900124".into()));
+    at(9, &|p| p.phone_number = Some("+44 7123 456789".into()));
+    at(10, &|p| p.phone_number = Some("07123 456780".into()));
     at(11, &|p| p.date_of_birth = Some("1990-02-30".into()));
     at(12, &|p| p.date_of_birth = Some("2999-01-01".into()));
     at(13, &|p| p.date_of_birth = Some("1890-05-01".into()));
@@ -64,7 +66,7 @@ pub fn plant(records: &mut [Prospect]) {
     at(20, &|p| p.email = "Dup.Email@Example.com".into());
     at(21, &|p| p.email = "dup.email@example.com".into());
     for i in [22, 23] {
-        at(i, &|p| p.phone_number = Some("+447700900555".into()));
+        at(i, &|p| p.phone_number = Some("+447123456555".into()));
     }
     for i in [24, 25] {
         at(i, &|p| p.external_reference = Some("CRM-DUP-1".into()));
@@ -72,6 +74,8 @@ pub fn plant(records: &mut [Prospect]) {
     for i in [26, 27] {
         at(i, &|p| p.identification_number = Some("AB123456C".into()));
     }
+    at(28, &|p| p.phone_number = Some("+4412345".into()));
+    at(29, &|p| p.phone_number = Some("+44 (0)7123 456781".into()));
     for i in COUNTRY_GROUP {
         at(i, &|p| address(p).country = Some("gb".into()));
     }
@@ -130,6 +134,8 @@ mod tests {
             (8, Rule::EmailInvalid, s("email")),
             (9, Rule::PhoneFormat, s("phoneNumber")),
             (10, Rule::PhoneFormat, s("phoneNumber")),
+            (28, Rule::PhoneInvalid, s("phoneNumber")),
+            (29, Rule::PhoneFormat, s("phoneNumber")),
             (11, Rule::DobInvalid, s("dateOfBirth")),
             (12, Rule::DobInvalid, s("dateOfBirth")),
             (13, Rule::DobInvalid, s("dateOfBirth")),
@@ -159,5 +165,46 @@ mod tests {
         .into();
         expected.extend(COUNTRY_GROUP.map(|i| (i, Rule::CountryInvalid, s("address.country"))));
         assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn the_planted_phone_numbers_get_their_e164_suggestions() {
+        let mut records = generate(40, 42);
+        plant(&mut records);
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap_or_default();
+        let rules = RuleSet::new(&[Rule::PhoneFormat, Rule::PhoneInvalid], today);
+        let suggestions = |rules: RuleSet| {
+            let mut c = Checker::new(rules);
+            records.iter().for_each(|p| c.add(p));
+            c.finish()
+                .into_iter()
+                .map(|f| (f.value.unwrap_or_default(), f.rule, f.suggestion))
+                .collect::<Vec<_>>()
+        };
+        let s = |v: &str| Some(v.to_string());
+        let gb = crate::patch::phone::Region::parse("GB").ok();
+        assert_eq!(
+            suggestions(rules.clone().with_region(gb)),
+            vec![
+                (
+                    s("+44 7123 456789").unwrap(),
+                    Rule::PhoneFormat,
+                    s("+447123456789")
+                ),
+                (
+                    s("07123 456780").unwrap(),
+                    Rule::PhoneFormat,
+                    s("+447123456780")
+                ),
+                (
+                    s("+44 (0)7123 456781").unwrap(),
+                    Rule::PhoneFormat,
+                    s("+447123456781")
+                ),
+                (s("+4412345").unwrap(), Rule::PhoneInvalid, None),
+            ]
+        );
+        // Without a region the national number has no suggestion.
+        assert_eq!(suggestions(rules)[1].2, None);
     }
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::fields::FieldRef;
 use crate::api::Prospect;
+use crate::patch::phone::{self, Reading, Region};
 use crate::patch::{Field, validate};
 use crate::present::mask;
 
@@ -14,6 +15,7 @@ use crate::present::mask;
 pub enum Rule {
     EmailInvalid,
     PhoneFormat,
+    PhoneInvalid,
     DobInvalid,
     CountryInvalid,
     Whitespace,
@@ -27,9 +29,10 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule, in the order summaries list them.
-    pub const ALL: [Rule; 11] = [
+    pub const ALL: [Rule; 12] = [
         Rule::EmailInvalid,
         Rule::PhoneFormat,
+        Rule::PhoneInvalid,
         Rule::DobInvalid,
         Rule::CountryInvalid,
         Rule::Whitespace,
@@ -46,6 +49,7 @@ impl Rule {
         match self {
             Rule::EmailInvalid => "email-invalid",
             Rule::PhoneFormat => "phone-format",
+            Rule::PhoneInvalid => "phone-invalid",
             Rule::DobInvalid => "dob-invalid",
             Rule::CountryInvalid => "country-invalid",
             Rule::Whitespace => "whitespace",
@@ -134,11 +138,13 @@ pub fn text_fields() -> Vec<FieldRef> {
     v
 }
 
-/// Which rules run, and the date "today" for `dob-invalid`.
+/// Which rules run, the date "today" for `dob-invalid`, and the region national phone
+/// numbers are read in (`default_region`).
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub today: NaiveDate,
+    pub region: Option<Region>,
     text_fields: Vec<FieldRef>,
 }
 
@@ -155,8 +161,15 @@ impl RuleSet {
         RuleSet {
             rules,
             today,
+            region: None,
             text_fields: text_fields(),
         }
+    }
+
+    /// The same rules, reading national phone numbers in `region`.
+    pub fn with_region(mut self, region: Option<Region>) -> Self {
+        self.region = region;
+        self
     }
 
     /// Whether `rule` is selected.
@@ -188,11 +201,22 @@ impl RuleSet {
             add(Rule::EmailInvalid, email, m);
         }
         let phone = FieldRef::scalar(Field::PhoneNumber);
-        if self.has(Rule::PhoneFormat)
-            && let Some(v) = phone.get(p)
-            && let Err(m) = phone_problem(v)
-        {
-            add(Rule::PhoneFormat, phone, m);
+        if let Some(v) = phone.get(p) {
+            let reading = phone::read(v, self.region);
+            if self.has(Rule::PhoneFormat)
+                && let Err(m) = phone_problem(v, &reading)
+            {
+                add(Rule::PhoneFormat, phone, m);
+            }
+            if self.has(Rule::PhoneInvalid)
+                && let Reading::Invalid(e164) = &reading
+            {
+                add(
+                    Rule::PhoneInvalid,
+                    phone,
+                    format!("phoneNumber {e164} is not a valid number for its region"),
+                );
+            }
         }
         let dob = FieldRef::scalar(Field::DateOfBirth);
         if self.has(Rule::DobInvalid)
@@ -243,7 +267,7 @@ impl RuleSet {
     /// The value `field` should hold after every mechanical fix, when that differs from
     /// `value` and is valid; `None` when there is no mechanical fix.
     pub fn suggest(&self, field: FieldRef, value: &str) -> Option<String> {
-        let fixed = fix(field, value);
+        let fixed = fix(field, value, self.region);
         (fixed != value && !fixed.is_empty() && self.valid(field, &fixed)).then_some(fixed)
     }
 
@@ -254,7 +278,9 @@ impl RuleSet {
         match field {
             FieldRef::Scalar(k) => match k.field() {
                 Field::Email => validate::email(v).is_ok(),
-                Field::PhoneNumber => phone_problem(v).is_ok(),
+                Field::PhoneNumber => {
+                    matches!(phone::read(v, self.region), Reading::Valid(e) if e == v)
+                }
                 Field::DateOfBirth => dob_problem(v, self.today).is_ok(),
                 _ => true,
             },
@@ -263,18 +289,18 @@ impl RuleSet {
     }
 }
 
-/// `+` and 7–15 digits, nothing else.
-fn phone_problem(v: &str) -> Result<(), String> {
-    if v.chars().any(|c| matches!(c, ' ' | '-' | '.' | '(' | ')')) {
-        return Err("phoneNumber holds spaces, dashes, dots or brackets".into());
-    }
-    let ok = v
-        .strip_prefix('+')
-        .is_some_and(|d| (7..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()));
-    if ok {
-        Ok(())
-    } else {
-        Err("phoneNumber is not + followed by 7 to 15 digits".into())
+/// Written exactly as its E.164 form (`+447123456789`); why not otherwise.
+fn phone_problem(v: &str, reading: &Reading) -> Result<(), String> {
+    match reading {
+        Reading::Valid(e) | Reading::Invalid(e) if e == v => Ok(()),
+        Reading::Valid(_) | Reading::Invalid(_) => {
+            Err("phoneNumber is not written in E.164 form (+, country code, digits)".into())
+        }
+        Reading::NeedsRegion => Err(
+            "phoneNumber is a national number: no suggestion without default_region (e.g. GB)"
+                .into(),
+        ),
+        Reading::NotANumber(why) => Err(format!("phoneNumber is not a phone number: {why}")),
     }
 }
 
@@ -303,13 +329,16 @@ fn collapse_spaces(v: &str) -> String {
 }
 
 /// Every mechanical fix for a field, in order: control characters out, spaces trimmed and
-/// collapsed, phone punctuation out, country codes upper-cased or mapped to alpha-3.
-pub fn fix(field: FieldRef, value: &str) -> String {
+/// collapsed, phone numbers to E.164 (national ones read in `region`), country codes
+/// upper-cased or mapped to alpha-3.
+pub fn fix(field: FieldRef, value: &str, region: Option<Region>) -> String {
     // Whole escape sequences go, not only their ESC (`Evil\e[31mRed` → `EvilRed`).
     let no_control = crate::text::strip_control(value);
     let mut v = collapse_spaces(&no_control);
-    if field.is_phone() {
-        v.retain(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'));
+    if field.is_phone()
+        && let Some(e164) = phone::read(&v, region).e164()
+    {
+        v = e164.to_string();
     }
     if field == FieldRef::address("country") {
         v = fix_country(&v).unwrap_or(v);
@@ -347,7 +376,7 @@ mod tests {
             first_name: Some("Anna".into()),
             last_name: Some("Smith".into()),
             email: "anna.smith@example.com".into(),
-            phone_number: Some("+447700900123".into()),
+            phone_number: Some("+447123456789".into()),
             date_of_birth: Some("1980-01-15".into()),
             address: Some(Address {
                 kind: "STRUCTURED".into(),
@@ -373,25 +402,49 @@ mod tests {
         assert_eq!(found(&clean()), vec![]);
     }
 
+    fn found_in(p: &Prospect, region: &str) -> Vec<(Rule, String, Option<String>)> {
+        RuleSet::new(&[], today())
+            .with_region(Region::parse(region).ok())
+            .check(p)
+            .into_iter()
+            .map(|f| (f.rule, f.field, f.suggestion))
+            .collect()
+    }
+
     #[test]
-    fn phone_with_spaces_gets_the_digits_as_suggestion() {
+    fn phone_numbers_against_real_formats() {
+        use Rule::{PhoneFormat as F, PhoneInvalid as I};
+        let s = |v: &str| Some(v.to_string());
+        // (as written, default_region, rules found, the suggestion of phone-format)
+        let table: [(&str, &str, &[Rule], Option<String>); 14] = [
+            ("+447123456789", "", &[], None),
+            ("+44 (7123) 456-789", "", &[F], s("+447123456789")),
+            ("07123 456789", "GB", &[F], s("+447123456789")),
+            ("07123 456789", "", &[F], None),
+            ("+44 (0)20 7946 0958", "", &[F], s("+442079460958")),
+            ("085 123 4567", "IE", &[F], s("+353851234567")),
+            ("+353851234567", "GB", &[], None),
+            ("(201) 555-0123", "US", &[F], s("+12015550123")),
+            ("+1 201-555-0123", "GB", &[F], s("+12015550123")),
+            ("030 901820", "DE", &[F], s("+4930901820")),
+            ("+441234", "", &[I], None),
+            ("+44 1234", "", &[F, I], None),
+            ("07700 900123", "GB", &[F, I], None),
+            ("call me", "GB", &[F], None),
+        ];
+        for (value, region, rules, suggestion) in table {
+            let mut p = clean();
+            p.phone_number = Some(value.into());
+            let got = found_in(&p, region);
+            let got_rules: Vec<Rule> = got.iter().map(|f| f.0).collect();
+            assert_eq!(got_rules, rules, "{value} in {region:?}");
+            let got_fix = got.iter().find(|f| f.0 == F).and_then(|f| f.2.clone());
+            assert_eq!(got_fix, suggestion, "{value} in {region:?}");
+        }
         let mut p = clean();
-        p.phone_number = Some("+44 (7700) 900-123".into());
-        assert_eq!(
-            found(&p),
-            vec![(
-                Rule::PhoneFormat,
-                "phoneNumber".into(),
-                Some("+447700900123".into())
-            )]
-        );
-        p.phone_number = Some("07700900123".into());
-        assert_eq!(
-            found(&p),
-            vec![(Rule::PhoneFormat, "phoneNumber".into(), None)]
-        );
-        p.phone_number = Some("+123456".into());
-        assert_eq!(found(&p)[0].0, Rule::PhoneFormat);
+        p.phone_number = Some("07123 456789".into());
+        let f = &RuleSet::new(&[], today()).check(&p)[0];
+        assert!(f.message.contains("default_region"), "{}", f.message);
     }
 
     #[test]
@@ -481,7 +534,7 @@ mod tests {
     #[test]
     fn only_selected_rules_run_and_names_parse() {
         let mut p = clean();
-        p.phone_number = Some("+44 7700".into());
+        p.phone_number = Some("+44 7123".into());
         p.email = "nope".into();
         let set = RuleSet::new(&[Rule::EmailInvalid], today());
         let rules: Vec<Rule> = set.check(&p).into_iter().map(|f| f.rule).collect();

@@ -309,7 +309,9 @@ async fn an_invalid_patch_is_refused_locally_with_exit_5() {
     let o = run(
         home.path(),
         Some(&sb),
-        &["patch", &id, "--set", "phoneNumber=+44 7101", "--yes"],
+        // A letter O for a zero: not a phone number. (One that parses, even if not valid
+        // for its region, is sent as E.164 with a warning.)
+        &["patch", &id, "--set", "phoneNumber=+44 71O1", "--yes"],
     )
     .await;
     assert_eq!(o.status.code(), Some(5));

@@ -266,7 +266,7 @@ async fn check_finds_every_planted_defect_and_exits_6() {
     .await;
     assert_eq!(o.status.code(), Some(6), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("Found 62 problems in 300 prospects"),
+        stderr(&o).contains("Found 64 problems in 300 prospects"),
         "{}",
         stderr(&o)
     );
@@ -301,6 +301,8 @@ async fn check_finds_every_planted_defect_and_exits_6() {
             "duplicate-identification-number",
             "identificationNumber",
         ),
+        (28, "phone-invalid", "phoneNumber"),
+        (29, "phone-format", "phoneNumber"),
         // The deliberate records every sandbox has.
         (data::CONTROL_CHARS_INDEX, "control-chars", "lastName"),
         (data::MINIMAL_INDEX, "missing-name", "firstName"),
@@ -478,9 +480,10 @@ async fn check_fix_writes_corrections_that_make_the_problems_go_away() {
         assert!(header.contains(&format!("expected.{f}")), "{header:?}");
     }
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
-    // Planted fixable defects: phone, 3 countries, whitespace, control characters, 40 "gb",
-    // and the deliberate control-character record.
-    assert_eq!(rows.len(), 47, "{rows:?}");
+    // Planted fixable defects: 2 phones (spaced and `(0)`; the national one has no fix
+    // without default_region), 3 countries, whitespace, control characters, 40 "gb", and
+    // the deliberate control-character record.
+    assert_eq!(rows.len(), 48, "{rows:?}");
     // Each row is what `apply` will do; here `patch` sends it, checking the expected value.
     for row in &rows {
         let id = &row[0];

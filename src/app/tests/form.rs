@@ -66,7 +66,7 @@ fn typing_uses_the_textarea_keys_and_marks_changed_fields() {
 fn an_invalid_field_refuses_ctrl_s_names_it_and_sends_nothing() {
     let mut s = form();
     focus(&mut s, PHONE);
-    retype(&mut s, "+44 7101");
+    retype(&mut s, "+44 71O1");
     focus(&mut s, 0);
     let f = s.form.as_ref().expect("a form");
     assert_eq!(f.messages_for(PHONE).len(), 1, "a message under the field");
@@ -83,6 +83,23 @@ fn an_invalid_field_refuses_ctrl_s_names_it_and_sends_nothing() {
     update(&mut s, ctrl('s'));
     assert!(matches!(stage(&s), Stage::Review { .. }));
     assert!(s.status.is_none(), "{:?}", s.status);
+}
+
+#[test]
+fn a_phone_number_in_any_format_is_sent_as_e164_and_an_invalid_one_only_warns() {
+    let mut s = form();
+    s.form.as_mut().expect("a form").region = crate::patch::phone::Region::parse("GB").ok();
+    focus(&mut s, PHONE);
+    retype(&mut s, "07123 456789");
+    let f = s.form.as_ref().expect("a form");
+    assert_eq!(f.body(), body(json!({"phoneNumber": "+447123456789"})));
+    assert_eq!(f.messages_for(PHONE), ["sent as +447123456789"]);
+    // Parses, but no UK number is this short: a warning, and the review still opens.
+    retype(&mut s, "+44 1234");
+    let f = s.form.as_ref().expect("a form");
+    assert!(f.messages_for(PHONE)[0].contains("not a valid number"));
+    update(&mut s, ctrl('s'));
+    assert!(matches!(stage(&s), Stage::Review { .. }));
 }
 
 #[test]

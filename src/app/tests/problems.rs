@@ -413,7 +413,7 @@ fn e_opens_the_form_on_the_findings_field_and_a_fixed_finding_goes_away() {
 
 #[test]
 fn a_finding_still_wrong_after_a_save_stays_with_its_new_reason() {
-    // Valid for the form, but without the international prefix the rule asks for.
+    // Sent as typed (no default_region to read it in), and still not E.164.
     let s = fix_phone("07101231111");
     let p = s.problems.as_ref().unwrap();
     let left = p.of_rule(Rule::PhoneFormat);
@@ -421,7 +421,7 @@ fn a_finding_still_wrong_after_a_save_stays_with_its_new_reason() {
     assert_eq!(left[0].value.as_deref(), Some("07101231111"));
     assert_eq!(
         left[0].message,
-        "phoneNumber is not + followed by 7 to 15 digits"
+        "phoneNumber is a national number: no suggestion without default_region (e.g. GB)"
     );
     assert_eq!(left[0].suggestion, None);
     assert_eq!(p.rule, Some(Rule::PhoneFormat));
