@@ -2,11 +2,11 @@
 //! faults while sending, re-runs, reverts, the journal, read-only profiles.
 
 use crate::common;
+use crate::common::{records, stderr, stdout};
 
 use std::path::Path;
-use std::process::Output;
 
-use prospect::api::{ApiClient, ClientConfig, Prospect};
+use prospect::api::{ApiClient, ClientConfig};
 use prospect::batch::run::{self, BatchInfo};
 use prospect::batch::{Outcome, corrections};
 use prospect::edit::journal;
@@ -15,22 +15,7 @@ use tokio::sync::watch;
 
 use crate::common::run_on as run;
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
 /// The records of the sandbox, in list order (ids are random per seed but stable).
-fn records(sb: &Sandbox, count: usize) -> Vec<Prospect> {
-    prospect::sandbox::generate(count, SandboxOptions::default().seed)
-        .into_iter()
-        .map(|p| sb.get_record(&p.id).expect("on the server"))
-        .collect()
-}
-
 fn patches(sb: &Sandbox) -> Vec<prospect::sandbox::RecordedRequest> {
     sb.requests()
         .into_iter()

@@ -2,35 +2,13 @@
 //! against the sandbox: refused before anything is sent, each naming its lines.
 
 use crate::common;
+use crate::common::{patches, records, stderr, stdout};
 
 use std::process::Output;
 
-use prospect::api::Prospect;
-use prospect::sandbox::{Sandbox, SandboxOptions};
+use prospect::sandbox::Sandbox;
 
 use crate::common::run_on as run;
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn records(sb: &Sandbox, count: usize) -> Vec<Prospect> {
-    prospect::sandbox::generate(count, SandboxOptions::default().seed)
-        .into_iter()
-        .map(|p| sb.get_record(&p.id).expect("on the server"))
-        .collect()
-}
-
-fn patches(sb: &Sandbox) -> usize {
-    sb.requests()
-        .into_iter()
-        .filter(|r| r.method == "PATCH")
-        .count()
-}
 
 /// `apply FILE --yes` of `bytes` written to `name`: the output, and how many PATCHes left.
 async fn apply(sb: &Sandbox, name: &str, bytes: &[u8]) -> (Output, usize) {

@@ -1,6 +1,7 @@
 //! The built binary, run as a person or a script would: output formats, exit codes, secrecy.
 
 use crate::common;
+use crate::common::{stderr, stdout};
 
 use std::path::Path;
 use std::process::{Output, Stdio};
@@ -23,14 +24,6 @@ async fn run(home: &Path, sb: Option<&Sandbox>, args: &[&str]) -> Output {
             .env("PROSPECT_API_SECRET", sb.secret());
     }
     c.args(args).output().await.expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -6,6 +6,7 @@ use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::common;
+use crate::common::{stderr, stdout};
 use prospect::api::Prospect;
 use prospect::sandbox::problems::{COUNTRY_GROUP, plant};
 use prospect::sandbox::{Sandbox, SandboxOptions, data, generate};
@@ -27,14 +28,6 @@ async fn run(home: &Path, sb: Option<&Sandbox>, args: &[&str]) -> Output {
         .output()
         .await
         .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn ndjson_ids(o: &Output) -> Vec<String> {

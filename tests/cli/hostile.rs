@@ -2,6 +2,7 @@
 //! bounded and redacted everywhere, PATCH outcomes found out, nothing waits forever.
 
 use crate::common;
+use crate::common::{stderr, stdout};
 
 use std::path::Path;
 use std::process::Output;
@@ -222,14 +223,6 @@ async fn against(mode: &str, args: &[&str]) -> (Server, Output) {
     let home = tempfile::tempdir().unwrap();
     let o = run(home.path(), &format!("{}/{mode}", server.origin), args).await;
     (server, o)
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 #[tokio::test(flavor = "multi_thread")]

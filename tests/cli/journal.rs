@@ -3,37 +3,14 @@
 //! directory are private, and `history` needs no credentials.
 
 use crate::common;
+use crate::common::{patches, records, stderr, stdout};
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
-use prospect::api::Prospect;
 use prospect::edit::journal;
-use prospect::sandbox::{Sandbox, SandboxOptions};
+use prospect::sandbox::SandboxOptions;
 
 use crate::common::run_on as run;
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn records(sb: &Sandbox, count: usize) -> Vec<Prospect> {
-    prospect::sandbox::generate(count, SandboxOptions::default().seed)
-        .into_iter()
-        .map(|p| sb.get_record(&p.id).expect("on the server"))
-        .collect()
-}
-
-fn patches(sb: &Sandbox) -> usize {
-    sb.requests()
-        .into_iter()
-        .filter(|r| r.method == "PATCH")
-        .count()
-}
 
 fn state_dir(home: &Path) -> PathBuf {
     home.join("state/prospect")

@@ -3,6 +3,7 @@
 //! `--demo` says it forgets what it changes.
 
 use crate::common;
+use crate::common::{stderr, stdout};
 
 use std::path::Path;
 use std::process::{Output, Stdio};
@@ -31,14 +32,6 @@ async fn run(home: &Path, sb: Option<&Sandbox>, args: &[&str]) -> Output {
         on(&mut c, sb);
     }
     c.args(args).output().await.expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// A journal of `n` changes in the state directory under `home`.

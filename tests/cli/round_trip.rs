@@ -3,16 +3,13 @@
 //! sends only what was edited.
 
 use crate::common;
+use crate::common::stderr;
 
 use std::path::Path;
 use std::process::Output;
 
 use prospect::sandbox::{Sandbox, SandboxOptions};
 use serde_json::Value;
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 async fn run(home: &Path, sb: &Sandbox, args: &[&str]) -> Output {
     common::run_on(home, sb, args).await

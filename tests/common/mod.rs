@@ -209,3 +209,29 @@ pub async fn serve(app: axum::Router) -> (String, tokio::task::JoinHandle<()>) {
     });
     (format!("http://{addr}"), task)
 }
+
+/// A command's stderr as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    text(&o.stderr)
+}
+
+/// A command's stdout as text.
+pub fn stdout(o: &std::process::Output) -> String {
+    text(&o.stdout)
+}
+
+/// The first `count` generated records as the sandbox holds them now, in list order.
+pub fn records(sb: &Sandbox, count: usize) -> Vec<prospect::api::Prospect> {
+    prospect::sandbox::generate(count, SandboxOptions::default().seed)
+        .into_iter()
+        .map(|p| sb.get_record(&p.id).expect("on the server"))
+        .collect()
+}
+
+/// How many PATCH requests reached the sandbox.
+pub fn patches(sb: &Sandbox) -> usize {
+    sb.requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH")
+        .count()
+}
