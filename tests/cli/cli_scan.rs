@@ -45,12 +45,7 @@ fn ndjson_ids(o: &Output) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn list_all_is_in_order_and_the_same_at_every_concurrency() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 333,
-        problems: false,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(333).await;
     let expected: Vec<String> = generate(333, 42).into_iter().map(|p| p.id).collect();
     let mut outputs = Vec::new();
     for c in ["1", "8", "16"] {
@@ -86,12 +81,7 @@ async fn list_all_is_in_order_and_the_same_at_every_concurrency() {
 #[tokio::test(flavor = "multi_thread")]
 async fn list_all_table_streams_rows_of_fixed_width() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 120,
-        problems: false,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(120).await;
     let o = run(home.path(), Some(&sb), &["list", "--all", "--limit", "25"]).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
@@ -115,12 +105,7 @@ async fn list_all_table_streams_rows_of_fixed_width() {
 #[tokio::test(flavor = "multi_thread")]
 async fn list_where_filters_on_any_field_and_streams_the_matches() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 400,
-        problems: false,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(400).await;
     let records = generate(400, 42);
     let with_phone = records.iter().find(|p| p.phone_number.is_some()).unwrap();
     let phone = with_phone.phone_number.clone().unwrap();
@@ -327,12 +312,7 @@ async fn check_finds_every_planted_defect_and_exits_6() {
 #[tokio::test(flavor = "multi_thread")]
 async fn check_on_clean_data_fires_only_on_the_deliberate_records() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 500,
-        problems: false,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(500).await;
     let records = generate(500, 42);
     let o = run(home.path(), Some(&sb), &["check", "-o", "json"]).await;
     assert_eq!(o.status.code(), Some(6));

@@ -36,12 +36,7 @@ fn mode(p: &Path) -> u32 {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_patch_is_journaled_and_shows_in_history() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        problems: false,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let r = records(&sb, 20);
     let id = r[3].id.as_str();
     let o = run(
@@ -69,12 +64,7 @@ async fn a_patch_is_journaled_and_shows_in_history() {
 #[tokio::test(flavor = "multi_thread")]
 async fn with_the_journal_unwritable_apply_sends_nothing_and_exits_1() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        problems: false,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let r = records(&sb, 20);
     full_journal(home.path());
     let file = home.path().join("fixes.csv");
@@ -114,12 +104,7 @@ async fn with_the_journal_unwritable_apply_sends_nothing_and_exits_1() {
 #[tokio::test(flavor = "multi_thread")]
 async fn with_the_journal_unwritable_patch_says_so_and_exits_1() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        problems: false,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let r = records(&sb, 20);
     full_journal(home.path());
     let o = run(
@@ -139,12 +124,7 @@ async fn with_the_journal_unwritable_patch_says_so_and_exits_1() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_journal_that_cannot_be_opened_stops_a_patch_before_it_is_sent() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        problems: false,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let r = records(&sb, 20);
     // A directory where the journal file should be: it cannot be opened for appending.
     std::fs::create_dir_all(journal_path(home.path())).unwrap();
@@ -163,12 +143,7 @@ async fn a_journal_that_cannot_be_opened_stops_a_patch_before_it_is_sent() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_batch_opens_with_a_journal_line_that_readers_skip() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        problems: false,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let r = records(&sb, 20);
     let file = home.path().join("fixes.csv");
     let rows: String = r[..4]
@@ -234,12 +209,7 @@ async fn an_entry_that_cannot_be_written_stops_the_batch_and_is_reported() {
     use prospect::batch::run::{self, BatchInfo};
     use prospect::batch::{Outcome, corrections};
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        problems: false,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let r = records(&sb, 20);
     let text: String = r[..5]
         .iter()
@@ -378,12 +348,7 @@ async fn reverting_a_batch_that_fixed_invalid_data_plans_the_originals_invalid()
 #[tokio::test(flavor = "multi_thread")]
 async fn a_journal_entry_of_the_wrong_type_is_one_invalid_row_not_a_stop() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 20,
-        problems: false,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::sandbox(20).await;
     let r = records(&sb, 20);
     let (mut a, mut b) = (r[1].clone(), r[2].clone());
     a.middle_name = Some("Sent".into());

@@ -42,23 +42,32 @@ fn expected_ids(count: usize) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn list_all_at_concurrency_8_completes_under_a_limit_of_2_with_few_429s() {
+/// `list --all -o ndjson` with `args` against `count` records behind these faults, 15 ms a
+/// request.
+async fn list_all(
+    count: usize,
+    max_inflight: usize,
+    fail_every: u64,
+    args: &[&str],
+) -> (Sandbox, Output) {
     let home = tempfile::tempdir().unwrap();
     let sb = common::sandbox_with(SandboxOptions {
-        count: 2_000,
-        max_inflight: 2,
-        fail_every: 0,
+        count,
+        max_inflight,
+        fail_every,
         latency_ms: 15,
         ..Default::default()
     })
     .await;
-    let o = run(
-        home.path(),
-        &sb,
-        &["list", "--all", "--concurrency", "8", "--output", "ndjson"],
-    )
-    .await;
+    let mut all = vec!["list", "--all", "--output", "ndjson"];
+    all.extend_from_slice(args);
+    let o = run(home.path(), &sb, &all).await;
+    (sb, o)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_all_at_concurrency_8_completes_under_a_limit_of_2_with_few_429s() {
+    let (sb, o) = list_all(2_000, 2, 0, &["--concurrency", "8"]).await;
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert_eq!(ids(&o), expected_ids(2_000), "every record, in order");
     // The burst's retries are told once, not once per refused request.
@@ -79,21 +88,7 @@ async fn list_all_at_concurrency_8_completes_under_a_limit_of_2_with_few_429s() 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn list_all_is_complete_when_every_4th_request_fails() {
-    let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 1_000,
-        max_inflight: 0,
-        fail_every: 4,
-        latency_ms: 15,
-        ..Default::default()
-    })
-    .await;
-    let o = run(
-        home.path(),
-        &sb,
-        &["list", "--all", "--limit", "50", "--output", "ndjson"],
-    )
-    .await;
+    let (sb, o) = list_all(1_000, 0, 4, &["--limit", "50"]).await;
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert_eq!(ids(&o), expected_ids(1_000));
     let gets = statuses(&sb.requests(), "GET");
