@@ -24,6 +24,19 @@ fn field(label: &str, value: Option<String>) -> Field {
     }
 }
 
+/// How every view names a prospect: its name and external reference (`Jane Doe · CRM-0042`),
+/// either alone when the other is missing, the id when both are.
+pub fn name_and_ref(name: &str, reference: Option<&str>, id: &str) -> String {
+    let name = name.trim();
+    let reference = reference.map(str::trim).filter(|r| !r.is_empty());
+    match (name.is_empty(), reference) {
+        (false, Some(r)) => format!("{name} · {r}"),
+        (false, None) => name.to_string(),
+        (true, Some(r)) => r.to_string(),
+        (true, None) => id.to_string(),
+    }
+}
+
 /// All but the last four characters hidden; values of four characters or fewer are hidden
 /// entirely (their "last four" would be all of them).
 pub fn mask(s: &str) -> String {

@@ -24,7 +24,6 @@ pub enum Work {
 /// The pending change set (`P`), or the review of a revert (`u`, `R` in the journal).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PendingView {
-    pub open: bool,
     /// The selected row.
     pub row: usize,
     /// The last plan: of the staged set (outcomes shown beside each record), or of the revert
@@ -148,4 +147,12 @@ pub struct SetField {
     pub field: Option<FieldPath>,
     /// Why the value typed last was refused (shown in the prompt, which stays open).
     pub error: Option<String>,
+    /// The picker is `%`'s: the field picked is counted, nothing is set.
+    pub facet: bool,
+    /// `S` in the facet view: the value goes to the records holding these values (found by a
+    /// scan), not to `targets`.
+    pub members: Option<Vec<Option<String>>>,
+    /// While an expression (`=…`) is typed: what it makes of the first few targets, or why
+    /// it does not parse.
+    pub preview: Option<Result<Vec<super::set_expr::Row>, String>>,
 }

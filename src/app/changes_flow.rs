@@ -2,7 +2,10 @@
 //! records, `a`/`A` stage a finding's suggestion; a change set left from an earlier session
 //! is offered back, and quitting with staged changes asks first.
 
+use std::collections::HashMap;
+
 use super::changes::{ChangeSet, check_value, label_of};
+use super::set_expr;
 use super::effect::{Effect, Local};
 use super::filter::MatchRow;
 use super::keys::{Action, Context};
@@ -138,11 +141,24 @@ pub(super) fn start_set_field(state: &mut State) {
         row: 0,
         field: None,
         error: None,
+        facet: false,
+        members: None,
+        preview: None,
+    });
+}
+
+/// Opens the prompt for the value of `S`, holding `text`.
+pub(super) fn open_value_prompt(state: &mut State, text: &str) {
+    state.prompt = Some(Prompt {
+        kind: PromptKind::SetValue,
+        input: LineInput::with_text(text),
+        previous_search: state.list.search.clone(),
+        history_pos: None,
     });
 }
 
 /// A key of the field picker.
-pub(super) fn field_pick_action(state: &mut State, action: Action) {
+pub(super) fn field_pick_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     let Some(s) = state.set_field.as_mut() else {
         return;
     };
@@ -155,6 +171,14 @@ pub(super) fn field_pick_action(state: &mut State, action: Action) {
             let Some(field) = fields.get(s.row).copied() else {
                 return;
             };
+            if s.facet {
+                state.set_field = None;
+                let Some(known) = crate::scan::fields::FieldRef::parse(&field.to_string()) else {
+                    return;
+                };
+                let field = crate::scan::facet::FacetField::Known(known);
+                return super::facet_flow::start(state, field, fx);
+            }
             s.field = Some(field);
             // One record on screen: its value is the starting text, as in the form.
             let one = match s.targets.as_slice() {
@@ -164,12 +188,7 @@ pub(super) fn field_pick_action(state: &mut State, action: Action) {
             let text = one
                 .and_then(|id| known_record(state, &id).and_then(|p| field.get(p)))
                 .unwrap_or_default();
-            state.prompt = Some(Prompt {
-                kind: PromptKind::SetValue,
-                input: LineInput::with_text(&text),
-                previous_search: state.list.search.clone(),
-                history_pos: None,
-            });
+            open_value_prompt(state, &text);
         }
         _ => {}
     }
@@ -187,26 +206,160 @@ pub(super) fn known_record<'a>(state: &'a State, id: &str) -> Option<&'a Prospec
         .or_else(|| state.list.cache.find(id))
 }
 
+/// The value of `field` the screen knows for a record: from a record held (detail, page,
+/// cache) or a filter match's columns. `None`: not known here.
+fn known_value(
+    state: &State,
+    matches: &HashMap<&str, &MatchRow>,
+    id: &str,
+    field: FieldPath,
+) -> Option<Option<String>> {
+    if let Some(p) = known_record(state, id) {
+        return Some(field.get(p));
+    }
+    let m = matches.get(id)?;
+    let v = match field.to_string().as_str() {
+        "phoneNumber" => m.phone(),
+        "email" => m.email(),
+        "address.postcode" => m.postcode(),
+        "address.country" => m.country(),
+        _ => return None,
+    };
+    Some(Some(v.to_string()).filter(|v| !v.is_empty()))
+}
+
+/// The filter view's matches by id.
+fn matches_by_id(state: &State) -> HashMap<&str, &MatchRow> {
+    state
+        .filter
+        .iter()
+        .flat_map(|f| f.matches.iter())
+        .map(|m| (m.id(), m))
+        .collect()
+}
+
+/// What the expression `pipeline` makes of each target (the first `limit`).
+fn expr_rows(
+    state: &State,
+    s: &SetField,
+    field: FieldPath,
+    pipeline: &crate::expr::Pipeline,
+    limit: usize,
+) -> Vec<set_expr::Row> {
+    let matches = matches_by_id(state);
+    s.targets
+        .iter()
+        .take(limit)
+        .map(|(id, label)| set_expr::Row {
+            id: id.clone(),
+            label: label.clone(),
+            result: set_expr::outcome(
+                pipeline,
+                field,
+                known_value(state, &matches, id, field),
+                state.region,
+            ),
+        })
+        .collect()
+}
+
+/// The `S` prompt's text changed: an expression is previewed on the first few targets.
+pub(super) fn refresh_preview(state: &mut State) {
+    let Some(text) = state
+        .prompt
+        .as_ref()
+        .filter(|p| p.kind == PromptKind::SetValue)
+        .map(|p| p.input.text().to_string())
+    else {
+        return;
+    };
+    let Some(s) = state.set_field.as_ref() else {
+        return;
+    };
+    let preview = match (s.field, set_expr::parse(&text)) {
+        (Some(field), Some(Ok(pipeline))) => Some(Ok(expr_rows(
+            state,
+            s,
+            field,
+            &pipeline,
+            set_expr::PREVIEW_ROWS,
+        ))),
+        (_, Some(Err(e))) => Some(Err(e)),
+        _ => None,
+    };
+    if let Some(s) = state.set_field.as_mut() {
+        s.preview = preview;
+        s.error = None;
+    }
+}
+
+/// Keeps the `S` prompt open with `text` and says why it was refused.
+fn refuse_value(state: &mut State, mut s: SetField, text: &str, why: String) {
+    s.error = Some(why);
+    state.set_field = Some(s);
+    open_value_prompt(state, text);
+}
+
+/// An expression typed for `S`: computed per target, each result checked with the form's
+/// rules; the records whose value changes are staged, the others counted and said.
+fn expr_submitted(state: &mut State, s: SetField, field: FieldPath, text: &str, fx: &mut Vec<Effect>) {
+    let pipeline = match set_expr::parse(text) {
+        Some(Ok(p)) => p,
+        Some(Err(e)) => return refuse_value(state, s, text, e),
+        None => return,
+    };
+    if s.members.is_some() {
+        let why = "An expression applies to marked records: Enter lists the value's records, V there marks them".to_string();
+        return refuse_value(state, s, text, why);
+    }
+    let rows = expr_rows(state, &s, field, &pipeline, usize::MAX);
+    let mut first_skip = None;
+    for r in &rows {
+        match &r.result {
+            set_expr::Result1::Change { before, after } => {
+                state
+                    .staged
+                    .stage(&r.id, &r.label, field, after.clone(), Some(before.clone()));
+            }
+            set_expr::Result1::Skipped(why) if first_skip.is_none() => {
+                first_skip = Some(format!("{}: {why}", r.label));
+            }
+            _ => {}
+        }
+    }
+    let (changed, ..) = set_expr::counts(&rows);
+    let key = state.keys.first_key_label(Context::List, Action::Pending);
+    let mut text = format!("Staged {field} ({}): {}", text.trim_start_matches('='), set_expr::summary(&rows));
+    if let Some(skip) = first_skip {
+        text.push_str(&format!("; first skipped: {skip}"));
+    }
+    if changed > 0 {
+        text.push_str(&format!(" — {key} reviews and sends"));
+        staged_changed(state, fx);
+    }
+    let kind = if changed == 0 { StatusKind::Error } else { StatusKind::Info };
+    state.set_status(kind, text);
+}
+
 /// The value typed for `S`: checked with the form's rules, then staged on every target. An
-/// invalid value keeps the prompt open with the text, and says why.
+/// invalid value keeps the prompt open with the text, and says why. A value starting with
+/// `=` is an expression, computed per record.
 pub(super) fn value_submitted(state: &mut State, text: &str, fx: &mut Vec<Effect>) {
-    let Some(mut s) = state.set_field.take() else {
+    let Some(s) = state.set_field.take() else {
         return;
     };
     let Some(field) = s.field else {
         return;
     };
+    if text.starts_with('=') {
+        return expr_submitted(state, s, field, text, fx);
+    }
     let value = Some(text.to_string()).filter(|t| !t.is_empty());
     if let Err(why) = check_value(field, value.as_deref()) {
-        s.error = Some(why);
-        state.prompt = Some(Prompt {
-            kind: PromptKind::SetValue,
-            input: LineInput::with_text(text),
-            previous_search: state.list.search.clone(),
-            history_pos: None,
-        });
-        state.set_field = Some(s);
-        return;
+        return refuse_value(state, s, text, why);
+    }
+    if let Some(values) = s.members {
+        return super::facet_flow::stage_typed(state, field, value, values, fx);
     }
     let mut n = 0;
     for (id, label) in &s.targets {
@@ -363,7 +516,15 @@ pub(super) fn quit_action(state: &mut State, action: Action, fx: &mut Vec<Effect
 pub fn modal_context(state: &State) -> Option<Context> {
     if state.quit_asked {
         Some(Context::QuitStaged)
-    } else if state.send_question.is_some() {
+    } else {
+        dialog_context(state)
+    }
+}
+
+/// The context of the change-set dialog other than the quit question (which sits over the
+/// help, see `layers`): the send question, a change set offered back, the field picker.
+pub fn dialog_context(state: &State) -> Option<Context> {
+    if state.send_question.is_some() {
         Some(Context::SendQuestion)
     } else if state.staged_offer.is_some() {
         Some(Context::Draft)
@@ -381,7 +542,7 @@ pub(super) fn on_modal(state: &mut State, action: Action, fx: &mut Vec<Effect>) 
         Some(Context::Draft) => offer_action(state, action, fx),
         // Its keys go to the pending view's flow (`pending_flow::question_action`).
         Some(Context::SendQuestion) => {}
-        Some(_) => field_pick_action(state, action),
+        Some(_) => field_pick_action(state, action, fx),
         None => {}
     }
 }

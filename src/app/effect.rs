@@ -12,6 +12,7 @@ use crate::batch::{Correction, Planned};
 use crate::edit::history::PromptHistory;
 use crate::edit::journal::JournalEntry;
 use crate::scan::Filter;
+use crate::scan::facet::{FacetField, Method};
 
 /// Identifies one request, so an answer nobody waits for any more can be dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -53,13 +54,35 @@ pub enum ApiRequest {
     /// A minimal PATCH; answers `Reply::Prospect` (the updated record).
     Patch { id: String, body: PatchBody },
     /// Scan every page (narrowed by a search) and run every `check` rule: answers with one
-    /// `Reply::Checked` per page, then `Reply::CheckEnded`. Cancelling it stops the scan.
+    /// `Reply::Scanned` (findings) per page, then `Reply::ScanEnded`. Cancelling it stops the scan.
     Check { search: Option<String> },
     /// Scan every page (narrowed by a search) for the records matching a filter: answers with
-    /// one `Reply::Matched` per page, then `Reply::FilterEnded`.
+    /// one `Reply::Scanned` (matches) per page, then `Reply::ScanEnded`.
     Filter {
         search: Option<String>,
         filter: Filter,
+    },
+    /// Scan every page (narrowed by a search and a filter) and count the values of one
+    /// field: answers with `Reply::Scanned` parts holding the counts so far, then
+    /// `Reply::ScanEnded`.
+    Facet {
+        search: Option<String>,
+        filter: Option<Filter>,
+        field: FacetField,
+    },
+    /// Scan every page (narrowed as the facet was) for the records whose `field` holds one of
+    /// `values` (`None`: blank or missing): `Reply::Scanned` parts of members, then
+    /// `Reply::ScanEnded`.
+    Members {
+        search: Option<String>,
+        filter: Option<Filter>,
+        field: FacetField,
+        values: Vec<Option<String>>,
+    },
+    /// Not HTTP: cluster a facet's values off the UI thread; answers `Reply::Clustered`.
+    Cluster {
+        values: Vec<(String, u64)>,
+        method: Method,
     },
     /// Plan corrections as `prospect apply` does (fetch each record, classify it); answers
     /// `Reply::Planned`.

@@ -1,10 +1,9 @@
 //! `F` — a filter on any field: every page is scanned and the matches stream into a list
 //! whose title says how much has been covered ("12 matches · scanned 3,400 of 10,000").
 
-use super::effect::RequestId;
 use super::problems::thousands;
+use super::scan_view::Coverage;
 use crate::api::Prospect;
-use crate::scan::Progress;
 
 /// A match as the view shows it: the id and the five columns, in one allocation.
 ///
@@ -86,16 +85,12 @@ impl MatchRow {
 pub struct FilterView {
     /// The filter as typed.
     pub text: String,
-    /// The scan in flight, while it runs.
-    pub req: Option<RequestId>,
+    /// The scan: in flight, or how it ended.
+    pub scan: Coverage,
+    /// The filter as parsed (a facet's `Enter` makes one no text can spell: an exact value).
+    pub filter: Option<crate::scan::Filter>,
     /// The matching records' rows, in list order.
     pub matches: Vec<MatchRow>,
-    pub progress: Progress,
-    /// `None` while scanning; then `Ok(true)` when every page was scanned, `Ok(false)` when
-    /// stopped with `Esc`, `Err` when a page failed.
-    pub ended: Option<Result<bool, String>>,
-    /// Whether the view is on screen (it hides while a match opened from it is shown).
-    pub open: bool,
     pub selected: usize,
 }
 
@@ -108,20 +103,7 @@ impl FilterView {
             thousands(n as u64),
             if n == 1 { "" } else { "es" }
         );
-        let (scanned, total) = (
-            thousands(self.progress.scanned),
-            thousands(self.progress.total),
-        );
-        let state = match &self.ended {
-            None => format!(
-                "scanning {scanned} of {total}…{}",
-                self.progress.limit_note()
-            ),
-            Some(Ok(true)) => format!("scanned {scanned} of {total}"),
-            Some(Ok(false)) => format!("stopped at {scanned} of {total}"),
-            Some(Err(_)) => format!("failed after {scanned} of {total}"),
-        };
-        format!("{} · {matches} · {state}", self.text)
+        format!("{} · {matches} · {}", self.text, self.scan.text())
     }
 
     /// A record was saved: its row shows the new values.

@@ -1,14 +1,17 @@
 //! The filter view's keys and answers: the prompt, the scan's parts, stopping it, opening or
 //! editing a match.
 
-use super::effect::{ApiRequest, Effect, RequestId};
+use super::effect::{ApiRequest, Effect};
 use super::filter::FilterView;
 use super::form_flow;
 use super::input::LineInput;
 use super::keys::Action;
 use super::lookup;
-use super::msg::Reply;
+use super::msg::ScanPart;
+use super::scan_flow;
+use super::scan_view::{Coverage, ScanKind};
 use super::requests::Purpose;
+use super::layers::Screen;
 use super::state::{Focus, Prompt, PromptKind, State, StatusKind};
 use crate::api::{ApiError, Prospect};
 use crate::scan::Filter;
@@ -52,59 +55,47 @@ fn prompt(state: &mut State) {
 
 /// The prompt was submitted: a bad filter is one sentence, a good one starts the scan.
 pub(super) fn submit(state: &mut State, text: &str, fx: &mut Vec<Effect>) {
-    if let Some(f) = state.filter.as_mut().filter(|f| f.text == text.trim()) {
-        f.open = true;
+    if state.filter.as_ref().is_some_and(|f| f.text == text.trim()) {
         return take_the_keyboard(state);
     }
     let filter = match Filter::parse_line(text) {
         Ok(f) => f,
         Err(e) => return state.set_status(StatusKind::Error, e),
     };
+    start(state, text.trim(), filter, fx);
+}
+
+/// Starts the scan of a filter (typed, or made by the facet view's `Enter`) and shows its
+/// view on top.
+pub(super) fn start(state: &mut State, text: &str, filter: Filter, fx: &mut Vec<Effect>) {
     take_the_keyboard(state);
-    state
-        .requests
-        .cancel_where(|p| matches!(p, Purpose::Filter), fx);
+    let purpose = Purpose::Scan(ScanKind::Filter);
+    state.requests.cancel_where(|p| *p == purpose, fx);
     let search = Some(state.list.search.clone()).filter(|s| !s.is_empty());
-    let request = ApiRequest::Filter { search, filter };
-    let req = state.requests.start(Purpose::Filter, request, fx);
+    let request = ApiRequest::Filter {
+        search,
+        filter: filter.clone(),
+    };
+    let req = state.requests.start(purpose, request, fx);
     state.filter = Some(FilterView {
-        text: text.trim().to_string(),
-        req: Some(req),
-        open: true,
+        text: text.to_string(),
+        scan: Coverage::running(req),
+        filter: Some(filter),
         ..FilterView::default()
     });
 }
 
-/// The filter view takes the keyboard from a focused record (beside it when wide) and the
-/// place of a problems view behind that record (`!` shows it again).
+/// The filter view takes the keyboard from a focused record (beside it when wide) and goes
+/// on top of the screens (`Esc` shows what was under it).
 fn take_the_keyboard(state: &mut State) {
     state.focus = Focus::List;
-    if let Some(p) = state.problems.as_mut() {
-        p.open = false;
-    }
+    state.show(Screen::Filter);
 }
 
-/// A part of the scan's answer.
-pub(super) fn answered(state: &mut State, req: RequestId, reply: Reply) {
-    let Some(f) = state.filter.as_mut().filter(|f| f.req == Some(req)) else {
-        return;
-    };
-    match reply {
-        Reply::Matched { progress, items } => {
-            f.progress = progress;
-            f.matches.extend(items);
-        }
-        Reply::FilterEnded(Ok(_)) => {
-            f.req = None;
-            f.ended = Some(Ok(true));
-        }
-        Reply::FilterEnded(Err(e)) => {
-            f.req = None;
-            let text = e.to_string();
-            f.ended = Some(Err(text.clone()));
-            state.set_status(StatusKind::Error, text);
-        }
-        _ => {}
+/// A part of the scan's answer: the rows of its matches.
+pub(super) fn take(f: &mut FilterView, part: ScanPart) {
+    if let ScanPart::Matches(items) = part {
+        f.matches.extend(items);
     }
 }
 
@@ -148,14 +139,13 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
             }
         }
         // Esc stops a running scan and keeps what it found; then it closes the view.
-        Action::Back => match f.req.take() {
-            Some(req) => {
-                f.ended = Some(Ok(false));
-                state.requests.cancel(req, fx);
-            }
-            None => f.open = false,
-        },
+        Action::Back => scan_flow::back(state, ScanKind::Filter, fx),
         Action::Filter => prompt(state),
+        Action::Facet => super::facet_flow::open(state),
+        Action::CopyId => {
+            let id = f.matches.get(f.selected).map(|m| m.id().to_string());
+            super::update::copy_id(state, id, fx);
+        }
         Action::Help => {
             state.help.open = true;
             state.help.scroll = 0;

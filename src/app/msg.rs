@@ -5,6 +5,7 @@ use crossterm::event::{KeyEvent, MouseEvent};
 
 use super::changes::ChangeSet;
 use super::effect::RequestId;
+use super::facet::{FacetCounts, Member};
 use super::filter::MatchRow;
 use super::state::{Millis, Viewport};
 use crate::api::{ApiError, Page, Prospect};
@@ -60,23 +61,13 @@ pub enum Reply {
     Page(Result<Page, ApiError>),
     /// One prospect (a GET by id or reference, or the record a PATCH returned).
     Prospect(Result<Prospect, ApiError>),
-    /// Part of a check's answer: the findings of the records scanned since the last part
-    /// (the duplicates come in the last part), and how far the scan has got.
-    Checked {
-        progress: Progress,
-        findings: Vec<Finding>,
-        /// The date the rules took as today (a record saved later is checked against it).
-        today: NaiveDate,
-    },
-    /// A check ended: how the scan went, or the page that failed.
-    CheckEnded(Result<ScanSummary, ScanError>),
-    /// Part of a filter's answer: the rows of the matches on the page just scanned.
-    Matched {
-        progress: Progress,
-        items: Vec<MatchRow>,
-    },
-    /// A filter's scan ended: how it went, or the page that failed.
-    FilterEnded(Result<ScanSummary, ScanError>),
+    /// Part of a scan's answer (`!`, `F`, `%`): what the records scanned since the last part
+    /// brought, and how far the scan has got.
+    Scanned { progress: Progress, part: ScanPart },
+    /// A scan ended: how it went, or the page that failed.
+    ScanEnded(Result<ScanSummary, ScanError>),
+    /// The clusters of a facet's values, largest first (computed off the UI thread).
+    Clustered(Vec<crate::scan::facet::Cluster>),
     /// A plan: every row classified against the server's record.
     Planned(Vec<Planned>),
     /// Part of a batch's answer: how many rows are done, of how many.
@@ -90,13 +81,36 @@ pub enum Reply {
     },
 }
 
+/// What one part of a scan brings, by the view it feeds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScanPart {
+    /// The findings of the records scanned (the duplicates come in the last part), and the
+    /// date the rules took as today (a record saved later is checked against it).
+    Findings {
+        findings: Vec<Finding>,
+        today: NaiveDate,
+    },
+    /// The rows of the matches on the page just scanned.
+    Matches(Vec<MatchRow>),
+    /// The counts so far (the worker counts; the view holds only the counts).
+    Counts(FacetCounts),
+    /// The records holding one of the values asked for (`V`, `A` in the facet view).
+    Members(Vec<Member>),
+}
+
 impl Reply {
-    /// Whether more answers to the same request follow this one.
+    /// Whether more answers to the same request follow this one. Every kind is named, so a
+    /// new streamed reply cannot be dropped silently by the registry.
     pub fn is_partial(&self) -> bool {
-        matches!(
-            self,
-            Reply::Checked { .. } | Reply::Matched { .. } | Reply::Sending { .. }
-        )
+        match self {
+            Reply::Scanned { .. } | Reply::Sending { .. } => true,
+            Reply::Page(_)
+            | Reply::Prospect(_)
+            | Reply::ScanEnded(_)
+            | Reply::Clustered(_)
+            | Reply::Planned(_)
+            | Reply::Sent { .. } => false,
+        }
     }
 
     /// The page, if this is a page answer.
@@ -104,10 +118,9 @@ impl Reply {
         match self {
             Reply::Page(r) => Some(r),
             Reply::Prospect(_)
-            | Reply::Checked { .. }
-            | Reply::CheckEnded(_)
-            | Reply::Matched { .. }
-            | Reply::FilterEnded(_)
+            | Reply::Scanned { .. }
+            | Reply::ScanEnded(_)
+            | Reply::Clustered(_)
             | Reply::Planned(_)
             | Reply::Sending { .. }
             | Reply::Sent { .. } => None,
@@ -119,10 +132,9 @@ impl Reply {
         match self {
             Reply::Prospect(r) => Some(r),
             Reply::Page(_)
-            | Reply::Checked { .. }
-            | Reply::CheckEnded(_)
-            | Reply::Matched { .. }
-            | Reply::FilterEnded(_)
+            | Reply::Scanned { .. }
+            | Reply::ScanEnded(_)
+            | Reply::Clustered(_)
             | Reply::Planned(_)
             | Reply::Sending { .. }
             | Reply::Sent { .. } => None,

@@ -2,6 +2,7 @@
 //! review of a revert) and the journal view (`H`: a prospect's changes with `u` undo, or every
 //! batch with `R` revert), and their answers.
 
+use super::layers::Screen;
 use super::browse;
 use super::change_views::{HistoryScope, HistoryView, PendingView, Work};
 use super::changes::label_of;
@@ -27,7 +28,7 @@ pub(super) fn open(state: &mut State) {
         state.pending.revert = None;
         state.pending.plan = None;
     }
-    state.pending.open = true;
+    state.show(Screen::Pending);
     state.pending.row = 0;
 }
 
@@ -53,7 +54,7 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Action::Down => state.pending.row = (state.pending.row + 1).min(rows.saturating_sub(1)),
         Action::Up => state.pending.row = state.pending.row.saturating_sub(1),
         Action::Back => {
-            state.pending.open = false;
+            state.hide(Screen::Pending);
             if state.pending.revert.is_some() && !busy {
                 state.pending = PendingView::default();
             }
@@ -290,6 +291,7 @@ pub(super) fn open_history(state: &mut State, fx: &mut Vec<Effect>) {
         entries: None,
         row: 0,
     });
+    state.show(Screen::Journal);
     fx.push(Local::LoadJournal.into());
 }
 
@@ -341,7 +343,10 @@ pub(super) fn history_action(state: &mut State, action: Action, fx: &mut Vec<Eff
                 view.scope = HistoryScope::Batches;
                 view.row = from_row;
             }
-            _ => state.journal = None,
+            _ => {
+                state.journal = None;
+                state.hide(Screen::Journal);
+            }
         },
         Action::Undo => {
             let entry = match &view.scope {
@@ -399,8 +404,8 @@ fn review_revert(
         concurrency: state.concurrency,
     };
     let req = state.requests.start(Purpose::Changes, request, fx);
+    state.show(Screen::Pending);
     state.pending = PendingView {
-        open: true,
         row: 0,
         plan: None,
         revert: Some(what),

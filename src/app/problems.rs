@@ -7,24 +7,19 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::effect::RequestId;
+use super::scan_view::Coverage;
 use crate::api::Prospect;
 use crate::patch::phone::Region;
 use crate::scan::check::summary;
-use crate::scan::{Finding, Progress, Rule, RuleSet, ScanSummary};
+use crate::scan::{Finding, Rule, RuleSet};
 
 /// The problems view.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Problems {
-    /// The check in flight, while it runs.
-    pub req: Option<RequestId>,
+    /// The check: in flight, or how it ended.
+    pub scan: Coverage,
     /// Every finding so far, in the order they came.
     pub findings: Vec<Finding>,
-    pub progress: Progress,
-    /// How the scan ended (`None` while it runs): its summary, or why it stopped.
-    pub ended: Option<Result<ScanSummary, String>>,
-    /// Whether the view is on screen (it hides while a record opened from it is shown).
-    pub open: bool,
     /// The selected row of the rule table.
     pub rule_row: usize,
     /// The rule whose findings are listed, if any.
@@ -149,24 +144,8 @@ impl Problems {
             }
             (None, _) => format!("{} finding{}", thousands(n as u64), plural(n)),
         };
-        let p = self.progress;
-        match &self.ended {
-            None => format!(
-                "Problems · {found} so far · scanning {} of {}…{}",
-                thousands(p.scanned),
-                thousands(p.total),
-                p.limit_note()
-            ),
-            Some(Ok(s)) => format!(
-                "Problems · {found} · scanned {} records",
-                thousands(s.records)
-            ),
-            Some(Err(_)) => format!(
-                "Problems · {found} · stopped after {} of {}",
-                thousands(p.scanned),
-                thousands(p.total)
-            ),
-        }
+        let so_far = if self.scan.is_running() { " so far" } else { "" };
+        format!("Problems · {found}{so_far} · {}", self.scan.text())
     }
 
     /// A record was saved: its findings are checked again, so a fixed one goes away and one

@@ -1,13 +1,16 @@
 //! The problems view's keys and answers: starting the check, its parts arriving, drilling
 //! down, opening or editing a finding's record, rescanning.
 
-use super::effect::{ApiRequest, Effect, RequestId};
+use super::effect::{ApiRequest, Effect};
 use super::form_flow;
 use super::keys::Action;
 use super::lookup;
-use super::msg::Reply;
+use super::msg::ScanPart;
+use super::scan_flow;
+use super::scan_view::{Coverage, ScanKind};
 use super::problems::Problems;
 use super::requests::Purpose;
+use super::layers::Screen;
 use super::state::{Focus, State, StatusKind};
 use crate::api::{ApiError, Prospect};
 
@@ -16,57 +19,32 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
     // The view takes the keyboard from a focused record (which stays beside it when wide),
     // and the place of a filter view behind that record.
     state.focus = Focus::List;
-    if let Some(f) = state.filter.as_mut() {
-        f.open = false;
-    }
-    match state.problems.as_mut() {
-        Some(p) => p.open = true,
+    match state.problems {
+        Some(_) => state.show(Screen::Problems),
         None => rescan(state, fx),
     }
 }
 
 /// Starts a fresh check over the records the list's search covers.
 pub(super) fn rescan(state: &mut State, fx: &mut Vec<Effect>) {
-    state
-        .requests
-        .cancel_where(|p| matches!(p, Purpose::Problems), fx);
+    let purpose = Purpose::Scan(ScanKind::Problems);
+    state.requests.cancel_where(|p| *p == purpose, fx);
     let search = Some(state.list.search.clone()).filter(|s| !s.is_empty());
     let req = state
         .requests
-        .start(Purpose::Problems, ApiRequest::Check { search }, fx);
+        .start(purpose, ApiRequest::Check { search }, fx);
     state.problems = Some(Problems {
-        req: Some(req),
-        open: true,
+        scan: Coverage::running(req),
         ..Problems::default()
     });
+    state.show(Screen::Problems);
 }
 
-/// A part of the check's answer.
-pub(super) fn answered(state: &mut State, req: RequestId, reply: Reply) {
-    let Some(p) = state.problems.as_mut().filter(|p| p.req == Some(req)) else {
-        return;
-    };
-    match reply {
-        Reply::Checked {
-            progress,
-            findings,
-            today,
-        } => {
-            p.progress = progress;
-            p.today = Some(today);
-            p.findings.extend(findings);
-        }
-        Reply::CheckEnded(Ok(summary)) => {
-            p.req = None;
-            p.ended = Some(Ok(summary));
-        }
-        Reply::CheckEnded(Err(e)) => {
-            p.req = None;
-            let text = e.to_string();
-            p.ended = Some(Err(text.clone()));
-            state.set_status(StatusKind::Error, text);
-        }
-        _ => {}
+/// A part of the check's answer: its findings.
+pub(super) fn take(p: &mut Problems, part: ScanPart) {
+    if let ScanPart::Findings { findings, today } = part {
+        p.today = Some(today);
+        p.findings.extend(findings);
     }
 }
 
@@ -123,8 +101,8 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Action::Back => match (p.rule, &p.group) {
             (Some(_), Some(_)) => p.group = None,
             (Some(_), None) => p.rule = None,
-            // The scan goes on in the background; `!` shows it again.
-            (None, _) => p.open = false,
+            // As every streaming view: stop the scan (keeping the findings), then close.
+            (None, _) => scan_flow::back(state, ScanKind::Problems, fx),
         },
         Action::Edit => {
             let finding = p.selected().cloned();
@@ -137,6 +115,10 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
             }
         }
         Action::Reload => rescan(state, fx),
+        Action::CopyId => {
+            let id = p.selected().map(|f| f.id.clone());
+            super::update::copy_id(state, id, fx);
+        }
         Action::Help => {
             state.help.open = true;
             state.help.scroll = 0;

@@ -40,10 +40,12 @@ pub enum Purpose {
     SaveSend,
     /// The form's fetch after a save timed out: did the change land?
     SaveVerify,
-    /// The problems view's check over every record (answered in parts).
-    Problems,
-    /// The filter view's scan (answered in parts).
-    Filter,
+    /// A streaming view's scan over every record (answered in parts).
+    Scan(super::scan_view::ScanKind),
+    /// A members scan of the facet view: marks or stages each record found.
+    Members(super::facet::MembersFor),
+    /// The facet view's clustering of its values.
+    Cluster,
     /// The record of a finding, fetched fresh to open the form on the finding's field.
     ProblemEdit { field: String },
     /// The pending view's plan or batch (a batch answers in parts).

@@ -12,6 +12,7 @@ use super::effect::RequestId;
 use super::form::{Form, SavedChange};
 use super::input::LineInput;
 use super::keys::{Action, KeyMap};
+use super::layers::{Screen, View};
 pub use super::requests::PageKey;
 use super::requests::{Purpose, Requests};
 use crate::api::{ApiError, Page, PageMeta, Prospect};
@@ -319,10 +320,15 @@ pub struct State {
     pub last_save: Option<SavedChange>,
     /// Every request in flight and who waits for it.
     pub requests: Requests,
+    /// The screens of the main area above the list, bottom to top (`Esc` takes the top one
+    /// off): with the overlays, the one answer to what is on top (`layers`).
+    pub screens: Vec<super::layers::Screen>,
     /// The problems view (`!`), once opened.
     pub problems: Option<super::problems::Problems>,
     /// The filter view (`F`), once a filter was given.
     pub filter: Option<super::filter::FilterView>,
+    /// The facet view (`%`), once a field was picked.
+    pub facet: Option<super::facet::FacetView>,
     /// The rows marked for a change set (`space`, `V`): id → label.
     pub marks: BTreeMap<String, String>,
     /// The changes staged and not sent yet.
@@ -384,8 +390,10 @@ impl State {
             editor_pending: None,
             last_save: None,
             requests: Requests::default(),
+            screens: Vec::new(),
             problems: None,
             filter: None,
+            facet: None,
             marks: BTreeMap::new(),
             staged: ChangeSet::new(profile),
             pending: PendingView::default(),
@@ -424,9 +432,9 @@ impl State {
                 | Purpose::SaveSend
                 | Purpose::SaveVerify,
             ) => true,
-            Some(Purpose::Problems) => self.problems.as_ref().is_some_and(|p| p.open),
+            Some(Purpose::Scan(kind)) => self.showing(super::scan_flow::screen(*kind)),
             Some(Purpose::ProblemEdit { .. } | Purpose::FilterEdit) => true,
-            Some(Purpose::Filter) => self.filter.as_ref().is_some_and(|f| f.open),
+            Some(Purpose::Members(_) | Purpose::Cluster) => true,
             Some(Purpose::Changes) => true,
             None => false,
         }
@@ -449,17 +457,17 @@ impl State {
     /// Whether the detail pane has the keyboard: it is open and focused (the problems or
     /// filter view behind it waits for `Esc` or `Tab`).
     pub fn detail_has_keys(&self) -> bool {
-        self.focus == Focus::Detail && self.detail.is_some()
+        self.view() == View::Detail
     }
 
     /// Whether the problems view has the keyboard.
     pub fn problems_have_keys(&self) -> bool {
-        self.problems.as_ref().is_some_and(|p| p.open) && !self.detail_has_keys()
+        self.view() == View::Screen(Screen::Problems)
     }
 
     /// Whether the filter view has the keyboard.
     pub fn filter_has_keys(&self) -> bool {
-        self.filter.as_ref().is_some_and(|f| f.open) && !self.detail_has_keys()
+        self.view() == View::Screen(Screen::Filter)
     }
 
     /// The selected row of the list, if any.

@@ -8,11 +8,14 @@ use super::browse;
 use super::changes_flow as changes;
 use super::effect::{Effect, Local, RequestId};
 use super::filter_flow as filter;
+use super::facet_flow as facet;
 use super::find::{self, FindTarget};
+use super::{facet_flow, scan_flow};
 use super::form_flow;
 use super::history;
 use super::input::LineInput;
 use super::keys::{Action, Context};
+use super::layers::{Overlay, Screen, Top, View};
 use super::lookup;
 use super::mouse;
 use super::msg::{Msg, Reply};
@@ -101,8 +104,9 @@ fn route(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) 
         return;
     };
     match purpose {
-        Purpose::Problems => problems::answered(state, req, reply),
-        Purpose::Filter => filter::answered(state, req, reply),
+        Purpose::Scan(kind) => scan_flow::answered(state, kind, req, reply),
+        Purpose::Members(purpose) => facet_flow::members_answered(state, &purpose, reply, fx),
+        Purpose::Cluster => facet_flow::clustered(state, req, reply),
         Purpose::Changes => pending::answered(state, req, reply, fx),
         Purpose::ProblemEdit { field } => {
             if let Some(result) = reply.into_prospect() {
@@ -175,110 +179,105 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         state.status = None;
     }
     match state.keys.action_for(&[Context::Global], &key) {
-        Some(Action::Quit) if state.form.is_some() => return form_flow::on_quit(state, fx),
+        // The form asks about its own unsaved edits; under the help it is not asked yet.
+        Some(Action::Quit) if state.top() == Top::Overlay(Overlay::Form) => {
+            return form_flow::on_quit(state, fx);
+        }
         Some(Action::Quit) => return changes::on_quit(state, fx),
         Some(Action::Suspend) => return fx.push(Local::Suspend.into()),
         _ => {}
     }
-    if state.form.is_some() {
-        return form_flow::on_key(state, key, fx);
-    }
-    if state.prompt.is_some() {
-        return on_prompt_key(state, key, fx);
-    }
-    if let Some(context) = changes::modal_context(state) {
-        // Keys of no row of the dialog do nothing (the dialog stays).
-        let action = state.keys.action_for(&[context], &key);
-        if context == Context::SendQuestion {
-            return pending::question_action(state, action.unwrap_or(Action::Stay), fx);
+    // One answer to what is on top (`layers`): the same one drawing and the footer use.
+    match state.top() {
+        Top::Overlay(Overlay::Quit) => {
+            let action = state.keys.action_for(&[Context::QuitStaged], &key);
+            changes::on_modal(state, action.unwrap_or(Action::Stay), fx);
         }
-        return changes::on_modal(state, action.unwrap_or(Action::Stay), fx);
-    }
-    if state.help.open {
-        match state.keys.action_for(&[Context::Help], &key) {
-            Some(Action::CloseHelp) => {
-                state.help.open = false;
-                if state.find.as_ref().map(|f| f.target) == Some(FindTarget::Help) {
-                    state.find = None;
-                }
-            }
-            Some(Action::Find) => open_prompt(state, PromptKind::Find),
-            Some(Action::FindNext) => find::step(state, true),
-            Some(Action::FindPrev) => find::step(state, false),
-            Some(Action::ScrollDown) => state.help.scroll = state.help.scroll.saturating_add(1),
-            Some(Action::ScrollUp) => state.help.scroll = state.help.scroll.saturating_sub(1),
-            _ => {}
-        }
-        clamp_scrolls(state);
-        return;
-    }
-    if state.pending.open {
-        if let Some(action) = state
-            .keys
-            .action_for(&[Context::Pending, Context::Anywhere], &key)
-        {
-            pending::on_action(state, action, fx);
-        }
-        return;
-    }
-    if state.journal.is_some() {
-        if let Some(action) = state
-            .keys
-            .action_for(&[Context::History, Context::Anywhere], &key)
-        {
-            pending::history_action(state, action, fx);
-        }
-        return;
-    }
-    if state.problems_have_keys() {
-        if let Some(action) = state
-            .keys
-            .action_for(&[Context::Problems, Context::Anywhere], &key)
-        {
-            match action {
-                Action::Mark => {
-                    changes::toggle_mark(state);
-                    problems::on_action(state, Action::Down, fx);
-                }
-                Action::MarkAll => changes::mark_all(state),
-                Action::Accept => changes::accept(state, false, fx),
-                Action::AcceptRule => changes::accept(state, true, fx),
-                Action::Pending => pending::open(state),
-                _ => problems::on_action(state, action, fx),
+        Top::Overlay(Overlay::Prompt(_)) => on_prompt_key(state, key, fx),
+        Top::Overlay(Overlay::Help) => on_help_key(state, key),
+        Top::Overlay(Overlay::Dialog(context)) => {
+            // Keys of no row of the dialog do nothing (the dialog stays).
+            let action = state.keys.action_for(&[context], &key);
+            if context == Context::SendQuestion {
+                pending::question_action(state, action.unwrap_or(Action::Stay), fx);
+            } else {
+                changes::on_modal(state, action.unwrap_or(Action::Stay), fx);
             }
         }
-        return;
+        Top::Overlay(Overlay::Form) => form_flow::on_key(state, key, fx),
+        Top::View(view) => on_view_key(state, view, key, fx),
     }
-    if state.filter_has_keys() {
-        if let Some(action) = state
-            .keys
-            .action_for(&[Context::Filter, Context::Anywhere], &key)
-        {
-            match action {
-                Action::Mark => {
-                    changes::toggle_mark(state);
-                    filter::on_action(state, Action::Down, fx);
-                }
-                Action::MarkAll => changes::mark_all(state),
-                Action::SetField => changes::start_set_field(state),
-                Action::Pending => pending::open(state),
-                _ => filter::on_action(state, action, fx),
+}
+
+fn on_help_key(state: &mut State, key: KeyEvent) {
+    match state.keys.action_for(&[Context::Help], &key) {
+        Some(Action::CloseHelp) => {
+            state.help.open = false;
+            if state.find.as_ref().map(|f| f.target) == Some(FindTarget::Help) {
+                state.find = None;
             }
         }
-        return;
+        Some(Action::Find) => open_prompt(state, PromptKind::Find),
+        Some(Action::FindNext) => find::step(state, true),
+        Some(Action::FindPrev) => find::step(state, false),
+        Some(Action::ScrollDown) => state.help.scroll = state.help.scroll.saturating_add(1),
+        Some(Action::ScrollUp) => state.help.scroll = state.help.scroll.saturating_sub(1),
+        _ => {}
     }
+    clamp_scrolls(state);
+}
+
+/// The contexts whose keys work in a view, most specific first.
+pub fn view_contexts(view: View) -> [Context; 2] {
+    let here = match view {
+        View::List => Context::List,
+        View::Detail => Context::Detail,
+        View::Screen(Screen::Problems) => Context::Problems,
+        View::Screen(Screen::Filter) => Context::Filter,
+        View::Screen(Screen::Facet) => Context::Facet,
+        View::Screen(Screen::Pending) => Context::Pending,
+        View::Screen(Screen::Journal) => Context::History,
+    };
+    [here, Context::Anywhere]
+}
+
+fn on_view_key(state: &mut State, view: View, key: KeyEvent, fx: &mut Vec<Effect>) {
     if state.detail.is_none() {
         state.focus = Focus::List;
     }
-    let here = match state.focus {
-        Focus::List => Context::List,
-        Focus::Detail => Context::Detail,
-    };
-    let Some(action) = state.keys.action_for(&[here, Context::Anywhere], &key) else {
+    let Some(action) = state.keys.action_for(&view_contexts(view), &key) else {
         return;
     };
-    on_action(state, action, fx);
-    clamp_scrolls(state);
+    match view {
+        View::Screen(Screen::Pending) => pending::on_action(state, action, fx),
+        View::Screen(Screen::Journal) => pending::history_action(state, action, fx),
+        View::Screen(Screen::Problems) => match action {
+            Action::Mark => {
+                changes::toggle_mark(state);
+                problems::on_action(state, Action::Down, fx);
+            }
+            Action::MarkAll => changes::mark_all(state),
+            Action::Accept => changes::accept(state, false, fx),
+            Action::AcceptRule => changes::accept(state, true, fx),
+            Action::Pending => pending::open(state),
+            _ => problems::on_action(state, action, fx),
+        },
+        View::Screen(Screen::Filter) => match action {
+            Action::Mark => {
+                changes::toggle_mark(state);
+                filter::on_action(state, Action::Down, fx);
+            }
+            Action::MarkAll => changes::mark_all(state),
+            Action::SetField => changes::start_set_field(state),
+            Action::Pending => pending::open(state),
+            _ => filter::on_action(state, action, fx),
+        },
+        View::Screen(Screen::Facet) => facet::on_action(state, action, fx),
+        View::List | View::Detail => {
+            on_action(state, action, fx);
+            clamp_scrolls(state);
+        }
+    }
 }
 
 pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
@@ -316,10 +315,8 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         }
         Action::Reload => browse::reload(state, fx),
         Action::CopyId => {
-            if let Some(id) = state.current_prospect().map(|p| p.id.clone()) {
-                state.set_status(StatusKind::Info, format!("Copied id {id}"));
-                fx.push(Local::CopyToClipboard(id).into());
-            }
+            let id = state.current_prospect().map(|p| p.id.clone());
+            copy_id(state, id, fx);
         }
         Action::CopyJson => copy_json(state, fx),
         Action::Reveal => {
@@ -337,6 +334,7 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Action::Undo => save::undo(state),
         Action::Problems => problems::open(state, fx),
         Action::Filter => filter::open(state),
+        Action::Facet => facet::open(state),
         Action::Find => open_prompt(state, PromptKind::Find),
         Action::FindNext => find::step(state, true),
         Action::FindPrev => find::step(state, false),
@@ -356,6 +354,7 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         | Action::QuitKeep
         | Action::QuitDrop
         | Action::Stay
+        | Action::Cluster
         | Action::CloseHelp
         | Action::Submit
         | Action::Cancel
@@ -374,6 +373,14 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         | Action::ConfirmDiscard
         | Action::RestoreDraft
         | Action::DropDraft => {}
+    }
+}
+
+/// `y`: copies the id of the row the keys act on, in any view that lists prospects.
+pub(super) fn copy_id(state: &mut State, id: Option<String>, fx: &mut Vec<Effect>) {
+    if let Some(id) = id {
+        state.set_status(StatusKind::Info, format!("Copied id {id}"));
+        fx.push(Local::CopyToClipboard(id).into());
     }
 }
 
@@ -517,8 +524,12 @@ fn on_prompt_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         }
         Some(Action::Complete) if kind == PromptKind::Filter => filter::complete(prompt),
         _ => {
-            if prompt.input.handle(key) && kind == PromptKind::Search {
-                schedule_search(state, fx);
+            let changed = prompt.input.handle(key);
+            match kind {
+                PromptKind::Search if changed => schedule_search(state, fx),
+                // An expression is previewed as it is typed.
+                PromptKind::SetValue if changed => changes::refresh_preview(state),
+                _ => {}
             }
         }
     }

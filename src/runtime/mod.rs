@@ -3,6 +3,7 @@
 pub mod app;
 mod batch_jobs;
 pub mod editor;
+mod explore;
 pub mod files;
 pub mod options;
 pub mod terminal;

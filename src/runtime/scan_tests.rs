@@ -81,7 +81,7 @@ async fn the_problems_scan_keeps_the_configured_pages_in_flight() {
     counts.most.store(0, Ordering::SeqCst);
     app.key(KeyEvent::from(KeyCode::Char('!')));
     let done = app.wait_for(WAIT, |s, _| {
-        s.problems.as_ref().is_some_and(|p| p.ended.is_some())
+        s.problems.as_ref().is_some_and(|p| p.scan.ended.is_some())
     });
     assert!(done.await.unwrap(), "{}", app.screen());
     assert!(
@@ -103,12 +103,12 @@ async fn the_filter_scan_keeps_the_configured_pages_in_flight() {
     app.type_text("email~@");
     app.key(KeyEvent::from(KeyCode::Enter));
     let done = app.wait_for(WAIT, |s, _| {
-        s.filter.as_ref().is_some_and(|f| f.ended.is_some())
+        s.filter.as_ref().is_some_and(|f| f.scan.ended.is_some())
     });
     assert!(done.await.unwrap(), "{}", app.screen());
     assert!(
         app.screen()
-            .contains("3,000 matches · scanned 3,000 of 3,000"),
+            .contains("3,000 matches · scanned 3,000 records"),
         "{}",
         app.screen()
     );
@@ -130,7 +130,7 @@ async fn a_scan_under_a_server_limit_slows_down_says_so_and_finishes() {
     });
     assert!(told.await.unwrap(), "{}", app.screen());
     let done = app.wait_for(WAIT, |s, _| {
-        s.problems.as_ref().is_some_and(|p| p.ended.is_some())
+        s.problems.as_ref().is_some_and(|p| p.scan.ended.is_some())
     });
     assert!(done.await.unwrap(), "{}", app.screen());
     assert!(

@@ -9,8 +9,10 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 
 use super::batch_jobs::{self, SendJob};
+use super::explore;
 use crate::api::{ApiClient, ApiError};
 use crate::app::filter::MatchRow;
+use crate::app::msg::ScanPart;
 use crate::app::{ApiCall, ApiRequest, Msg, Reply, RequestId};
 use crate::patch::phone::Region;
 use crate::scan::{Checker, Filter, Progress, RuleSet, Scan, ScanError, ScanEvent, ScanOptions};
@@ -145,6 +147,18 @@ async fn perform(
         ApiRequest::Filter { search, filter } => {
             find(client, req, scan(search), filter, msgs).await
         }
+        ApiRequest::Facet {
+            search,
+            filter,
+            field,
+        } => explore::facet(client, req, scan(search), filter, field, msgs).await,
+        ApiRequest::Members {
+            search,
+            filter,
+            field,
+            values,
+        } => explore::members(client, req, scan(search), filter, field, values, msgs).await,
+        ApiRequest::Cluster { values, method } => explore::cluster(values, method).await,
         ApiRequest::Page {
             search,
             page,
@@ -202,10 +216,9 @@ async fn check(
     let mut scan = Scan::start(client, opts);
     let mut progress = Progress::default();
     let send = |progress, findings| {
-        let reply = Reply::Checked {
+        let reply = Reply::Scanned {
             progress,
-            findings,
-            today,
+            part: ScanPart::Findings { findings, today },
         };
         let _ = msgs.send(Msg::Api { req, reply });
     };
@@ -217,12 +230,12 @@ async fn check(
             }
             Ok(ScanEvent::Done(summary)) => {
                 send(progress, checker.duplicate_findings());
-                return Reply::CheckEnded(Ok(summary));
+                return Reply::ScanEnded(Ok(summary));
             }
-            Err(e) => return Reply::CheckEnded(Err(e)),
+            Err(e) => return Reply::ScanEnded(Err(e)),
         }
     }
-    Reply::CheckEnded(Err(ScanError {
+    Reply::ScanEnded(Err(ScanError {
         page: progress.pages + 1,
         source: ApiError::Config("the scan ended without a result".into()),
     }))
@@ -249,17 +262,17 @@ async fn find(
                     .filter(|p| filter.matches(p))
                     .map(MatchRow::of)
                     .collect();
-                let reply = Reply::Matched {
+                let reply = Reply::Scanned {
                     progress: page.progress,
-                    items,
+                    part: ScanPart::Matches(items),
                 };
                 let _ = msgs.send(Msg::Api { req, reply });
             }
-            Ok(ScanEvent::Done(summary)) => return Reply::FilterEnded(Ok(summary)),
-            Err(e) => return Reply::FilterEnded(Err(e)),
+            Ok(ScanEvent::Done(summary)) => return Reply::ScanEnded(Ok(summary)),
+            Err(e) => return Reply::ScanEnded(Err(e)),
         }
     }
-    Reply::FilterEnded(Err(ScanError {
+    Reply::ScanEnded(Err(ScanError {
         page: pages + 1,
         source: ApiError::Config("the scan ended without a result".into()),
     }))
@@ -347,14 +360,14 @@ mod tests {
             match msg {
                 Msg::Api {
                     req: r,
-                    reply: Reply::Checked { findings: f, .. },
+                    reply: Reply::Scanned { part: ScanPart::Findings { findings: f, .. }, .. },
                 } if r == req => {
                     parts += 1;
                     findings.extend(f);
                 }
                 Msg::Api {
                     req: r,
-                    reply: Reply::CheckEnded(end),
+                    reply: Reply::ScanEnded(end),
                 } if r == req => break end.expect("the check ends well"),
                 other => panic!("unexpected {other:?}"),
             }
@@ -402,11 +415,11 @@ mod tests {
                 .expect("the worker runs");
             match msg {
                 Msg::Api {
-                    reply: Reply::Matched { items, .. },
+                    reply: Reply::Scanned { part: ScanPart::Matches(items), .. },
                     ..
                 } => found.extend(items.iter().map(|m| m.id().to_string())),
                 Msg::Api {
-                    reply: Reply::FilterEnded(end),
+                    reply: Reply::ScanEnded(end),
                     ..
                 } => {
                     assert_eq!(end.expect("ends well").records, 250);

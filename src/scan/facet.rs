@@ -54,6 +54,11 @@ impl FacetField {
         self.name() == "identificationNumber"
     }
 
+    /// The value in `p` (`None` when null or absent).
+    pub fn value(&self, p: &Prospect) -> Option<String> {
+        self.get(p).0
+    }
+
     /// The value in `p`, `None` when null, empty or absent; `Some(present)` tells whether an
     /// unmodelled key was there at all.
     fn get(&self, p: &Prospect) -> (Option<String>, bool) {

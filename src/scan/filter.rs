@@ -11,6 +11,9 @@ pub enum Op {
     Equals,
     /// `~`: a substring, ignoring case.
     Contains,
+    /// `==`: the whole value exactly as stored (what a facet counts as one value); an empty
+    /// value matches a missing or blank one.
+    Exact,
 }
 
 /// One parsed expression.
@@ -40,12 +43,14 @@ impl Condition {
             format!("{expr:?} is not a filter: write FIELD=VALUE (equals) or FIELD~TEXT (contains)")
         })?;
         let (name, rest) = expr.split_at(at);
-        let op = if rest.starts_with('=') {
-            Op::Equals
+        let (op, value) = if let Some(v) = rest.strip_prefix("==") {
+            (Op::Exact, v)
+        } else if let Some(v) = rest.strip_prefix('=') {
+            (Op::Equals, v)
         } else {
-            Op::Contains
+            (Op::Contains, &rest[1..])
         };
-        let value = rest[1..].to_string();
+        let value = value.to_string();
         if name.trim().is_empty() {
             return Err(format!(
                 "{expr:?} names no field: write FIELD=VALUE or FIELD~TEXT"
@@ -71,14 +76,32 @@ impl Condition {
         })
     }
 
+    /// `FIELD==VALUE`: the records holding exactly `value` (blank or missing when empty).
+    pub fn exact(field: FieldRef, value: &str) -> Condition {
+        Condition {
+            field,
+            op: Op::Exact,
+            value: value.to_string(),
+            needle: value.to_string(),
+        }
+    }
+
     /// Whether a record satisfies this condition.
     pub fn matches(&self, p: &Prospect) -> bool {
+        if self.op == Op::Exact {
+            let have = self.field.get(p).filter(|v| !v.trim().is_empty());
+            return match have {
+                None => self.value.trim().is_empty(),
+                Some(h) => h == self.value,
+            };
+        }
         let have = self.field.get(p).map(|v| normalize(self.field, v));
         match (self.op, have) {
             (Op::Equals, None) => self.needle.is_empty(),
             (Op::Equals, Some(h)) => h == self.needle,
             (Op::Contains, None) => false,
             (Op::Contains, Some(h)) => h.contains(&self.needle),
+            (Op::Exact, _) => false,
         }
     }
 }

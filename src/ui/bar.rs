@@ -10,8 +10,10 @@ use super::style::{dim, fg, key};
 use super::text::{clean, truncate, width};
 use crate::app::form::Stage;
 use crate::app::keys::Context;
+use crate::app::set_expr::Result1;
 use crate::app::state::{PromptKind, StatusKind};
-use crate::app::{Focus, State};
+use crate::app::State;
+use crate::app::layers::{Overlay, Screen, Top};
 use crate::theme::Role;
 
 /// Draws the status line; returns where the cursor goes when a prompt is open.
@@ -35,9 +37,10 @@ pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
             .as_ref()
             .filter(|_| prompt.kind == PromptKind::SetValue)
         {
-            Some(s) => match s.field {
-                Some(f) => format!("{f} (empty clears) "),
-                None => String::new(),
+            Some(s) => match (s.field, &s.members) {
+                (Some(f), Some(_)) => format!("{f} on the records of the value (empty clears) "),
+                (Some(f), None) => format!("{f} (empty clears, =EXPR computes) "),
+                (None, _) => String::new(),
             },
             None => label.to_string(),
         };
@@ -99,49 +102,26 @@ fn tail_fitting(s: &str, cols: usize) -> String {
     chars.into_iter().collect()
 }
 
-/// The contexts whose keys matter where the user is.
+/// The contexts whose keys matter where the user is: those of what is on top (`layers`),
+/// the same answer key handling uses.
 fn contexts(state: &State) -> Vec<Context> {
-    if let Some(p) = &state.prompt {
-        return match p.kind {
-            PromptKind::Search => vec![Context::Prompt, Context::SearchPrompt],
-            PromptKind::Lookup
-            | PromptKind::Filter
-            | PromptKind::Find
-            | PromptKind::SetValue
-            | PromptKind::Reason => vec![Context::Prompt],
-        };
-    }
-    if state.help.open {
-        return vec![Context::Help];
-    }
-    if let Some(context) = crate::app::changes_modal(state) {
-        return vec![context];
-    }
-    if let Some(form) = &state.form {
-        return match form.stage {
-            Stage::Editing => vec![Context::Form],
-            Stage::Review { .. } => vec![Context::Review],
-            Stage::Conflict { .. } => vec![Context::Conflict],
-            Stage::Discard { .. } => vec![Context::Discard],
-            Stage::DraftOffer(_) => vec![Context::Draft],
+    match state.top() {
+        Top::Overlay(Overlay::Prompt(PromptKind::Search)) => {
+            vec![Context::Prompt, Context::SearchPrompt]
+        }
+        Top::Overlay(Overlay::Prompt(_)) => vec![Context::Prompt],
+        Top::Overlay(Overlay::Quit) => vec![Context::QuitStaged],
+        Top::Overlay(Overlay::Help) => vec![Context::Help],
+        Top::Overlay(Overlay::Dialog(context)) => vec![context],
+        Top::Overlay(Overlay::Form) => match state.form.as_ref().map(|f| &f.stage) {
+            Some(Stage::Editing) => vec![Context::Form],
+            Some(Stage::Review { .. }) => vec![Context::Review],
+            Some(Stage::Conflict { .. }) => vec![Context::Conflict],
+            Some(Stage::Discard { .. }) => vec![Context::Discard],
+            Some(Stage::DraftOffer(_)) => vec![Context::Draft],
             _ => Vec::new(),
-        };
-    }
-    if state.pending.open {
-        return vec![Context::Pending, Context::Anywhere];
-    }
-    if state.journal.is_some() {
-        return vec![Context::History, Context::Anywhere];
-    }
-    if state.problems_have_keys() {
-        return vec![Context::Problems, Context::Anywhere];
-    }
-    if state.filter_has_keys() {
-        return vec![Context::Filter, Context::Anywhere];
-    }
-    match (state.focus, &state.detail) {
-        (Focus::Detail, Some(_)) => vec![Context::Detail, Context::Anywhere],
-        _ => vec![Context::List, Context::Anywhere],
+        },
+        Top::View(view) => crate::app::update::view_contexts(view).to_vec(),
     }
 }
 
@@ -161,13 +141,14 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
     if area.is_empty() {
         return;
     }
-    // A value `S` refused: the reason, where the keys would be (the prompt is above it).
-    if let Some(e) = state
-        .set_field
-        .as_ref()
-        .filter(|_| state.prompt.is_some())
-        .and_then(|s| s.error.as_ref())
-    {
+    // A value `S` refused, or an expression that does not parse: the reason (at its column),
+    // where the keys would be (the prompt is above it).
+    let set = state.set_field.as_ref().filter(|_| state.prompt.is_some());
+    let parse_error = set.and_then(|s| match &s.preview {
+        Some(Err(e)) => Some(e),
+        _ => None,
+    });
+    if let Some(e) = set.and_then(|s| s.error.as_ref()).or(parse_error) {
         let text = truncate(&format!("! {}", clean(e)), usize::from(area.width));
         Line::styled(text, fg(state, Role::Error).add_modifier(Modifier::BOLD)).render(area, buf);
         return;
@@ -218,12 +199,11 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
     }
     // A record opened from the problems or filter view: `Esc` goes back to that view.
     if state.detail_has_keys() {
-        let behind = if state.problems.as_ref().is_some_and(|p| p.open) {
-            Some("problems")
-        } else if state.filter.as_ref().is_some_and(|f| f.open) {
-            Some("matches")
-        } else {
-            None
+        let behind = match state.screen() {
+            Some(Screen::Problems) => Some("problems"),
+            Some(Screen::Filter) => Some("matches"),
+            Some(Screen::Facet) => Some("facet"),
+            _ => None,
         };
         if let Some(view) = behind {
             for hint in hints.iter_mut().filter(|(_, w)| *w == "back") {
@@ -240,7 +220,7 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
         hints.retain(|(_, w)| *w != "changes");
     }
     // `P` matters once something is staged (staging says so in the status line).
-    if state.staged.is_empty() && !state.pending.open {
+    if state.staged.is_empty() && !state.showing(Screen::Pending) {
         hints.retain(|(_, w)| *w != "pending");
     }
     // The key, a space, the word and two spaces of gap; the last hint needs no gap after it.
@@ -271,4 +251,57 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled(format!(" {word}"), dim()));
     }
     Line::from(spans).render(area, buf);
+}
+
+/// While an expression is typed for `S`: what it makes of the first few records, over the
+/// bottom of the main area (`Enter` stages, the summary counts every record on `Enter`).
+pub fn render_preview(state: &State, area: Rect, buf: &mut Buffer) {
+    let Some(s) = state.set_field.as_ref().filter(|_| {
+        state
+            .prompt
+            .as_ref()
+            .is_some_and(|p| p.kind == PromptKind::SetValue)
+    }) else {
+        return;
+    };
+    let Some(Ok(rows)) = &s.preview else {
+        return;
+    };
+    let cols = usize::from(area.width.saturating_sub(2));
+    let mut lines: Vec<Line> = rows
+        .iter()
+        .map(|r| {
+            let label = clean(&r.label).into_owned();
+            let what = match &r.result {
+                Result1::Change { before, after } => format!(
+                    "{} → {}",
+                    clean(before.as_deref().unwrap_or("(empty)")),
+                    clean(after.as_deref().unwrap_or("(empty)"))
+                ),
+                Result1::Same => "unchanged".to_string(),
+                Result1::Skipped(why) => format!("skipped: {}", clean(why)),
+                Result1::Unknown => "value not known here (open or filter it first)".to_string(),
+            };
+            Line::raw(truncate(&format!("{label}: {what}"), cols))
+        })
+        .collect();
+    let more = s.targets.len().saturating_sub(rows.len());
+    if more > 0 {
+        lines.push(Line::styled(
+            format!("… and {more} more (Enter computes every one)"),
+            dim(),
+        ));
+    }
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height);
+    let rect = Rect::new(area.x, area.bottom().saturating_sub(height), area.width, height);
+    if rect.is_empty() {
+        return;
+    }
+    ratatui::widgets::Clear.render(rect, buf);
+    let block = ratatui::widgets::Block::bordered()
+        .border_style(dim())
+        .title_top(Line::from(" preview "));
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    ratatui::widgets::Paragraph::new(lines).render(inner, buf);
 }

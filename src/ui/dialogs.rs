@@ -246,10 +246,10 @@ fn change_dialog(state: &State, context: Context, cols: usize) -> Dialog {
             }
         }
         _ => {
-            let (n, row) = state
+            let (n, row, facet) = state
                 .set_field
                 .as_ref()
-                .map_or((0, 0), |s| (s.targets.len(), s.row));
+                .map_or((0, 0, false), |s| (s.targets.len(), s.row, s.facet));
             for (i, f) in patch::FieldPath::all().iter().enumerate() {
                 let marker = if i == row { "› " } else { "  " };
                 lines.push(Line::styled(
@@ -259,8 +259,13 @@ fn change_dialog(state: &State, context: Context, cols: usize) -> Dialog {
             }
             lines.push(Line::default());
             lines.push(keys_line(context, state));
+            let title = if facet {
+                " Facet: count the values of a field ".to_string()
+            } else {
+                format!(" Set a field on {n} record{} ", plural(n))
+            };
             Dialog {
-                title: format!(" Set a field on {n} record{} ", plural(n)),
+                title,
                 lines,
                 color: accent(state),
             }
@@ -268,10 +273,8 @@ fn change_dialog(state: &State, context: Context, cols: usize) -> Dialog {
     }
 }
 
-fn dialog(state: &State, cols: usize) -> Option<Dialog> {
-    if let Some(context) = crate::app::changes_modal(state) {
-        return Some(change_dialog(state, context, cols));
-    }
+/// The dialog of the form's current stage, if it has one.
+fn form_dialog(state: &State, cols: usize) -> Option<Dialog> {
     let form = state.form.as_ref()?;
     Some(match &form.stage {
         Stage::Review { body, checked, .. } => review(state, body, form.id(), *checked, cols),
@@ -311,10 +314,7 @@ fn dialog(state: &State, cols: usize) -> Option<Dialog> {
 }
 
 /// The key context of the form's dialog, if one is open.
-fn dialog_context(state: &State) -> Option<Context> {
-    if let Some(context) = crate::app::changes_modal(state) {
-        return Some(context);
-    }
+fn form_context(state: &State) -> Option<Context> {
     match state.form.as_ref()?.stage {
         Stage::Review { .. } => Some(Context::Review),
         Stage::Conflict { .. } => Some(Context::Conflict),
@@ -339,11 +339,35 @@ fn buttons(state: &State, context: Context, x: u16, y: u16) -> Vec<(Rect, Action
 
 /// Draws the dialog of the form's current stage, if it has one, centred in `area`; returns
 /// where its key line's buttons are.
-pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Vec<(Rect, Action)> {
+pub fn render_form(state: &State, area: Rect, buf: &mut Buffer) -> Vec<(Rect, Action)> {
     let width = area.width.min(MAX_W);
-    let Some(d) = dialog(state, usize::from(width.saturating_sub(4))) else {
-        return Vec::new();
-    };
+    match (form_dialog(state, usize::from(width.saturating_sub(4))), form_context(state)) {
+        (Some(d), context) => draw(state, d, context, area, buf),
+        (None, _) => Vec::new(),
+    }
+}
+
+/// Draws a change-set dialog (`context`: the field picker, the send or quit question, a
+/// staged set offered back) centred in `area`; returns where its buttons are.
+pub fn render_change(
+    state: &State,
+    context: Context,
+    area: Rect,
+    buf: &mut Buffer,
+) -> Vec<(Rect, Action)> {
+    let width = area.width.min(MAX_W);
+    let d = change_dialog(state, context, usize::from(width.saturating_sub(4)));
+    draw(state, d, Some(context), area, buf)
+}
+
+fn draw(
+    state: &State,
+    d: Dialog,
+    context: Option<Context>,
+    area: Rect,
+    buf: &mut Buffer,
+) -> Vec<(Rect, Action)> {
+    let width = area.width.min(MAX_W);
     let height = u16::try_from(d.lines.len() + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);
@@ -371,7 +395,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) -> Vec<(Rect, Action)
     // The key line is the dialog's last line; it is clickable when it is on screen.
     let last = u16::try_from(d.lines.len().saturating_sub(1)).unwrap_or(u16::MAX);
     Paragraph::new(d.lines).render(inner, buf);
-    match dialog_context(state) {
+    match context {
         Some(ctx) if last < inner.height => buttons(state, ctx, inner.x, inner.y + last),
         _ => Vec::new(),
     }

@@ -9,24 +9,25 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use super::style::{dim, scan_frame};
 use super::text::{fit, truncate};
 use crate::app::State;
+use crate::app::scan_view::Ended;
 
 /// Draws the view into `area` (where the list is otherwise).
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
-    let Some(f) = state.filter.as_ref().filter(|f| f.open) else {
+    let Some(f) = state.filter.as_ref() else {
         return;
     };
     if area.is_empty() {
         return;
     }
-    let inner = scan_frame(state, &f.title(), f.ended.is_none(), area, buf);
+    let inner = scan_frame(state, &f.title(), f.scan.is_running(), area, buf);
     if inner.is_empty() {
         return;
     }
     if f.matches.is_empty() {
-        let text = match &f.ended {
+        let text = match &f.scan.ended {
             None => "Scanning… matches appear here as pages arrive (Esc stops)",
-            Some(Ok(_)) => "No prospect matches",
-            Some(Err(e)) => e.as_str(),
+            Some(Ended::Complete(_) | Ended::Stopped) => "No prospect matches",
+            Some(Ended::Failed(e)) => e.as_str(),
         };
         Paragraph::new(Line::styled(truncate(text, 500), dim()))
             .wrap(Wrap { trim: false })

@@ -4,6 +4,7 @@ pub mod bar;
 pub mod changes;
 pub mod detail;
 pub mod dialogs;
+pub mod facet;
 pub mod filter;
 pub mod find;
 pub mod form;
@@ -21,6 +22,8 @@ mod tests;
 use ratatui::Frame;
 
 use crate::app::find::FindTarget;
+use crate::app::keys::Context;
+use crate::app::layers::{Overlay, Screen};
 use crate::app::{State, Viewport};
 
 /// Draws the whole screen; returns what it laid out (how far the scrolling panes can scroll),
@@ -28,42 +31,74 @@ use crate::app::{State, Viewport};
 pub fn render(state: &State, frame: &mut Frame) -> Viewport {
     let areas = layout::areas(state, frame.area());
     let buf = frame.buffer_mut();
-    // The pending and journal views take the whole main area, over list and detail.
-    let full_view = state.pending.open || state.journal.is_some();
-    let list_rows = if state.pending.open {
-        changes::render_pending(state, areas.main, buf);
-        None
-    } else if let Some(view) = &state.journal {
-        changes::render_history(state, view, areas.main, buf);
-        None
-    } else if state.problems.as_ref().is_some_and(|p| p.open) {
-        problems::render(state, areas.list, buf);
-        None
-    } else if state.filter.as_ref().is_some_and(|f| f.open) {
-        filter::render(state, areas.list, buf);
-        None
-    } else {
-        list::render(state, areas.list, buf)
+    // The screen on top of the stack (`layers`); pending and journal take the whole main
+    // area, the others the list's place with the detail beside or over them.
+    let screen = state.screen();
+    let list_rows = match screen {
+        Some(Screen::Pending) => {
+            changes::render_pending(state, areas.main, buf);
+            None
+        }
+        Some(Screen::Journal) => {
+            if let Some(view) = &state.journal {
+                changes::render_history(state, view, areas.main, buf);
+            }
+            None
+        }
+        Some(Screen::Problems) => {
+            problems::render(state, areas.list, buf);
+            None
+        }
+        Some(Screen::Filter) => {
+            filter::render(state, areas.list, buf);
+            None
+        }
+        Some(Screen::Facet) => {
+            facet::render(state, areas.list, buf);
+            None
+        }
+        None => list::render(state, areas.list, buf),
     };
-    let (detail_max_scroll, detail_found) = if full_view {
+    let (detail_max_scroll, detail_found) = if screen.is_some_and(Screen::is_full) {
         (None, None)
     } else {
         detail::render(state, areas.detail, buf).unzip()
     };
-    let (form_cursor, form_fields) = form::render(state, areas.form, buf);
-    // The change-set dialogs sit over whatever is shown; the form's over the form.
-    let dialog_area = if crate::app::changes_modal(state).is_some() {
-        form::place(areas.main)
-    } else {
-        form::place(areas.form)
-    };
-    let buttons = dialogs::render(state, dialog_area, buf);
+    // The overlays, bottom to top, in the order `layers` gives (the same order keys reach
+    // them): what is drawn last is what has the keys.
+    let mut form_cursor = None;
+    let mut form_fields = Vec::new();
+    let mut buttons = Vec::new();
+    let mut help_drawn = (None, None);
+    let overlays = state.overlays();
+    let top_overlay = overlays.last().copied();
+    for overlay in overlays {
+        match overlay {
+            Overlay::Form => {
+                (form_cursor, form_fields) = form::render(state, areas.form, buf);
+                let drawn = dialogs::render_form(state, form::place(areas.form), buf);
+                if top_overlay == Some(Overlay::Form) {
+                    buttons = drawn;
+                }
+            }
+            Overlay::Dialog(_) | Overlay::Quit => {
+                let context = match overlay {
+                    Overlay::Dialog(c) => c,
+                    _ => Context::QuitStaged,
+                };
+                let drawn = dialogs::render_change(state, context, form::place(areas.main), buf);
+                if top_overlay == Some(overlay) {
+                    buttons = drawn;
+                }
+            }
+            Overlay::Help => help_drawn = help::render(state, areas.main, buf).unzip(),
+            // A prompt is the status line, drawn below.
+            Overlay::Prompt(_) => {}
+        }
+    }
+    bar::render_preview(state, areas.main, buf);
     bar::render_footer(state, areas.footer, buf);
-    let (help_max_scroll, help_found) = if state.help.open {
-        help::render(state, areas.main, buf).unzip()
-    } else {
-        (None, None)
-    };
+    let (help_max_scroll, help_found) = help_drawn;
     if let Some(cursor) = bar::render_status(state, areas.status, frame.buffer_mut()) {
         frame.set_cursor_position(cursor);
     } else if let Some(cursor) = form_cursor {

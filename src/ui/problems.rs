@@ -11,18 +11,19 @@ use super::style::{dim, scan_frame};
 use super::text::{fit, truncate};
 use crate::app::State;
 use crate::app::problems::Problems;
+use crate::app::scan_view::Ended;
 use crate::present::mask;
 use crate::scan::Finding;
 
 /// Draws the view into `area` (where the list is otherwise).
 pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
-    let Some(p) = state.problems.as_ref().filter(|p| p.open) else {
+    let Some(p) = state.problems.as_ref() else {
         return;
     };
     if area.is_empty() {
         return;
     }
-    let inner = scan_frame(state, &p.title(), p.ended.is_none(), area, buf);
+    let inner = scan_frame(state, &p.title(), p.scan.is_running(), area, buf);
     if inner.is_empty() {
         return;
     }
@@ -45,10 +46,11 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         }
     };
     if rows.is_empty() {
-        let text = match &p.ended {
-            None => "Scanning… findings appear here as pages arrive",
-            Some(Ok(_)) => "No problems found",
-            Some(Err(_)) => "The scan stopped before it found anything (r scans again)",
+        let text = match &p.scan.ended {
+            None => "Scanning… findings appear here as pages arrive (Esc stops)",
+            Some(Ended::Complete(_)) => "No problems found",
+            Some(Ended::Stopped) => "Stopped before anything was found (r scans again)",
+            Some(Ended::Failed(_)) => "The scan stopped before it found anything (r scans again)",
         };
         Paragraph::new(Line::styled(text, dim()))
             .wrap(Wrap { trim: false })
@@ -87,7 +89,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
             line.render(Rect::new(inner.x, y, inner.width, 1), buf);
         }
     }
-    if let Some(Err(e)) = &p.ended {
+    if let Some(Ended::Failed(e)) = &p.scan.ended {
         let y = inner.y + inner.height.saturating_sub(1);
         let line = truncate(e, usize::from(inner.width));
         buf.set_stringn(
@@ -186,7 +188,7 @@ fn rule_rows(p: &Problems, width: usize) -> (String, Vec<String>, usize) {
 
 /// The findings listed (a rule's, or a duplicate group's): who (name and external
 /// reference), the field when the rule covers several, the value, and the suggestion (for a
-/// duplicate, who else holds the value; in a group, the record's id), with the marks and
+/// duplicate, who else holds the value), with the marks and
 /// staged signs of change sets when there are any. Columns that do not fit are left out
 /// rather than cut mid-word.
 fn finding_rows(state: &State, p: &Problems, width: usize) -> (String, Vec<String>) {
@@ -196,7 +198,7 @@ fn finding_rows(state: &State, p: &Problems, width: usize) -> (String, Vec<Strin
     let avail = width.saturating_sub(2 + gutter);
     let fields_vary = findings.windows(2).any(|w| w[0].field != w[1].field);
     let last = match (duplicate, p.group.is_some()) {
-        (true, true) => "Id",
+        (true, true) => "",
         (true, false) => "Shared with",
         (false, _) => "Suggestion",
     };
@@ -206,7 +208,7 @@ fn finding_rows(state: &State, p: &Problems, width: usize) -> (String, Vec<Strin
     let field_w = if fields_vary && avail >= 100 { 20 } else { 0 };
     let spaces = 3 + usize::from(field_w > 0);
     let rest = avail.saturating_sub(name_w + ref_w + field_w + spaces);
-    // A group shares one value (the title says it): its records' ids instead.
+    // A group shares one value (the title says it): no value column (`y` copies an id).
     let (value_w, last_w) = if p.group.is_some() {
         (0, rest.min(36))
     } else {
@@ -232,7 +234,7 @@ fn finding_rows(state: &State, p: &Problems, width: usize) -> (String, Vec<Strin
         .iter()
         .map(|f| {
             let last = if p.group.is_some() {
-                f.id.clone()
+                String::new()
             } else if duplicate {
                 p.others(f)
                     .iter()

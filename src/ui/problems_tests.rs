@@ -16,15 +16,17 @@ fn problems_while_the_scan_streams_in_80x24() {
         &mut s,
         [Msg::Api {
             req,
-            reply: Reply::Checked {
+            reply: Reply::Scanned {
                 progress: crate::scan::Progress {
                     scanned: 3400,
                     total: 10_000,
                     pages: 34,
                     server_limit: None,
                 },
-                findings: sample_findings(),
-                today: crate::app::tests::problems::today(),
+                part: crate::app::msg::ScanPart::Findings {
+                    findings: sample_findings(),
+                    today: crate::app::tests::problems::today(),
+                },
             },
         }],
     );
@@ -78,15 +80,17 @@ fn problems_whitespace_findings_show_the_field_140x40() {
         &mut s,
         [Msg::Api {
             req,
-            reply: Reply::Checked {
+            reply: Reply::Scanned {
                 progress: crate::scan::Progress {
                     scanned: 500,
                     total: 500,
                     pages: 5,
                     server_limit: None,
                 },
-                findings,
-                today: crate::app::tests::problems::today(),
+                part: crate::app::msg::ScanPart::Findings {
+                    findings,
+                    today: crate::app::tests::problems::today(),
+                },
             },
         }],
     );

@@ -91,7 +91,7 @@ async fn screenshots_are_current() {
     idle(&mut h, "the first page", |s| s.list.shown.is_some()).await;
     h.press(KeyCode::Char('!'));
     idle(&mut h, "the check's end", |s| {
-        s.problems.as_ref().is_some_and(|p| p.ended.is_some())
+        s.problems.as_ref().is_some_and(|p| p.scan.ended.is_some())
     })
     .await;
     shots.push(("problems", shot(h.state())));

@@ -82,6 +82,10 @@ pub enum Action {
     QuitDrop,
     /// Stay in the app.
     Stay,
+    /// `%`: the value counts of a field.
+    Facet,
+    /// Switch the facet view between values and clusters.
+    Cluster,
 }
 
 impl Action {
@@ -130,6 +134,8 @@ pub enum Context {
     Problems,
     /// The filter view (`F`).
     Filter,
+    /// The facet view (`%`) and its clusters.
+    Facet,
     /// The pending change set (`P`) and the review of a revert.
     Pending,
     /// The journal view (`H`).
@@ -175,6 +181,7 @@ impl Context {
             Context::Draft => "draft dialog",
             Context::Problems => "problems",
             Context::Filter => "filter",
+            Context::Facet => "facet",
             Context::Pending => "pending",
             Context::History => "history",
             Context::FieldPick => "set field",

@@ -2,6 +2,7 @@
 //! the journal view (undo, revert), quitting with staged changes, a set offered back, and the
 //! read-only refusals.
 
+use crate::app::layers::Screen;
 use crossterm::event::KeyCode;
 
 use super::fixtures::*;
@@ -231,7 +232,7 @@ fn every_staging_writes_the_set_so_a_crash_keeps_it() {
 fn ctrl_s_in_the_pending_view_plans_the_staged_set_as_apply_does() {
     let mut s = staged_three();
     send(&mut s, [ch('P')]);
-    assert!(s.pending.open);
+    assert!(s.showing(Screen::Pending));
     let fx = send(&mut s, [ctrl('s')]);
     let reqs = requests(&fx);
     let [(req, ApiRequest::Plan { rows, concurrency })] = reqs.as_slice() else {
@@ -444,7 +445,7 @@ fn h_in_the_list_shows_this_profiles_batches_and_r_reviews_a_revert() {
     };
     let ids: Vec<&str> = entries.iter().map(|e| e.prospect_id.as_str()).collect();
     assert_eq!(ids, vec![prospect(0).id.as_str(), prospect(1).id.as_str()]);
-    assert!(s.pending.open);
+    assert!(s.showing(Screen::Pending));
     assert_eq!(s.pending.revert.as_deref(), Some("revert of batch B1"));
     // The plan arrives: Enter sends exactly it, as a batch of its own with its reason.
     let plan = vec![
@@ -509,10 +510,10 @@ fn h_on_the_detail_lists_the_prospects_changes_and_u_reviews_the_undo() {
     };
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].time, "2026-11-28T03:00:00Z");
-    assert!(s.pending.open && s.pending.revert.is_some());
+    assert!(s.showing(Screen::Pending) && s.pending.revert.is_some());
     // Esc leaves the review; the journal view is there again.
     send(&mut s, [key(KeyCode::Esc)]);
-    assert!(!s.pending.open && s.journal.is_some());
+    assert!(!s.showing(Screen::Pending) && s.journal.is_some());
 }
 
 #[test]
@@ -527,7 +528,7 @@ fn a_read_only_profile_refuses_staging_sending_and_reverting_in_one_place() {
         assert!(fx.is_empty(), "{c}");
         assert!(status(&s).contains("read-only"), "{c}");
     }
-    assert!(s.set_field.is_none() && !s.pending.open);
+    assert!(s.set_field.is_none() && !s.showing(Screen::Pending));
     send(&mut s, [ch('H'), Msg::JournalLoaded(Ok(journal()))]);
     s.status = None;
     assert!(requests(&send(&mut s, [ch('R')])).is_empty());

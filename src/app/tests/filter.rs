@@ -1,6 +1,9 @@
 //! The filter view (`F`): the prompt, matches streaming in with coverage, Esc stopping the
 //! scan and keeping the matches, Enter and e on a match.
 
+use crate::app::layers::Screen;
+use crate::app::scan_view::ScanKind;
+use crate::app::msg::ScanPart;
 use crossterm::event::KeyCode;
 
 use super::fixtures::*;
@@ -25,14 +28,14 @@ fn filter_req(fx: &[Effect]) -> Option<(RequestId, Filter)> {
 pub fn matched_records(req: RequestId, (scanned, total): (u64, u64), records: &[Prospect]) -> Msg {
     Msg::Api {
         req,
-        reply: Reply::Matched {
+        reply: Reply::Scanned {
             progress: Progress {
                 scanned,
                 total,
                 pages: scanned / 100,
                 server_limit: None,
             },
-            items: records.iter().map(MatchRow::of).collect(),
+            part: ScanPart::Matches(records.iter().map(MatchRow::of).collect()),
         },
     }
 }
@@ -63,7 +66,7 @@ fn f_asks_for_a_filter_and_scans_with_every_expression() {
     assert_eq!(filter.conditions.len(), 2);
     assert!(filter.matches(&prospect(1)));
     let view = s.filter.as_ref().unwrap();
-    assert!(view.open && view.ended.is_none());
+    assert!(s.showing(Screen::Filter) && view.scan.ended.is_none());
 }
 
 #[test]
@@ -95,18 +98,18 @@ fn matches_stream_in_and_the_title_says_the_coverage() {
         view.title(),
         "email~example · 2 matches · scanning 3,500 of 10,000…"
     );
-    assert!(s.requests.any(|p| *p == Purpose::Filter), "still scanning");
+    assert!(s.requests.any(|p| *p == Purpose::Scan(ScanKind::Filter)), "still scanning");
     let end = Msg::Api {
         req,
-        reply: Reply::FilterEnded(Ok(ScanSummary::default())),
+        reply: Reply::ScanEnded(Ok(ScanSummary::default())),
     };
     send(&mut s, [matched(req, 10_000, vec![3]), end]);
     let view = s.filter.as_ref().unwrap();
     assert_eq!(
         view.title(),
-        "email~example · 3 matches · scanned 10,000 of 10,000"
+        "email~example · 3 matches · scanned 10,000 records"
     );
-    assert!(!s.requests.any(|p| *p == Purpose::Filter));
+    assert!(!s.requests.any(|p| *p == Purpose::Scan(ScanKind::Filter)));
 }
 
 #[test]
@@ -122,7 +125,7 @@ fn esc_stops_the_scan_and_keeps_what_was_found_then_closes_the_view() {
     send(&mut s, [matched(req, 300, vec![3])]);
     assert_eq!(s.filter.as_ref().unwrap().matches.len(), 2);
     send(&mut s, [key(KeyCode::Esc)]);
-    assert!(!s.filter.as_ref().unwrap().open);
+    assert!(!s.showing(Screen::Filter));
     send(&mut s, [ch('F')]);
     let prompt = s.prompt.as_ref().expect("F asks again");
     assert_eq!(prompt.input.text(), "email~example");
@@ -132,7 +135,7 @@ fn esc_stops_the_scan_and_keeps_what_was_found_then_closes_the_view() {
         "the same filter is not scanned again"
     );
     assert!(
-        s.filter.as_ref().unwrap().open,
+        s.showing(Screen::Filter),
         "Enter shows its matches again"
     );
 }
@@ -142,7 +145,7 @@ fn f_after_a_hidden_filter_asks_and_typed_letters_stay_in_the_prompt() {
     let (mut s, req) = filtering("email~example");
     send(&mut s, [matched(req, 200, vec![1, 2])]);
     send(&mut s, [key(KeyCode::Esc), key(KeyCode::Esc)]);
-    assert!(!s.filter.as_ref().unwrap().open);
+    assert!(!s.showing(Screen::Filter));
     send(&mut s, [ch('F'), ctrl('u')]);
     // `e` would open the form, `d` nothing: here they are text.
     let fx = type_text(&mut s, "dateOfBirth~1990");
@@ -198,7 +201,7 @@ fn enter_fetches_a_match_by_id_and_opens_the_servers_version() {
         }],
     );
     assert_eq!(s.detail.as_ref().map(|d| &d.prospect), Some(&fresh));
-    assert!(s.detail_has_keys() && s.filter.as_ref().unwrap().open);
+    assert!(s.detail_has_keys() && s.showing(Screen::Filter));
     // Esc closes the record and the matches have the keyboard again.
     send(&mut s, [key(KeyCode::Esc)]);
     assert!(s.filter_has_keys());
@@ -212,7 +215,7 @@ fn enter_fetches_a_match_by_id_and_opens_the_servers_version() {
         "the same filter is not scanned again"
     );
     assert!(
-        s.filter.as_ref().unwrap().open,
+        s.showing(Screen::Filter),
         "Enter shows its matches again"
     );
 }

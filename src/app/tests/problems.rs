@@ -1,6 +1,9 @@
 //! The problems view (`!`): starting the check, findings streaming in, drilling down,
 //! opening a record, hiding, rescanning.
 
+use crate::app::layers::Screen;
+use crate::app::scan_view::ScanKind;
+use crate::app::msg::ScanPart;
 use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 
@@ -71,10 +74,12 @@ fn check_req(fx: &[Effect]) -> RequestId {
 fn part(req: RequestId, scanned: u64, findings: Vec<Finding>) -> Msg {
     Msg::Api {
         req,
-        reply: Reply::Checked {
+        reply: Reply::Scanned {
             progress: progress(scanned, 500),
-            findings,
-            today: today(),
+            part: ScanPart::Findings {
+                findings,
+                today: today(),
+            },
         },
     }
 }
@@ -82,7 +87,7 @@ fn part(req: RequestId, scanned: u64, findings: Vec<Finding>) -> Msg {
 fn ended(req: RequestId) -> Msg {
     Msg::Api {
         req,
-        reply: Reply::CheckEnded(Ok(ScanSummary {
+        reply: Reply::ScanEnded(Ok(ScanSummary {
             records: 500,
             pages: 5,
             first_total: 500,
@@ -179,7 +184,7 @@ fn bang_starts_a_check_over_the_lists_search_and_shows_the_view() {
         request: ApiRequest::Check { search: None },
     })));
     let p = s.problems.as_ref().unwrap();
-    assert!(p.open && p.ended.is_none());
+    assert!(s.showing(Screen::Problems) && p.scan.ended.is_none());
     assert!(
         p.title()
             .starts_with("Problems · 0 findings so far · scanning 0 of 0")
@@ -204,7 +209,7 @@ fn findings_stream_in_grouped_by_rule_with_the_check_registered_until_its_end() 
 
     send(&mut s, [part(req, 500, findings[2..].to_vec()), ended(req)]);
     assert!(
-        !s.requests.any(|p| *p == Purpose::Problems),
+        !s.requests.any(|p| *p == Purpose::Scan(ScanKind::Problems)),
         "the check is over"
     );
     let p = s.problems.as_ref().unwrap();
@@ -262,7 +267,7 @@ fn enter_lists_a_rules_findings_and_enter_on_a_finding_opens_its_record() {
     );
     // The record has the keyboard; the view waits behind it.
     assert!(s.detail_has_keys() && !s.problems_have_keys());
-    assert!(s.problems.as_ref().unwrap().open);
+    assert!(s.showing(Screen::Problems));
     send(&mut s, [ch('j')]);
     assert_eq!(
         s.problems.as_ref().unwrap().finding_row,
@@ -276,9 +281,9 @@ fn enter_lists_a_rules_findings_and_enter_on_a_finding_opens_its_record() {
     assert_eq!((p.rule, p.finding_row), (Some(Rule::CountryInvalid), 1));
     // Hidden, `!` brings the view back where it was, without scanning again.
     send(&mut s, [key(KeyCode::Esc), key(KeyCode::Esc)]);
-    assert!(!s.problems.as_ref().unwrap().open);
+    assert!(!s.showing(Screen::Problems));
     let fx = send(&mut s, [ch('!')]);
-    assert!(s.problems.as_ref().unwrap().open);
+    assert!(s.showing(Screen::Problems));
     assert!(!fx.iter().any(|e| matches!(e, Effect::Api(_))), "{fx:?}");
     assert_eq!(s.problems.as_ref().unwrap().rule_row, 1);
 }
@@ -301,7 +306,7 @@ fn bang_from_a_focused_record_gives_the_view_the_keyboard() {
 }
 
 #[test]
-fn esc_goes_back_then_hides_the_view_while_the_scan_goes_on() {
+fn esc_goes_back_then_stops_the_scan_keeping_its_findings_then_hides_the_view() {
     let (mut s, req) = started();
     send(
         &mut s,
@@ -311,17 +316,25 @@ fn esc_goes_back_then_hides_the_view_while_the_scan_goes_on() {
     let fx = send(&mut s, [key(KeyCode::Esc)]);
     assert_eq!(s.problems.as_ref().unwrap().rule, None);
     assert!(fx.is_empty());
+    // As every streaming view: Esc stops the scan and keeps what it found…
     let fx = send(&mut s, [key(KeyCode::Esc)]);
-    assert!(!s.problems.as_ref().unwrap().open);
+    assert!(s.showing(Screen::Problems));
     assert!(
-        !fx.iter().any(|e| matches!(e, Effect::Cancel(_))),
-        "the scan goes on"
+        fx.iter().any(|e| matches!(e, Effect::Cancel(_))),
+        "the scan stops"
     );
-    // Later parts still arrive while the list has the keyboard.
-    send(&mut s, [part(req, 500, Vec::new()), ended(req)]);
-    assert!(s.problems.as_ref().unwrap().ended.is_some());
+    let p = s.problems.as_ref().unwrap();
+    assert_eq!(p.findings.len(), sample_findings().len());
+    assert!(p.title().contains("stopped at 100 of"), "{}", p.title());
+    // …and an answer of the stopped scan is dropped.
+    send(&mut s, [part(req, 500, sample_findings())]);
+    assert_eq!(s.problems.as_ref().unwrap().findings.len(), sample_findings().len());
+    // …then the next Esc hides the view.
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert!(!s.showing(Screen::Problems));
+    assert!(s.problems.as_ref().unwrap().scan.ended.is_some());
     let fx = send(&mut s, [ch('!')]);
-    assert!(s.problems.as_ref().unwrap().open);
+    assert!(s.showing(Screen::Problems));
     assert!(
         !fx.iter().any(|e| matches!(e, Effect::Api(_))),
         "no second scan"
@@ -361,13 +374,13 @@ fn a_failed_check_keeps_what_it_found_and_says_which_page_failed() {
         &mut s,
         [Msg::Api {
             req,
-            reply: Reply::CheckEnded(Err(failure)),
+            reply: Reply::ScanEnded(Err(failure)),
         }],
     );
     let p = s.problems.as_ref().unwrap();
     assert_eq!(p.findings.len(), 4);
     assert!(
-        p.title().contains("stopped after 100 of 500"),
+        p.title().contains("failed after 100 of 500"),
         "{}",
         p.title()
     );
@@ -406,7 +419,7 @@ fn fix_phone(typed: &str) -> State {
 fn e_opens_the_form_on_the_findings_field_and_a_fixed_finding_goes_away() {
     let s = fix_phone("+447101231111");
     let p = s.problems.as_ref().unwrap();
-    assert!(p.open, "back in the problems view");
+    assert!(s.showing(Screen::Problems), "back in the problems view");
     assert_eq!(p.rules(), vec![(Rule::CountryInvalid, 3)]);
     assert_eq!(p.rule, None, "the rule has no finding left");
 }
@@ -447,14 +460,15 @@ fn f_from_a_record_opened_from_the_problems_view_shows_the_filter_not_the_proble
     type_text(&mut s, "email~example");
     send(&mut s, [key(KeyCode::Enter)]);
     assert!(s.filter_has_keys(), "the filter has the keyboard");
-    assert!(
-        !s.problems.as_ref().unwrap().open,
-        "and the problems view's place"
-    );
-    // Out of the filter view, `!` shows the problems again, where they were.
-    send(&mut s, [key(KeyCode::Esc), key(KeyCode::Esc), ch('!')]);
+    assert_eq!(s.screen(), Some(Screen::Filter), "on top of the problems view");
+    assert!(s.showing(Screen::Problems), "which waits under it");
+    // Out of the filter view (Esc stops its scan, Esc closes it), the problems show again,
+    // where they were.
+    send(&mut s, [key(KeyCode::Esc), key(KeyCode::Esc)]);
     assert!(s.problems_have_keys());
-    assert!(!s.filter.as_ref().unwrap().open);
+    send(&mut s, [ch('!')]);
+    assert!(s.problems_have_keys());
+    assert!(!s.showing(Screen::Filter));
     assert_eq!(
         s.problems.as_ref().unwrap().rule,
         Some(Rule::CountryInvalid)

@@ -1,6 +1,7 @@
 //! Sending the pending view's changes asks first ("Send N changes to profile NAME?", a
 //! reason journaled with the batch), and the journal's batches list their changes.
 
+use crate::app::layers::Screen;
 use crossterm::event::KeyCode;
 
 use super::changes::{journal, list, requests, staged_three};
@@ -21,9 +22,9 @@ fn enter_in_the_pending_view_asks_before_sending_and_n_sends_nothing() {
     assert_eq!(s.staged.len(), 3, "d did not reach the pending view");
     let fx = send(&mut s, [ch('n')]);
     assert!(requests(&fx).is_empty() && s.send_question.is_none());
-    assert!(s.pending.open, "back in the pending view");
+    assert!(s.showing(Screen::Pending), "back in the pending view");
     send(&mut s, [key(KeyCode::Enter), key(KeyCode::Esc)]);
-    assert!(s.send_question.is_none() && s.pending.open);
+    assert!(s.send_question.is_none() && s.showing(Screen::Pending));
 }
 
 #[test]

@@ -1,0 +1,142 @@
+//! The facet view's work in the background: counting a field's values over a scan (the
+//! counts so far sent now and then, sorted, so the view never sorts), finding the records of
+//! some values, and clustering values off the UI thread.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::time::Instant;
+
+use crate::api::{ApiClient, ApiError};
+use crate::app::facet::Member;
+use crate::app::msg::ScanPart;
+use crate::app::{Msg, Reply, RequestId};
+use crate::scan::facet::{Facet, FacetField, Method, clusters};
+use crate::scan::keys::By;
+use crate::scan::{Filter, Scan, ScanError, ScanEvent, ScanOptions};
+
+/// How often the counts so far are sent while a facet scan runs (and once at its end).
+const COUNTS_EVERY: Duration = Duration::from_millis(250);
+
+fn never_ended(pages: u64) -> Reply {
+    Reply::ScanEnded(Err(ScanError {
+        page: pages + 1,
+        source: ApiError::Config("the scan ended without a result".into()),
+    }))
+}
+
+/// Counts `field` over every record of the scan that passes `filter`.
+pub(super) async fn facet(
+    client: &ApiClient,
+    req: RequestId,
+    opts: ScanOptions,
+    filter: Option<Filter>,
+    field: FacetField,
+    msgs: &UnboundedSender<Msg>,
+) -> Reply {
+    let mut facet = Facet::new(field, By::Exact, false);
+    let mut scan = Scan::start(client, opts);
+    let mut last_sent: Option<Instant> = None;
+    let mut pages = 0;
+    let send = |facet: &Facet, progress| {
+        let reply = Reply::Scanned {
+            progress,
+            part: ScanPart::Counts(facet.report(0)),
+        };
+        let _ = msgs.send(Msg::Api { req, reply });
+    };
+    while let Some(event) = scan.next().await {
+        match event {
+            Ok(ScanEvent::Page(page)) => {
+                pages = page.progress.pages;
+                for p in page.items.iter() {
+                    if filter.as_ref().is_none_or(|f| f.matches(p)) {
+                        facet.add(p);
+                    }
+                }
+                let due = last_sent.is_none_or(|t| t.elapsed() >= COUNTS_EVERY);
+                let last = page.progress.scanned >= page.progress.total;
+                if due || last {
+                    send(&facet, page.progress);
+                    last_sent = Some(Instant::now());
+                }
+            }
+            Ok(ScanEvent::Done(summary)) => {
+                let progress = crate::scan::Progress {
+                    scanned: summary.records,
+                    total: summary.records,
+                    pages: summary.pages,
+                    server_limit: None,
+                };
+                send(&facet, progress);
+                return Reply::ScanEnded(Ok(summary));
+            }
+            Err(e) => return Reply::ScanEnded(Err(e)),
+        }
+    }
+    never_ended(pages)
+}
+
+/// How the views name a record: its name and external reference.
+fn label(p: &crate::api::Prospect) -> String {
+    crate::present::name_and_ref(&p.full_name(), p.external_reference.as_deref(), &p.id)
+}
+
+/// Sends the records whose `field` holds one of `values` (`None`: blank or missing), a page
+/// at a time.
+pub(super) async fn members(
+    client: &ApiClient,
+    req: RequestId,
+    opts: ScanOptions,
+    filter: Option<Filter>,
+    field: FacetField,
+    values: Vec<Option<String>>,
+    msgs: &UnboundedSender<Msg>,
+) -> Reply {
+    let want_empty = values.iter().any(Option::is_none);
+    let wanted: HashSet<String> = values.into_iter().flatten().collect();
+    let mut scan = Scan::start(client, opts);
+    let mut pages = 0;
+    while let Some(event) = scan.next().await {
+        match event {
+            Ok(ScanEvent::Page(page)) => {
+                pages = page.progress.pages;
+                let found: Vec<Member> = page
+                    .items
+                    .iter()
+                    .filter(|p| filter.as_ref().is_none_or(|f| f.matches(p)))
+                    .filter_map(|p| {
+                        let value = field.value(p).filter(|v| !v.trim().is_empty());
+                        let hit = match &value {
+                            Some(v) => wanted.contains(v),
+                            None => want_empty,
+                        };
+                        hit.then(|| Member {
+                            id: p.id.clone(),
+                            label: label(p),
+                            value,
+                        })
+                    })
+                    .collect();
+                let reply = Reply::Scanned {
+                    progress: page.progress,
+                    part: ScanPart::Members(found),
+                };
+                let _ = msgs.send(Msg::Api { req, reply });
+            }
+            Ok(ScanEvent::Done(summary)) => return Reply::ScanEnded(Ok(summary)),
+            Err(e) => return Reply::ScanEnded(Err(e)),
+        }
+    }
+    never_ended(pages)
+}
+
+/// Clusters `values` on a blocking thread (n-gram keys over many values take a while).
+pub(super) async fn cluster(values: Vec<(String, u64)>, method: Method) -> Reply {
+    let work = tokio::task::spawn_blocking(move || {
+        let counts: Vec<(&str, u64)> = values.iter().map(|(v, n)| (v.as_str(), *n)).collect();
+        clusters(&counts, method)
+    });
+    Reply::Clustered(work.await.unwrap_or_default())
+}
