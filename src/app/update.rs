@@ -179,8 +179,10 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
         state.status = None;
     }
     match state.keys.action_for(&[Context::Global], &key) {
-        // The form asks about its own unsaved edits; under the help it is not asked yet.
-        Some(Action::Quit) if state.top() == Top::Overlay(Overlay::Form) => {
+        // The form asks about its own unsaved edits: the help over it closes so the question
+        // is seen.
+        Some(Action::Quit) if state.form.is_some() => {
+            state.help.open = false;
             return form_flow::on_quit(state, fx);
         }
         Some(Action::Quit) => return changes::on_quit(state, fx),
@@ -260,6 +262,7 @@ fn on_view_key(state: &mut State, view: View, key: KeyEvent, fx: &mut Vec<Effect
             Action::Accept => changes::accept(state, false, fx),
             Action::AcceptRule => changes::accept(state, true, fx),
             Action::Pending => pending::open(state),
+            Action::Filter => filter::open(state),
             _ => problems::on_action(state, action, fx),
         },
         View::Screen(Screen::Filter) => match action {

@@ -480,7 +480,7 @@ pub const BASE: &[Binding] = &[
         name: "filter",
         defaults: &[ch('F')],
         action: A::Filter,
-        contexts: &[C::List, C::Detail, C::Filter],
+        contexts: &[C::List, C::Detail, C::Filter, C::Problems],
         description: "filter on any field (FIELD=VALUE, FIELD~TEXT): scans every page, matches stream in",
         hint: Some("filter"),
     },

@@ -7,6 +7,7 @@ pub(crate) mod fixtures;
 mod form;
 mod form_fixtures;
 mod form_outcomes;
+mod layers;
 mod lookup;
 pub(crate) mod problems;
 mod send_question;
