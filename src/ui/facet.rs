@@ -101,8 +101,18 @@ fn shown(f: &FacetView, value: Option<&str>) -> String {
 fn value_rows(f: &FacetView, width: usize) -> (String, Vec<String>) {
     let avail = width.saturating_sub(2);
     let (count_w, share_w) = (9, 7);
-    let bar_w = (avail / 4).clamp(0, 30);
-    let value_w = avail.saturating_sub(count_w + share_w + bar_w + 3);
+    // The value gets what it needs up to 48 columns; the bar the rest (up to 50).
+    let longest = f
+        .rows()
+        .iter()
+        .map(|r| super::text::width(&shown(f, r.value.as_deref())))
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    let value_w = longest.min(48).min(avail.saturating_sub(count_w + share_w + 12));
+    let bar_w = avail
+        .saturating_sub(value_w + count_w + share_w + 3)
+        .min(50);
     let header = format!(
         "{} {:>count_w$} {:>share_w$} {}",
         fit("Value", value_w),
@@ -132,7 +142,7 @@ fn value_rows(f: &FacetView, width: usize) -> (String, Vec<String>) {
 fn cluster_rows(f: &FacetView, width: usize) -> (String, Vec<String>) {
     let avail = width.saturating_sub(2);
     let (n_w, rec_w) = (10, 9);
-    let value_w = avail.saturating_sub(n_w + rec_w + 2);
+    let value_w = avail.saturating_sub(n_w + rec_w + 2).min(60);
     let header = format!(
         "{} {:>n_w$} {:>rec_w$}",
         fit("Most common value (A sets the group to it)", value_w),
@@ -166,7 +176,7 @@ fn spellings(f: &FacetView, width: usize) -> Vec<Line<'static>> {
         .iter()
         .map(|s| format!("{} × {}", thousands(s.count), shown(f, Some(&s.value))))
         .collect();
-    let text = shown_values.join("   ");
+    let text = format!("Spellings: {}", shown_values.join("   "));
     lines.extend(
         super::text::wrap(&text, width)
             .into_iter()

@@ -132,6 +132,8 @@ pub fn render(state: &State, frame: &mut Frame) -> Viewport {
 #[cfg(test)]
 mod changes_tests;
 #[cfg(test)]
+mod facet_tests;
+#[cfg(test)]
 mod form_tests;
 #[cfg(test)]
 mod problems_tests;

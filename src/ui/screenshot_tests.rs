@@ -96,6 +96,23 @@ async fn screenshots_are_current() {
     .await;
     shots.push(("problems", shot(h.state())));
 
+    // The facet view (`%`) of the country, where the planted misspellings show.
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('%'));
+    let row = crate::patch::FieldPath::all()
+        .iter()
+        .position(|f| f.to_string() == "address.country")
+        .expect("listed");
+    for _ in 0..row {
+        h.press(KeyCode::Char('j'));
+    }
+    h.press(KeyCode::Enter);
+    idle(&mut h, "the count's end", |s| {
+        s.facet.as_ref().is_some_and(|f| f.scan.ended.is_some())
+    })
+    .await;
+    shots.push(("facet", shot(h.state())));
+
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
     let write = std::env::var_os("PROSPECT_WRITE_SCREENSHOTS").is_some();
     for (name, svg) in shots {
