@@ -171,14 +171,7 @@ impl ChangeSet {
 
 /// How a record is named in marks and the pending view.
 pub fn label_of(p: &Prospect) -> String {
-    let name = p.full_name();
-    if !name.trim().is_empty() {
-        name
-    } else if !p.email.is_empty() {
-        p.email.clone()
-    } else {
-        p.id.clone()
-    }
+    crate::present::name_and_ref(&p.full_name(), p.external_reference.as_deref(), &p.id)
 }
 
 /// Checks a value for one field with the form's rules for that field (the rules that need

@@ -15,22 +15,15 @@ use crate::api::Prospect;
 use crate::patch::FieldPath;
 use crate::scan::Finding;
 
-/// A filter match's (id, label): its name, else its email, else its id.
+/// A filter match's (id, label), named as every view names a prospect.
 fn match_target(m: &MatchRow) -> (String, String) {
-    let label = [m.name(), m.email(), m.id()]
-        .into_iter()
-        .find(|s| !s.trim().is_empty())
-        .unwrap_or_default();
-    (m.id().to_string(), label.to_string())
+    let label = crate::present::name_and_ref(m.name(), Some(m.reference()), m.id());
+    (m.id().to_string(), label)
 }
 
-/// A finding's record as the pending view names it: its name, else its external reference,
-/// else its id.
+/// A finding's record, named as every view names a prospect.
 fn finding_label(f: &Finding) -> String {
-    Some(f.name.clone())
-        .filter(|n| !n.trim().is_empty())
-        .or_else(|| f.external_reference.clone())
-        .unwrap_or_else(|| f.id.clone())
+    crate::present::name_and_ref(&f.name, f.external_reference.as_deref(), &f.id)
 }
 
 /// The problems view's findings shown now: a rule's, or every finding from the rule table.

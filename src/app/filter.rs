@@ -11,10 +11,11 @@ use crate::api::Prospect;
 /// never the whole record: `Enter`/`e` fetch the record by its id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchRow {
-    /// The id, name, email, phone, postcode and country, one after the other.
+    /// The id, name, email, phone, postcode, country and external reference, one after the
+    /// other.
     text: Box<str>,
-    /// Where each of the six parts of `text` ends.
-    ends: [u32; 6],
+    /// Where each of the seven parts of `text` ends.
+    ends: [u32; 7],
 }
 
 impl MatchRow {
@@ -28,9 +29,10 @@ impl MatchRow {
             p.phone_number.as_deref().unwrap_or(""),
             address.and_then(|a| a.postcode.as_deref()).unwrap_or(""),
             address.and_then(|a| a.country.as_deref()).unwrap_or(""),
+            p.external_reference.as_deref().unwrap_or(""),
         ];
         let mut text = String::with_capacity(parts.iter().map(|s| s.len()).sum());
-        let mut ends = [0u32; 6];
+        let mut ends = [0u32; 7];
         for (end, part) in ends.iter_mut().zip(parts) {
             text.push_str(part);
             // Past 4 GiB the parts read as empty instead of panicking.
@@ -77,6 +79,11 @@ impl MatchRow {
     /// The address's country, `""` when there is none.
     pub fn country(&self) -> &str {
         self.part(5)
+    }
+
+    /// The external reference, `""` when there is none.
+    pub fn reference(&self) -> &str {
+        self.part(6)
     }
 }
 
@@ -137,6 +144,7 @@ mod tests {
         assert_eq!(row.phone(), "+447700900123");
         assert_eq!(row.postcode(), "NW1 6XE");
         assert_eq!(row.country(), "GBR");
+        assert_eq!(row.reference(), p.external_reference.as_deref().unwrap_or(""));
         p.phone_number = None;
         p.address = None;
         let row = MatchRow::of(&p);

@@ -91,6 +91,16 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
             state.pending.work = Some(Work::Planning(req));
         }
         Action::Send if !busy => ask_send(state),
+        // `y`: the id of the row (the rows name records by name and external reference).
+        Action::CopyId => {
+            let at = state.pending.row;
+            let id = match (&state.pending.revert, &state.pending.plan) {
+                (Some(_), Some(plan)) => plan.get(at).map(row_id),
+                (Some(_), None) => None,
+                (None, _) => state.staged.records.keys().nth(at).cloned(),
+            };
+            super::update::copy_id(state, id, fx);
+        }
         Action::Help => {
             state.help.open = true;
             state.help.scroll = 0;
@@ -337,6 +347,16 @@ pub(super) fn history_action(state: &mut State, action: Action, fx: &mut Vec<Eff
                 };
                 view.row = 0;
             }
+        }
+        Action::CopyId => {
+            let id = match &view.scope {
+                HistoryScope::Prospect { id, .. } => Some(id.clone()),
+                HistoryScope::Batch { batch, .. } => {
+                    view.of_batch(batch).get(view.row).map(|e| e.prospect_id.clone())
+                }
+                HistoryScope::Batches => None,
+            };
+            super::update::copy_id(state, id, fx);
         }
         Action::Back => match view.scope {
             HistoryScope::Batch { from_row, .. } => {

@@ -84,12 +84,8 @@ fn outcome_spans(state: &State, r: &Planned) -> Vec<Span<'static>> {
 }
 
 fn staged_item(state: &State, id: &str, s: &StagedRecord) -> Item {
-    let mut head = vec![Span::raw(format!(
-        "{} {}  {}  ",
-        s.sign(),
-        clean(&s.label),
-        dim_id(id)
-    ))];
+    let _ = id;
+    let mut head = vec![Span::raw(format!("{} {}  ", s.sign(), clean(&s.label)))];
     let planned = state
         .pending
         .plan
@@ -120,18 +116,10 @@ fn staged_item(state: &State, id: &str, s: &StagedRecord) -> Item {
     Item { head, lines }
 }
 
-fn dim_id(id: &str) -> String {
-    format!("({})", truncate(&clean(id), 12))
-}
-
 fn plan_item(state: &State, r: &Planned) -> Item {
     let id = r.id.clone().unwrap_or_else(|| r.key.value().to_string());
     let head = match r.before.as_ref() {
-        Some(p) => format!(
-            "{}  {}  ",
-            clean(&crate::app::changes::label_of(p)),
-            dim_id(&id)
-        ),
+        Some(p) => format!("{}  ", clean(&crate::app::changes::label_of(p))),
         None => format!("{}  ", clean(&id)),
     };
     let mut head = vec![Span::raw(head)];
@@ -337,14 +325,15 @@ pub fn render_history(state: &State, view: &HistoryView, area: Rect, buf: &mut B
 fn change_item(state: &State, e: &crate::edit::journal::JournalEntry, who: bool) -> Item {
     let mut head = format!("{}  ", fit(&readable_time(&e.time), 21));
     if who {
-        // The record's name when this session has seen it; its id in any case.
+        // Named as every view names a prospect when this session has seen it (`y` copies
+        // the id); its id otherwise.
         let name = state
             .list
             .cache
             .find(&e.prospect_id)
             .map(crate::app::changes::label_of);
         match name {
-            Some(n) => head.push_str(&format!("{}  {}", clean(&n), e.prospect_id)),
+            Some(n) => head.push_str(&clean(&n)),
             None => head.push_str(&e.prospect_id),
         }
     } else {

@@ -38,20 +38,22 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     // Marks and staged signs take three more columns when there are any.
     let gutter = super::changes::gutter(state, "").map_or(0, |g| g.chars().count());
     let width = usize::from(inner.width).saturating_sub(2 + gutter);
-    let (phone_w, post_w, country_w) = (16, 10, 7);
-    let rest = width.saturating_sub(phone_w + post_w + country_w + 4);
+    // Named as every view names a prospect: name and external reference first.
+    let (ref_w, phone_w, post_w, country_w) = (12, 16, 10, 7);
+    let rest = width.saturating_sub(ref_w + phone_w + post_w + country_w + 5);
     let (name_w, email_w) = (rest * 2 / 5, rest - rest * 2 / 5);
-    let row = |cells: [&str; 5]| {
+    let row = |cells: [&str; 6]| {
         [
             fit(cells[0], name_w),
-            fit(cells[1], email_w),
-            fit(cells[2], phone_w),
-            fit(cells[3], post_w),
-            fit(cells[4], country_w),
+            fit(cells[1], ref_w),
+            fit(cells[2], email_w),
+            fit(cells[3], phone_w),
+            fit(cells[4], post_w),
+            fit(cells[5], country_w),
         ]
         .join(" ")
     };
-    let header = row(["Name", "Email", "Phone", "Postcode", "Country"]);
+    let header = row(["Name", "External ref", "Email", "Phone", "Postcode", "Country"]);
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let cols = usize::from(inner.width);
     let pad = " ".repeat(2 + gutter);
@@ -60,7 +62,14 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
     let offset = (f.selected + 1).saturating_sub(height);
     for (i, m) in f.matches.iter().enumerate().skip(offset).take(height) {
         let y = inner.y + 1 + u16::try_from(i - offset).unwrap_or(0);
-        let line = row([m.name(), m.email(), m.phone(), m.postcode(), m.country()]);
+        let line = row([
+            m.name(),
+            m.reference(),
+            m.email(),
+            m.phone(),
+            m.postcode(),
+            m.country(),
+        ]);
         let (marker, style) = if i == f.selected {
             ("› ", Style::new().add_modifier(Modifier::REVERSED))
         } else {

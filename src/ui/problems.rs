@@ -139,14 +139,9 @@ fn why_lines(p: &Problems, f: &Finding, width: usize) -> Vec<Line<'static>> {
     lines
 }
 
-/// A record as a person names it: its name and external reference, else its id.
+/// A record as every view names it: its name and external reference, else its id.
 fn who(f: &Finding) -> String {
-    match (f.name.trim(), f.external_reference.as_deref()) {
-        ("", Some(r)) => r.to_string(),
-        ("", None) => f.id.clone(),
-        (n, Some(r)) => format!("{n} ({r})"),
-        (n, None) => n.to_string(),
-    }
+    crate::present::name_and_ref(&f.name, f.external_reference.as_deref(), &f.id)
 }
 
 /// The frequency table: rule, count, and the value most of its findings share.

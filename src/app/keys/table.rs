@@ -144,7 +144,7 @@ pub const BASE: &[Binding] = &[
         name: "copy_id",
         defaults: &[ch('y')],
         action: A::CopyId,
-        contexts: &[C::List, C::Detail, C::Problems, C::Filter, C::Pending],
+        contexts: &[C::List, C::Detail, C::Problems, C::Filter, C::Pending, C::History],
         description: "copy the id",
         hint: None,
     },
