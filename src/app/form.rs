@@ -9,8 +9,9 @@ use crate::api::model::Prospect;
 use crate::edit::conflict::Conflict;
 use crate::edit::draft::Draft;
 use crate::edit::journal::JournalEntry;
+use crate::patch::field::{FIELDS, Slot};
 use crate::patch::phone::{self, Region};
-use crate::patch::{self, Field, FieldError, PatchBody};
+use crate::patch::{self, AddressPart, Field, FieldError, FieldKey, PatchBody};
 
 /// One editable field of the form, in the order the form shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -20,43 +21,46 @@ pub enum FormField {
     Address(&'static str),
 }
 
-/// Every field of the form, top to bottom.
-pub const FORM_FIELDS: [FormField; 13] = [
-    FormField::Scalar(Field::FirstName),
-    FormField::Scalar(Field::MiddleName),
-    FormField::Scalar(Field::LastName),
-    FormField::Scalar(Field::Email),
-    FormField::Scalar(Field::PhoneNumber),
-    FormField::Scalar(Field::DateOfBirth),
-    FormField::Scalar(Field::IdentificationNumber),
-    FormField::Address("type"),
-    FormField::Address("line1"),
-    FormField::Address("line2"),
-    FormField::Address("line3"),
-    FormField::Address("postcode"),
-    FormField::Address("country"),
-];
+/// Every field of the form, top to bottom: the settable rows of the field table.
+pub const FORM_FIELDS: [FormField; 13] = {
+    let mut out = [FormField::Scalar(Field::FirstName); 13];
+    let (mut i, mut n) = (0, 0);
+    while i < FIELDS.len() {
+        match FIELDS[i].slot {
+            Slot::Scalar(f) => {
+                out[n] = FormField::Scalar(f);
+                n += 1;
+            }
+            Slot::Address(part) => {
+                out[n] = FormField::Address(part.key());
+                n += 1;
+            }
+            Slot::Id | Slot::ExternalReference | Slot::CreateDate => {}
+        }
+        i += 1;
+    }
+    out
+};
 
 impl FormField {
+    /// Its row of the field table.
+    fn field_key(self) -> FieldKey {
+        match self {
+            FormField::Scalar(f) => FieldKey::scalar(f),
+            FormField::Address(part) => {
+                FieldKey::address(AddressPart::from_key(part).unwrap_or(AddressPart::Line1))
+            }
+        }
+    }
+
     /// The key validation and the server use: `email`, `address.country`…
     pub fn key(self) -> String {
-        match self {
-            FormField::Scalar(f) => f.key().to_string(),
-            FormField::Address(part) => format!("address.{part}"),
-        }
+        self.field_key().name().to_string()
     }
 
     /// The label shown in front of the input.
     pub fn label(self) -> &'static str {
-        match self {
-            FormField::Scalar(f) => f.label(),
-            FormField::Address("type") => "Address type",
-            FormField::Address("line1") => "Address line 1",
-            FormField::Address("line2") => "Address line 2",
-            FormField::Address("line3") => "Address line 3",
-            FormField::Address("postcode") => "Postcode",
-            FormField::Address(_) => "Country",
-        }
+        self.field_key().label()
     }
 
     /// The field's text in a record ("" for none).
@@ -272,7 +276,7 @@ impl Form {
                 original.and_then(|a| a.part(name)).map(str::to_owned)
             }
         };
-        let parts = ["line1", "line2", "line3", "postcode", "country"].map(part);
+        let parts = AddressPart::TEXT.map(|p| part(p.key()));
         let kind_field = FormField::Address("type");
         let kind = self.text(kind_field);
         p.address = match original {
