@@ -167,6 +167,53 @@ pub const FIELDS: [FieldInfo; 16] = [
     ),
 ];
 
+/// The row of each slot's kind, for a lookup without a search: a slot without a row, or with
+/// two, fails the build.
+const fn slot_code(s: Slot) -> usize {
+    match s {
+        Slot::Id => 0,
+        Slot::ExternalReference => 1,
+        Slot::CreateDate => 2,
+        Slot::Scalar(f) => 16 + f as usize,
+        Slot::Address(p) => 32 + p as usize,
+    }
+}
+
+const fn row_of(slot: Slot) -> FieldKey {
+    let (mut i, mut found) = (0, None);
+    while i < FIELDS.len() {
+        if slot_code(FIELDS[i].slot) == slot_code(slot) {
+            assert!(found.is_none(), "two rows for one slot");
+            found = Some(FieldKey(i as u8));
+        }
+        i += 1;
+    }
+    match found {
+        Some(k) => k,
+        None => panic!("a slot without a row"),
+    }
+}
+
+const SCALAR_ROWS: [FieldKey; 7] = {
+    let mut out = [FieldKey(0); 7];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = row_of(Slot::Scalar(Field::ALL[i]));
+        i += 1;
+    }
+    out
+};
+
+const ADDRESS_ROWS: [FieldKey; 6] = {
+    let mut out = [FieldKey(0); 6];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = row_of(Slot::Address(AddressPart::ALL[i]));
+        i += 1;
+    }
+    out
+};
+
 /// One field of a prospect: a row of [`FIELDS`], ordered as the table lists them (so findings
 /// sort by field).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -178,21 +225,14 @@ impl FieldKey {
         (0..FIELDS.len()).map(|i| FieldKey(i as u8))
     }
 
-    /// The row with this slot.
-    fn of_slot(slot: Slot) -> FieldKey {
-        FieldKey::all()
-            .find(|k| k.info().slot == slot)
-            .unwrap_or(FieldKey(0))
-    }
-
     /// A scalar field.
-    pub fn scalar(f: Field) -> FieldKey {
-        FieldKey::of_slot(Slot::Scalar(f))
+    pub const fn scalar(f: Field) -> FieldKey {
+        SCALAR_ROWS[f as usize]
     }
 
     /// An address part.
-    pub fn address(part: AddressPart) -> FieldKey {
-        FieldKey::of_slot(Slot::Address(part))
+    pub const fn address(part: AddressPart) -> FieldKey {
+        ADDRESS_ROWS[part as usize]
     }
 
     /// Its row of the table.
