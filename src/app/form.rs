@@ -17,8 +17,8 @@ use crate::patch::{self, AddressPart, Field, FieldError, FieldKey, PatchBody};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FormField {
     Scalar(Field),
-    /// An address part, by its key in `patch::ADDRESS_PARTS` (`type`, `line1`…).
-    Address(&'static str),
+    /// An address part.
+    Address(AddressPart),
 }
 
 /// Every field of the form, top to bottom: the settable rows of the field table.
@@ -32,7 +32,7 @@ pub const FORM_FIELDS: [FormField; 13] = {
                 n += 1;
             }
             Slot::Address(part) => {
-                out[n] = FormField::Address(part.key());
+                out[n] = FormField::Address(part);
                 n += 1;
             }
             Slot::Id | Slot::ExternalReference | Slot::CreateDate => {}
@@ -47,9 +47,7 @@ impl FormField {
     fn field_key(self) -> FieldKey {
         match self {
             FormField::Scalar(f) => FieldKey::scalar(f),
-            FormField::Address(part) => {
-                FieldKey::address(AddressPart::from_key(part).unwrap_or(AddressPart::Line1))
-            }
+            FormField::Address(part) => FieldKey::address(part),
         }
     }
 
@@ -70,7 +68,7 @@ impl FormField {
             FormField::Address(part) => p
                 .address
                 .as_ref()
-                .and_then(|a| a.part(part))
+                .and_then(|a| a.get(part))
                 .unwrap_or("")
                 .to_string(),
         }
@@ -94,7 +92,7 @@ impl FormField {
             })
             .or_else(|| {
                 m.starts_with("address")
-                    .then_some(FormField::Address("line1"))
+                    .then_some(FormField::Address(AddressPart::Line1))
             })
     }
 }
@@ -267,17 +265,17 @@ impl Form {
             }
         }
         let original = self.original.address.as_ref();
-        let part = |name: &'static str| {
-            let field = FormField::Address(name);
+        let part = |part: AddressPart| {
+            let field = FormField::Address(part);
             if self.changed_field(field) {
                 let t = self.text(field);
                 (!t.is_empty()).then_some(t)
             } else {
-                original.and_then(|a| a.part(name)).map(str::to_owned)
+                original.and_then(|a| a.get(part)).map(str::to_owned)
             }
         };
-        let parts = AddressPart::TEXT.map(|p| part(p.key()));
-        let kind_field = FormField::Address("type");
+        let parts = AddressPart::TEXT.map(part);
+        let kind_field = FormField::Address(AddressPart::Type);
         let kind = self.text(kind_field);
         p.address = match original {
             None if kind.is_empty() && parts.iter().all(Option::is_none) => None,
@@ -327,7 +325,7 @@ impl Form {
                     .into_iter()
                     .find(|f| f.key() == e.field)
                     .or_else(|| FormField::for_message(&e.message))
-                    .unwrap_or(FormField::Address("line1"));
+                    .unwrap_or(FormField::Address(AddressPart::Line1));
                 (field, e)
             })
             .collect()

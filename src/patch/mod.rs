@@ -117,7 +117,7 @@ pub fn validate_body(body: &PatchBody) -> Vec<FieldError> {
                     }
                     for (k, v) in a {
                         let field = format!("address.{k}");
-                        if !(v.is_string() || v.is_null()) && ADDRESS_PARTS.contains(&k.as_str()) {
+                        if !(v.is_string() || v.is_null()) && AddressPart::from_key(k).is_some() {
                             err(&field, format!("{field} must be a string"));
                         }
                         if let Some(Err(m)) = v.as_str().map(|t| validate::text(&field, t)) {
