@@ -5,7 +5,8 @@
 use serde_json::Value;
 
 use crate::api::Prospect;
-use crate::patch::validate::country_name;
+use crate::patch::field::{AddressPart, FieldKey, Slot};
+use crate::patch::{self, validate::country_name};
 
 /// One labelled value of a record; `None` is shown as a dash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,53 +134,29 @@ fn onboarding(v: &Value) -> Vec<Field> {
 /// Every field the server sent, labelled, in reading order; the identification number
 /// masked unless `reveal`.
 pub fn fields(p: &Prospect, reveal: bool) -> Vec<Field> {
-    let mut out = vec![
-        field("Id", Some(p.id.clone())),
-        field("External reference", p.external_reference.clone()),
-        field("First name", p.first_name.clone()),
-        field("Middle name", p.middle_name.clone()),
-        field("Last name", p.last_name.clone()),
-        field("Email", p.email_as_sent().map(str::to_owned)),
-        field("Phone", p.phone_number.clone()),
-        field("Date of birth", p.date_of_birth.clone()),
-    ];
-    out.push(match (&p.identification_number, reveal) {
-        (Some(n), false) => Field {
-            label: "Identification no.".into(),
-            value: Some(mask(n)),
-            masked: true,
-        },
-        (n, _) => field("Identification no.", n.clone()),
-    });
-    match &p.address {
-        None => out.push(field("Address", None)),
-        Some(a) => {
-            out.push(field("Address type", Some(a.kind.clone())));
-            for (label, v) in [
-                ("Address line 1", &a.line1),
-                ("Address line 2", &a.line2),
-                ("Address line 3", &a.line3),
-                ("Postcode", &a.postcode),
-            ] {
-                if v.is_some() || a.is_structured() {
-                    out.push(field(label, v.clone()));
-                }
+    let mut out = Vec::new();
+    for k in FieldKey::all() {
+        let label = k.label();
+        let value = k.get(p).map(str::to_owned);
+        match k.slot() {
+            Slot::Scalar(patch::Field::Email) => {
+                out.push(field(label, p.email_as_sent().map(str::to_owned)));
             }
-            if a.country.is_some() || a.is_structured() {
-                out.push(field("Country", a.country.as_deref().map(country)));
-            }
-            if let Some(id) = &a.id {
-                out.push(field("Address id", Some(json_text(id))));
-            }
-            for (k, v) in &a.extra {
-                out.push(field(&format!("address.{k}"), Some(json_text(v))));
-            }
+            Slot::CreateDate => out.push(field(
+                label,
+                p.create_date.as_deref().map(readable_time_and_raw),
+            )),
+            Slot::Address(part) => address_part(&mut out, p, part, label),
+            _ => match value {
+                Some(n) if k.is_secret() && !reveal => out.push(Field {
+                    label: label.into(),
+                    value: Some(mask(&n)),
+                    masked: true,
+                }),
+                value => out.push(field(label, value)),
+            },
         }
     }
-    out.push(field(
-        "Created",
-        p.create_date.as_deref().map(readable_time_and_raw),
-    ));
     if let Some(states) = p.extra.get("onboardingStates") {
         out.extend(onboarding(states));
     }
@@ -189,6 +166,34 @@ pub fn fields(p: &Prospect, reveal: bool) -> Vec<Field> {
         }
     }
     out
+}
+
+/// One part of the address as the detail shows it: the type always (or `Address: —` when
+/// there is none), another part when set or the address is structured; after the country,
+/// the address's id and the keys this client does not model.
+fn address_part(out: &mut Vec<Field>, p: &Prospect, part: AddressPart, label: &str) {
+    let Some(a) = &p.address else {
+        if part == AddressPart::Type {
+            out.push(field("Address", None));
+        }
+        return;
+    };
+    let v = a.get(part);
+    if part == AddressPart::Type || v.is_some() || a.is_structured() {
+        let shown = match part {
+            AddressPart::Country => v.map(country),
+            _ => v.map(str::to_owned),
+        };
+        out.push(field(label, shown));
+    }
+    if part == AddressPart::Country {
+        if let Some(id) = &a.id {
+            out.push(field("Address id", Some(json_text(id))));
+        }
+        for (k, v) in &a.extra {
+            out.push(field(&format!("address.{k}"), Some(json_text(v))));
+        }
+    }
 }
 
 #[cfg(test)]

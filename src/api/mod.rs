@@ -12,5 +12,5 @@ pub mod target;
 
 pub use client::{ApiClient, ClientConfig, DateObserver, DryRun, RawAnswer};
 pub use error::ApiError;
-pub use model::{Address, Page, PageMeta, PatchBody, Prospect};
+pub use model::{Address, AddressPart, Page, PageMeta, PatchBody, Prospect};
 pub use pages::PageWalk;

@@ -50,6 +50,56 @@ pub struct Address {
     pub extra: Map<String, Value>,
 }
 
+/// One part of an address, by the JSON key the API gives it: the one list of address parts
+/// (`patch::field` builds the field table on it; `api` may not look up there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AddressPart {
+    Type,
+    Line1,
+    Line2,
+    Line3,
+    Postcode,
+    Country,
+}
+
+impl AddressPart {
+    /// Every part, in the API's (and the form's) order.
+    pub const ALL: [AddressPart; 6] = [
+        AddressPart::Type,
+        AddressPart::Line1,
+        AddressPart::Line2,
+        AddressPart::Line3,
+        AddressPart::Postcode,
+        AddressPart::Country,
+    ];
+
+    /// The parts that hold text, `type` left out.
+    pub const TEXT: [AddressPart; 5] = [
+        AddressPart::Line1,
+        AddressPart::Line2,
+        AddressPart::Line3,
+        AddressPart::Postcode,
+        AddressPart::Country,
+    ];
+
+    /// The JSON key inside `address`.
+    pub const fn key(self) -> &'static str {
+        match self {
+            AddressPart::Type => "type",
+            AddressPart::Line1 => "line1",
+            AddressPart::Line2 => "line2",
+            AddressPart::Line3 => "line3",
+            AddressPart::Postcode => "postcode",
+            AddressPart::Country => "country",
+        }
+    }
+
+    /// The part with this exact JSON key.
+    pub fn from_key(key: &str) -> Option<AddressPart> {
+        AddressPart::ALL.into_iter().find(|p| p.key() == key)
+    }
+}
+
 /// The list endpoint's pagination block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -170,15 +220,42 @@ impl Address {
     /// The modelled parts written out, in the API's order: every one of a structured address
     /// (null when empty); of another type only those it has (no invented null keys).
     fn parts(&self) -> impl Iterator<Item = (&'static str, &Option<String>)> {
-        [
-            ("line1", &self.line1),
-            ("line2", &self.line2),
-            ("line3", &self.line3),
-            ("postcode", &self.postcode),
-            ("country", &self.country),
-        ]
-        .into_iter()
-        .filter(|(_, v)| v.is_some() || self.is_structured())
+        AddressPart::TEXT
+            .into_iter()
+            .filter_map(|p| self.text_part(p).map(|v| (p.key(), v)))
+            .filter(|(_, v)| v.is_some() || self.is_structured())
+    }
+
+    /// A text part's slot (`None` for `type`).
+    fn text_part(&self, part: AddressPart) -> Option<&Option<String>> {
+        match part {
+            AddressPart::Type => None,
+            AddressPart::Line1 => Some(&self.line1),
+            AddressPart::Line2 => Some(&self.line2),
+            AddressPart::Line3 => Some(&self.line3),
+            AddressPart::Postcode => Some(&self.postcode),
+            AddressPart::Country => Some(&self.country),
+        }
+    }
+
+    /// A part's value (`type` as `Some`, maybe empty).
+    pub fn get(&self, part: AddressPart) -> Option<&str> {
+        match part {
+            AddressPart::Type => Some(self.kind.as_str()),
+            p => self.text_part(p).and_then(Option::as_deref),
+        }
+    }
+
+    /// Sets a part; `None` clears it (an empty `type`).
+    pub fn set(&mut self, part: AddressPart, value: Option<String>) {
+        match part {
+            AddressPart::Type => self.kind = value.unwrap_or_default(),
+            AddressPart::Line1 => self.line1 = value,
+            AddressPart::Line2 => self.line2 = value,
+            AddressPart::Line3 => self.line3 = value,
+            AddressPart::Postcode => self.postcode = value,
+            AddressPart::Country => self.country = value,
+        }
     }
 
     /// The address as sent in a PATCH: the whole object without its server-side `id`.
@@ -216,41 +293,27 @@ impl Address {
             Some(Value::String(_)) | Some(Value::Null) | None => take_str(&mut m, key),
             Some(_) => Ok(None),
         };
-        Ok(Address {
-            line1: lenient("line1")?,
-            line2: lenient("line2")?,
-            line3: lenient("line3")?,
-            postcode: lenient("postcode")?,
-            country: lenient("country")?,
+        let mut a = Address {
             kind,
             id,
-            extra: m,
-        })
+            ..Address::default()
+        };
+        for part in AddressPart::TEXT {
+            a.set(part, lenient(part.key())?);
+        }
+        a.extra = m;
+        Ok(a)
     }
 
     /// A part by its JSON key (`type`, `line1`, `line2`, `line3`, `postcode`, `country`).
     pub fn part(&self, name: &str) -> Option<&str> {
-        match name {
-            "type" => Some(self.kind.as_str()),
-            "line1" => self.line1.as_deref(),
-            "line2" => self.line2.as_deref(),
-            "line3" => self.line3.as_deref(),
-            "postcode" => self.postcode.as_deref(),
-            "country" => self.country.as_deref(),
-            _ => None,
-        }
+        AddressPart::from_key(name).and_then(|p| self.get(p))
     }
 
     /// Sets a part by its JSON key; `None` clears it (an empty `type`). Unknown keys are ignored.
     pub fn set_part(&mut self, name: &str, value: Option<String>) {
-        match name {
-            "type" => self.kind = value.unwrap_or_default(),
-            "line1" => self.line1 = value,
-            "line2" => self.line2 = value,
-            "line3" => self.line3 = value,
-            "postcode" => self.postcode = value,
-            "country" => self.country = value,
-            _ => {}
+        if let Some(p) = AddressPart::from_key(name) {
+            self.set(p, value);
         }
     }
 

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::Prospect;
 use crate::batch::{Correction, RowKey};
-use crate::patch::{FieldPath, validate};
+use crate::patch::field::Slot;
+use crate::patch::{AddressPart, Field, FieldPath, validate};
 
 /// One staged field of one record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,19 +178,19 @@ pub fn label_of(p: &Prospect) -> String {
 /// Checks a value for one field with the form's rules for that field (the rules that need
 /// the whole record, such as an address's first line, are checked when the set is planned).
 pub fn check_value(field: FieldPath, value: Option<&str>) -> Result<(), String> {
-    let name = field.to_string();
+    let slot = field.key().slot();
     let Some(v) = value.filter(|v| !v.is_empty()) else {
-        return match name.as_str() {
-            "email" => Err("email cannot be cleared".into()),
-            "address.type" => Err("address.type must not be empty".into()),
+        return match slot {
+            Slot::Scalar(Field::Email) => Err("email cannot be cleared".into()),
+            Slot::Address(AddressPart::Type) => Err("address.type must not be empty".into()),
             _ => Ok(()),
         };
     };
-    match name.as_str() {
-        "email" => validate::email(v),
-        "phoneNumber" => validate::phone(v),
-        "dateOfBirth" => validate::date(v),
-        "address.country" => validate::country(v),
+    match slot {
+        Slot::Scalar(Field::Email) => validate::email(v),
+        Slot::Scalar(Field::PhoneNumber) => validate::phone(v),
+        Slot::Scalar(Field::DateOfBirth) => validate::date(v),
+        Slot::Address(AddressPart::Country) => validate::country(v),
         _ => Ok(()),
     }
 }

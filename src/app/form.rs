@@ -9,54 +9,56 @@ use crate::api::model::Prospect;
 use crate::edit::conflict::Conflict;
 use crate::edit::draft::Draft;
 use crate::edit::journal::JournalEntry;
+use crate::patch::field::{FIELDS, Slot};
 use crate::patch::phone::{self, Region};
-use crate::patch::{self, Field, FieldError, PatchBody};
+use crate::patch::{self, AddressPart, Field, FieldError, FieldKey, PatchBody};
 
 /// One editable field of the form, in the order the form shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FormField {
     Scalar(Field),
-    /// An address part, by its key in `patch::ADDRESS_PARTS` (`type`, `line1`…).
-    Address(&'static str),
+    /// An address part.
+    Address(AddressPart),
 }
 
-/// Every field of the form, top to bottom.
-pub const FORM_FIELDS: [FormField; 13] = [
-    FormField::Scalar(Field::FirstName),
-    FormField::Scalar(Field::MiddleName),
-    FormField::Scalar(Field::LastName),
-    FormField::Scalar(Field::Email),
-    FormField::Scalar(Field::PhoneNumber),
-    FormField::Scalar(Field::DateOfBirth),
-    FormField::Scalar(Field::IdentificationNumber),
-    FormField::Address("type"),
-    FormField::Address("line1"),
-    FormField::Address("line2"),
-    FormField::Address("line3"),
-    FormField::Address("postcode"),
-    FormField::Address("country"),
-];
+/// Every field of the form, top to bottom: the settable rows of the field table.
+pub const FORM_FIELDS: [FormField; 13] = {
+    let mut out = [FormField::Scalar(Field::FirstName); 13];
+    let (mut i, mut n) = (0, 0);
+    while i < FIELDS.len() {
+        match FIELDS[i].slot {
+            Slot::Scalar(f) => {
+                out[n] = FormField::Scalar(f);
+                n += 1;
+            }
+            Slot::Address(part) => {
+                out[n] = FormField::Address(part);
+                n += 1;
+            }
+            Slot::Id | Slot::ExternalReference | Slot::CreateDate => {}
+        }
+        i += 1;
+    }
+    out
+};
 
 impl FormField {
+    /// Its row of the field table.
+    fn field_key(self) -> FieldKey {
+        match self {
+            FormField::Scalar(f) => FieldKey::scalar(f),
+            FormField::Address(part) => FieldKey::address(part),
+        }
+    }
+
     /// The key validation and the server use: `email`, `address.country`…
     pub fn key(self) -> String {
-        match self {
-            FormField::Scalar(f) => f.key().to_string(),
-            FormField::Address(part) => format!("address.{part}"),
-        }
+        self.field_key().name().to_string()
     }
 
     /// The label shown in front of the input.
     pub fn label(self) -> &'static str {
-        match self {
-            FormField::Scalar(f) => f.label(),
-            FormField::Address("type") => "Address type",
-            FormField::Address("line1") => "Address line 1",
-            FormField::Address("line2") => "Address line 2",
-            FormField::Address("line3") => "Address line 3",
-            FormField::Address("postcode") => "Postcode",
-            FormField::Address(_) => "Country",
-        }
+        self.field_key().label()
     }
 
     /// The field's text in a record ("" for none).
@@ -66,7 +68,7 @@ impl FormField {
             FormField::Address(part) => p
                 .address
                 .as_ref()
-                .and_then(|a| a.part(part))
+                .and_then(|a| a.get(part))
                 .unwrap_or("")
                 .to_string(),
         }
@@ -90,7 +92,7 @@ impl FormField {
             })
             .or_else(|| {
                 m.starts_with("address")
-                    .then_some(FormField::Address("line1"))
+                    .then_some(FormField::Address(AddressPart::Line1))
             })
     }
 }
@@ -263,17 +265,17 @@ impl Form {
             }
         }
         let original = self.original.address.as_ref();
-        let part = |name: &'static str| {
-            let field = FormField::Address(name);
+        let part = |part: AddressPart| {
+            let field = FormField::Address(part);
             if self.changed_field(field) {
                 let t = self.text(field);
                 (!t.is_empty()).then_some(t)
             } else {
-                original.and_then(|a| a.part(name)).map(str::to_owned)
+                original.and_then(|a| a.get(part)).map(str::to_owned)
             }
         };
-        let parts = ["line1", "line2", "line3", "postcode", "country"].map(part);
-        let kind_field = FormField::Address("type");
+        let parts = AddressPart::TEXT.map(part);
+        let kind_field = FormField::Address(AddressPart::Type);
         let kind = self.text(kind_field);
         p.address = match original {
             None if kind.is_empty() && parts.iter().all(Option::is_none) => None,
@@ -323,7 +325,7 @@ impl Form {
                     .into_iter()
                     .find(|f| f.key() == e.field)
                     .or_else(|| FormField::for_message(&e.message))
-                    .unwrap_or(FormField::Address("line1"));
+                    .unwrap_or(FormField::Address(AddressPart::Line1));
                 (field, e)
             })
             .collect()

@@ -16,6 +16,7 @@
 use serde_json::Value;
 
 use crate::patch::FieldPath;
+use crate::patch::field::{FieldKey, Slot};
 
 /// How a row names its prospect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,22 +177,22 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<Correction>, ParseError> {
     let mut columns = Vec::new();
     let mut keys = 0;
     // With an `id` column, `externalReference` is the record's, checked (an exported file).
-    let by_id = headers.iter().any(|h| h.trim() == "id");
+    // Headers are named as everywhere else (`patch::field::parse`: `address_postcode`…).
+    let slot = |h: &str| FieldKey::parse(h).map(FieldKey::slot);
+    let by_id = headers.iter().any(|h| slot(h) == Some(Slot::Id));
     for name in headers.iter() {
         let name = name.trim();
-        let column = match name {
-            "id" => Column::Key(RowKey::Id),
-            "externalReference" if by_id => Column::Reference,
-            "externalReference" => Column::Key(RowKey::ExternalReference),
-            "createDate" => Column::ReadOnly,
-            _ => match name.strip_prefix("expected.") {
-                Some(f) => Column::Expect(
-                    FieldPath::parse(f).ok_or_else(|| err(1, FieldPath::unknown(name)))?,
-                ),
-                None => Column::Set(
-                    FieldPath::parse(name).ok_or_else(|| err(1, FieldPath::unknown(name)))?,
-                ),
-            },
+        let expected = name
+            .get(..9)
+            .filter(|p| p.eq_ignore_ascii_case("expected."))
+            .map(|_| &name[9..]);
+        let column = match (expected, slot(name)) {
+            (Some(f), _) => Column::Expect(FieldPath::resolve(f).map_err(|e| err(1, e))?),
+            (None, Some(Slot::Id)) => Column::Key(RowKey::Id),
+            (None, Some(Slot::ExternalReference)) if by_id => Column::Reference,
+            (None, Some(Slot::ExternalReference)) => Column::Key(RowKey::ExternalReference),
+            (None, Some(Slot::CreateDate)) => Column::ReadOnly,
+            (None, _) => Column::Set(FieldPath::resolve(name).map_err(|e| err(1, e))?),
         };
         let twice = |f: &FieldPath, expect: bool| {
             columns.iter().any(|c| match c {
@@ -287,7 +288,7 @@ fn fields(
     };
     m.iter()
         .map(|(k, v)| {
-            let f = FieldPath::parse(k).ok_or_else(|| err(line, FieldPath::unknown(k)))?;
+            let f = FieldPath::resolve(k).map_err(|e| err(line, e))?;
             let value = match v {
                 Value::Null => None,
                 Value::String(s) => Some(s.clone()),

@@ -102,9 +102,9 @@ impl Planned {
                     Some(v) => v.clone(),
                     None => Value::Null,
                 };
-                let parts: Vec<_> = patch::ADDRESS_PARTS
+                let parts: Vec<_> = patch::AddressPart::ALL
                     .iter()
-                    .map(|p| (p, part(&was, p), part(after, p)))
+                    .map(|p| (p.key(), part(&was, p.key()), part(after, p.key())))
                     .filter(|(_, b, a)| b != a)
                     .collect();
                 if !parts.is_empty() {

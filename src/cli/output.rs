@@ -2,6 +2,7 @@
 
 use super::failure::Failure;
 use crate::api::Prospect;
+use crate::patch::field::{FIELDS, Field, FieldKey};
 use crate::present;
 use crate::text::escape_control;
 
@@ -121,25 +122,17 @@ pub fn stream_row(p: &Prospect, cols: &[usize]) -> String {
     super::table::line(&row, &stream_widths(cols))
 }
 
-/// CSV columns, one per field (address flattened).
-pub const CSV_HEADER: [&str; 16] = [
-    "id",
-    "externalReference",
-    "firstName",
-    "middleName",
-    "lastName",
-    "email",
-    "phoneNumber",
-    "dateOfBirth",
-    "identificationNumber",
-    "address.type",
-    "address.line1",
-    "address.line2",
-    "address.line3",
-    "address.postcode",
-    "address.country",
-    "createDate",
-];
+/// CSV columns, one per field of the field table (address flattened), named as `patch
+/// --set` names them.
+pub const CSV_HEADER: [&str; 16] = {
+    let mut out = [""; 16];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = FIELDS[i].name;
+        i += 1;
+    }
+    out
+};
 
 /// One CSV record, columns named as `patch --set` names the fields, so the file can be
 /// edited and given to `apply`. Control characters in values are escaped (`\e`, `\n`,
@@ -154,25 +147,13 @@ pub fn csv_row(p: &Prospect, raw: bool) -> [String; 16] {
             crate::text::escape_cell(v).into_owned()
         }
     };
-    let a = p.address.clone().unwrap_or_default();
-    [
-        s(Some(&p.id)),
-        s(p.external_reference.as_deref()),
-        s(p.first_name.as_deref()),
-        s(p.middle_name.as_deref()),
-        s(p.last_name.as_deref()),
-        s(p.email_as_sent()),
-        s(p.phone_number.as_deref()),
-        s(p.date_of_birth.as_deref()),
-        s(p.identification_number.as_deref()),
-        s(Some(&a.kind)),
-        s(a.line1.as_deref()),
-        s(a.line2.as_deref()),
-        s(a.line3.as_deref()),
-        s(a.postcode.as_deref()),
-        s(a.country.as_deref()),
-        s(p.create_date.as_deref()),
-    ]
+    let email = FieldKey::scalar(Field::Email);
+    let mut keys = FieldKey::all();
+    std::array::from_fn(|_| match keys.next() {
+        Some(k) if k == email => s(p.email_as_sent()),
+        Some(k) => s(k.get(p)),
+        None => String::new(),
+    })
 }
 
 /// A record as one line of JSON (see [`json_pretty`] for the escaping).

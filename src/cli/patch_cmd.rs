@@ -11,7 +11,7 @@ use crate::batch::journaling;
 use crate::config::Settings;
 use crate::edit::journal::{self, JournalEntry};
 use crate::patch::phone::{self, Region};
-use crate::patch::{self, Field, FieldPath, PatchBody};
+use crate::patch::{self, FieldPath, PatchBody};
 use crate::text::escape_control;
 
 /// One requested change to a record.
@@ -24,7 +24,7 @@ enum Change {
 }
 
 fn parse_target(name: &str) -> Result<FieldPath, Failure> {
-    FieldPath::parse(name).ok_or_else(|| Failure::usage(FieldPath::unknown(name.trim())))
+    FieldPath::resolve(name).map_err(Failure::usage)
 }
 
 fn parse_changes(a: &PatchArgs) -> Result<Vec<Change>, Failure> {
@@ -63,7 +63,7 @@ fn phones_as_e164(changes: Vec<Change>, region: Option<Region>) -> Vec<Change> {
     changes
         .into_iter()
         .map(|c| match c {
-            Change::Field(f @ FieldPath::Field(k), Some(v)) if k.field() == Field::PhoneNumber => {
+            Change::Field(f, Some(v)) if f.key().is_phone() => {
                 if let Some(w) = phone::warning(&v, region) {
                     eprintln!("prospect: warning: {}", escape_control(&w));
                 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::normalized_value;
 use crate::api::model::{Address, Prospect};
-use crate::patch::{self, ADDRESS_PARTS, Field, PatchBody};
+use crate::patch::{self, AddressPart, Field, PatchBody};
 
 /// One field the user is about to change that someone else changed differently meanwhile.
 ///
@@ -80,9 +80,9 @@ pub fn rebase(server: &Prospect, original: &Prospect, edited: &Prospect) -> Pros
         out.address = match (&original.address, &server.address, &edited.address) {
             (Some(o), Some(s), Some(e)) => {
                 let mut a = s.clone();
-                for name in ADDRESS_PARTS {
+                for name in AddressPart::ALL {
                     if part(e, name) != part(o, name) {
-                        a.set_part(name, e.part(name).map(str::to_owned));
+                        a.set(name, e.get(name).map(str::to_owned));
                     }
                 }
                 Some(a)
@@ -126,15 +126,15 @@ fn address_merges(original: &Prospect, server: &Prospect, mine: &Value) -> bool 
     let Ok(m) = Address::from_value(mine.clone()) else {
         return false;
     };
-    ADDRESS_PARTS.iter().all(|name| {
+    AddressPart::ALL.into_iter().all(|name| {
         let (po, ps, pm) = (part(o, name), part(s, name), part(&m, name));
         po == pm || po == ps || ps == pm
     })
 }
 
 /// An address part as the diff sees it: empty text is no value.
-fn part<'a>(a: &'a Address, name: &str) -> Option<&'a str> {
-    a.part(name).filter(|s| !s.is_empty())
+fn part(a: &Address, name: AddressPart) -> Option<&str> {
+    a.get(name).filter(|s| !s.is_empty())
 }
 
 #[cfg(test)]

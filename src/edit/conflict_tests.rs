@@ -219,7 +219,7 @@ proptest! {
         // An address part only the server changed keeps the server's value.
         let (ra, sa) = (result.address.as_ref().unwrap(), server.address.as_ref().unwrap());
         let (oa, ea) = (original.address.as_ref().unwrap(), edited.address.as_ref().unwrap());
-        for name in ["line2", "postcode"] {
+        for name in [AddressPart::Line2, AddressPart::Postcode] {
             if part(ea, name) == part(oa, name) {
                 prop_assert_eq!(part(ra, name), part(sa, name));
             } else {

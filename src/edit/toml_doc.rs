@@ -14,7 +14,7 @@
 use std::fmt::Write as _;
 
 use crate::api::model::{Address, Prospect};
-use crate::patch::{ADDRESS_PARTS, Field};
+use crate::patch::{AddressPart, Field};
 
 /// The prospect's editable fields as a commented TOML document.
 pub fn to_toml(p: &Prospect) -> String {
@@ -73,17 +73,10 @@ pub fn to_toml(p: &Prospect) -> String {
 }
 
 fn write_address(out: &mut String, a: &Address, prefix: &str) {
-    for name in ADDRESS_PARTS {
-        let v = match name {
-            "type" => Some(a.kind.as_str()),
-            "line1" => a.line1.as_deref(),
-            "line2" => a.line2.as_deref(),
-            "line3" => a.line3.as_deref(),
-            "postcode" => a.postcode.as_deref(),
-            _ => a.country.as_deref(),
-        };
-        let _ = write!(out, "{prefix}{name} = {}", quote(v.unwrap_or("")));
-        if name == "country" {
+    for part in AddressPart::ALL {
+        let name = part.key();
+        let _ = write!(out, "{prefix}{name} = {}", quote(a.get(part).unwrap_or("")));
+        if part == AddressPart::Country {
             out.push_str("  # ISO 3166-1 alpha-3, e.g. \"GBR\"");
         }
         out.push('\n');
@@ -133,20 +126,20 @@ pub fn from_toml(original: &Prospect, text: &str) -> Result<Prospect, String> {
                 kind: "STRUCTURED".into(),
                 ..Address::default()
             });
-            for (part, v) in t {
-                if !ADDRESS_PARTS.contains(&part.as_str()) {
-                    unknown.push(format!("address.{part}"));
+            for (name, v) in t {
+                let Some(part) = AddressPart::from_key(name) else {
+                    unknown.push(format!("address.{name}"));
                     continue;
-                }
-                match text_of(&format!("address.{part}"), v) {
-                    Ok(s) => set_part(&mut a, part, s),
+                };
+                match text_of(&format!("address.{name}"), v) {
+                    Ok(s) => a.set(part, (!s.is_empty()).then_some(s)),
                     Err(m) => problems.push(m),
                 }
             }
             edited.address = Some(a);
             continue;
         }
-        let Some(f) = Field::ALL.into_iter().find(|f| f.key() == key) else {
+        let Some(f) = Field::from_key(key) else {
             unknown.push(key.clone());
             continue;
         };
@@ -184,18 +177,6 @@ fn text_of(key: &str, v: &toml::Value) -> Result<String, String> {
             "{key} must be a string in double quotes, got {}",
             other.type_str()
         )),
-    }
-}
-
-fn set_part(a: &mut Address, part: &str, s: String) {
-    let v = (!s.is_empty()).then_some(s);
-    match part {
-        "type" => a.kind = v.unwrap_or_default(),
-        "line1" => a.line1 = v,
-        "line2" => a.line2 = v,
-        "line3" => a.line3 = v,
-        "postcode" => a.postcode = v,
-        _ => a.country = v,
     }
 }
 

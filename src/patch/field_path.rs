@@ -1,122 +1,106 @@
-//! A field named as on the command line (`email`, `address.postcode`…): the names `patch
-//! --set`, corrections files and `history` share.
+//! A field a PATCH can change, named as on the command line (`email`, `address.postcode`…):
+//! a view of the field table (`patch::field`) restricted to its settable rows; the names
+//! `patch --set`, corrections files, the TUI's `S` picker and `history` share.
 
 use std::fmt;
 
-use super::field::{ADDRESS_PARTS, Field};
+use super::field::{self, FieldKey, Slot};
 use crate::api::{Address, Prospect};
 
-/// One settable field of a prospect.
+/// One settable field of a prospect (a row of `patch::field::FIELDS` with `settable`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FieldPath {
-    Field(FieldKey),
-    /// An address part, by its index in `ADDRESS_PARTS`.
-    AddressPart(usize),
-}
-
-/// A scalar field, ordered as the form shows them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FieldKey(usize);
-
-impl FieldKey {
-    /// The scalar field.
-    pub fn field(self) -> Field {
-        Field::ALL[self.0]
-    }
-}
+pub struct FieldPath(FieldKey);
 
 impl FieldPath {
     /// Every settable field, in form order (`address.type` … `address.country` last).
     pub fn all() -> Vec<FieldPath> {
-        (0..Field::ALL.len())
-            .map(|i| FieldPath::Field(FieldKey(i)))
-            .chain((0..ADDRESS_PARTS.len()).map(FieldPath::AddressPart))
-            .collect()
+        FieldKey::all().filter_map(FieldPath::new).collect()
     }
 
-    /// The field for a name: a JSON key or friendly spelling (`first_name`), or
-    /// `address.PART` (`address.kind` for `address.type`).
+    /// The field as a settable one, if it is.
+    pub fn new(key: FieldKey) -> Option<FieldPath> {
+        key.settable().then_some(FieldPath(key))
+    }
+
+    /// Its row of the field table.
+    pub fn key(self) -> FieldKey {
+        self.0
+    }
+
+    /// The field for a name, by the one parser (`patch::field::parse`): a JSON key or
+    /// friendly spelling (`first_name`), `address.PART`, `address_PART` or `PART` alone
+    /// (`address.kind` for `address.type`); `None` for a field a PATCH cannot change.
     pub fn parse(name: &str) -> Option<FieldPath> {
-        let name = name.trim();
-        if let Some(f) = Field::parse(name) {
-            let i = Field::ALL.iter().position(|x| *x == f)?;
-            return Some(FieldPath::Field(FieldKey(i)));
-        }
-        // An address part may be named alone (`country`): no other field ends so.
-        let part = name
-            .strip_prefix("address.")
-            .or_else(|| name.strip_prefix("address_"))
-            .unwrap_or(name);
-        let part = if part.eq_ignore_ascii_case("kind") {
-            "type"
-        } else {
-            part
-        };
-        ADDRESS_PARTS
-            .iter()
-            .position(|k| k.eq_ignore_ascii_case(part))
-            .map(FieldPath::AddressPart)
+        FieldKey::parse(name).and_then(FieldPath::new)
     }
 
-    /// The sentence for a name that is no field.
+    /// [`FieldPath::parse`] with the sentence for a name that is no settable field.
+    pub fn resolve(name: &str) -> Result<FieldPath, String> {
+        match FieldKey::parse(name) {
+            Some(k) => FieldPath::new(k).ok_or_else(|| {
+                format!(
+                    "{} is not a field prospect can change: use one of {}",
+                    k.name(),
+                    names()
+                )
+            }),
+            None => Err(FieldPath::unknown(name.trim())),
+        }
+    }
+
+    /// The sentence for a name that is no settable field.
     pub fn unknown(name: &str) -> String {
-        format!(
-            "Unknown field {name:?}: use one of {}",
-            FieldPath::all()
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
+        field::unknown(name, FieldKey::settable)
     }
 
     /// The PATCH key this field travels in (`address` for every address part).
     pub fn body_key(self) -> &'static str {
-        match self {
-            FieldPath::Field(k) => k.field().key(),
-            FieldPath::AddressPart(_) => "address",
+        match self.0.slot() {
+            Slot::Address(_) => "address",
+            _ => self.0.name(),
         }
     }
 
     /// The value in a record (`None` when absent or empty).
     pub fn get(self, p: &Prospect) -> Option<String> {
-        let v = match self {
-            FieldPath::Field(k) => k.field().get(p).map(str::to_owned),
-            FieldPath::AddressPart(i) => p
-                .address
-                .as_ref()
-                .and_then(|a| a.part(ADDRESS_PARTS[i]).map(str::to_owned)),
-        };
-        v.filter(|s| !s.is_empty())
+        self.0.get(p).filter(|s| !s.is_empty()).map(str::to_owned)
     }
 
     /// Sets the value in a record; `None` clears it. Setting an address part on a record
     /// without an address starts a structured one.
     pub fn set(self, p: &mut Prospect, value: Option<String>) {
-        match self {
-            FieldPath::Field(k) => k.field().set(p, value),
-            FieldPath::AddressPart(i) => match (p.address.as_mut(), value) {
-                (Some(a), v) => a.set_part(ADDRESS_PARTS[i], v),
+        match self.0.slot() {
+            Slot::Scalar(f) => f.set(p, value),
+            Slot::Address(part) => match (p.address.as_mut(), value) {
+                (Some(a), v) => a.set(part, v),
                 (None, None) => {}
                 (None, Some(v)) => {
                     let mut a = Address {
                         kind: "STRUCTURED".into(),
                         ..Address::default()
                     };
-                    a.set_part(ADDRESS_PARTS[i], Some(v));
+                    a.set(part, Some(v));
                     p.address = Some(a);
                 }
             },
+            // Not settable: `new` never makes one.
+            Slot::Id | Slot::ExternalReference | Slot::CreateDate => {}
         }
     }
 }
 
+/// The settable names, comma-separated.
+fn names() -> String {
+    FieldPath::all()
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FieldPath::Field(k) => f.write_str(k.field().key()),
-            FieldPath::AddressPart(i) => write!(f, "address.{}", ADDRESS_PARTS[*i]),
-        }
+        f.write_str(self.0.name())
     }
 }
 
@@ -138,6 +122,17 @@ mod tests {
             Some("address.type".into())
         );
         assert_eq!(FieldPath::parse("partnerId"), None);
+        assert_eq!(
+            FieldPath::parse("address_postcode").map(|p| p.to_string()),
+            Some("address.postcode".into())
+        );
+        // Known but not settable: no path, and a sentence that says so.
+        assert_eq!(FieldPath::parse("createDate"), None);
+        assert!(
+            FieldPath::resolve("id")
+                .unwrap_err()
+                .contains("not a field prospect can change")
+        );
         // The last part alone names an address part: no other field ends so.
         assert_eq!(
             FieldPath::parse("country").map(|p| p.to_string()),

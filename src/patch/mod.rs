@@ -11,23 +11,26 @@ pub mod validate;
 use serde_json::{Map, Value};
 
 use crate::api::model::{Address, Prospect};
-pub use field::{ADDRESS_PARTS, Field};
+pub use field::{ADDRESS_PARTS, AddressPart, Field, FieldKey};
 pub use field_path::FieldPath;
 pub use validate::FieldError;
 
 pub use crate::api::model::PatchBody;
 
-/// The keys a PATCH may carry, in the order the form shows them.
-pub const PATCHABLE: [&str; 8] = [
-    "firstName",
-    "middleName",
-    "lastName",
-    "email",
-    "phoneNumber",
-    "dateOfBirth",
-    "identificationNumber",
-    "address",
-];
+/// The keys a PATCH may carry, in the order the form shows them: the scalar fields of the
+/// field table, then `address`.
+pub const PATCHABLE: [&str; 8] = {
+    let mut out = ["address"; 8];
+    let (mut i, mut n) = (0, 0);
+    while i < field::FIELDS.len() {
+        if let field::Slot::Scalar(_) = field::FIELDS[i].slot {
+            out[n] = field::FIELDS[i].name;
+            n += 1;
+        }
+        i += 1;
+    }
+    out
+};
 
 /// Text cleared to empty means "no value".
 fn normalize(v: Option<&str>) -> Option<&str> {
@@ -114,7 +117,7 @@ pub fn validate_body(body: &PatchBody) -> Vec<FieldError> {
                     }
                     for (k, v) in a {
                         let field = format!("address.{k}");
-                        if !(v.is_string() || v.is_null()) && ADDRESS_PARTS.contains(&k.as_str()) {
+                        if !(v.is_string() || v.is_null()) && AddressPart::from_key(k).is_some() {
                             err(&field, format!("{field} must be a string"));
                         }
                         if let Some(Err(m)) = v.as_str().map(|t| validate::text(&field, t)) {
@@ -186,7 +189,8 @@ pub fn apply(original: &Prospect, body: &PatchBody) -> Result<Prospect, String> 
             };
             continue;
         }
-        let field = Field::parse(key).ok_or_else(|| format!("property {key} should not exist"))?;
+        let field =
+            Field::from_key(key).ok_or_else(|| format!("property {key} should not exist"))?;
         let v = match value {
             Value::Null => None,
             Value::String(s) => Some(s.clone()),
@@ -223,7 +227,7 @@ pub fn current_value(p: &Prospect, key: &str) -> Value {
             .as_ref()
             .map_or(Value::Null, |a| Value::Object(a.to_map_without_id()));
     }
-    Field::parse(key)
+    Field::from_key(key)
         .and_then(|f| f.get(p))
         .map_or(Value::Null, |s| Value::String(s.into()))
 }

@@ -33,7 +33,7 @@ pub fn corrections_csv(findings: &[Finding]) -> Result<Option<String>, csv::Erro
     // Columns for the fields that have a fix, in the order `patch --set` lists them.
     let columns: Vec<String> = text_fields()
         .into_iter()
-        .map(FieldRef::name)
+        .map(|f| FieldRef::name(f).to_string())
         .filter(|name| by_id.values().any(|fx| fx.contains_key(name)))
         .collect();
     let mut w = csv::Writer::from_writer(Vec::new());

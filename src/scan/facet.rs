@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::fields::{FieldRef, known_names};
+use super::fields::{self, FieldRef};
 use super::keys::{By, fingerprint, ngram_fingerprint};
 use crate::api::Prospect;
 
@@ -24,7 +24,8 @@ impl FacetField {
     /// top-level field the server may send (checked once the records are in: see
     /// [`Facet::unknown_field`]).
     pub fn parse(name: &str) -> Result<FacetField, String> {
-        if let Some(f) = FieldRef::parse(name) {
+        let known = fields::parse(name);
+        if let Ok(f) = known {
             return Ok(FacetField::Known(f));
         }
         let name = name.trim();
@@ -34,24 +35,21 @@ impl FacetField {
         if plausible {
             Ok(FacetField::Extra(name.to_string()))
         } else {
-            Err(format!(
-                "Unknown field {name:?}: use one of {}",
-                known_names()
-            ))
+            known.map(FacetField::Known)
         }
     }
 
     /// The name as typed in `patch --set` (or as the server sends an unmodelled key).
     pub fn name(&self) -> String {
         match self {
-            FacetField::Known(f) => f.name(),
+            FacetField::Known(f) => f.name().into(),
             FacetField::Extra(k) => k.clone(),
         }
     }
 
     /// Whether its values are identification numbers (masked unless `--reveal`).
     pub fn is_secret(&self) -> bool {
-        self.name() == "identificationNumber"
+        matches!(self, FacetField::Known(f) if f.is_secret())
     }
 
     /// The value in `p` (`None` when null or absent).
@@ -184,10 +182,13 @@ impl Facet {
     /// For a field the client does not model: a sentence when no record had it at all.
     pub fn unknown_field(&self) -> Option<String> {
         match &self.field {
-            FacetField::Extra(k) if self.records > 0 && self.present == 0 => Some(format!(
-                "Unknown field {k:?}: no record has it; use one of {}, or a key the server sends",
-                known_names()
-            )),
+            FacetField::Extra(k) if self.records > 0 && self.present == 0 => Some(
+                fields::unknown(k, |_| true).replacen(
+                    ": use one of",
+                    ": no record has it; use one of",
+                    1,
+                ) + ", or a key the server sends",
+            ),
             _ => None,
         }
     }
@@ -476,7 +477,9 @@ mod tests {
     fn field_names_parse_as_where_takes_them_and_unmodelled_keys_are_checked_later() {
         assert_eq!(
             FacetField::parse("address.country"),
-            Ok(FacetField::Known(FieldRef::address("country")))
+            Ok(FacetField::Known(FieldRef::address(
+                crate::patch::AddressPart::Country
+            )))
         );
         assert_eq!(
             FacetField::parse("partnerId"),

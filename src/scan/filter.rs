@@ -1,7 +1,7 @@
 //! `--where` expressions: `FIELD=VALUE` (equal) and `FIELD~TEXT` (contains), both
 //! case-insensitive; phone numbers are compared by their digits only.
 
-use super::fields::{FieldRef, known_names};
+use super::fields::{self, FieldRef};
 use crate::api::Prospect;
 
 /// How a value is compared.
@@ -56,13 +56,7 @@ impl Condition {
                 "{expr:?} names no field: write FIELD=VALUE or FIELD~TEXT"
             ));
         }
-        let field = FieldRef::parse(name).ok_or_else(|| {
-            format!(
-                "Unknown field {:?} in {expr:?}: use one of {}",
-                name.trim(),
-                known_names()
-            )
-        })?;
+        let field = fields::parse(name)?;
         if op == Op::Contains && normalize(field, &value).is_empty() {
             return Err(format!(
                 "{expr:?} looks for nothing: give some text after ~"
@@ -224,7 +218,7 @@ mod tests {
         let got: Vec<(String, &str)> = f
             .conditions
             .iter()
-            .map(|c| (c.field.name(), c.value.as_str()))
+            .map(|c| (c.field.name().to_string(), c.value.as_str()))
             .collect();
         assert_eq!(
             got,

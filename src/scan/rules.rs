@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::fields::FieldRef;
 use crate::api::Prospect;
 use crate::patch::phone::{self, Reading, Region};
-use crate::patch::{Field, validate};
+use crate::patch::{AddressPart, Field, validate};
 use crate::present::mask;
 
 /// A rule, by the name `check --rule` takes.
@@ -129,13 +129,9 @@ impl Finding {
 
 /// The text fields the whitespace and control-character rules look at (all patchable).
 pub fn text_fields() -> Vec<FieldRef> {
-    let mut v: Vec<FieldRef> = Field::ALL.into_iter().map(FieldRef::scalar).collect();
-    v.extend(
-        ["line1", "line2", "line3", "postcode", "country"]
-            .into_iter()
-            .map(FieldRef::address),
-    );
-    v
+    FieldRef::all()
+        .filter(|f| f.settable() && f.address_part() != Some(AddressPart::Type))
+        .collect()
 }
 
 /// Which rules run, the date "today" for `dob-invalid`, and the region national phone
@@ -188,7 +184,7 @@ impl RuleSet {
                 external_reference: p.external_reference.clone(),
                 name: p.full_name(),
                 rule,
-                field: field.name(),
+                field: field.name().into(),
                 value,
                 message,
                 suggestion,
@@ -225,7 +221,7 @@ impl RuleSet {
         {
             add(Rule::DobInvalid, dob, m);
         }
-        let country = FieldRef::address("country");
+        let country = FieldRef::address(AddressPart::Country);
         if self.has(Rule::CountryInvalid)
             && let Some(v) = country.get(p)
             && validate::country(v).is_err()
@@ -272,18 +268,15 @@ impl RuleSet {
     }
 
     fn valid(&self, field: FieldRef, v: &str) -> bool {
-        if field == FieldRef::address("country") {
+        if field == FieldRef::address(AddressPart::Country) {
             return validate::country(v).is_ok();
         }
-        match field {
-            FieldRef::Scalar(k) => match k.field() {
-                Field::Email => validate::email(v).is_ok(),
-                Field::PhoneNumber => {
-                    matches!(phone::read(v, self.region), Reading::Valid(e) if e == v)
-                }
-                Field::DateOfBirth => dob_problem(v, self.today).is_ok(),
-                _ => true,
-            },
+        match field.field() {
+            Some(Field::Email) => validate::email(v).is_ok(),
+            Some(Field::PhoneNumber) => {
+                matches!(phone::read(v, self.region), Reading::Valid(e) if e == v)
+            }
+            Some(Field::DateOfBirth) => dob_problem(v, self.today).is_ok(),
             _ => true,
         }
     }
@@ -340,7 +333,7 @@ pub fn fix(field: FieldRef, value: &str, region: Option<Region>) -> String {
     {
         v = e164.to_string();
     }
-    if field == FieldRef::address("country") {
+    if field == FieldRef::address(AddressPart::Country) {
         v = fix_country(&v).unwrap_or(v);
     }
     v

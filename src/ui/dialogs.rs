@@ -28,9 +28,9 @@ fn key_label(key: &str) -> &'static str {
 fn shown(v: &Value) -> String {
     match v {
         Value::Object(m) => {
-            let parts: Vec<String> = ["line1", "line2", "line3", "postcode", "country"]
+            let parts: Vec<String> = patch::AddressPart::TEXT
                 .iter()
-                .filter_map(|k| m.get(*k).and_then(Value::as_str))
+                .filter_map(|p| m.get(p.key()).and_then(Value::as_str))
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
                 .collect();

@@ -12,6 +12,7 @@ use super::style::{accent, dim, fg};
 use super::text::{clean, fit, truncate, width, wrap};
 use crate::app::State;
 use crate::app::form::{FORM_FIELDS, Form, FormField, Stage};
+use crate::patch::AddressPart;
 use crate::theme::Role;
 
 /// Columns of the label (marker included).
@@ -86,9 +87,9 @@ fn content(state: &State, form: &Form, cols: usize) -> Content {
     let mut focus_end = 0;
     let mut fields = Vec::new();
     for (i, field) in FORM_FIELDS.iter().enumerate() {
-        if i == 0 || *field == FormField::Address("type") {
+        if i == 0 || *field == FormField::Address(AddressPart::Type) {
             lines.push(Line::default());
-            if *field == FormField::Address("type") {
+            if *field == FormField::Address(AddressPart::Type) {
                 lines.push(Line::styled(
                     "  Address",
                     dim().add_modifier(Modifier::BOLD),

@@ -14,6 +14,7 @@ mod cli_local;
 mod cli_scan;
 mod docs;
 mod explore;
+mod field_names;
 mod hostile;
 mod journal;
 mod limits;
