@@ -1,15 +1,17 @@
 //! The TUI while a scan streams in: `cargo bench --bench tui_scan`.
 //!
 //! The problems view fed a check over 100,000 records in parts of 100 (one finding in ten
-//! records, 10,000 in all), and the filter view (`F`) fed 100,000 matches in parts of 100:
-//! the time `update` takes for each part and for a key pressed between parts, and a frame at
-//! 140×40. Prints medians and maxima, asserts nothing.
+//! records, 10,000 in all), the filter view (`F`) fed 100,000 matches in parts of 100, and the
+//! facet view (`%`) fed the counts of 100,000 distinct emails: the time `update` takes for each
+//! part and for a key pressed between parts, and a frame at 140×40. Prints medians and maxima,
+//! asserts nothing.
 
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use prospect::api::Prospect;
+use prospect::app::msg::ScanPart;
 use prospect::app::{self, ApiCall, ApiRequest, Effect, Msg, Reply, RequestId, State};
 use prospect::scan::{Progress, RuleSet};
 use ratatui::Terminal;
@@ -50,13 +52,70 @@ fn main() {
             _ => None,
         })
         .expect("! starts a check");
-    stream(&mut state, req, &records, "", |n, chunk| Reply::Checked {
+    stream(&mut state, req, &records, "", |n, chunk| Reply::Scanned {
         progress: progress(n),
-        findings: chunk.iter().flat_map(|p| rules.check(p)).collect(),
-        today,
+        part: ScanPart::Findings {
+            findings: chunk.iter().flat_map(|p| rules.check(p)).collect(),
+            today,
+        },
     });
     frames(&state, "frame 140x40 with 10,000 findings");
     filter_view(&records);
+    facet_view(&records);
+}
+
+/// `%` on the email (100,000 distinct values): the worker counts and sends every value counted
+/// so far, sorted, every tenth page (it sends at most every 250 ms); keys between parts.
+fn facet_view(records: &[Prospect]) {
+    use prospect::scan::facet::{Facet, FacetField};
+    let mut state = State::new("bench", None, false, 50);
+    app::update(&mut state, Msg::Resize(140, 40));
+    app::update(&mut state, key('%'));
+    for _ in 0..3 {
+        app::update(&mut state, key('j'));
+    }
+    let enter = Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    let fx = app::update(&mut state, enter);
+    let req = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Api(ApiCall {
+                req,
+                request: ApiRequest::Facet { .. },
+            }) => Some(*req),
+            _ => None,
+        })
+        .expect("% starts a count");
+    let field = FacetField::parse("email").expect("a field");
+    let mut facet = Facet::new(field, prospect::scan::keys::By::Exact, false);
+    let (mut parts, mut keys, mut counting) = (Vec::new(), Vec::new(), Vec::new());
+    for (n, chunk) in records.chunks(100).enumerate() {
+        for p in chunk {
+            facet.add(p);
+        }
+        if n % 10 == 9 {
+            let t = Instant::now();
+            let counts = facet.report(0);
+            counting.push(t.elapsed());
+            let msg = Msg::Api {
+                req,
+                reply: Reply::Scanned {
+                    progress: progress(n),
+                    part: ScanPart::Counts(counts),
+                },
+            };
+            let t = Instant::now();
+            app::update(&mut state, msg);
+            parts.push(t.elapsed());
+        }
+        let t = Instant::now();
+        app::update(&mut state, key(if n % 2 == 0 { 'j' } else { 'k' }));
+        keys.push(t.elapsed());
+    }
+    stats("%: worker: sort every value counted so far", counting);
+    stats("%: update: the counts so far (100,000 values)", parts);
+    stats("%: a key while the counts stream in", keys);
+    frames(&state, "%: frame 140x40 with 100,000 values");
 }
 
 /// `F` with every record matching, fed in parts as the worker sends them.
@@ -80,9 +139,9 @@ fn filter_view(records: &[prospect::api::Prospect]) {
             _ => None,
         })
         .expect("F starts a scan");
-    stream(&mut state, req, records, "F: ", |n, chunk| Reply::Matched {
+    stream(&mut state, req, records, "F: ", |n, chunk| Reply::Scanned {
         progress: progress(n),
-        items: chunk.iter().map(MatchRow::of).collect(),
+        part: ScanPart::Matches(chunk.iter().map(MatchRow::of).collect()),
     });
     frames(&state, "F: frame 140x40 with 100,000 matches");
 }

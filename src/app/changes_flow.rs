@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 
 use super::changes::{ChangeSet, check_value, label_of};
-use super::set_expr;
 use super::effect::{Effect, Local};
 use super::filter::MatchRow;
 use super::keys::{Action, Context};
+use super::set_expr;
 use super::state::{Focus, Prompt, PromptKind, State, StatusKind};
 use super::{change_views::SetField, input::LineInput};
 use crate::api::Prospect;
@@ -295,7 +295,13 @@ fn refuse_value(state: &mut State, mut s: SetField, text: &str, why: String) {
 
 /// An expression typed for `S`: computed per target, each result checked with the form's
 /// rules; the records whose value changes are staged, the others counted and said.
-fn expr_submitted(state: &mut State, s: SetField, field: FieldPath, text: &str, fx: &mut Vec<Effect>) {
+fn expr_submitted(
+    state: &mut State,
+    s: SetField,
+    field: FieldPath,
+    text: &str,
+    fx: &mut Vec<Effect>,
+) {
     let pipeline = match set_expr::parse(text) {
         Some(Ok(p)) => p,
         Some(Err(e)) => return refuse_value(state, s, text, e),
@@ -322,7 +328,11 @@ fn expr_submitted(state: &mut State, s: SetField, field: FieldPath, text: &str, 
     }
     let (changed, ..) = set_expr::counts(&rows);
     let key = state.keys.first_key_label(Context::List, Action::Pending);
-    let mut text = format!("Staged {field} ({}): {}", text.trim_start_matches('='), set_expr::summary(&rows));
+    let mut text = format!(
+        "Staged {field} ({}): {}",
+        text.trim_start_matches('='),
+        set_expr::summary(&rows)
+    );
     if let Some(skip) = first_skip {
         text.push_str(&format!("; first skipped: {skip}"));
     }
@@ -330,7 +340,11 @@ fn expr_submitted(state: &mut State, s: SetField, field: FieldPath, text: &str, 
         text.push_str(&format!(" — {key} reviews and sends"));
         staged_changed(state, fx);
     }
-    let kind = if changed == 0 { StatusKind::Error } else { StatusKind::Info };
+    let kind = if changed == 0 {
+        StatusKind::Error
+    } else {
+        StatusKind::Info
+    };
     state.set_status(kind, text);
 }
 

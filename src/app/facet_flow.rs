@@ -246,7 +246,7 @@ pub(super) fn clustered(state: &mut State, req: RequestId, reply: Reply) {
 fn settable(state: &State) -> Result<FieldPath, String> {
     let f = state.facet.as_ref().ok_or("No facet")?;
     field_ref(f)
-        .and_then(|r| FieldPath::parse(&r.name()))
+        .and_then(|r| FieldPath::parse(r.name()))
         .ok_or_else(|| format!("{} cannot be changed", f.field.name()))
 }
 
@@ -291,7 +291,11 @@ fn set_value(state: &mut State) {
         Ok(f) => f,
         Err(e) => return state.set_status(StatusKind::Error, e),
     };
-    let values = state.facet.as_ref().map(selected_values).unwrap_or_default();
+    let values = state
+        .facet
+        .as_ref()
+        .map(selected_values)
+        .unwrap_or_default();
     if values.is_empty() {
         return state.set_status(StatusKind::Error, "No value selected");
     }
@@ -343,16 +347,16 @@ pub(super) fn members_answered(
                         state.marks.insert(m.id, m.label);
                     }
                     let total = state.marks.len();
-                    state.set_status(
-                        StatusKind::Info,
-                        format!("Marking… {total} marked in all"),
-                    );
+                    state.set_status(StatusKind::Info, format!("Marking… {total} marked in all"));
                 }
                 MembersFor::Stage { field, to } => {
                     let mut staged = 0;
                     for m in found {
                         let before = Some(m.value.clone());
-                        if state.staged.stage(&m.id, &m.label, *field, to.clone(), before) {
+                        if state
+                            .staged
+                            .stage(&m.id, &m.label, *field, to.clone(), before)
+                        {
                             staged += 1;
                         }
                     }

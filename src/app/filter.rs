@@ -144,7 +144,10 @@ mod tests {
         assert_eq!(row.phone(), "+447700900123");
         assert_eq!(row.postcode(), "NW1 6XE");
         assert_eq!(row.country(), "GBR");
-        assert_eq!(row.reference(), p.external_reference.as_deref().unwrap_or(""));
+        assert_eq!(
+            row.reference(),
+            p.external_reference.as_deref().unwrap_or("")
+        );
         p.phone_number = None;
         p.address = None;
         let row = MatchRow::of(&p);

@@ -64,7 +64,11 @@ pub enum Top {
 impl State {
     /// The screen on top of the stack whose data is there, if any (the list otherwise).
     pub fn screen(&self) -> Option<Screen> {
-        self.screens.iter().rev().copied().find(|s| self.has_data(*s))
+        self.screens
+            .iter()
+            .rev()
+            .copied()
+            .find(|s| self.has_data(*s))
     }
 
     /// Whether `screen` is in the stack (on top or under another).

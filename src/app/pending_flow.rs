@@ -2,7 +2,6 @@
 //! review of a revert) and the journal view (`H`: a prospect's changes with `u` undo, or every
 //! batch with `R` revert), and their answers.
 
-use super::layers::Screen;
 use super::browse;
 use super::change_views::{HistoryScope, HistoryView, PendingView, Work};
 use super::changes::label_of;
@@ -10,6 +9,7 @@ use super::changes_flow;
 use super::effect::{ApiRequest, BatchRows, Effect, Local, RequestId};
 use super::input::LineInput;
 use super::keys::Action;
+use super::layers::Screen;
 use super::msg::Reply;
 use super::requests::Purpose;
 use super::state::{Prompt, PromptKind, SendQuestion, State, StatusKind};
@@ -351,9 +351,10 @@ pub(super) fn history_action(state: &mut State, action: Action, fx: &mut Vec<Eff
         Action::CopyId => {
             let id = match &view.scope {
                 HistoryScope::Prospect { id, .. } => Some(id.clone()),
-                HistoryScope::Batch { batch, .. } => {
-                    view.of_batch(batch).get(view.row).map(|e| e.prospect_id.clone())
-                }
+                HistoryScope::Batch { batch, .. } => view
+                    .of_batch(batch)
+                    .get(view.row)
+                    .map(|e| e.prospect_id.clone()),
                 HistoryScope::Batches => None,
             };
             super::update::copy_id(state, id, fx);

@@ -144,7 +144,11 @@ impl Problems {
             }
             (None, _) => format!("{} finding{}", thousands(n as u64), plural(n)),
         };
-        let so_far = if self.scan.is_running() { " so far" } else { "" };
+        let so_far = if self.scan.is_running() {
+            " so far"
+        } else {
+            ""
+        };
         format!("Problems · {found}{so_far} · {}", self.scan.text())
     }
 

@@ -4,13 +4,13 @@
 use super::effect::{ApiRequest, Effect};
 use super::form_flow;
 use super::keys::Action;
+use super::layers::Screen;
 use super::lookup;
 use super::msg::ScanPart;
-use super::scan_flow;
-use super::scan_view::{Coverage, ScanKind};
 use super::problems::Problems;
 use super::requests::Purpose;
-use super::layers::Screen;
+use super::scan_flow;
+use super::scan_view::{Coverage, ScanKind};
 use super::state::{Focus, State, StatusKind};
 use crate::api::{ApiError, Prospect};
 

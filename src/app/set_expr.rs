@@ -92,7 +92,9 @@ pub fn summary(rows: &[Row]) -> String {
         parts.push(format!("{skipped} skipped"));
     }
     if unknown > 0 {
-        parts.push(format!("{unknown} not known here (open or filter them first)"));
+        parts.push(format!(
+            "{unknown} not known here (open or filter them first)"
+        ));
     }
     parts.join(" · ")
 }

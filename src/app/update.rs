@@ -7,10 +7,9 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 use super::browse;
 use super::changes_flow as changes;
 use super::effect::{Effect, Local, RequestId};
-use super::filter_flow as filter;
 use super::facet_flow as facet;
+use super::filter_flow as filter;
 use super::find::{self, FindTarget};
-use super::{facet_flow, scan_flow};
 use super::form_flow;
 use super::history;
 use super::input::LineInput;
@@ -26,6 +25,7 @@ use super::save;
 use super::state::{
     Focus, PageKey, Prompt, PromptKind, SEARCH_DEBOUNCE_MS, Select, State, StatusKind,
 };
+use super::{facet_flow, scan_flow};
 
 /// The effects that start the TUI: the first page.
 pub fn init(state: &mut State) -> Vec<Effect> {

@@ -360,7 +360,11 @@ mod tests {
             match msg {
                 Msg::Api {
                     req: r,
-                    reply: Reply::Scanned { part: ScanPart::Findings { findings: f, .. }, .. },
+                    reply:
+                        Reply::Scanned {
+                            part: ScanPart::Findings { findings: f, .. },
+                            ..
+                        },
                 } if r == req => {
                     parts += 1;
                     findings.extend(f);
@@ -415,7 +419,11 @@ mod tests {
                 .expect("the worker runs");
             match msg {
                 Msg::Api {
-                    reply: Reply::Scanned { part: ScanPart::Matches(items), .. },
+                    reply:
+                        Reply::Scanned {
+                            part: ScanPart::Matches(items),
+                            ..
+                        },
                     ..
                 } => found.extend(items.iter().map(|m| m.id().to_string())),
                 Msg::Api {

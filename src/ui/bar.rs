@@ -8,12 +8,12 @@ use ratatui::widgets::Widget;
 
 use super::style::{dim, fg, key};
 use super::text::{clean, truncate, width};
+use crate::app::State;
 use crate::app::form::Stage;
 use crate::app::keys::Context;
+use crate::app::layers::{Overlay, Screen, Top};
 use crate::app::set_expr::Result1;
 use crate::app::state::{PromptKind, StatusKind};
-use crate::app::State;
-use crate::app::layers::{Overlay, Screen, Top};
 use crate::theme::Role;
 
 /// Draws the status line; returns where the cursor goes when a prompt is open.
@@ -292,8 +292,15 @@ pub fn render_preview(state: &State, area: Rect, buf: &mut Buffer) {
             dim(),
         ));
     }
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height);
-    let rect = Rect::new(area.x, area.bottom().saturating_sub(height), area.width, height);
+    let height = u16::try_from(lines.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let rect = Rect::new(
+        area.x,
+        area.bottom().saturating_sub(height),
+        area.width,
+        height,
+    );
     if rect.is_empty() {
         return;
     }

@@ -341,7 +341,10 @@ fn buttons(state: &State, context: Context, x: u16, y: u16) -> Vec<(Rect, Action
 /// where its key line's buttons are.
 pub fn render_form(state: &State, area: Rect, buf: &mut Buffer) -> Vec<(Rect, Action)> {
     let width = area.width.min(MAX_W);
-    match (form_dialog(state, usize::from(width.saturating_sub(4))), form_context(state)) {
+    match (
+        form_dialog(state, usize::from(width.saturating_sub(4))),
+        form_context(state),
+    ) {
         (Some(d), context) => draw(state, d, context, area, buf),
         (None, _) => Vec::new(),
     }

@@ -109,7 +109,9 @@ fn value_rows(f: &FacetView, width: usize) -> (String, Vec<String>) {
         .max()
         .unwrap_or(0)
         .max(8);
-    let value_w = longest.min(48).min(avail.saturating_sub(count_w + share_w + 12));
+    let value_w = longest
+        .min(48)
+        .min(avail.saturating_sub(count_w + share_w + 12));
     let bar_w = avail
         .saturating_sub(value_w + count_w + share_w + 3)
         .min(50);

@@ -69,9 +69,16 @@ async fn facet_and_clusters_of_the_country_80x24_and_140x40() {
     })
     .await;
     let s = still(h.state());
-    let cluster = s.facet.as_ref().and_then(|f| f.selected_cluster()).expect("a cluster");
+    let cluster = s
+        .facet
+        .as_ref()
+        .and_then(|f| f.selected_cluster())
+        .expect("a cluster");
     let spellings: Vec<&str> = cluster.values.iter().map(|v| v.value.as_str()).collect();
-    assert!(spellings.contains(&"GBR") && spellings.contains(&"gbr"), "{spellings:?}");
+    assert!(
+        spellings.contains(&"GBR") && spellings.contains(&"gbr"),
+        "{spellings:?}"
+    );
     insta::assert_snapshot!("clusters_80x24", frame(&s, NARROW).backend());
     insta::assert_snapshot!("clusters_140x40", frame(&s, WIDE).backend());
 }

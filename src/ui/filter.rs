@@ -53,7 +53,14 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         ]
         .join(" ")
     };
-    let header = row(["Name", "External ref", "Email", "Phone", "Postcode", "Country"]);
+    let header = row([
+        "Name",
+        "External ref",
+        "Email",
+        "Phone",
+        "Postcode",
+        "Country",
+    ]);
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let cols = usize::from(inner.width);
     let pad = " ".repeat(2 + gutter);

@@ -8,6 +8,7 @@ mod cli_tables;
 mod e2e_apply;
 mod e2e_changes;
 mod e2e_filter;
+mod e2e_layers;
 mod e2e_native;
 mod e2e_problems;
 mod e2e_pty;

@@ -2,8 +2,8 @@
 //! scan and keeping the matches, Enter and e on a match.
 
 use crate::app::layers::Screen;
-use crate::app::scan_view::ScanKind;
 use crate::app::msg::ScanPart;
+use crate::app::scan_view::ScanKind;
 use crossterm::event::KeyCode;
 
 use super::fixtures::*;
@@ -98,7 +98,10 @@ fn matches_stream_in_and_the_title_says_the_coverage() {
         view.title(),
         "email~example · 2 matches · scanning 3,500 of 10,000…"
     );
-    assert!(s.requests.any(|p| *p == Purpose::Scan(ScanKind::Filter)), "still scanning");
+    assert!(
+        s.requests.any(|p| *p == Purpose::Scan(ScanKind::Filter)),
+        "still scanning"
+    );
     let end = Msg::Api {
         req,
         reply: Reply::ScanEnded(Ok(ScanSummary::default())),
@@ -134,10 +137,7 @@ fn esc_stops_the_scan_and_keeps_what_was_found_then_closes_the_view() {
         filter_req(&fx).is_none(),
         "the same filter is not scanned again"
     );
-    assert!(
-        s.showing(Screen::Filter),
-        "Enter shows its matches again"
-    );
+    assert!(s.showing(Screen::Filter), "Enter shows its matches again");
 }
 
 #[test]
@@ -214,10 +214,7 @@ fn enter_fetches_a_match_by_id_and_opens_the_servers_version() {
         filter_req(&fx).is_none(),
         "the same filter is not scanned again"
     );
-    assert!(
-        s.showing(Screen::Filter),
-        "Enter shows its matches again"
-    );
+    assert!(s.showing(Screen::Filter), "Enter shows its matches again");
 }
 
 #[test]

@@ -33,7 +33,11 @@ fn a_record_arriving_under_the_help_opens_its_form_under_it_and_the_help_keeps_t
         .expect("the record is fetched");
     send(&mut s, [ch('?')]);
     assert_eq!(s.top(), Top::Overlay(Overlay::Help));
-    let id = s.problems.as_ref().and_then(|p| p.selected()).map(|f| f.id.clone());
+    let id = s
+        .problems
+        .as_ref()
+        .and_then(|p| p.selected())
+        .map(|f| f.id.clone());
     let mut record = prospect(1);
     record.id = id.expect("a finding selected");
     send(&mut s, [answer(req, Reply::Prospect(Ok(record)))]);
@@ -204,13 +208,21 @@ fn enter_on_a_value_lists_its_records_exactly_and_v_marks_them() {
         part: ScanPart::Members(found),
     };
     send(&mut s, [answer(mreq, part)]);
-    assert_eq!(s.marks.get("id-1").map(String::as_str), Some("Ann Lee · CRM-1"));
+    assert_eq!(
+        s.marks.get("id-1").map(String::as_str),
+        Some("Ann Lee · CRM-1")
+    );
 }
 
 #[test]
 fn c_clusters_the_values_and_a_stages_the_most_common_spelling_on_the_others() {
     let (mut s, req) = faceting();
-    let counts = counts_of(&[Some("ACME Ltd"), Some("ACME Ltd"), Some("acme ltd."), Some("Other")]);
+    let counts = counts_of(&[
+        Some("ACME Ltd"),
+        Some("ACME Ltd"),
+        Some("acme ltd."),
+        Some("Other"),
+    ]);
     let part = Reply::Scanned {
         progress: progress(4, 4),
         part: ScanPart::Counts(counts),
@@ -238,7 +250,11 @@ fn c_clusters_the_values_and_a_stages_the_most_common_spelling_on_the_others() {
             _ => None,
         })
         .expect("a members scan");
-    assert_eq!(values, vec![Some("acme ltd.".to_string())], "the others only");
+    assert_eq!(
+        values,
+        vec![Some("acme ltd.".to_string())],
+        "the others only"
+    );
     let found = vec![Member {
         id: "id-9".into(),
         label: "Bo Chan · CRM-9".into(),
@@ -281,7 +297,9 @@ fn an_expression_for_s_is_previewed_as_typed_and_staged_per_record() {
         Some(Ok(rows)) => rows,
         other => panic!("{other:?}"),
     };
-    assert!(matches!(&rows[0].result, Result1::Change { after: Some(a), .. } if a == "+447123456789"));
+    assert!(
+        matches!(&rows[0].result, Result1::Change { after: Some(a), .. } if a == "+447123456789")
+    );
     assert_eq!(rows[1].result, Result1::Same);
     assert!(matches!(rows[2].result, Result1::Skipped(_)));
     send(&mut s, [key(KeyCode::Enter)]);
@@ -289,6 +307,13 @@ fn an_expression_for_s_is_previewed_as_typed_and_staged_per_record() {
     let id = s.list.rows[0].id.clone();
     let change = &s.staged.records[&id].fields["phoneNumber"];
     assert_eq!(change.after.as_deref(), Some("+447123456789"));
-    let status = s.status.as_ref().map(|st| st.text.clone()).unwrap_or_default();
-    assert!(status.contains("1 unchanged") && status.contains("1 skipped"), "{status}");
+    let status = s
+        .status
+        .as_ref()
+        .map(|st| st.text.clone())
+        .unwrap_or_default();
+    assert!(
+        status.contains("1 unchanged") && status.contains("1 skipped"),
+        "{status}"
+    );
 }

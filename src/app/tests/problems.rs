@@ -2,8 +2,8 @@
 //! opening a record, hiding, rescanning.
 
 use crate::app::layers::Screen;
-use crate::app::scan_view::ScanKind;
 use crate::app::msg::ScanPart;
+use crate::app::scan_view::ScanKind;
 use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 
@@ -328,7 +328,10 @@ fn esc_goes_back_then_stops_the_scan_keeping_its_findings_then_hides_the_view() 
     assert!(p.title().contains("stopped at 100 of"), "{}", p.title());
     // …and an answer of the stopped scan is dropped.
     send(&mut s, [part(req, 500, sample_findings())]);
-    assert_eq!(s.problems.as_ref().unwrap().findings.len(), sample_findings().len());
+    assert_eq!(
+        s.problems.as_ref().unwrap().findings.len(),
+        sample_findings().len()
+    );
     // …then the next Esc hides the view.
     send(&mut s, [key(KeyCode::Esc)]);
     assert!(!s.showing(Screen::Problems));
@@ -460,7 +463,11 @@ fn f_from_a_record_opened_from_the_problems_view_shows_the_filter_not_the_proble
     type_text(&mut s, "email~example");
     send(&mut s, [key(KeyCode::Enter)]);
     assert!(s.filter_has_keys(), "the filter has the keyboard");
-    assert_eq!(s.screen(), Some(Screen::Filter), "on top of the problems view");
+    assert_eq!(
+        s.screen(),
+        Some(Screen::Filter),
+        "on top of the problems view"
+    );
     assert!(s.showing(Screen::Problems), "which waits under it");
     // Out of the filter view (Esc stops its scan, Esc closes it), the problems show again,
     // where they were.
