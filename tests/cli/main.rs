@@ -19,3 +19,4 @@ mod journal;
 mod limits;
 mod manners;
 mod round_trip;
+mod transform;
