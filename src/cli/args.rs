@@ -120,7 +120,7 @@ Examples:
   prospect transform --set phoneNumber=e164
   prospect transform --set 'phoneNumber=strip(\" -.()\") | e164(\"GB\")' --fix phones.csv
   prospect apply phones.csv
-  prospect transform --set 'firstName=trim | collapse | title' --where 'firstName~  ' --apply
+  prospect transform --set 'firstName=trim | collapse' --set 'lastName=trim | collapse' --apply
   prospect transform --set address.country=country --where address.country=gb --apply --yes \\
       --reason 'country codes to alpha-3'";
 

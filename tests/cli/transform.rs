@@ -413,3 +413,47 @@ async fn bad_input_is_one_sentence_exit_2_and_nothing_sent() {
     assert!(!Path::new(fix).exists());
     assert_eq!(patches(&sb), 0);
 }
+
+/// The worked example of docs/exploring.md (and the README) is this output, as it came.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_worked_example_in_the_docs_is_what_the_sandbox_gives() {
+    let home = tempfile::tempdir().unwrap();
+    // `prospect sandbox --problems`: 500 records, the default seed.
+    let sb = common::sandbox_with(SandboxOptions {
+        problems: true,
+        ..Default::default()
+    })
+    .await;
+    let cfg = gb_config(home.path(), &sb);
+    let o = common::bin_on(home.path(), &sb)
+        .current_dir(home.path())
+        .args(["--config", &cfg, "--profile", "gb"])
+        .args([
+            "transform",
+            "--set",
+            "phoneNumber=e164",
+            "--fix",
+            "phones.csv",
+        ])
+        .output()
+        .await
+        .expect("the binary runs");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/exploring.md"))
+            .unwrap();
+    let transcript = format!(
+        "$ prospect transform --set phoneNumber=e164 --fix phones.csv\n{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    assert!(
+        doc.contains(&transcript),
+        "docs/exploring.md should show:\n{transcript}"
+    );
+    let file = std::fs::read_to_string(home.path().join("phones.csv")).unwrap();
+    assert!(
+        doc.contains(&format!("```\n{file}```")),
+        "docs/exploring.md should show phones.csv:\n{file}"
+    );
+}
