@@ -304,6 +304,7 @@ impl Shown<'_> {
         json!({
             "expressions": self.expressions,
             "records": f.records,
+            "matched": f.tally.changed + f.tally.unchanged + f.tally.skipped,
             "changed": f.tally.changed,
             "unchanged": f.tally.unchanged,
             "skipped": f.tally.skipped,

@@ -74,7 +74,6 @@ pub fn parse_assignments(args: &[String]) -> Result<Vec<Assignment>, String> {
 /// Runs every assignment over `p` (each reads the field's value as the record has it) and
 /// checks the result with the form's rules; `region` reads national phone numbers.
 pub fn transform(p: &Prospect, assignments: &[Assignment], region: Option<Region>) -> Verdict {
-    let mut edited = p.clone();
     let mut changes = Vec::new();
     for a in assignments {
         let before = a.field.get(p);
@@ -83,7 +82,6 @@ pub fn transform(p: &Prospect, assignments: &[Assignment], region: Option<Region
             Outcome::Skipped(why) => return Verdict::Skipped(format!("{}: {why}", a.field)),
         };
         if after != before {
-            a.field.set(&mut edited, after.clone());
             changes.push(FieldChange {
                 field: a.field,
                 before,
@@ -93,6 +91,11 @@ pub fn transform(p: &Prospect, assignments: &[Assignment], region: Option<Region
     }
     if changes.is_empty() {
         return Verdict::Unchanged;
+    }
+    // Only a record that changes is copied (most of a scan does not).
+    let mut edited = p.clone();
+    for c in &changes {
+        c.field.set(&mut edited, c.after.clone());
     }
     let body = patch::diff(p, &edited);
     if body.is_empty() {

@@ -67,6 +67,7 @@ async fn e164_counts_the_planted_numbers_exactly_with_and_without_a_region() {
         ids(&v["changes"]),
         [r[SPACED].id.clone(), r[ZERO].id.clone()]
     );
+    assert_eq!(v["matched"], 300);
     assert_eq!(ids(&v["skippedRecords"]), [r[NATIONAL].id.clone()]);
     let reason = v["skippedRecords"][0]["reason"].as_str().unwrap();
     assert!(
@@ -456,4 +457,60 @@ async fn the_worked_example_in_the_docs_is_what_the_sandbox_gives() {
         doc.contains(&format!("```\n{file}```")),
         "docs/exploring.md should show phones.csv:\n{file}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn names_from_the_server_are_escaped_in_every_format() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = planted().await;
+    let r = records(&sb, COUNT);
+    let hostile = &r[prospect::sandbox::data::CONTROL_CHARS_INDEX];
+    assert!(hostile.full_name().contains('\u{1b}'));
+    for format in ["table", "csv"] {
+        let o = run(
+            home.path(),
+            &sb,
+            &["transform", "--set", "firstName=upper", "-o", format],
+        )
+        .await;
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains(&hostile.id), "{format}: {out}");
+        assert!(
+            !out.chars().any(|c| c.is_control() && c != '\n'),
+            "{format}: a raw control character"
+        );
+        assert!(out.contains("\\e"), "{format}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_only_profile_refuses_apply_before_the_scan_but_may_look() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = planted().await;
+    let cfg = common::profile_config(home.path(), &sb, "prod", "", "read_only = true\n");
+    let cfg = cfg.to_str().unwrap();
+    let ro = ["--config", cfg, "--profile", "prod", "transform"];
+    let with = |more: &[&'static str]| -> Vec<&str> { ro.iter().chain(more).copied().collect() };
+    let o = run(
+        home.path(),
+        &sb,
+        &with(&["--set", "phoneNumber=e164", "--apply", "--yes"]),
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(stderr(&o).contains("read-only"), "{}", stderr(&o));
+    assert!(sb.requests().is_empty());
+    // Looking, and a dry run, are not writing.
+    let o = run(home.path(), &sb, &with(&["--set", "phoneNumber=e164"])).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(
+        home.path(),
+        &sb,
+        &with(&["--set", "phoneNumber=e164", "--apply", "--dry-run"]),
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Plan: change=2"), "{}", stdout(&o));
+    assert_eq!(patches(&sb), 0);
 }
