@@ -2,7 +2,9 @@
 //! new value from its expression, the result checked with the form's rules. Pure: the CLI and
 //! the TUI hand it records as they arrive.
 
-use crate::api::Prospect;
+use serde_json::Value;
+
+use crate::api::{PatchBody, Prospect};
 use crate::expr::{self, Outcome, Pipeline};
 use crate::patch::phone::Region;
 use crate::patch::{self, FieldPath};
@@ -92,12 +94,7 @@ pub fn transform(p: &Prospect, assignments: &[Assignment], region: Option<Region
     if changes.is_empty() {
         return Verdict::Unchanged;
     }
-    // Only a record that changes is copied (most of a scan does not).
-    let mut edited = p.clone();
-    for c in &changes {
-        c.field.set(&mut edited, c.after.clone());
-    }
-    let body = patch::diff(p, &edited);
+    let body = body_of(p, &changes);
     if body.is_empty() {
         return Verdict::Unchanged;
     }
@@ -107,6 +104,35 @@ pub fn transform(p: &Prospect, assignments: &[Assignment], region: Option<Region
         return Verdict::Skipped(why.join("; "));
     }
     Verdict::Changed(changes)
+}
+
+/// The PATCH body the changes come to, as `patch::diff` makes it — without copying the whole
+/// record (its unknown fields included) for every record that changes: a scalar field is its
+/// key, an address part the whole address as edited.
+fn body_of(p: &Prospect, changes: &[FieldChange]) -> PatchBody {
+    let mut body = PatchBody::new();
+    let mut parts = Vec::new();
+    for c in changes {
+        match c.field {
+            FieldPath::Field(_) => {
+                let value = c.after.clone().map_or(Value::Null, Value::String);
+                body.insert(c.field.body_key().to_string(), value);
+            }
+            FieldPath::AddressPart(_) => parts.push(c),
+        }
+    }
+    if !parts.is_empty() {
+        let before = Prospect {
+            address: p.address.clone(),
+            ..Prospect::default()
+        };
+        let mut after = before.clone();
+        for c in parts {
+            c.field.set(&mut after, c.after.clone());
+        }
+        body.extend(patch::diff(&before, &after));
+    }
+    body
 }
 
 /// The counts of a run: `changed N · unchanged N · skipped N`.
@@ -278,5 +304,52 @@ mod tests {
         t.add(&Verdict::Changed(Vec::new()));
         t.add(&Verdict::Unchanged);
         assert_eq!(t.to_string(), "changed 1 · unchanged 2 · skipped 1");
+    }
+
+    #[test]
+    fn the_body_is_the_one_diff_makes_of_the_edited_record() {
+        let p = record();
+        let changes = |pairs: &[(&str, Option<&str>)]| -> Vec<FieldChange> {
+            pairs
+                .iter()
+                .map(|(f, v)| {
+                    let field = FieldPath::parse(f).unwrap();
+                    FieldChange {
+                        field,
+                        before: field.get(&p),
+                        after: v.map(str::to_string),
+                    }
+                })
+                .collect()
+        };
+        for set in [
+            changes(&[("firstName", Some("Jon"))]),
+            changes(&[("middleName", None), ("phoneNumber", Some("+447123456789"))]),
+            changes(&[
+                ("address.postcode", Some("AB1 2CD")),
+                ("lastName", Some("X")),
+            ]),
+            changes(&[
+                ("address.line2", Some("Flat 2")),
+                ("address.country", Some("FRA")),
+            ]),
+        ] {
+            let mut edited = p.clone();
+            for c in &set {
+                c.field.set(&mut edited, c.after.clone());
+            }
+            assert_eq!(body_of(&p, &set), patch::diff(&p, &edited), "{set:?}");
+        }
+        // A record without an address: setting a part starts one, as the form does.
+        let mut bare = p.clone();
+        bare.address = None;
+        let set = vec![FieldChange {
+            field: FieldPath::parse("address.postcode").unwrap(),
+            before: None,
+            after: Some("AB1 2CD".into()),
+        }];
+        let mut edited = bare.clone();
+        set[0].field.set(&mut edited, set[0].after.clone());
+        assert_eq!(body_of(&bare, &set), patch::diff(&bare, &edited));
     }
 }
