@@ -8,10 +8,13 @@
 //! - `list --all` over 10,000 against a sandbox that answers 429 (`Retry-After: 1`) beyond 2
 //!   requests in flight, 20 ms a request, at `--concurrency` 1, 2 and 8 (the adaptive limit),
 //!   with the 429s the server sent;
-//! - `facet` and `cluster` over 100,000 records (`facet`).
+//! - `facet` and `cluster` over 100,000 records (`facet`);
+//! - `transform` over 100,000 records: the expressions alone, in process (the CPU beyond the
+//!   scan), and the built binary against `facet` of the same field (`transform`).
 //!
 //! Max RSS comes from `/usr/bin/time -f %M` (kilobytes). Prints figures, asserts nothing.
-//! One part alone: `cargo bench --bench scan -- latency` (or `loopback`, `big`, `limited`, `facet`).
+//! One part alone: `cargo bench --bench scan -- latency` (or `loopback`, `big`, `limited`, `facet`,
+//! `transform`).
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -140,6 +143,53 @@ async fn main() {
     if want("facet") {
         facets().await;
     }
+    if want("transform") {
+        transforms().await;
+    }
+}
+
+/// `transform` over 100,000 records: the per-record work in process (what an expression costs
+/// beyond the scan), then the binary against `facet` of the same field (the scan alone).
+async fn transforms() {
+    use prospect::scan::transform::{Tally, parse_assignments, transform};
+    let mut records = prospect::sandbox::generate(100_000, 42);
+    prospect::sandbox::problems::plant(&mut records);
+    let gb = prospect::patch::phone::Region::parse("GB").ok();
+    for expr in [
+        "phoneNumber=e164",
+        "firstName=trim | collapse | title",
+        r#"lastName=replace(/\s+/, " ") | upper"#,
+    ] {
+        let assignments = parse_assignments(&[expr.to_string()]).expect("parses");
+        let mut times = Vec::new();
+        let mut tally = Tally::default();
+        for _ in 0..3 {
+            tally = Tally::default();
+            let start = Instant::now();
+            for p in &records {
+                tally.add(&transform(p, &assignments, gb));
+            }
+            times.push(start.elapsed());
+        }
+        println!(
+            "{:<58} median {:>9.3?}  ({tally})",
+            format!("{expr}, 100k records, in process"),
+            median(times)
+        );
+    }
+    let big = sandbox(100_000, 0, true).await;
+    figures(
+        "facet phoneNumber, 100k, loopback (the scan)",
+        &big,
+        &["facet", "phoneNumber"],
+        3,
+    );
+    figures(
+        "transform --set phoneNumber=e164, 100k, loopback",
+        &big,
+        &["transform", "--set", "phoneNumber=e164"],
+        3,
+    );
 }
 
 /// `facet` and `cluster` over 100,000 records on loopback: time and max RSS. `email` has a

@@ -49,6 +49,21 @@ pub fn mask(s: &str) -> String {
     format!("{}{}", "•".repeat(n - 4), tail)
 }
 
+/// How a listing names a prospect beside its id: `Jane Doe · CRM-0042`, `(no name)` for a
+/// record without one, the external reference left out when there is none. Unescaped.
+pub fn name_and_reference(p: &Prospect) -> String {
+    let name = p.full_name();
+    let name = if name.is_empty() {
+        "(no name)".to_string()
+    } else {
+        name
+    };
+    match p.external_reference.as_deref().filter(|r| !r.is_empty()) {
+        Some(r) => format!("{name} · {r}"),
+        None => name,
+    }
+}
+
 /// `2026-11-26T17:21:03Z` as `26 Nov 2026 17:21 UTC`, or as it is when it is no date.
 pub fn readable_time(raw: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(raw).map_or_else(

@@ -17,6 +17,7 @@ use crate::batch::run::{self, BatchInfo};
 use crate::batch::{Outcome, Planned, corrections};
 use crate::config::{self, Settings};
 use crate::edit::journal;
+use crate::present::name_and_reference;
 use crate::text::escape_control;
 
 /// Requests at a time when neither the flag nor the config says.
@@ -46,27 +47,71 @@ fn refuse_read_only(settings: &Settings, what: &str) -> Result<(), Failure> {
 
 /// Runs `apply`.
 pub async fn apply(a: ApplyArgs, client: &ApiClient, settings: &Settings) -> Result<(), Failure> {
-    if !a.dry_run {
-        refuse_read_only(settings, "apply")?;
-    }
+    refuse_unless_dry_run(settings, "apply", a.dry_run)?;
     let bytes = std::fs::read(&a.file)
         .map_err(|e| Failure::usage(format!("Cannot read {}: {e}", a.file.display())))?;
     let name = a.file.to_string_lossy();
     let rows = corrections::parse(&name, &bytes)
         .map_err(|e| Failure::usage(format!("{}: {e}", a.file.display())))?;
-    let concurrency = concurrency(a.concurrency);
-    let planned = run::plan(client, &rows, concurrency).await;
-    if let Some(e) = crate::batch::plan::same_prospect_twice(&planned) {
-        return Err(Failure::usage(format!("{}: {e}", a.file.display())));
-    }
-    let job = Job {
-        what: "apply",
+    let send = SendOptions {
         dry_run: a.dry_run,
         yes: a.yes,
         skip_invalid: a.skip_invalid,
         output: a.output,
         report: a.report,
         reason: a.reason,
+        concurrency: a.concurrency,
+    };
+    apply_rows(&a.file.display().to_string(), &rows, send, client, settings).await
+}
+
+/// How a plan is reviewed and sent: `apply`'s flags, which `transform --apply` takes too.
+pub(super) struct SendOptions {
+    pub dry_run: bool,
+    pub yes: bool,
+    pub skip_invalid: bool,
+    pub output: PlanOutput,
+    pub report: Option<PathBuf>,
+    pub reason: Option<String>,
+    pub concurrency: Option<u64>,
+}
+
+/// A read-only profile refuses `what` before any work, unless it is a dry run.
+pub(super) fn refuse_unless_dry_run(
+    settings: &Settings,
+    what: &str,
+    dry_run: bool,
+) -> Result<(), Failure> {
+    if dry_run {
+        Ok(())
+    } else {
+        refuse_read_only(settings, what)
+    }
+}
+
+/// `apply` from its rows on: plan them against the server, print the plan, ask, send as one
+/// journaled batch, report. `source` names where the rows came from in messages.
+pub(super) async fn apply_rows(
+    source: &str,
+    rows: &[corrections::Correction],
+    send: SendOptions,
+    client: &ApiClient,
+    settings: &Settings,
+) -> Result<(), Failure> {
+    refuse_unless_dry_run(settings, "apply", send.dry_run)?;
+    let concurrency = concurrency(send.concurrency);
+    let planned = run::plan(client, rows, concurrency).await;
+    if let Some(e) = crate::batch::plan::same_prospect_twice(&planned) {
+        return Err(Failure::usage(format!("{source}: {e}")));
+    }
+    let job = Job {
+        what: "apply",
+        dry_run: send.dry_run,
+        yes: send.yes,
+        skip_invalid: send.skip_invalid,
+        output: send.output,
+        report: send.report,
+        reason: send.reason,
         concurrency,
     };
     job.finish(client, settings, planned).await
@@ -74,9 +119,7 @@ pub async fn apply(a: ApplyArgs, client: &ApiClient, settings: &Settings) -> Res
 
 /// Runs `revert`.
 pub async fn revert(a: RevertArgs, client: &ApiClient, settings: &Settings) -> Result<(), Failure> {
-    if !a.dry_run {
-        refuse_read_only(settings, "revert")?;
-    }
+    refuse_unless_dry_run(settings, "revert", a.dry_run)?;
     let path = journal_path()
         .ok_or_else(|| Failure::usage("No state directory is known: there is no journal"))?;
     let entries: Vec<_> = read_journal(&path)?
@@ -281,11 +324,16 @@ fn print_plan(rows: &[Planned], output: PlanOutput) -> Result<(), Failure> {
                     String::new()
                 };
                 let id = r.id.as_deref().unwrap_or("-");
+                // A row keyed by its id is named by the record, when it was found.
+                let beside = match &r.before {
+                    Some(p) if r.key.value() == id => name_and_reference(p),
+                    _ => id.to_string(),
+                };
                 writeln!(
                     out,
                     "{place}{} ({}) {}",
                     key_text(r),
-                    escape_control(id),
+                    escape_control(&beside),
                     r.outcome.word()
                 )?;
                 for (k, before, after) in r.changes() {

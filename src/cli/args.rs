@@ -90,6 +90,80 @@ pub enum Command {
     Facet(FacetArgs),
     /// Groups of different spellings of one value; --fix sets each group to its most common value
     Cluster(ClusterArgs),
+    /// New values from an expression for every (matching) record; --fix writes them, --apply sends them
+    #[command(long_about = TRANSFORM_ABOUT, after_long_help = TRANSFORM_EXAMPLES)]
+    Transform(TransformArgs),
+}
+
+const TRANSFORM_ABOUT: &str = "\
+Computes a new value for one or more fields of every (matching) record with an expression, \
+checks each resulting record with the form's rules, and prints what would change: \
+`changed N · unchanged N · skipped N`, then each changed record with `field: before → after`, \
+then each skipped record with its reason (the step that could not apply, or the rule the \
+result breaks). Records whose value does not change are not listed. Nothing is sent unless \
+--apply is given.
+
+An expression is a pipeline of steps applied to the field's current value, left to right, \
+joined with |: trim, collapse (runs of spaces to one), upper, lower, title, strip(\"chars\"), \
+replace(/regex/, \"with $1\"), e164 / e164(\"GB\") (a phone number to E.164; national numbers \
+are read in the given region or the profile's default_region), country (a country name or \
+code to ISO alpha-3), value(\"x\") (a constant) and null (clear). Each --set reads the \
+record as the server has it.
+
+--fix FILE writes the changes as a corrections file with expected.* columns holding the \
+values seen, so that `prospect apply FILE` reports a record changed since as a conflict. \
+--apply goes straight on to apply's plan and confirmation (--yes, --dry-run, --reason, \
+--report as for apply).";
+
+const TRANSFORM_EXAMPLES: &str = "\
+Examples:
+  prospect transform --set phoneNumber=e164
+  prospect transform --set 'phoneNumber=strip(\" -.()\") | e164(\"GB\")' --fix phones.csv
+  prospect apply phones.csv
+  prospect transform --set 'firstName=trim | collapse' --set 'lastName=trim | collapse' --apply
+  prospect transform --set address.country=country --where address.country=gb --apply --yes \\
+      --reason 'country codes to alpha-3'";
+
+/// Output formats of `transform`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TransformOutput {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct TransformArgs {
+    /// The field (as `patch --set` names it) and the expression that computes its new value,
+    /// e.g. phoneNumber=e164 or "firstName=trim | title"; repeat for more fields
+    #[arg(long = "set", value_name = "FIELD=EXPR", required = true)]
+    pub set: Vec<String>,
+    #[command(flatten)]
+    pub scope: ScanScope,
+    /// Write the changes as a corrections file (with expected.* columns) for `prospect apply`
+    #[arg(long, value_name = "FILE")]
+    pub fix: Option<PathBuf>,
+    /// Go on to apply's plan and confirmation, and send the changes as one batch
+    #[arg(long)]
+    pub apply: bool,
+    /// With --apply: print the plan and send nothing
+    #[arg(long, requires = "apply")]
+    pub dry_run: bool,
+    /// With --apply: send without asking for confirmation
+    #[arg(long, short, requires = "apply")]
+    pub yes: bool,
+    /// With --apply: why, kept with every change in the journal
+    #[arg(long, value_name = "TEXT", requires = "apply")]
+    pub reason: Option<String>,
+    /// With --apply: write one CSV line per change: line, key, id, outcome, fields, message
+    #[arg(long, value_name = "FILE", requires = "apply")]
+    pub report: Option<PathBuf>,
+    /// Output format (with --apply, the plan is printed as a table)
+    #[arg(long, short, value_enum, default_value_t = TransformOutput::Table, conflicts_with = "apply")]
+    pub output: TransformOutput,
+    /// Show identification numbers in full
+    #[arg(long)]
+    pub reveal: bool,
 }
 
 /// Output formats of `facet`.
@@ -198,6 +272,7 @@ impl Command {
             Command::Patch(a) => !a.dry_run,
             Command::Apply(a) => !a.dry_run,
             Command::Revert(a) => !a.dry_run,
+            Command::Transform(a) => a.apply && !a.dry_run,
             _ => false,
         }
     }

@@ -63,6 +63,7 @@ pub async fn run_command(
         Command::Api(a) => super::api_cmd::run(a, client, settings).await,
         Command::Facet(a) => super::explore_cmd::facet(a, client, settings).await,
         Command::Cluster(a) => super::explore_cmd::cluster(a, client, settings).await,
+        Command::Transform(a) => super::transform_cmd::run(a, client, settings).await,
         Command::Sandbox(a) => run_sandbox(a, false).await,
         Command::Apply(a) => super::apply_cmd::apply(a, client, settings).await,
         Command::Revert(a) => super::apply_cmd::revert(a, client, settings).await,

@@ -16,6 +16,7 @@ pub mod output;
 mod patch_cmd;
 mod scan_cmd;
 mod table;
+mod transform_cmd;
 
 pub use args::{Cli, Command, Global};
 pub use commands::{run_command, run_sandbox, start_demo_sandbox};

@@ -53,18 +53,7 @@ impl Reading {
 
 /// Reads `value` as a phone number, national numbers in `region`.
 pub fn read(value: &str, region: Option<Region>) -> Reading {
-    let v = value.trim();
-    if !v.chars().any(|c| c.is_ascii_digit()) {
-        return Reading::NotANumber(format!("{value:?} holds no digits"));
-    }
-    if v.chars().any(|c| c.is_alphabetic() || c.is_control()) {
-        return Reading::NotANumber(format!("{value:?} holds letters or control characters"));
-    }
-    if !v.starts_with('+') && region.is_none() {
-        return Reading::NeedsRegion;
-    }
-    widen_regex_cache();
-    match phonenumber::parse(region.map(|r| r.0), v) {
+    match parsed(value, region) {
         Ok(n) => {
             let e164 = format_e164(&n);
             if phonenumber::is_valid(&n) {
@@ -73,8 +62,27 @@ pub fn read(value: &str, region: Option<Region>) -> Reading {
                 Reading::Invalid(e164)
             }
         }
-        Err(e) => Reading::NotANumber(format!("{value:?} is not a phone number ({e})")),
+        Err(reading) => reading,
     }
+}
+
+/// The parsed number, or the reading that says why there is none.
+fn parsed(value: &str, region: Option<Region>) -> Result<PhoneNumber, Reading> {
+    let v = value.trim();
+    if !v.chars().any(|c| c.is_ascii_digit()) {
+        return Err(Reading::NotANumber(format!("{value:?} holds no digits")));
+    }
+    if v.chars().any(|c| c.is_alphabetic() || c.is_control()) {
+        return Err(Reading::NotANumber(format!(
+            "{value:?} holds letters or control characters"
+        )));
+    }
+    if !v.starts_with('+') && region.is_none() {
+        return Err(Reading::NeedsRegion);
+    }
+    widen_regex_cache();
+    phonenumber::parse(region.map(|r| r.0), v)
+        .map_err(|e| Reading::NotANumber(format!("{value:?} is not a phone number ({e})")))
 }
 
 /// How many compiled patterns libphonenumber's metadata may keep. The `phonenumber` crate
@@ -125,13 +133,17 @@ pub fn warning(value: &str, region: Option<Region>) -> Option<String> {
 }
 
 /// E.164 for the `e164` step: a number that parses (valid or not), or why it cannot be.
+/// Whether the number is valid for its region is not asked (the `phone-invalid` rule's
+/// question, and most of the time a reading takes): the step writes either as E.164.
 pub fn to_e164(value: &str, region: Option<Region>) -> Result<String, String> {
-    match read(value, region) {
-        Reading::Valid(s) | Reading::Invalid(s) => Ok(s),
-        Reading::NeedsRegion => Err(format!(
+    match parsed(value, region) {
+        Ok(n) => Ok(format_e164(&n)),
+        Err(Reading::NeedsRegion) => Err(format!(
             "{value:?} is a national number and no region is set (e164(\"GB\") or default_region)"
         )),
-        Reading::NotANumber(why) => Err(why),
+        Err(Reading::NotANumber(why)) => Err(why),
+        // `parsed` fails with the two above only.
+        Err(other) => Err(format!("{value:?}: {other:?}")),
     }
 }
 
@@ -217,5 +229,19 @@ mod tests {
                 .unwrap_err()
                 .contains("region")
         );
+        // The step gives the reading's E.164 form, valid or not.
+        for (text, region) in [
+            ("07123 456789", gb()),
+            ("+44 (0)7123 456789", None),
+            ("+44 1234", None),
+            ("+1 (201) 555-0123", None),
+        ] {
+            assert_eq!(
+                to_e164(text, region).ok().as_deref(),
+                read(text, region).e164(),
+                "{text}"
+            );
+        }
+        assert!(to_e164("abc", gb()).unwrap_err().contains("no digits"));
     }
 }

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 
 use super::fields::FieldRef;
 use super::rules::{Finding, text_fields};
+use super::transform::FieldChange;
+use crate::patch::FieldPath;
 
 /// The fixes of one record: field → (current value, suggested value).
 type Fixes = HashMap<String, (String, String)>;
@@ -81,6 +83,41 @@ pub fn set_values_csv(
     let cell = |v: &str| crate::text::escape_cell(v).into_owned();
     for (id, new, was) in rows {
         w.write_record([id.clone(), cell(new), cell(was)])?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The corrections file of `transform --fix`: `id`, one column per field the expressions
+/// set, and `expected.FIELD` with the value seen (a record changed since is a conflict).
+/// A field a row leaves as it is has empty cells; a cleared value, or one seen empty, is `\N`.
+pub fn changes_csv(
+    fields: &[FieldPath],
+    rows: &[(String, Vec<FieldChange>)],
+) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["id".to_string()];
+    header.extend(fields.iter().map(ToString::to_string));
+    header.extend(fields.iter().map(|f| format!("expected.{f}")));
+    w.write_record(&header)?;
+    let cell = |v: &Option<String>| match v {
+        Some(v) => crate::text::escape_cell(v).into_owned(),
+        None => "\\N".to_string(),
+    };
+    for (id, changes) in rows {
+        let of = |f: &FieldPath| changes.iter().find(|c| c.field == *f);
+        let mut row = vec![id.clone()];
+        row.extend(
+            fields
+                .iter()
+                .map(|f| of(f).map(|c| cell(&c.after)).unwrap_or_default()),
+        );
+        row.extend(
+            fields
+                .iter()
+                .map(|f| of(f).map(|c| cell(&c.before)).unwrap_or_default()),
+        );
+        w.write_record(&row)?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
@@ -189,5 +226,40 @@ mod tests {
             rows[0].set,
             vec![(field, Some("EvilRed C:\\data \\N".to_string()))]
         );
+    }
+
+    #[test]
+    fn a_transform_file_sets_changed_fields_and_expects_the_values_seen() {
+        let phone = FieldPath::parse("phoneNumber").unwrap();
+        let middle = FieldPath::parse("middleName").unwrap();
+        let rows = vec![
+            (
+                "id-1".to_string(),
+                vec![FieldChange {
+                    field: phone,
+                    before: Some("07123 456789".into()),
+                    after: Some("+447123456789".into()),
+                }],
+            ),
+            (
+                "id-2".to_string(),
+                vec![FieldChange {
+                    field: middle,
+                    before: Some("X\u{7}".into()),
+                    after: None,
+                }],
+            ),
+        ];
+        let text = changes_csv(&[phone, middle], &rows).unwrap();
+        assert_eq!(
+            text,
+            "id,phoneNumber,middleName,expected.phoneNumber,expected.middleName\n\
+             id-1,+447123456789,,07123 456789,\n\
+             id-2,,\\N,,X\\u{7}\n"
+        );
+        let back = crate::batch::corrections::parse("t.csv", text.as_bytes()).unwrap();
+        assert_eq!(back[1].set, vec![(middle, None)]);
+        assert_eq!(back[1].expect, vec![(middle, Some("X\u{7}".into()))]);
+        assert_eq!(back[0].expect, vec![(phone, Some("07123 456789".into()))]);
     }
 }

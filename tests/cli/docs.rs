@@ -389,6 +389,7 @@ fn guide_pages_are_where_the_readme_says() {
         "browsing",
         "correcting",
         "finding",
+        "exploring",
         "fixing-many",
         "configuration",
         "security",

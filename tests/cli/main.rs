@@ -20,3 +20,4 @@ mod journal;
 mod limits;
 mod manners;
 mod round_trip;
+mod transform;
