@@ -25,6 +25,19 @@ fn field(label: &str, value: Option<String>) -> Field {
     }
 }
 
+/// `3400` as `3,400`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// How every view names a prospect: its name and external reference (`Jane Doe · CRM-0042`),
 /// either alone when the other is missing, the id when both are.
 pub fn name_and_ref(name: &str, reference: Option<&str>, id: &str) -> String {

@@ -170,7 +170,7 @@ pub(super) fn field_pick_action(state: &mut State, action: Action, fx: &mut Vec<
                     return;
                 };
                 let field = crate::scan::facet::FacetField::Known(known);
-                return super::facet_flow::start(state, field, fx);
+                return super::facet_scan::start(state, field, fx);
             }
             s.field = Some(field);
             // One record on screen: its value is the starting text, as in the form.
@@ -338,7 +338,7 @@ fn expr_submitted(
     }
     if changed > 0 {
         text.push_str(&format!(" — {key} reviews and sends"));
-        staged_changed(state, fx);
+        state.staged_changed(fx);
     }
     let kind = if changed == 0 {
         StatusKind::Error
@@ -366,7 +366,7 @@ pub(super) fn value_submitted(state: &mut State, text: &str, fx: &mut Vec<Effect
         return refuse_value(state, s, text, why);
     }
     if let Some(values) = s.members {
-        return super::facet_flow::stage_typed(state, field, value, values, fx);
+        return super::facet_scan::stage_typed(state, field, value, values, fx);
     }
     let mut n = 0;
     for (id, label) in &s.targets {
@@ -397,7 +397,7 @@ pub(super) fn value_submitted(state: &mut State, text: &str, fx: &mut Vec<Effect
         ),
     };
     state.set_status(StatusKind::Info, text);
-    staged_changed(state, fx);
+    state.staged_changed(fx);
 }
 
 fn plural(n: usize) -> &'static str {
@@ -451,17 +451,8 @@ pub(super) fn accept(state: &mut State, whole_rule: bool, fx: &mut Vec<Effect>) 
     };
     state.set_status(kind, text);
     if staged > 0 {
-        staged_changed(state, fx);
+        state.staged_changed(fx);
     }
-}
-
-/// The staged set changed: an earlier plan no longer holds, and the file is rewritten (so a
-/// crash or SIGTERM loses nothing).
-pub(super) fn staged_changed(state: &mut State, fx: &mut Vec<Effect>) {
-    if state.pending.revert.is_none() {
-        state.pending.plan = None;
-    }
-    fx.push(Local::SaveStaged(state.staged.clone()).into());
 }
 
 /// A change set from an earlier session: offered back unless this session staged its own.
@@ -484,12 +475,12 @@ pub(super) fn offer_action(state: &mut State, action: Action, fx: &mut Vec<Effec
                     StatusKind::Info,
                     format!("Restored staged changes of {n} record{}", plural(n)),
                 );
-                staged_changed(state, fx);
+                state.staged_changed(fx);
             }
         }
         Action::DropDraft => {
             state.staged_offer = None;
-            staged_changed(state, fx);
+            state.staged_changed(fx);
         }
         _ => {}
     }

@@ -4,8 +4,8 @@
 //! the worker counts and sends what it has counted so far.
 
 use super::effect::RequestId;
-use super::problems::thousands;
 use super::scan_view::Coverage;
+use crate::present::thousands;
 use crate::scan::Filter;
 use crate::scan::facet::{Cluster, FacetField, FacetReport, FacetRow, Method};
 

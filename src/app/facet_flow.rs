@@ -4,18 +4,16 @@
 
 use super::change_views::SetField;
 use super::changes_flow;
-use super::effect::{ApiRequest, Effect, RequestId};
-use super::facet::{Clusters, FacetView, MembersFor};
+use super::effect::{ApiRequest, Effect};
+use super::facet::{Clusters, MembersFor};
+use super::facet_scan::{self, field_ref, members, selected_values};
 use super::keys::{Action, Context};
-use super::layers::Screen;
-use super::msg::{Reply, ScanPart};
 use super::requests::Purpose;
 use super::scan_flow;
-use super::scan_view::{Coverage, ScanKind};
-use super::state::{Focus, State, StatusKind};
+use super::scan_view::ScanKind;
+use super::state::{State, StatusKind};
 use crate::patch::FieldPath;
-use crate::scan::facet::{FacetField, Method};
-use crate::scan::fields::FieldRef;
+use crate::scan::facet::Method;
 use crate::scan::filter::Condition;
 
 /// `%`: the field picker opens; the facet starts once a field is picked.
@@ -29,73 +27,6 @@ pub(super) fn open(state: &mut State) {
         members: None,
         preview: None,
     });
-}
-
-/// A field was picked: counts its values over what the list's search (and the filter view
-/// the picker was opened from, if any) covers.
-pub(super) fn start(state: &mut State, field: FacetField, fx: &mut Vec<Effect>) {
-    let scope = match state.view() {
-        super::layers::View::Screen(Screen::Filter) => state
-            .filter
-            .as_ref()
-            .and_then(|f| f.filter.clone().map(|parsed| (f.text.clone(), parsed))),
-        _ => None,
-    };
-    let search = Some(state.list.search.clone()).filter(|s| !s.is_empty());
-    let view = FacetView::new(field, search, scope);
-    run(state, view, fx);
-}
-
-/// Starts (or restarts) the count of `view` and shows it on top.
-fn run(state: &mut State, mut view: FacetView, fx: &mut Vec<Effect>) {
-    let purpose = Purpose::Scan(ScanKind::Facet);
-    state
-        .requests
-        .cancel_where(|p| *p == purpose || *p == Purpose::Cluster, fx);
-    let request = ApiRequest::Facet {
-        search: view.search.clone(),
-        filter: view.scope.as_ref().map(|(_, f)| f.clone()),
-        field: view.field.clone(),
-    };
-    let req = state.requests.start(purpose, request, fx);
-    view.scan = Coverage::running(req);
-    view.counts = None;
-    view.clusters = None;
-    view.selected = 0;
-    state.facet = Some(view);
-    state.focus = Focus::List;
-    state.show(Screen::Facet);
-}
-
-/// A part of the count: every value counted so far (the selection stays in range).
-pub(super) fn take(f: &mut FacetView, part: ScanPart) {
-    if let ScanPart::Counts(counts) = part {
-        f.counts = Some(counts);
-        f.selected = f.selected.min(f.rows().len().saturating_sub(1));
-    }
-}
-
-/// The field as the filter, marks and staging name it (`None`: a key the client does not
-/// model, which can be counted but not filtered on or set).
-fn field_ref(f: &FacetView) -> Option<FieldRef> {
-    match &f.field {
-        FacetField::Known(r) => Some(*r),
-        FacetField::Extra(_) => None,
-    }
-}
-
-/// The values the keys act on: the selected cluster's, or the selected value.
-fn selected_values(f: &FacetView) -> Vec<Option<String>> {
-    match &f.clusters {
-        Some(_) => f
-            .selected_cluster()
-            .map(|c| c.values.iter().map(|s| Some(s.value.clone())).collect())
-            .unwrap_or_default(),
-        None => f
-            .selected_row()
-            .map(|r| vec![r.value.clone()])
-            .unwrap_or_default(),
-    }
 }
 
 /// A key of the facet view.
@@ -118,7 +49,7 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Action::Back => scan_flow::back(state, ScanKind::Facet, fx),
         Action::Reload => {
             let view = f.clone();
-            run(state, view, fx);
+            facet_scan::run(state, view, fx);
         }
         Action::Pending => super::pending_flow::open(state),
         Action::Help => {
@@ -164,34 +95,6 @@ fn open_value(state: &mut State, fx: &mut Vec<Effect>) {
     super::filter_flow::start(state, &text, filter, fx);
 }
 
-/// Starts a members scan for the selected value or cluster (`values` overrides which).
-fn members(
-    state: &mut State,
-    purpose: MembersFor,
-    values: Option<Vec<Option<String>>>,
-    fx: &mut Vec<Effect>,
-) {
-    let Some(f) = state.facet.as_ref() else {
-        return;
-    };
-    let values = values.unwrap_or_else(|| selected_values(f));
-    if values.is_empty() {
-        return state.set_status(StatusKind::Error, "No value selected");
-    }
-    let request = ApiRequest::Members {
-        search: f.search.clone(),
-        filter: f.scope.as_ref().map(|(_, p)| p.clone()),
-        field: f.field.clone(),
-        values,
-    };
-    let doing = match &purpose {
-        MembersFor::Mark => "Marking the records of the value…".to_string(),
-        MembersFor::Stage { field, .. } => format!("Staging {field} on the records…"),
-    };
-    state.requests.start(Purpose::Members(purpose), request, fx);
-    state.set_status(StatusKind::Info, doing);
-}
-
 /// `c`: values → clusters by fingerprint → by 2-gram fingerprint → values.
 fn cluster(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(f) = state.facet.as_mut() else {
@@ -222,23 +125,6 @@ fn cluster(state: &mut State, fx: &mut Vec<Effect>) {
             list: None,
             selected: 0,
         });
-    }
-}
-
-/// The clusters were computed.
-pub(super) fn clustered(state: &mut State, req: RequestId, reply: Reply) {
-    let Some(c) = state
-        .facet
-        .as_mut()
-        .and_then(|f| f.clusters.as_mut())
-        .filter(|c| c.req == Some(req))
-    else {
-        return;
-    };
-    if let Reply::Clustered(list) = reply {
-        c.req = None;
-        c.list = Some(list);
-        c.selected = 0;
     }
 }
 
@@ -309,83 +195,4 @@ fn set_value(state: &mut State) {
         preview: None,
     });
     changes_flow::open_value_prompt(state, "");
-}
-
-/// The value typed for `S` on a facet value or cluster: the records holding those values are
-/// found by a scan and the value staged on each whose value differs.
-pub(super) fn stage_typed(
-    state: &mut State,
-    field: FieldPath,
-    to: Option<String>,
-    values: Vec<Option<String>>,
-    fx: &mut Vec<Effect>,
-) {
-    let values: Vec<Option<String>> = values.into_iter().filter(|v| *v != to).collect();
-    if values.is_empty() {
-        let text = format!("Nothing staged: {field} is already that on every record");
-        return state.set_status(StatusKind::Info, text);
-    }
-    members(state, MembersFor::Stage { field, to }, Some(values), fx);
-}
-
-/// A part or the end of a members scan: marks or stages each record found.
-pub(super) fn members_answered(
-    state: &mut State,
-    purpose: &MembersFor,
-    reply: Reply,
-    fx: &mut Vec<Effect>,
-) {
-    match reply {
-        Reply::Scanned {
-            part: ScanPart::Members(found),
-            ..
-        } => {
-            let n = found.len();
-            match purpose {
-                MembersFor::Mark => {
-                    for m in found {
-                        state.marks.insert(m.id, m.label);
-                    }
-                    let total = state.marks.len();
-                    state.set_status(StatusKind::Info, format!("Marking… {total} marked in all"));
-                }
-                MembersFor::Stage { field, to } => {
-                    let mut staged = 0;
-                    for m in found {
-                        let before = Some(m.value.clone());
-                        if state
-                            .staged
-                            .stage(&m.id, &m.label, *field, to.clone(), before)
-                        {
-                            staged += 1;
-                        }
-                    }
-                    if staged > 0 {
-                        changes_flow::staged_changed(state, fx);
-                    }
-                    let total = state.staged.len();
-                    state.set_status(
-                        StatusKind::Info,
-                        format!("Staging… {total} records staged ({n} just found)"),
-                    );
-                }
-            }
-        }
-        Reply::ScanEnded(Ok(_)) => {
-            let key = state.keys.first_key_label(Context::List, Action::Pending);
-            let text = match purpose {
-                MembersFor::Mark => format!("{} records marked in all", state.marks.len()),
-                MembersFor::Stage { field, .. } => format!(
-                    "Staged {field}: {} records staged in all — {key} reviews and sends",
-                    state.staged.len()
-                ),
-            };
-            state.set_status(StatusKind::Info, text);
-        }
-        Reply::ScanEnded(Err(e)) => {
-            let text = format!("The scan for the records stopped: {e}");
-            state.set_status(StatusKind::Error, text);
-        }
-        _ => {}
-    }
 }

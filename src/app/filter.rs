@@ -1,9 +1,9 @@
 //! `F` — a filter on any field: every page is scanned and the matches stream into a list
 //! whose title says how much has been covered ("12 matches · scanned 3,400 of 10,000").
 
-use super::problems::thousands;
 use super::scan_view::Coverage;
 use crate::api::Prospect;
+use crate::present::thousands;
 
 /// A match as the view shows it: the id and the five columns, in one allocation.
 ///

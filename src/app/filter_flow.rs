@@ -6,12 +6,11 @@ use super::filter::FilterView;
 use super::form_flow;
 use super::input::LineInput;
 use super::keys::Action;
-use super::layers::Screen;
 use super::lookup;
-use super::msg::ScanPart;
 use super::requests::Purpose;
 use super::scan_flow;
 use super::scan_view::{Coverage, ScanKind};
+use super::screens::Screen;
 use super::state::{Focus, Prompt, PromptKind, State, StatusKind};
 use crate::api::{ApiError, Prospect};
 use crate::scan::Filter;
@@ -92,13 +91,6 @@ fn take_the_keyboard(state: &mut State) {
     state.show(Screen::Filter);
 }
 
-/// A part of the scan's answer: the rows of its matches.
-pub(super) fn take(f: &mut FilterView, part: ScanPart) {
-    if let ScanPart::Matches(items) = part {
-        f.matches.extend(items);
-    }
-}
-
 /// The record of a match arrived: the form opens on it.
 pub(super) fn edit_fetched(
     state: &mut State,
@@ -141,10 +133,9 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         // Esc stops a running scan and keeps what it found; then it closes the view.
         Action::Back => scan_flow::back(state, ScanKind::Filter, fx),
         Action::Filter => prompt(state),
-        Action::Facet => super::facet_flow::open(state),
         Action::CopyId => {
             let id = f.matches.get(f.selected).map(|m| m.id().to_string());
-            super::update::copy_id(state, id, fx);
+            state.copy_id(id, fx);
         }
         Action::Help => {
             state.help.open = true;

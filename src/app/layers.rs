@@ -1,65 +1,13 @@
 //! What is on screen, bottom to top — the one answer to "what is on top" that key handling,
-//! drawing, the footer and the awaited answers all read.
+//! drawing, the footer and the awaited answers all read (`State::top`).
 //!
 //! The main area shows a stack of screens (the list at the bottom; `!`, `F`, `%`, `P`, `H` push
 //! theirs; `Esc` pops). Over it sit the overlays, in a fixed order: the form, a change-set
 //! dialog, the help, a prompt, and the quit question last — so a question asked while the help
 //! is open is seen and answered, and a record arriving while the help is open waits under it.
 
-use super::keys::Context;
-use super::state::{Focus, PromptKind, State};
-
-/// A screen of the main area above the list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Screen {
-    /// `!`: the problems found by the check rules.
-    Problems,
-    /// `F`: the records matching a filter.
-    Filter,
-    /// `%`: the value counts of one field (and its clusters).
-    Facet,
-    /// `P`: the staged changes (or a revert under review).
-    Pending,
-    /// `H`: the journal.
-    Journal,
-}
-
-impl Screen {
-    /// Whether the screen takes the whole main area (no detail beside it).
-    pub fn is_full(self) -> bool {
-        matches!(self, Screen::Pending | Screen::Journal)
-    }
-}
-
-/// What the main area shows and gives the keys to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
-    List,
-    /// A record's detail, focused (beside or over the screen it was opened from).
-    Detail,
-    Screen(Screen),
-}
-
-/// Something drawn over the main area, bottom to top in this order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overlay {
-    /// The edit form (its own dialogs included).
-    Form,
-    /// A change-set dialog: the field picker, the send question, a staged set offered back.
-    Dialog(Context),
-    Help,
-    /// A one-line prompt in the status line.
-    Prompt(PromptKind),
-    /// "Quit and keep the staged changes?"
-    Quit,
-}
-
-/// What has the keyboard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Top {
-    Overlay(Overlay),
-    View(View),
-}
+use super::screens::{Overlay, Screen, Top, View};
+use super::state::{Focus, State};
 
 impl State {
     /// The screen on top of the stack whose data is there, if any (the list otherwise).
@@ -120,8 +68,8 @@ impl State {
         if self.help.open {
             out.push(Overlay::Help);
         }
-        if let Some(p) = &self.prompt {
-            out.push(Overlay::Prompt(p.kind));
+        if self.prompt.is_some() {
+            out.push(Overlay::Prompt);
         }
         if self.quit_asked {
             out.push(Overlay::Quit);

@@ -9,9 +9,9 @@ use super::changes_flow;
 use super::effect::{ApiRequest, BatchRows, Effect, Local, RequestId};
 use super::input::LineInput;
 use super::keys::Action;
-use super::layers::Screen;
 use super::msg::Reply;
 use super::requests::Purpose;
+use super::screens::Screen;
 use super::state::{Prompt, PromptKind, SendQuestion, State, StatusKind};
 use crate::batch::plan::counts;
 use crate::batch::{Outcome, Planned};
@@ -69,7 +69,7 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
                 }
             } else if let Some(id) = state.staged.records.keys().nth(at).cloned() {
                 state.staged.remove(&id);
-                changes_flow::staged_changed(state, fx);
+                state.staged_changed(fx);
             }
             state.pending.row = at.min(row_count(state).saturating_sub(1));
         }
@@ -99,7 +99,7 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
                 (Some(_), None) => None,
                 (None, _) => state.staged.records.keys().nth(at).cloned(),
             };
-            super::update::copy_id(state, id, fx);
+            state.copy_id(id, fx);
         }
         Action::Help => {
             state.help.open = true;
@@ -261,7 +261,7 @@ pub(super) fn answered(state: &mut State, req: RequestId, reply: Reply, fx: &mut
                         });
                     }
                 }
-                changes_flow::staged_changed(state, fx);
+                state.staged_changed(fx);
                 state.pending.row = state.pending.row.min(state.staged.len().saturating_sub(1));
             } else {
                 state.pending.plan = Some(rows);
@@ -357,7 +357,7 @@ pub(super) fn history_action(state: &mut State, action: Action, fx: &mut Vec<Eff
                     .map(|e| e.prospect_id.clone()),
                 HistoryScope::Batches => None,
             };
-            super::update::copy_id(state, id, fx);
+            state.copy_id(id, fx);
         }
         Action::Back => match view.scope {
             HistoryScope::Batch { from_row, .. } => {

@@ -34,18 +34,7 @@ pub struct Problems {
     pub today: Option<NaiveDate>,
 }
 
-/// `3400` as `3,400`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::present::thousands;
 
 impl Problems {
     /// Each rule with findings and how many, in rule order.

@@ -4,13 +4,12 @@
 use super::effect::{ApiRequest, Effect};
 use super::form_flow;
 use super::keys::Action;
-use super::layers::Screen;
 use super::lookup;
-use super::msg::ScanPart;
 use super::problems::Problems;
 use super::requests::Purpose;
 use super::scan_flow;
 use super::scan_view::{Coverage, ScanKind};
+use super::screens::Screen;
 use super::state::{Focus, State, StatusKind};
 use crate::api::{ApiError, Prospect};
 
@@ -38,14 +37,6 @@ pub(super) fn rescan(state: &mut State, fx: &mut Vec<Effect>) {
         ..Problems::default()
     });
     state.show(Screen::Problems);
-}
-
-/// A part of the check's answer: its findings.
-pub(super) fn take(p: &mut Problems, part: ScanPart) {
-    if let ScanPart::Findings { findings, today } = part {
-        p.today = Some(today);
-        p.findings.extend(findings);
-    }
 }
 
 /// The record of a finding arrived: the form opens on the finding's field.
@@ -117,7 +108,7 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Action::Reload => rescan(state, fx),
         Action::CopyId => {
             let id = p.selected().map(|f| f.id.clone());
-            super::update::copy_id(state, id, fx);
+            state.copy_id(id, fx);
         }
         Action::Help => {
             state.help.open = true;

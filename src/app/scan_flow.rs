@@ -3,11 +3,9 @@
 //! keeping what it found, then closes the view.
 
 use super::effect::{Effect, RequestId};
-use super::layers::Screen;
 use super::msg::{Reply, ScanPart};
 use super::scan_view::{Coverage, ScanKind};
 use super::state::{State, StatusKind};
-use super::{facet_flow, filter_flow, problems_flow};
 
 /// The coverage of the view of `kind`, if it is there.
 fn coverage(state: &mut State, kind: ScanKind) -> Option<&mut Coverage> {
@@ -15,15 +13,6 @@ fn coverage(state: &mut State, kind: ScanKind) -> Option<&mut Coverage> {
         ScanKind::Problems => state.problems.as_mut().map(|p| &mut p.scan),
         ScanKind::Filter => state.filter.as_mut().map(|f| &mut f.scan),
         ScanKind::Facet => state.facet.as_mut().map(|f| &mut f.scan),
-    }
-}
-
-/// The screen a kind of scan feeds.
-pub fn screen(kind: ScanKind) -> Screen {
-    match kind {
-        ScanKind::Problems => Screen::Problems,
-        ScanKind::Filter => Screen::Filter,
-        ScanKind::Facet => Screen::Facet,
     }
 }
 
@@ -51,23 +40,27 @@ pub(super) fn answered(state: &mut State, kind: ScanKind, req: RequestId, reply:
     }
 }
 
+/// What a part brought goes to the view of its kind (a part of another kind is ignored).
 fn take(state: &mut State, kind: ScanKind, part: ScanPart) {
-    match kind {
-        ScanKind::Problems => {
+    match (kind, part) {
+        (ScanKind::Problems, ScanPart::Findings { findings, today }) => {
             if let Some(p) = state.problems.as_mut() {
-                problems_flow::take(p, part);
+                p.today = Some(today);
+                p.findings.extend(findings);
             }
         }
-        ScanKind::Filter => {
+        (ScanKind::Filter, ScanPart::Matches(items)) => {
             if let Some(f) = state.filter.as_mut() {
-                filter_flow::take(f, part);
+                f.matches.extend(items);
             }
         }
-        ScanKind::Facet => {
+        (ScanKind::Facet, ScanPart::Counts(counts)) => {
             if let Some(f) = state.facet.as_mut() {
-                facet_flow::take(f, part);
+                f.counts = Some(counts);
+                f.selected = f.selected.min(f.rows().len().saturating_sub(1));
             }
         }
+        (_, part) => debug_assert!(false, "a {kind:?} scan sent {part:?}"),
     }
 }
 
@@ -76,6 +69,6 @@ fn take(state: &mut State, kind: ScanKind, part: ScanPart) {
 pub(super) fn back(state: &mut State, kind: ScanKind, fx: &mut Vec<Effect>) {
     match coverage(state, kind).and_then(Coverage::stop) {
         Some(req) => state.requests.cancel(req, fx),
-        None => state.hide(screen(kind)),
+        None => state.hide(kind.screen()),
     }
 }

@@ -3,7 +3,8 @@
 //! what was found, and one way to take its parts and its end.
 
 use super::effect::RequestId;
-use super::problems::thousands;
+use super::screens::Screen;
+use crate::present::thousands;
 use crate::scan::{Progress, ScanError, ScanSummary};
 
 /// Which streaming view a scan feeds.
@@ -12,6 +13,17 @@ pub enum ScanKind {
     Problems,
     Filter,
     Facet,
+}
+
+impl ScanKind {
+    /// The screen a kind of scan feeds.
+    pub fn screen(self) -> Screen {
+        match self {
+            ScanKind::Problems => Screen::Problems,
+            ScanKind::Filter => Screen::Filter,
+            ScanKind::Facet => Screen::Facet,
+        }
+    }
 }
 
 /// How a scan ended.

@@ -12,9 +12,9 @@ use super::effect::RequestId;
 use super::form::{Form, SavedChange};
 use super::input::LineInput;
 use super::keys::{Action, KeyMap};
-use super::layers::{Screen, View};
 pub use super::requests::PageKey;
 use super::requests::{Purpose, Requests};
+use super::screens::{Screen, View};
 use crate::api::{ApiError, Page, PageMeta, Prospect};
 use crate::edit::history::PromptHistory;
 use crate::patch::phone::Region;
@@ -322,7 +322,7 @@ pub struct State {
     pub requests: Requests,
     /// The screens of the main area above the list, bottom to top (`Esc` takes the top one
     /// off): with the overlays, the one answer to what is on top (`layers`).
-    pub screens: Vec<super::layers::Screen>,
+    pub screens: Vec<super::screens::Screen>,
     /// The problems view (`!`), once opened.
     pub problems: Option<super::problems::Problems>,
     /// The filter view (`F`), once a filter was given.
@@ -432,7 +432,7 @@ impl State {
                 | Purpose::SaveSend
                 | Purpose::SaveVerify,
             ) => true,
-            Some(Purpose::Scan(kind)) => self.showing(super::scan_flow::screen(*kind)),
+            Some(Purpose::Scan(kind)) => self.showing(kind.screen()),
             Some(Purpose::ProblemEdit { .. } | Purpose::FilterEdit) => true,
             Some(Purpose::Members(_) | Purpose::Cluster) => true,
             Some(Purpose::Changes) => true,
@@ -495,6 +495,23 @@ impl State {
             self.set_status(StatusKind::Error, text);
         }
         self.read_only
+    }
+
+    /// The staged set changed: an earlier plan no longer holds, and the file is rewritten (so a
+    /// crash or SIGTERM loses nothing).
+    pub fn staged_changed(&mut self, fx: &mut Vec<super::effect::Effect>) {
+        if self.pending.revert.is_none() {
+            self.pending.plan = None;
+        }
+        fx.push(super::effect::Local::SaveStaged(self.staged.clone()).into());
+    }
+
+    /// `y`: copies the id of the row the keys act on, in any view that lists prospects.
+    pub fn copy_id(&mut self, id: Option<String>, fx: &mut Vec<super::effect::Effect>) {
+        if let Some(id) = id {
+            self.set_status(StatusKind::Info, format!("Copied id {id}"));
+            fx.push(super::effect::Local::CopyToClipboard(id).into());
+        }
     }
 
     /// Shows a message in the status line until it fades.

@@ -14,7 +14,6 @@ use super::form_flow;
 use super::history;
 use super::input::LineInput;
 use super::keys::{Action, Context};
-use super::layers::{Overlay, Screen, Top, View};
 use super::lookup;
 use super::mouse;
 use super::msg::{Msg, Reply};
@@ -22,10 +21,11 @@ use super::pending_flow as pending;
 use super::problems_flow as problems;
 use super::requests::Purpose;
 use super::save;
+use super::screens::{Overlay, Screen, Top, View};
 use super::state::{
     Focus, PageKey, Prompt, PromptKind, SEARCH_DEBOUNCE_MS, Select, State, StatusKind,
 };
-use super::{facet_flow, scan_flow};
+use super::{facet_scan, scan_flow};
 
 /// The effects that start the TUI: the first page.
 pub fn init(state: &mut State) -> Vec<Effect> {
@@ -105,8 +105,8 @@ fn route(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) 
     };
     match purpose {
         Purpose::Scan(kind) => scan_flow::answered(state, kind, req, reply),
-        Purpose::Members(purpose) => facet_flow::members_answered(state, &purpose, reply, fx),
-        Purpose::Cluster => facet_flow::clustered(state, req, reply),
+        Purpose::Members(purpose) => facet_scan::members_answered(state, &purpose, reply, fx),
+        Purpose::Cluster => facet_scan::clustered(state, req, reply),
         Purpose::Changes => pending::answered(state, req, reply, fx),
         Purpose::ProblemEdit { field } => {
             if let Some(result) = reply.into_prospect() {
@@ -195,7 +195,7 @@ fn on_key(state: &mut State, key: KeyEvent, fx: &mut Vec<Effect>) {
             let action = state.keys.action_for(&[Context::QuitStaged], &key);
             changes::on_modal(state, action.unwrap_or(Action::Stay), fx);
         }
-        Top::Overlay(Overlay::Prompt(_)) => on_prompt_key(state, key, fx),
+        Top::Overlay(Overlay::Prompt) => on_prompt_key(state, key, fx),
         Top::Overlay(Overlay::Help) => on_help_key(state, key),
         Top::Overlay(Overlay::Dialog(context)) => {
             // Keys of no row of the dialog do nothing (the dialog stays).
@@ -273,6 +273,7 @@ fn on_view_key(state: &mut State, view: View, key: KeyEvent, fx: &mut Vec<Effect
             Action::MarkAll => changes::mark_all(state),
             Action::SetField => changes::start_set_field(state),
             Action::Pending => pending::open(state),
+            Action::Facet => facet::open(state),
             _ => filter::on_action(state, action, fx),
         },
         View::Screen(Screen::Facet) => facet::on_action(state, action, fx),
@@ -319,7 +320,7 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Action::Reload => browse::reload(state, fx),
         Action::CopyId => {
             let id = state.current_prospect().map(|p| p.id.clone());
-            copy_id(state, id, fx);
+            state.copy_id(id, fx);
         }
         Action::CopyJson => copy_json(state, fx),
         Action::Reveal => {
@@ -376,14 +377,6 @@ pub(super) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         | Action::ConfirmDiscard
         | Action::RestoreDraft
         | Action::DropDraft => {}
-    }
-}
-
-/// `y`: copies the id of the row the keys act on, in any view that lists prospects.
-pub(super) fn copy_id(state: &mut State, id: Option<String>, fx: &mut Vec<Effect>) {
-    if let Some(id) = id {
-        state.set_status(StatusKind::Info, format!("Copied id {id}"));
-        fx.push(Local::CopyToClipboard(id).into());
     }
 }
 

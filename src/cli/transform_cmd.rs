@@ -14,7 +14,7 @@ use super::scan_cmd::{run_scan, scan_options, write_private};
 use crate::api::{ApiClient, Prospect};
 use crate::batch::corrections::{Correction, RowKey};
 use crate::config::Settings;
-use crate::patch::{Field, FieldPath};
+use crate::patch::FieldPath;
 use crate::present::{mask, name_and_reference};
 use crate::scan::Filter;
 use crate::scan::corrections::changes_csv;
@@ -211,8 +211,7 @@ struct Shown<'a> {
 
 impl Shown<'_> {
     fn secret(&self, field: FieldPath) -> bool {
-        !self.reveal
-            && matches!(field, FieldPath::Field(k) if k.field() == Field::IdentificationNumber)
+        !self.reveal && field.key().is_secret()
     }
 
     /// A value as stored (`None`: empty), masked when secret; not yet escaped.

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::api::{PatchBody, Prospect};
 use crate::expr::{self, Outcome, Pipeline};
+use crate::patch::field::Slot;
 use crate::patch::phone::Region;
 use crate::patch::{self, FieldPath};
 
@@ -113,12 +114,12 @@ fn body_of(p: &Prospect, changes: &[FieldChange]) -> PatchBody {
     let mut body = PatchBody::new();
     let mut parts = Vec::new();
     for c in changes {
-        match c.field {
-            FieldPath::Field(_) => {
+        match c.field.key().slot() {
+            Slot::Address(_) => parts.push(c),
+            _ => {
                 let value = c.after.clone().map_or(Value::Null, Value::String);
                 body.insert(c.field.body_key().to_string(), value);
             }
-            FieldPath::AddressPart(_) => parts.push(c),
         }
     }
     if !parts.is_empty() {

@@ -11,7 +11,7 @@ use super::text::{clean, truncate, width};
 use crate::app::State;
 use crate::app::form::Stage;
 use crate::app::keys::Context;
-use crate::app::layers::{Overlay, Screen, Top};
+use crate::app::screens::{Overlay, Screen, Top};
 use crate::app::set_expr::Result1;
 use crate::app::state::{PromptKind, StatusKind};
 use crate::theme::Role;
@@ -106,10 +106,10 @@ fn tail_fitting(s: &str, cols: usize) -> String {
 /// the same answer key handling uses.
 fn contexts(state: &State) -> Vec<Context> {
     match state.top() {
-        Top::Overlay(Overlay::Prompt(PromptKind::Search)) => {
-            vec![Context::Prompt, Context::SearchPrompt]
-        }
-        Top::Overlay(Overlay::Prompt(_)) => vec![Context::Prompt],
+        Top::Overlay(Overlay::Prompt) => match state.prompt.as_ref().map(|p| p.kind) {
+            Some(PromptKind::Search) => vec![Context::Prompt, Context::SearchPrompt],
+            _ => vec![Context::Prompt],
+        },
         Top::Overlay(Overlay::Quit) => vec![Context::QuitStaged],
         Top::Overlay(Overlay::Help) => vec![Context::Help],
         Top::Overlay(Overlay::Dialog(context)) => vec![context],

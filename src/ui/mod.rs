@@ -23,7 +23,7 @@ use ratatui::Frame;
 
 use crate::app::find::FindTarget;
 use crate::app::keys::Context;
-use crate::app::layers::{Overlay, Screen};
+use crate::app::screens::{Overlay, Screen};
 use crate::app::{State, Viewport};
 
 /// Draws the whole screen; returns what it laid out (how far the scrolling panes can scroll),
@@ -93,7 +93,7 @@ pub fn render(state: &State, frame: &mut Frame) -> Viewport {
             }
             Overlay::Help => help_drawn = help::render(state, areas.main, buf).unzip(),
             // A prompt is the status line, drawn below.
-            Overlay::Prompt(_) => {}
+            Overlay::Prompt => {}
         }
     }
     bar::render_preview(state, areas.main, buf);

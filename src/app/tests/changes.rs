@@ -2,7 +2,7 @@
 //! the journal view (undo, revert), quitting with staged changes, a set offered back, and the
 //! read-only refusals.
 
-use crate::app::layers::Screen;
+use crate::app::screens::Screen;
 use crossterm::event::KeyCode;
 
 use super::fixtures::*;

@@ -1,9 +1,9 @@
 //! The filter view (`F`): the prompt, matches streaming in with coverage, Esc stopping the
 //! scan and keeping the matches, Enter and e on a match.
 
-use crate::app::layers::Screen;
 use crate::app::msg::ScanPart;
 use crate::app::scan_view::ScanKind;
+use crate::app::screens::Screen;
 use crossterm::event::KeyCode;
 
 use super::fixtures::*;

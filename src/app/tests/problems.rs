@@ -1,9 +1,9 @@
 //! The problems view (`!`): starting the check, findings streaming in, drilling down,
 //! opening a record, hiding, rescanning.
 
-use crate::app::layers::Screen;
 use crate::app::msg::ScanPart;
 use crate::app::scan_view::ScanKind;
+use crate::app::screens::Screen;
 use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 

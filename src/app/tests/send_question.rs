@@ -1,7 +1,7 @@
 //! Sending the pending view's changes asks first ("Send N changes to profile NAME?", a
 //! reason journaled with the batch), and the journal's batches list their changes.
 
-use crate::app::layers::Screen;
+use crate::app::screens::Screen;
 use crossterm::event::KeyCode;
 
 use super::changes::{journal, list, requests, staged_three};
