@@ -361,7 +361,11 @@ pub(super) fn value_submitted(state: &mut State, text: &str, fx: &mut Vec<Effect
     if text.starts_with('=') {
         return expr_submitted(state, s, field, text, fx);
     }
-    let value = Some(text.to_string()).filter(|t| !t.is_empty());
+    let mut value = Some(text.to_string()).filter(|t| !t.is_empty());
+    // As in the form: a phone number in any format that parses goes as E.164.
+    if field.key().is_phone() {
+        value = value.map(|v| crate::patch::phone::for_api(&v, state.region));
+    }
     if let Err(why) = check_value(field, value.as_deref()) {
         return refuse_value(state, s, text, why);
     }

@@ -63,7 +63,7 @@ pub fn phone(value: &str) -> Result<(), String> {
     let digits = value.strip_prefix('+').unwrap_or(value);
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
         return Err(format!(
-            "phoneNumber must be digits with an optional leading + and no spaces (got {value:?})"
+            "phoneNumber must be a number such as +447123456789: digits with an optional leading + (got {value:?})"
         ));
     }
     if digits.len() > 15 {

@@ -137,7 +137,10 @@ async fn an_invalid_phone_is_refused_and_nothing_is_sent() {
         screen.contains("Cannot save: Phone is invalid")
     })
     .await;
-    assert!(h.screen().contains("phoneNumber must be digits"));
+    assert!(
+        h.screen()
+            .contains("phoneNumber must be a number such as +447123456789")
+    );
     assert_eq!(
         h.app.state.form.as_ref().map(|f| &f.stage),
         Some(&Stage::Editing)

@@ -59,7 +59,7 @@ fn field_picker_80x24() {
 fn value_prompt_with_a_refused_value_80x24() {
     let mut s = list();
     crate::app::tests::changes::pick(&mut s, crate::app::tests::changes::phone_row());
-    crate::app::tests::changes::enter_value(&mut s, "+44 7700");
+    crate::app::tests::changes::enter_value(&mut s, "ask reception");
     insta::assert_snapshot!(frame(&s, NARROW).backend());
 }
 

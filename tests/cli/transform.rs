@@ -306,7 +306,7 @@ async fn a_value_the_form_refuses_is_skipped_with_the_rule_and_never_written() {
     let skipped = out.split("\nSkipped:\n").nth(1).expect("a skipped list");
     assert!(skipped.contains(&r[NATIONAL].id), "{out}");
     assert!(
-        skipped.contains("phoneNumber must be digits with an optional leading + and no spaces (got \"+44 7123 456780\")"),
+        skipped.contains("phoneNumber must be a number such as +447123456789: digits with an optional leading + (got \"+44 7123 456780\")"),
         "{out}"
     );
     let text = std::fs::read_to_string(fix).unwrap();

@@ -173,21 +173,25 @@ fn s_counts_only_the_records_that_will_change() {
 fn an_invalid_value_keeps_the_prompt_with_the_text_and_the_reason() {
     let mut s = list();
     pick(&mut s, phone_row());
-    let fx = enter_value(&mut s, "+44 7700");
+    // Not a phone number at all (any format that parses is taken, as in the form).
+    let fx = enter_value(&mut s, "ask reception");
     assert!(saves_staged(&fx).is_none());
     assert!(s.staged.is_empty());
     let prompt = s.prompt.as_ref().expect("the prompt stays");
     assert_eq!(prompt.kind, PromptKind::SetValue);
-    assert_eq!(prompt.input.text(), "+44 7700");
+    assert_eq!(prompt.input.text(), "ask reception");
     let error = s.set_field.as_ref().and_then(|f| f.error.clone());
     assert!(
         error.is_some_and(|e| e.contains("phone")),
         "{:?}",
         s.set_field
     );
-    // Fixed, it is staged.
-    let fx = enter_value(&mut s, "+447700900999");
+    // Fixed, it is staged, in E.164 even when typed with spaces.
+    let fx = enter_value(&mut s, "+44 7123 456789");
     assert_eq!(saves_staged(&fx).map(|set| set.len()), Some(1));
+    let id = s.list.rows[0].id.clone();
+    let change = &s.staged.records[&id].fields["phoneNumber"];
+    assert_eq!(change.after.as_deref(), Some("+447123456789"));
 }
 
 #[test]

@@ -76,7 +76,10 @@ fn an_invalid_field_refuses_ctrl_s_names_it_and_sends_nothing() {
     assert_eq!(s.form.as_ref().map(|f| f.focus), Some(PHONE));
     let st = status(&s);
     assert!(st.starts_with("Cannot save: Phone is invalid"), "{st}");
-    assert!(st.contains("phoneNumber must be digits"), "{st}");
+    assert!(
+        st.contains("phoneNumber must be a number such as +447123456789"),
+        "{st}"
+    );
 
     // Once fixed, the review opens and the old complaint is gone.
     retype(&mut s, "+447101");
