@@ -2,6 +2,8 @@
 //! most common first, the scan's coverage in the title; or (`c`) the field's clusters, the
 //! selected one's spellings under the table.
 
+use std::ops::Range;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -33,7 +35,21 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
         return;
     }
     let width = usize::from(inner.width);
-    let (header, rows, selected, below) = match &f.clusters {
+    // Only the rows on screen are formatted: a facet may hold 100,000 values.
+    let below = if f.clusters.is_some() {
+        spellings(f, width)
+    } else {
+        Vec::new()
+    };
+    let below_h = u16::try_from(below.len()).unwrap_or(0);
+    let height = usize::from(inner.height.saturating_sub(1 + below_h));
+    let selected = match &f.clusters {
+        Some(c) => c.selected,
+        None => f.selected,
+    };
+    let offset = (selected + 1).saturating_sub(height);
+    let window = offset..offset + height;
+    let (header, rows) = match &f.clusters {
         Some(c) => match &c.list {
             None => return empty(inner, buf, "Clustering… (Esc shows the values)"),
             Some(list) if list.is_empty() => {
@@ -43,10 +59,7 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
                     "No clusters: no two values share a key (c tries the next method)",
                 );
             }
-            Some(_) => {
-                let (h, r) = cluster_rows(f, width);
-                (h, r, c.selected, spellings(f, width))
-            }
+            Some(_) => cluster_rows(f, width, window),
         },
         None if f.rows().is_empty() => {
             let text = match &f.scan.ended {
@@ -56,18 +69,13 @@ pub fn render(state: &State, area: Rect, buf: &mut Buffer) {
             };
             return empty(inner, buf, text);
         }
-        None => {
-            let (h, r) = value_rows(f, width);
-            (h, r, f.selected, Vec::new())
-        }
+        None => value_rows(f, width, window),
     };
     let bold = Style::new().add_modifier(Modifier::BOLD);
     buf.set_stringn(inner.x, inner.y, format!("  {header}"), width, bold);
-    let below_h = u16::try_from(below.len()).unwrap_or(0);
-    let height = usize::from(inner.height.saturating_sub(1 + below_h));
-    let offset = (selected + 1).saturating_sub(height);
-    for (i, row) in rows.iter().enumerate().skip(offset).take(height) {
-        let y = inner.y + 1 + u16::try_from(i - offset).unwrap_or(0);
+    for (n, row) in rows.iter().enumerate() {
+        let i = offset + n;
+        let y = inner.y + 1 + u16::try_from(n).unwrap_or(0);
         let (marker, style) = if i == selected {
             ("› ", Style::new().add_modifier(Modifier::REVERSED))
         } else {
@@ -97,13 +105,15 @@ fn shown(f: &FacetView, value: Option<&str>) -> String {
     }
 }
 
-/// The value table: value, count, share and a bar as long as the count is to the largest.
-fn value_rows(f: &FacetView, width: usize) -> (String, Vec<String>) {
+/// The value table's rows in `window`: value, count, share and a bar as long as the count is
+/// to the largest.
+fn value_rows(f: &FacetView, width: usize, window: Range<usize>) -> (String, Vec<String>) {
     let avail = width.saturating_sub(2);
     let (count_w, share_w) = (9, 7);
-    // The value gets what it needs up to 48 columns; the bar the rest (up to 50).
-    let longest = f
-        .rows()
+    let shown_rows = f.rows().get(window.start..window.end.min(f.rows().len())).unwrap_or(&[]);
+    // The value gets what the values on screen need, up to 48 columns; the bar the rest (up
+    // to 50).
+    let longest = shown_rows
         .iter()
         .map(|r| super::text::width(&shown(f, r.value.as_deref())))
         .max()
@@ -123,8 +133,7 @@ fn value_rows(f: &FacetView, width: usize) -> (String, Vec<String>) {
         ""
     );
     let max = f.rows().first().map_or(1, |r| r.count.max(1));
-    let rows = f
-        .rows()
+    let rows = shown_rows
         .iter()
         .map(|r| {
             let cells = (r.count as usize * bar_w).div_ceil(max as usize).min(bar_w);
@@ -140,8 +149,9 @@ fn value_rows(f: &FacetView, width: usize) -> (String, Vec<String>) {
     (header, rows)
 }
 
-/// The cluster table: the value the group would become, how many spellings and records.
-fn cluster_rows(f: &FacetView, width: usize) -> (String, Vec<String>) {
+/// The cluster table's rows in `window`: the value the group would become, how many spellings
+/// and records.
+fn cluster_rows(f: &FacetView, width: usize, window: Range<usize>) -> (String, Vec<String>) {
     let avail = width.saturating_sub(2);
     let (n_w, rec_w) = (10, 9);
     let value_w = avail.saturating_sub(n_w + rec_w + 2).min(60);
@@ -155,6 +165,8 @@ fn cluster_rows(f: &FacetView, width: usize) -> (String, Vec<String>) {
     let rows = list
         .into_iter()
         .flatten()
+        .skip(window.start)
+        .take(window.len())
         .map(|c| {
             format!(
                 "{} {:>n_w$} {:>rec_w$}",
