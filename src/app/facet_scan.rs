@@ -140,59 +140,74 @@ pub(super) fn clustered(state: &mut State, req: RequestId, reply: Reply) {
 pub(super) fn members_answered(
     state: &mut State,
     purpose: &MembersFor,
+    req: RequestId,
     reply: Reply,
     fx: &mut Vec<Effect>,
 ) {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     match reply {
         Reply::Scanned {
             part: ScanPart::Members(found),
             ..
         } => {
-            let n = found.len();
+            let mut done = 0;
             match purpose {
                 MembersFor::Mark => {
                     for m in found {
-                        state.marks.insert(m.id, m.label);
+                        done += usize::from(state.marks.insert(m.id, m.label).is_none());
                     }
-                    let total = state.marks.len();
-                    state.set_status(StatusKind::Info, format!("Marking… {total} marked in all"));
                 }
                 MembersFor::Stage { field, to } => {
-                    let mut staged = 0;
                     for m in found {
                         let before = Some(m.value.clone());
-                        if state
-                            .staged
-                            .stage(&m.id, &m.label, *field, to.clone(), before)
-                        {
-                            staged += 1;
-                        }
+                        let label = m.label.as_str();
+                        done += usize::from(state.staged.stage(
+                            &m.id,
+                            label,
+                            *field,
+                            to.clone(),
+                            before,
+                        ));
                     }
-                    if staged > 0 {
+                    if done > 0 {
                         state.staged_changed(fx);
                     }
-                    let total = state.staged.len();
-                    state.set_status(
-                        StatusKind::Info,
-                        format!("Staging… {total} records staged ({n} just found)"),
-                    );
                 }
             }
+            let n = state.members_found.entry(req).or_default();
+            *n += done;
+            let n = *n;
+            let doing = match purpose {
+                MembersFor::Mark => "Marking",
+                MembersFor::Stage { .. } => "Staging",
+            };
+            state.set_status(
+                StatusKind::Info,
+                format!("{doing}… {n} record{} so far", plural(n)),
+            );
         }
-        Reply::ScanEnded(Ok(_)) => {
+        Reply::ScanEnded(result) => {
+            let n = state.members_found.remove(&req).unwrap_or(0);
             let key = state.keys.first_key_label(Context::List, Action::Pending);
-            let text = match purpose {
-                MembersFor::Mark => format!("{} records marked in all", state.marks.len()),
-                MembersFor::Stage { field, .. } => format!(
-                    "Staged {field}: {} records staged in all — {key} reviews and sends",
+            let text = match (purpose, result) {
+                (_, Err(e)) => {
+                    let text = format!("The scan for the records stopped after {n}: {e}");
+                    return state.set_status(StatusKind::Error, text);
+                }
+                (MembersFor::Mark, Ok(_)) => format!(
+                    "Marked {n} record{} ({} marked in all)",
+                    plural(n),
+                    state.marks.len()
+                ),
+                (MembersFor::Stage { field, to }, Ok(_)) => format!(
+                    "Staged {field} = {} on {n} record{} ({} staged in all) — {key} reviews and sends",
+                    to.as_deref()
+                        .map_or("(empty)".to_string(), |v| format!("{v:?}")),
+                    plural(n),
                     state.staged.len()
                 ),
             };
             state.set_status(StatusKind::Info, text);
-        }
-        Reply::ScanEnded(Err(e)) => {
-            let text = format!("The scan for the records stopped: {e}");
-            state.set_status(StatusKind::Error, text);
         }
         _ => {}
     }

@@ -329,6 +329,8 @@ pub struct State {
     pub filter: Option<super::filter::FilterView>,
     /// The facet view (`%`), once a field was picked.
     pub facet: Option<super::facet::FacetView>,
+    /// How many records each members scan (`V`, `A`, `S` in the facet view) marked or staged.
+    pub members_found: BTreeMap<RequestId, usize>,
     /// The rows marked for a change set (`space`, `V`): id → label.
     pub marks: BTreeMap<String, String>,
     /// The changes staged and not sent yet.
@@ -394,6 +396,7 @@ impl State {
             problems: None,
             filter: None,
             facet: None,
+            members_found: BTreeMap::new(),
             marks: BTreeMap::new(),
             staged: ChangeSet::new(profile),
             pending: PendingView::default(),

@@ -105,7 +105,7 @@ fn route(state: &mut State, req: RequestId, reply: Reply, fx: &mut Vec<Effect>) 
     };
     match purpose {
         Purpose::Scan(kind) => scan_flow::answered(state, kind, req, reply),
-        Purpose::Members(purpose) => facet_scan::members_answered(state, &purpose, reply, fx),
+        Purpose::Members(purpose) => facet_scan::members_answered(state, &purpose, req, reply, fx),
         Purpose::Cluster => facet_scan::clustered(state, req, reply),
         Purpose::Changes => pending::answered(state, req, reply, fx),
         Purpose::ProblemEdit { field } => {

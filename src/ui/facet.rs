@@ -110,7 +110,10 @@ fn shown(f: &FacetView, value: Option<&str>) -> String {
 fn value_rows(f: &FacetView, width: usize, window: Range<usize>) -> (String, Vec<String>) {
     let avail = width.saturating_sub(2);
     let (count_w, share_w) = (9, 7);
-    let shown_rows = f.rows().get(window.start..window.end.min(f.rows().len())).unwrap_or(&[]);
+    let shown_rows = f
+        .rows()
+        .get(window.start..window.end.min(f.rows().len()))
+        .unwrap_or(&[]);
     // The value gets what the values on screen need, up to 48 columns; the bar the rest (up
     // to 50).
     let longest = shown_rows
