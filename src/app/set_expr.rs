@@ -81,22 +81,17 @@ pub fn counts(rows: &[Row]) -> (usize, usize, usize, usize) {
     c
 }
 
-/// The summary line: `3 change · 1 unchanged · 1 skipped · 2 not known here`.
+/// The summary line, as `transform` words it: `changed 3 · unchanged 1 · skipped 1`, and
+/// `· not known here 2` when the screen did not hold some records' values.
 pub fn summary(rows: &[Row]) -> String {
     let (changed, same, skipped, unknown) = counts(rows);
-    let mut parts = vec![format!("{changed} change")];
-    if same > 0 {
-        parts.push(format!("{same} unchanged"));
-    }
-    if skipped > 0 {
-        parts.push(format!("{skipped} skipped"));
-    }
+    let mut text = format!("changed {changed} · unchanged {same} · skipped {skipped}");
     if unknown > 0 {
-        parts.push(format!(
-            "{unknown} not known here (open or filter them first)"
+        text.push_str(&format!(
+            " · not known here {unknown} (open or filter them first)"
         ));
     }
-    parts.join(" · ")
+    text
 }
 
 #[cfg(test)]

@@ -271,7 +271,11 @@ fn c_clusters_the_values_and_a_stages_the_most_common_spelling_on_the_others() {
     assert_eq!(change.before, Some(Some("acme ltd.".to_string())));
     let end = Reply::ScanEnded(Ok(ScanSummary::default()));
     send(&mut s, [answer(mreq, end)]);
-    let status = s.status.as_ref().map(|st| st.text.clone()).unwrap_or_default();
+    let status = s
+        .status
+        .as_ref()
+        .map(|st| st.text.clone())
+        .unwrap_or_default();
     assert!(
         status.starts_with("Staged phoneNumber = \"ACME Ltd\" on 1 record (1 staged in all)"),
         "{status}"
