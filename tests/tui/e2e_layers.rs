@@ -145,7 +145,7 @@ fn facet_enter_mark_set_by_expression_and_send() {
     });
     t.key("Enter");
     t.wait_for("staged", |s| {
-        s.contains("Staged phoneNumber (e164): 1 change")
+        s.contains("Staged phoneNumber (e164): changed 1 · unchanged 0")
     });
     t.send("P");
     t.wait_for("the pending set", |s| {

@@ -324,7 +324,7 @@ fn an_expression_for_s_is_previewed_as_typed_and_staged_per_record() {
         .map(|st| st.text.clone())
         .unwrap_or_default();
     assert!(
-        status.contains("1 unchanged") && status.contains("1 skipped"),
+        status.contains("changed 1 · unchanged 1 · skipped 1"),
         "{status}"
     );
 }
