@@ -6,7 +6,7 @@
 use super::args::{ClusterArgs, ClusterOutput, FacetArgs, FacetOutput, ScanScope};
 use super::failure::Failure;
 use super::out::{Out, csv_line};
-use super::scan_cmd::{run_scan, scan_options, write_private};
+use super::scan_cmd::{run_scan, scan_options, write_corrections};
 use crate::api::ApiClient;
 use crate::config::Settings;
 use crate::present::mask;
@@ -189,16 +189,8 @@ pub async fn cluster(
                 }
             }
         }
-        let text = crate::scan::corrections::set_values_csv(&name, &rows)
-            .map_err(|e| Failure::other(format!("Cannot write the corrections: {e}")))?;
-        write_private(path, &text)?;
-        eprintln!(
-            "Wrote {} correction{} to {}: `prospect apply {}` plans and sends them.",
-            rows.len(),
-            if rows.len() == 1 { "" } else { "s" },
-            path.display(),
-            path.display()
-        );
+        let text = crate::scan::corrections::set_values_csv(&name, &rows);
+        write_corrections(path, text, rows.len())?;
     }
     let shown_clusters: Vec<Cluster> = found
         .into_iter()

@@ -275,6 +275,24 @@ pub(super) fn write_private(path: &std::path::Path, text: &str) -> Result<(), Fa
     written.map_err(|e| Failure::other(format!("Cannot write {}: {e}", path.display())))
 }
 
+/// Writes a corrections file (`cluster --fix`, `transform --fix`) of `rows` rows, private,
+/// and says on stderr what `apply` does with it.
+pub(super) fn write_corrections(
+    path: &std::path::Path,
+    text: Result<String, csv::Error>,
+    rows: usize,
+) -> Result<(), Failure> {
+    let text = text.map_err(|e| Failure::other(format!("Cannot write the corrections: {e}")))?;
+    write_private(path, &text)?;
+    eprintln!(
+        "Wrote {rows} correction{} to {}: `prospect apply {}` plans and sends them.",
+        if rows == 1 { "" } else { "s" },
+        path.display(),
+        path.display()
+    );
+    Ok(())
+}
+
 const FINDING_CSV_HEADER: [&str; 7] = [
     "id",
     "externalReference",

@@ -10,7 +10,7 @@ use super::args::{PlanOutput, TransformArgs, TransformOutput};
 use super::failure::Failure;
 use super::out::{Out, csv_line};
 use super::output::change_line;
-use super::scan_cmd::{run_scan, scan_options, write_private};
+use super::scan_cmd::{run_scan, scan_options, write_corrections};
 use crate::api::{ApiClient, Prospect};
 use crate::batch::corrections::{Correction, RowKey};
 use crate::config::Settings;
@@ -92,16 +92,7 @@ pub async fn run(a: TransformArgs, client: &ApiClient, settings: &Settings) -> R
             .iter()
             .map(|r| (r.id.clone(), r.changes.clone()))
             .collect();
-        let text = changes_csv(&fields, &rows)
-            .map_err(|e| Failure::other(format!("Cannot write the corrections: {e}")))?;
-        write_private(path, &text)?;
-        eprintln!(
-            "Wrote {} correction{} to {}: `prospect apply {}` plans and sends them.",
-            rows.len(),
-            if rows.len() == 1 { "" } else { "s" },
-            path.display(),
-            path.display()
-        );
+        write_corrections(path, changes_csv(&fields, &rows), rows.len())?;
     }
     let shown = Shown {
         reveal: a.reveal,

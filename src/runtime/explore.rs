@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::time::Instant;
 
-use crate::api::{ApiClient, ApiError};
+use crate::api::{ApiClient, ApiError, Prospect};
 use crate::app::facet::Member;
 use crate::app::msg::ScanPart;
 use crate::app::{Msg, Reply, RequestId};
@@ -19,7 +19,8 @@ use crate::scan::{Filter, Scan, ScanError, ScanEvent, ScanOptions};
 /// How often the counts so far are sent while a facet scan runs (and once at its end).
 const COUNTS_EVERY: Duration = Duration::from_millis(250);
 
-fn never_ended(pages: u64) -> Reply {
+/// The answer when a scan's stream ends without its last event.
+pub(super) fn never_ended(pages: u64) -> Reply {
     Reply::ScanEnded(Err(ScanError {
         page: pages + 1,
         source: ApiError::Config("the scan ended without a result".into()),
@@ -79,12 +80,39 @@ pub(super) async fn facet(
 }
 
 /// How the views name a record: its name and external reference.
-fn label(p: &crate::api::Prospect) -> String {
+fn label(p: &Prospect) -> String {
     crate::present::name_and_ref(&p.full_name(), p.external_reference.as_deref(), &p.id)
 }
 
-/// Sends the records whose `field` holds one of `values` (`None`: blank or missing), a page
-/// at a time.
+/// Scans every page and sends what `part` makes of each page's records (the records are
+/// dropped once a page is done): the filter view's matches, a members scan's records.
+pub(super) async fn stream_pages(
+    client: &ApiClient,
+    req: RequestId,
+    opts: ScanOptions,
+    msgs: &UnboundedSender<Msg>,
+    part: impl Fn(&[Prospect]) -> ScanPart,
+) -> Reply {
+    let mut scan = Scan::start(client, opts);
+    let mut pages = 0;
+    while let Some(event) = scan.next().await {
+        match event {
+            Ok(ScanEvent::Page(page)) => {
+                pages = page.progress.pages;
+                let reply = Reply::Scanned {
+                    progress: page.progress,
+                    part: part(&page.items),
+                };
+                let _ = msgs.send(Msg::Api { req, reply });
+            }
+            Ok(ScanEvent::Done(summary)) => return Reply::ScanEnded(Ok(summary)),
+            Err(e) => return Reply::ScanEnded(Err(e)),
+        }
+    }
+    never_ended(pages)
+}
+
+/// The records whose `field` holds one of `values` (`None`: blank or missing).
 pub(super) async fn members(
     client: &ApiClient,
     req: RequestId,
@@ -96,40 +124,26 @@ pub(super) async fn members(
 ) -> Reply {
     let want_empty = values.iter().any(Option::is_none);
     let wanted: HashSet<String> = values.into_iter().flatten().collect();
-    let mut scan = Scan::start(client, opts);
-    let mut pages = 0;
-    while let Some(event) = scan.next().await {
-        match event {
-            Ok(ScanEvent::Page(page)) => {
-                pages = page.progress.pages;
-                let found: Vec<Member> = page
-                    .items
-                    .iter()
-                    .filter(|p| filter.as_ref().is_none_or(|f| f.matches(p)))
-                    .filter_map(|p| {
-                        let value = field.value(p).filter(|v| !v.trim().is_empty());
-                        let hit = match &value {
-                            Some(v) => wanted.contains(v),
-                            None => want_empty,
-                        };
-                        hit.then(|| Member {
-                            id: p.id.clone(),
-                            label: label(p),
-                            value,
-                        })
-                    })
-                    .collect();
-                let reply = Reply::Scanned {
-                    progress: page.progress,
-                    part: ScanPart::Members(found),
+    stream_pages(client, req, opts, msgs, |items| {
+        let found = items
+            .iter()
+            .filter(|p| filter.as_ref().is_none_or(|f| f.matches(p)))
+            .filter_map(|p| {
+                let value = field.value(p).filter(|v| !v.trim().is_empty());
+                let hit = match &value {
+                    Some(v) => wanted.contains(v),
+                    None => want_empty,
                 };
-                let _ = msgs.send(Msg::Api { req, reply });
-            }
-            Ok(ScanEvent::Done(summary)) => return Reply::ScanEnded(Ok(summary)),
-            Err(e) => return Reply::ScanEnded(Err(e)),
-        }
-    }
-    never_ended(pages)
+                hit.then(|| Member {
+                    id: p.id.clone(),
+                    label: label(p),
+                    value,
+                })
+            })
+            .collect();
+        ScanPart::Members(found)
+    })
+    .await
 }
 
 /// Clusters `values` on a blocking thread (n-gram keys over many values take a while).

@@ -160,6 +160,18 @@ impl Harness {
         self.app.type_text(text);
     }
 
+    /// In the open field picker (`S`, `%`): moves to the field named `name` and picks it.
+    pub fn pick_field(&mut self, name: &str) {
+        let row = crate::patch::FieldPath::all()
+            .iter()
+            .position(|f| f.to_string() == name)
+            .expect("a field the picker lists");
+        for _ in 0..row {
+            self.press(KeyCode::Char('j'));
+        }
+        self.press(KeyCode::Enter);
+    }
+
     /// Replaces the text of the open prompt: clears it, then types `text`.
     pub fn retype_prompt(&mut self, text: &str) {
         self.ctrl('u');

@@ -15,7 +15,7 @@ use crate::app::filter::MatchRow;
 use crate::app::msg::ScanPart;
 use crate::app::{ApiCall, ApiRequest, Msg, Reply, RequestId};
 use crate::patch::phone::Region;
-use crate::scan::{Checker, Filter, Progress, RuleSet, Scan, ScanError, ScanEvent, ScanOptions};
+use crate::scan::{Checker, Filter, Progress, RuleSet, Scan, ScanEvent, ScanOptions};
 
 /// What the runtime hands the worker.
 #[derive(Debug)]
@@ -235,10 +235,7 @@ async fn check(
             Err(e) => return Reply::ScanEnded(Err(e)),
         }
     }
-    Reply::ScanEnded(Err(ScanError {
-        page: progress.pages + 1,
-        source: ApiError::Config("the scan ended without a result".into()),
-    }))
+    explore::never_ended(progress.pages)
 }
 
 /// Scans every page and sends the rows of the records matching `filter`, a page at a time
@@ -250,32 +247,16 @@ async fn find(
     filter: Filter,
     msgs: &UnboundedSender<Msg>,
 ) -> Reply {
-    let mut scan = Scan::start(client, opts);
-    let mut pages = 0;
-    while let Some(event) = scan.next().await {
-        match event {
-            Ok(ScanEvent::Page(page)) => {
-                pages = page.progress.pages;
-                let items = page
-                    .items
-                    .iter()
-                    .filter(|p| filter.matches(p))
-                    .map(MatchRow::of)
-                    .collect();
-                let reply = Reply::Scanned {
-                    progress: page.progress,
-                    part: ScanPart::Matches(items),
-                };
-                let _ = msgs.send(Msg::Api { req, reply });
-            }
-            Ok(ScanEvent::Done(summary)) => return Reply::ScanEnded(Ok(summary)),
-            Err(e) => return Reply::ScanEnded(Err(e)),
-        }
-    }
-    Reply::ScanEnded(Err(ScanError {
-        page: pages + 1,
-        source: ApiError::Config("the scan ended without a result".into()),
-    }))
+    explore::stream_pages(client, req, opts, msgs, |items| {
+        ScanPart::Matches(
+            items
+                .iter()
+                .filter(|p| filter.matches(p))
+                .map(MatchRow::of)
+                .collect(),
+        )
+    })
+    .await
 }
 
 #[cfg(test)]

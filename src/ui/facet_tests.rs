@@ -4,7 +4,6 @@
 use crossterm::event::KeyCode;
 
 use crate::app::State;
-use crate::patch::FieldPath;
 use crate::runtime::harness::{Harness, Setup, frame};
 use crate::sandbox::SandboxOptions;
 
@@ -25,14 +24,7 @@ async fn country_facet() -> Harness {
     h.until("the first page", |s, _| s.list.shown.is_some() && !s.busy())
         .await;
     h.press(KeyCode::Char('%'));
-    let row = FieldPath::all()
-        .iter()
-        .position(|f| f.to_string() == "address.country")
-        .expect("listed");
-    for _ in 0..row {
-        h.press(KeyCode::Char('j'));
-    }
-    h.press(KeyCode::Enter);
+    h.pick_field("address.country");
     h.until("the count's end", |s, _| {
         s.facet.as_ref().is_some_and(|f| f.scan.ended.is_some())
     })

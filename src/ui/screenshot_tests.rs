@@ -99,14 +99,7 @@ async fn screenshots_are_current() {
     // The facet view (`%`) of the country, where the planted misspellings show.
     h.press(KeyCode::Esc);
     h.press(KeyCode::Char('%'));
-    let row = crate::patch::FieldPath::all()
-        .iter()
-        .position(|f| f.to_string() == "address.country")
-        .expect("listed");
-    for _ in 0..row {
-        h.press(KeyCode::Char('j'));
-    }
-    h.press(KeyCode::Enter);
+    h.pick_field("address.country");
     idle(&mut h, "the count's end", |s| {
         s.facet.as_ref().is_some_and(|f| f.scan.ended.is_some())
     })

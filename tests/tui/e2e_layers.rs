@@ -7,6 +7,21 @@ use crate::pty;
 use prospect::sandbox::{Sandbox, SandboxOptions};
 use pty::Spawn;
 
+/// `key` (`S` or `%`) opens the field picker titled `picker`; the phone number (the fifth
+/// field) is picked; for `S`, the value prompt is then open and emptied.
+fn pick_phone(t: &pty::Term, key: &str, picker: &str) {
+    t.send(key);
+    t.wait_for("the field picker", |s| s.contains(picker));
+    t.send("jjjj");
+    t.key("Enter");
+    if key == "S" {
+        t.wait_for("the value prompt", |s| {
+            s.contains("phoneNumber (empty clears")
+        });
+        t.key("C-u");
+    }
+}
+
 #[test]
 fn a_record_arriving_under_the_help_waits_there_and_the_help_keeps_the_keys() {
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -61,16 +76,7 @@ fn a_quit_question_asked_over_the_help_is_shown_and_answered_there() {
     t.wait_for("the first page", |s| s.contains("John James Doe"));
     // One change staged: quitting asks first.
     t.send(" ");
-    t.send("S");
-    t.wait_for("the field picker", |s| {
-        s.contains("Set a field on 1 record")
-    });
-    t.send("jjjj");
-    t.key("Enter");
-    t.wait_for("the value prompt", |s| {
-        s.contains("phoneNumber (empty clears")
-    });
-    t.key("C-u");
+    pick_phone(&t, "S", "Set a field on 1 record");
     t.send("+447123456789");
     t.key("Enter");
     t.wait_for("staged", |s| s.contains("1 staged"));
@@ -112,12 +118,7 @@ fn facet_enter_mark_set_by_expression_and_send() {
         s.contains("2 matches · scanned 500 records")
     });
     // `%` over those matches: the phone numbers' values.
-    t.send("%");
-    t.wait_for("the field picker", |s| {
-        s.contains("Facet: count the values")
-    });
-    t.send("jjjj");
-    t.key("Enter");
+    pick_phone(&t, "%", "Facet: count the values");
     t.wait_for("the facet", |s| {
         s.contains("Facet phoneNumber of the matches of phoneNumber~07123 · 2 values · scanned 500 records")
     });
@@ -129,16 +130,7 @@ fn facet_enter_mark_set_by_expression_and_send() {
     });
     t.send("V");
     t.wait_for("marked", |s| s.contains("1 marked"));
-    t.send("S");
-    t.wait_for("the field picker", |s| {
-        s.contains("Set a field on 1 record")
-    });
-    t.send("jjjj");
-    t.key("Enter");
-    t.wait_for("the value prompt", |s| {
-        s.contains("phoneNumber (empty clears")
-    });
-    t.key("C-u");
+    pick_phone(&t, "S", "Set a field on 1 record");
     t.send("=e164");
     t.wait_for("the preview", |s| {
         s.contains("07123 456780 → +447123456780")

@@ -22,6 +22,29 @@ fn answer(req: RequestId, reply: Reply) -> Msg {
     Msg::Api { req, reply }
 }
 
+/// The members scan among `fx`: its request and the values it looks for.
+fn members_request(fx: &[Effect]) -> (RequestId, Vec<Option<String>>) {
+    requests(fx)
+        .into_iter()
+        .find_map(|(req, r)| match r {
+            ApiRequest::Members { values, .. } => Some((req, values)),
+            _ => None,
+        })
+        .expect("a members scan")
+}
+
+/// A part of a members scan that found one record holding `value`.
+fn found(id: &str, label: &str, value: &str) -> Reply {
+    Reply::Scanned {
+        progress: progress(3, 3),
+        part: ScanPart::Members(vec![Member {
+            id: id.into(),
+            label: label.into(),
+            value: Some(value.into()),
+        }]),
+    }
+}
+
 #[test]
 fn a_record_arriving_under_the_help_opens_its_form_under_it_and_the_help_keeps_the_keys() {
     let mut s = finished();
@@ -190,23 +213,9 @@ fn enter_on_a_value_lists_its_records_exactly_and_v_marks_them() {
     assert_eq!(s.view(), View::Screen(Screen::Facet));
     // `V`: a scan finds the value's records and marks each.
     let fx = send(&mut s, [ch('V')]);
-    let (mreq, values) = requests(&fx)
-        .into_iter()
-        .find_map(|(req, r)| match r {
-            ApiRequest::Members { values, .. } => Some((req, values)),
-            _ => None,
-        })
-        .expect("a members scan");
+    let (mreq, values) = members_request(&fx);
     assert_eq!(values, vec![Some("07123 456789".to_string())]);
-    let found = vec![Member {
-        id: "id-1".into(),
-        label: "Ann Lee · CRM-1".into(),
-        value: Some("07123 456789".into()),
-    }];
-    let part = Reply::Scanned {
-        progress: progress(3, 3),
-        part: ScanPart::Members(found),
-    };
+    let part = found("id-1", "Ann Lee · CRM-1", "07123 456789");
     send(&mut s, [answer(mreq, part)]);
     assert_eq!(
         s.marks.get("id-1").map(String::as_str),
@@ -243,27 +252,13 @@ fn c_clusters_the_values_and_a_stages_the_most_common_spelling_on_the_others() {
     send(&mut s, [answer(creq, Reply::Clustered(list))]);
     assert!(s.facet.as_ref().unwrap().title().contains("1 cluster"));
     let fx = send(&mut s, [ch('A')]);
-    let (mreq, values) = requests(&fx)
-        .into_iter()
-        .find_map(|(req, r)| match r {
-            ApiRequest::Members { values, .. } => Some((req, values)),
-            _ => None,
-        })
-        .expect("a members scan");
+    let (mreq, values) = members_request(&fx);
     assert_eq!(
         values,
         vec![Some("acme ltd.".to_string())],
         "the others only"
     );
-    let found = vec![Member {
-        id: "id-9".into(),
-        label: "Bo Chan · CRM-9".into(),
-        value: Some("acme ltd.".into()),
-    }];
-    let part = Reply::Scanned {
-        progress: progress(4, 4),
-        part: ScanPart::Members(found),
-    };
+    let part = found("id-9", "Bo Chan · CRM-9", "acme ltd.");
     send(&mut s, [answer(mreq, part)]);
     let staged = s.staged.records.get("id-9").expect("staged");
     let change = staged.fields.get("phoneNumber").expect("the field");
