@@ -122,9 +122,10 @@ fn value_rows(f: &FacetView, width: usize, window: Range<usize>) -> (String, Vec
         .max()
         .unwrap_or(0)
         .max(8);
+    // On a narrow terminal the bar gives way first.
     let value_w = longest
         .min(48)
-        .min(avail.saturating_sub(count_w + share_w + 12));
+        .min(avail.saturating_sub(count_w + share_w + 2));
     let bar_w = avail
         .saturating_sub(value_w + count_w + share_w + 3)
         .min(50);

@@ -52,6 +52,8 @@ async fn facet_and_clusters_of_the_country_80x24_and_140x40() {
     let s = still(h.state());
     insta::assert_snapshot!("facet_80x24", frame(&s, NARROW).backend());
     insta::assert_snapshot!("facet_140x40", frame(&s, WIDE).backend());
+    // A tiny terminal: the bar gives way, the values stay.
+    insta::assert_snapshot!("facet_30x8", frame(&s, (30, 8)).backend());
     h.press(KeyCode::Char('c'));
     h.until("the clusters", |s, _| {
         s.facet
