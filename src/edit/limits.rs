@@ -178,7 +178,11 @@ mod tests {
         assert_eq!(l, Limits::default());
         l.learn("http://old.test", 1, 4, at(-7200));
         l.learn(URL, 3, 8, at(0));
-        assert_eq!(l.0.len(), 1, "the expired entry is dropped at the next write");
+        assert_eq!(
+            l.0.len(),
+            1,
+            "the expired entry is dropped at the next write"
+        );
     }
 
     #[test]
@@ -199,7 +203,11 @@ mod tests {
     fn save_writes_a_private_file_and_load_warns_on_a_bad_one() {
         let dir = tempfile::tempdir().unwrap();
         let path = path_in(&dir.path().join("state"));
-        assert_eq!(load(&path), (Limits::default(), None), "missing: no warning");
+        assert_eq!(
+            load(&path),
+            (Limits::default(), None),
+            "missing: no warning"
+        );
         let mut l = Limits::default();
         l.learn(URL, 2, 8, at(0));
         save(&path, &l).unwrap();
@@ -214,6 +222,10 @@ mod tests {
         fs::write(&path, "garbage").unwrap();
         let (read, warning) = load(&path);
         assert_eq!(read, Limits::default());
-        assert!(warning.unwrap().contains("ignoring the remembered server limits"));
+        assert!(
+            warning
+                .unwrap()
+                .contains("ignoring the remembered server limits")
+        );
     }
 }

@@ -262,11 +262,8 @@ impl<S: BuildHasher> Duplicates<S> {
             return;
         }
         let at = u32::try_from(self.records.len()).unwrap_or(u32::MAX);
-        let values: [Option<String>; 4] = std::array::from_fn(|k| {
-            self.enabled[k]
-                .then(|| normalized(KINDS[k], p))
-                .flatten()
-        });
+        let values: [Option<String>; 4] =
+            std::array::from_fn(|k| self.enabled[k].then(|| normalized(KINDS[k], p)).flatten());
         self.records.push(p, &values);
         let Duplicates {
             records,
@@ -466,12 +463,36 @@ mod tests {
         assert_eq!(
             ids(&f),
             vec![
-                ("a", Rule::DuplicateEmail, "email is shared with 1 other record: e"),
-                ("b", Rule::DuplicateEmail, "email is shared with 1 other record: d"),
-                ("d", Rule::DuplicateEmail, "email is shared with 1 other record: b"),
-                ("e", Rule::DuplicateEmail, "email is shared with 1 other record: a"),
-                ("b", Rule::DuplicatePhone, "phoneNumber is shared with 1 other record: d"),
-                ("d", Rule::DuplicatePhone, "phoneNumber is shared with 1 other record: b"),
+                (
+                    "a",
+                    Rule::DuplicateEmail,
+                    "email is shared with 1 other record: e"
+                ),
+                (
+                    "b",
+                    Rule::DuplicateEmail,
+                    "email is shared with 1 other record: d"
+                ),
+                (
+                    "d",
+                    Rule::DuplicateEmail,
+                    "email is shared with 1 other record: b"
+                ),
+                (
+                    "e",
+                    Rule::DuplicateEmail,
+                    "email is shared with 1 other record: a"
+                ),
+                (
+                    "b",
+                    Rule::DuplicatePhone,
+                    "phoneNumber is shared with 1 other record: d"
+                ),
+                (
+                    "d",
+                    Rule::DuplicatePhone,
+                    "phoneNumber is shared with 1 other record: b"
+                ),
             ]
         );
         assert_eq!(f[1].value.as_deref(), Some("bob@example.com"));

@@ -340,7 +340,12 @@ async fn a_second_run_starts_at_the_limit_the_first_learned_and_meets_no_429() {
     let second = run(home.path(), &sb, &LIST_8).await;
     assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
     assert_eq!(ids(&second), expected_ids(2_000));
-    assert_eq!(refused_gets(&sb), 0, "{:?}", statuses(&sb.requests(), "GET"));
+    assert_eq!(
+        refused_gets(&sb),
+        0,
+        "{:?}",
+        statuses(&sb.requests(), "GET")
+    );
     assert!(
         !text(&second.stderr).contains("Rate limited"),
         "{}",
@@ -376,5 +381,9 @@ async fn an_expired_or_corrupt_limits_file_is_ignored() {
     );
     assert!(refused_gets(&sb) >= 1);
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-    assert_eq!(saved[sb.base_url().trim_end_matches('/')]["limit"], 2, "{saved}");
+    assert_eq!(
+        saved[sb.base_url().trim_end_matches('/')]["limit"],
+        2,
+        "{saved}"
+    );
 }
