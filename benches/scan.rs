@@ -164,7 +164,10 @@ async fn main() {
 async fn million() {
     let started = Instant::now();
     let big = sandbox(1_000_000, 0, true).await;
-    println!("(sandbox of 1,000,000 started in {:.1?})", started.elapsed());
+    println!(
+        "(sandbox of 1,000,000 started in {:.1?})",
+        started.elapsed()
+    );
     figures(
         "check, 1M, loopback (every rule, duplicates)",
         &big,
@@ -188,7 +191,10 @@ fn expressions() {
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let e164 = p.phone_number.clone().unwrap_or_else(|| "+447123456789".into());
+            let e164 = p
+                .phone_number
+                .clone()
+                .unwrap_or_else(|| "+447123456789".into());
             // One in four written nationally, as a CRM import would: "07123 456789".
             match e164.strip_prefix("+44") {
                 Some(rest) if i % 4 == 0 => format!("0{} {}", &rest[..4], &rest[4..]),
@@ -201,7 +207,11 @@ fn expressions() {
         .map(|p| format!("  {}  ", p.full_name().to_uppercase()))
         .collect();
     for (label, text, values) in [
-        ("strip(\" -.()\") | e164(\"GB\"), 100k phone numbers", r#"strip(" -.()") | e164("GB")"#, &phones),
+        (
+            "strip(\" -.()\") | e164(\"GB\"), 100k phone numbers",
+            r#"strip(" -.()") | e164("GB")"#,
+            &phones,
+        ),
         ("trim | title, 100k names", "trim | title", &names),
     ] {
         let pipeline = expr::parse(text).expect("the expression parses");

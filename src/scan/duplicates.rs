@@ -32,17 +32,33 @@ const NAMED: usize = 5;
 ///
 /// A record is its id (`0` and the 16 bytes of a UUID written in its canonical lower-case
 /// form, or `1` and the text), then its external reference (length + 1, `0` for none), its
-/// name, and one value per duplicate rule (empty for none), each text behind its length as a
-/// LEB128 varint.
+/// name, and one value per duplicate rule (length + 1, empty for none; `0` when it is the
+/// external reference as it stands, the usual case of `duplicate-external-reference`), each
+/// length a LEB128 varint before the text.
 #[derive(Default)]
 struct Arena {
     bytes: Vec<u8>,
     starts: Vec<u64>,
 }
 
+/// A record's id as kept.
+enum Id<'a> {
+    Uuid(uuid::Uuid),
+    Text(&'a str),
+}
+
+impl Id<'_> {
+    fn text(&self) -> String {
+        match self {
+            Id::Uuid(u) => u.hyphenated().to_string(),
+            Id::Text(t) => (*t).to_string(),
+        }
+    }
+}
+
 /// A record read back from the [`Arena`].
 struct Seen<'a> {
-    id: String,
+    id: Id<'a>,
     external_reference: Option<&'a str>,
     name: &'a str,
 }
@@ -119,7 +135,13 @@ impl Arena {
         }
         put_text(out, &p.full_name());
         for v in values {
-            put_text(out, v.as_deref().unwrap_or_default());
+            let v = v.as_deref().unwrap_or_default();
+            if !v.is_empty() && p.external_reference.as_deref() == Some(v) {
+                put_len(out, 0);
+            } else {
+                put_len(out, v.len() + 1);
+                out.extend_from_slice(v.as_bytes());
+            }
         }
     }
 
@@ -133,33 +155,8 @@ impl Arena {
             .map_or(self.bytes.len(), |s| *s as usize)
     }
 
-    /// Skips the id, external reference and name of the record at `at`.
-    fn skip_record_head(&self, at: &mut usize) {
-        let b = &self.bytes;
-        match b.get(*at) {
-            Some(0) => *at += 17,
-            _ => {
-                *at += 1;
-                get_text(b, at);
-            }
-        }
-        let n = get_len(b, at);
-        *at += n.saturating_sub(1);
-        get_text(b, at);
-    }
-
-    /// Record `i`'s value for kind `k` (empty for none).
-    fn value(&self, i: u32, k: usize) -> &str {
-        let mut at = self.start(i);
-        self.skip_record_head(&mut at);
-        for _ in 0..k {
-            get_text(&self.bytes, &mut at);
-        }
-        get_text(&self.bytes, &mut at)
-    }
-
-    /// Record `i`'s id, external reference and name.
-    fn seen(&self, i: u32) -> Seen<'_> {
+    /// Record `i`: its id, external reference and name, and where its values begin.
+    fn head(&self, i: u32) -> (Seen<'_>, usize) {
         let b = &self.bytes;
         let mut at = self.start(i);
         let id = match b.get(at) {
@@ -169,27 +166,56 @@ impl Arena {
                     .and_then(|s| uuid::Uuid::from_slice(s).ok())
                     .unwrap_or_default();
                 at += 17;
-                raw.hyphenated().to_string()
+                Id::Uuid(raw)
             }
             _ => {
                 at += 1;
-                get_text(b, &mut at).to_string()
+                Id::Text(get_text(b, &mut at))
             }
         };
-        let external_reference = match get_len(b, &mut at) {
-            0 => None,
+        let external_reference = get_opt_text(b, &mut at);
+        let name = get_text(b, &mut at);
+        (
+            Seen {
+                id,
+                external_reference,
+                name,
+            },
+            at,
+        )
+    }
+
+    /// Record `i`'s value for kind `k` (empty for none).
+    fn value(&self, i: u32, k: usize) -> &str {
+        let (seen, mut at) = self.head(i);
+        let b = &self.bytes;
+        for _ in 0..k {
+            get_opt_text(b, &mut at);
+        }
+        match get_len(b, &mut at) {
+            0 => seen.external_reference.unwrap_or_default(),
             n => {
                 let end = (at + n - 1).min(b.len());
-                let s = std::str::from_utf8(b.get(at..end).unwrap_or_default()).unwrap_or_default();
-                at = end;
-                Some(s)
+                std::str::from_utf8(b.get(at..end).unwrap_or_default()).unwrap_or_default()
             }
-        };
-        let name = get_text(b, &mut at);
-        Seen {
-            id,
-            external_reference,
-            name,
+        }
+    }
+
+    /// Record `i`'s id, external reference and name.
+    fn seen(&self, i: u32) -> Seen<'_> {
+        self.head(i).0
+    }
+}
+
+/// A text written as its length + 1 (`0`: none), at `at` (advanced past it).
+fn get_opt_text<'a>(bytes: &'a [u8], at: &mut usize) -> Option<&'a str> {
+    match get_len(bytes, at) {
+        0 => None,
+        n => {
+            let end = (*at + n - 1).min(bytes.len());
+            let s = bytes.get(*at..end).unwrap_or_default();
+            *at = end;
+            Some(std::str::from_utf8(s).unwrap_or_default())
         }
     }
 }
@@ -302,7 +328,10 @@ impl<S: BuildHasher> Duplicates<S> {
             let mut found: Vec<(u32, Finding)> = Vec::new();
             for (first, members) in &groups {
                 let value = Some(self.records.value(*first, k).to_string());
-                let ids: Vec<String> = members.iter().map(|&m| self.records.seen(m).id).collect();
+                let ids: Vec<String> = members
+                    .iter()
+                    .map(|&m| self.records.seen(m).id.text())
+                    .collect();
                 for (at, &m) in members.iter().enumerate() {
                     let others: Vec<&str> = ids
                         .iter()
@@ -323,7 +352,7 @@ impl<S: BuildHasher> Duplicates<S> {
                     found.push((
                         m,
                         Finding {
-                            id: seen.id,
+                            id: seen.id.text(),
                             external_reference: seen.external_reference.map(String::from),
                             name: seen.name.to_string(),
                             rule: kind,
@@ -523,7 +552,7 @@ mod tests {
             },
             Prospect {
                 id: "plain-id".into(),
-                external_reference: None,
+                external_reference: Some(" CRM-2 ".into()),
                 phone_number: Some("+44 7123".into()),
                 ..Default::default()
             },
@@ -536,7 +565,7 @@ mod tests {
         for (i, r) in records.iter().enumerate() {
             let i = i as u32;
             let seen = a.seen(i);
-            assert_eq!(seen.id, r.id);
+            assert_eq!(seen.id.text(), r.id);
             assert_eq!(seen.external_reference, r.external_reference.as_deref());
             assert_eq!(seen.name, r.full_name());
             for (k, kind) in KINDS.into_iter().enumerate() {
@@ -546,6 +575,11 @@ mod tests {
         assert_eq!(a.value(1, 0), long);
         assert_eq!(a.value(0, 3), "AB1");
         assert_eq!(a.value(2, 1), "447123");
+        // The reference as it stands is not written twice; trimmed, it is.
+        assert_eq!(a.value(0, 2), "CRM-1");
+        assert_eq!(a.value(2, 2), "CRM-2");
+        assert_eq!(a.seen(2).external_reference, Some(" CRM-2 "));
+        assert_eq!(a.value(1, 2), "");
         assert_eq!(a.seen(0).name, "Zoë Ünal");
     }
 }

@@ -294,10 +294,7 @@ impl Facet {
 
     /// The exact values and their counts (a facet grouped `exact`), for clustering.
     pub fn exact_counts(&self) -> Vec<(&str, u64)> {
-        self.groups
-            .iter()
-            .map(|(k, c)| (k.as_ref(), *c))
-            .collect()
+        self.groups.iter().map(|(k, c)| (k.as_ref(), *c)).collect()
     }
 
     /// The ids of the records holding `value` (with `keep_ids`).
