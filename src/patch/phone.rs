@@ -64,7 +64,8 @@ pub fn read(value: &str, region: Option<Region>) -> Reading {
         return Reading::NeedsRegion;
     }
     widen_regex_cache();
-    match phonenumber::parse(region.map(|r| r.0), v) {
+    let parsed = phonenumber::parse(region.map(|r| r.0), v);
+    let reading = match parsed {
         Ok(n) => {
             let e164 = format_e164(&n);
             if phonenumber::is_valid(&n) {
@@ -74,7 +75,9 @@ pub fn read(value: &str, region: Option<Region>) -> Reading {
             }
         }
         Err(e) => Reading::NotANumber(format!("{value:?} is not a phone number ({e})")),
-    }
+    };
+    shrink_new_patterns();
+    reading
 }
 
 /// How many compiled patterns libphonenumber's metadata may keep. The `phonenumber` crate
@@ -95,6 +98,48 @@ fn widen_regex_cache() {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         cache.set_capacity(REGEX_CACHE_CAPACITY);
     });
+}
+
+/// The lazy DFA memory each metadata pattern may keep (the `regex` crate's default is 2 MiB a
+/// pattern). Every pattern libphonenumber compiles keeps a cache of the states it met, and over
+/// a million numbers the hundreds of patterns of a few regions grew to about 100 MB, a third
+/// of `check`'s memory. The patterns match numbers of at most 17 digits: a small cache holds
+/// what they need.
+const PATTERN_DFA_BYTES: usize = 64 * 1024;
+
+/// Recompiles the patterns the metadata cache gained since the last call with
+/// [`PATTERN_DFA_BYTES`], exactly as `phonenumber` compiles them otherwise (its metadata
+/// patterns are all built with `ignore_whitespace`; the cache is keyed by the pattern).
+fn shrink_new_patterns() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static SHRUNK: AtomicUsize = AtomicUsize::new(0);
+    static DONE: std::sync::Mutex<Option<std::collections::HashSet<String>>> =
+        std::sync::Mutex::new(None);
+    let cache = phonenumber::metadata::DATABASE.cache();
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if cache.len() == SHRUNK.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut done = DONE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let done = done.get_or_insert_with(Default::default);
+    for (source, re) in cache.iter_mut() {
+        if done.contains(source) {
+            continue;
+        }
+        if let Ok(small) = regex::RegexBuilder::new(source)
+            .ignore_whitespace(true)
+            .dfa_size_limit(PATTERN_DFA_BYTES)
+            .build()
+        {
+            *re = small;
+        }
+        done.insert(source.clone());
+    }
+    SHRUNK.store(cache.len(), Ordering::Relaxed);
 }
 
 fn format_e164(n: &PhoneNumber) -> String {
