@@ -59,7 +59,7 @@ fn run_in(home: &std::path::Path, sb: &Sandbox, args: &[&str]) -> (Duration, Opt
         Command::new(BIN)
     };
     c.args(args)
-        .env("HOME", &home)
+        .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_STATE_HOME", home.join("state"))
         .env("PROSPECT_BASE_URL", sb.base_url())
