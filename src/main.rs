@@ -7,6 +7,7 @@ use clap::Parser;
 use prospect::api::{ApiClient, ClientConfig};
 use prospect::cli::{self, Cli, Command, Failure};
 use prospect::config::{self, Overrides, Settings};
+use prospect::edit::limits;
 use prospect::logging::{self, Redactor};
 use prospect::prefs::{self, Prefs};
 use prospect::text::escape_control;
@@ -131,7 +132,7 @@ async fn run(
         logging::init(g.log_file.as_deref(), g.verbose, redactor).map_err(Failure::usage)?;
         return cli::run_sandbox(args, g.problems).await;
     }
-    let (_sandbox, settings) = match settings {
+    let (demo, settings) = match settings {
         Some(s) => (None, s),
         None => {
             let page_size = cli.limit.unwrap_or(config::DEFAULT_PAGE_SIZE);
@@ -154,9 +155,53 @@ async fn run(
     redactor.add(&settings.secret);
     logging::init(g.log_file.as_deref(), g.verbose, redactor).map_err(Failure::usage)?;
     tracing::info!(profile = %settings.profile, base_url = %settings.base_url, "starting");
-    let client = ApiClient::new(client_config(&settings))?;
-    match cli.command {
-        Some(command) => cli::run_command(command, &client, &settings).await,
+    // A server limit learned by an earlier run (not for the demo's throw-away sandbox).
+    let limits_file = config::state_dir()
+        .filter(|_| demo.is_none())
+        .map(|d| limits::path_in(&d));
+    let mut cfg = client_config(&settings);
+    cfg.start_limit = limits_file.as_deref().and_then(|path| {
+        let (limits, warning) = limits::load(path);
+        if let Some(w) = warning {
+            eprintln!("prospect: warning: {}", escape_control(&w));
+        }
+        limits.remembered(&settings.base_url, chrono::Utc::now())
+    });
+    let client = ApiClient::new(cfg)?;
+    let result = run_client(cli.command, &client, &settings, prefs, g.no_mouse).await;
+    if let Some(path) = &limits_file {
+        remember_limit(path, &client, &settings.base_url);
+    }
+    result
+}
+
+/// Writes what `client` learned of its server's limit (if anything) to the limits file; a
+/// failure is a warning.
+fn remember_limit(path: &std::path::Path, client: &ApiClient, base_url: &str) {
+    let Some(learned) = client.learned_limit() else {
+        return;
+    };
+    let (_, configured) = client.limiter().limits();
+    let (mut limits, _) = limits::load(path);
+    limits.learn(base_url, learned, configured, chrono::Utc::now());
+    if let Err(e) = limits::save(path, &limits) {
+        eprintln!(
+            "prospect: warning: cannot remember the server limit in {}: {e}",
+            path.display()
+        );
+    }
+}
+
+/// Runs the command, or the TUI without one.
+async fn run_client(
+    command: Option<Command>,
+    client: &ApiClient,
+    settings: &Settings,
+    prefs: Prefs,
+    no_mouse: bool,
+) -> Result<(), Failure> {
+    match command {
+        Some(command) => cli::run_command(command, client, settings).await,
         None => {
             for w in &prefs.warnings {
                 eprintln!("prospect: warning: {w}");
@@ -173,11 +218,11 @@ async fn run(
                 warnings,
                 theme: prefs.effective_theme(std::env::var("NO_COLOR").ok().as_deref()),
                 keys: prefs.keys,
-                mouse: prefs.mouse && !g.no_mouse,
+                mouse: prefs.mouse && !no_mouse,
                 concurrency: settings.concurrency,
                 region: settings.default_region,
             };
-            match prospect::runtime::run(client, opts).await {
+            match prospect::runtime::run(client.clone(), opts).await {
                 Ok(0) => Ok(()),
                 // Ended by a signal: the code says so, and there is nothing to print.
                 Ok(code) => Err(Failure {

@@ -33,6 +33,10 @@ pub struct ClientConfig {
     /// Requests in flight at once, for the client and all its clones (config `concurrency`):
     /// where the adaptive limit starts and what it grows back to.
     pub concurrency: usize,
+    /// Where the adaptive limit starts when lower than `concurrency`: the limit a server
+    /// taught an earlier client (remembered by the caller; this module keeps no files). The
+    /// limit still probes upward from there as after any cut. See [`ApiClient::learned_limit`].
+    pub start_limit: Option<usize>,
     /// The longest `Retry-After` the client will wait before retrying, and the cap of the
     /// backoff between retries.
     pub max_retry_wait: Duration,
@@ -66,6 +70,7 @@ impl ClientConfig {
             timeout: Duration::from_secs(30),
             max_retries: 5,
             concurrency: 4,
+            start_limit: None,
             max_retry_wait: limiter::BACKOFF_CAP,
             retry_base: limiter::BACKOFF_BASE,
             max_response_bytes: 16 * 1024 * 1024,
@@ -165,7 +170,7 @@ impl ApiClient {
             .map_err(|e| ApiError::Config(format!("Cannot set up the HTTP client: {e}")))?;
         Ok(ApiClient {
             http,
-            limiter: Arc::new(Limiter::new(cfg.concurrency)),
+            limiter: Arc::new(Limiter::starting_at(cfg.concurrency, cfg.start_limit)),
             on_retry: None,
             on_date: None,
             origin,
@@ -219,6 +224,15 @@ impl ApiClient {
     /// `--concurrency`), for this client and its clones.
     pub fn set_concurrency(&self, n: usize) {
         self.limiter.set_max(n);
+    }
+
+    /// The server's limit as this client and its clones learned it (a 429 made them slow
+    /// down, or a probe past the last cut held): the requests the server takes at a time, or
+    /// the configured concurrency when the limit grew back there. `None` when nothing was
+    /// learned. A caller may remember it and start the next client there
+    /// ([`ClientConfig::start_limit`]).
+    pub fn learned_limit(&self) -> Option<usize> {
+        self.limiter.learned()
     }
 
     /// "server limit: 2 requests at a time" while the server has made the client slow down.

@@ -65,6 +65,9 @@ pub struct Aimd {
     cut: Option<Cut>,
     /// The requests that were in flight at the last cut, until each has answered.
     settling: Option<Settling>,
+    /// Whether this client learned something of the server's limit itself: a cut, or a
+    /// probe past the last cut that held (see [`Aimd::learned`]).
+    taught: bool,
 }
 
 /// The answers still awaited from the requests in flight at a cut, and how many of them the
@@ -93,7 +96,40 @@ impl Aimd {
             epoch: 0,
             cut: None,
             settling: None,
+            taught: false,
         }
+    }
+
+    /// A limit of `max` that starts at `start` when that is lower: the limit a server taught
+    /// an earlier client. It starts as if a cut had just brought it there at `now`, so it
+    /// probes upward as after any cut ([`PROBE_AFTER`]) and finds a server that raised its
+    /// limit.
+    pub fn remembered(max: usize, start: usize, now: Instant) -> Self {
+        let mut a = Aimd::new(max);
+        let start = start.max(1);
+        if start < a.max {
+            a.limit = start;
+            a.cut = Some(Cut {
+                to: start,
+                at: now,
+                hold: PROBE_AFTER,
+            });
+        }
+        a
+    }
+
+    /// The server's limit as far as this client has learned it (a 429 cut it, or a probe
+    /// past the last cut held): the requests the server takes at a time, the configured
+    /// concurrency when the limit grew back there. `None` when nothing was learned: no 429
+    /// and no probe that held (a limit only remembered is not learned again).
+    pub fn learned(&self) -> Option<usize> {
+        if !self.taught {
+            return None;
+        }
+        if self.limit >= self.max {
+            return Some(self.max);
+        }
+        Some(self.cut.map_or(self.limit, |c| c.to.min(self.limit).max(1)))
     }
 
     /// Requests allowed in flight now.
@@ -139,6 +175,7 @@ impl Aimd {
         self.limit = to;
         self.epoch += 1;
         self.streak = 0;
+        self.taught = true;
         self.cut = Some(Cut { to, at: now, hold });
         self.settling = (others > 0).then_some(Settling {
             awaited: others,
@@ -203,6 +240,11 @@ impl Aimd {
         {
             // The probe held for a whole window: the server takes at least this.
             c.to = self.limit - 1;
+            self.taught = true;
+        }
+        if self.limit >= self.max && self.cut.is_some() {
+            // Back at the configured value after a cut: the server takes all it is asked.
+            self.taught = true;
         }
         true
     }
@@ -267,9 +309,19 @@ impl Drop for Permit<'_> {
 impl Limiter {
     /// A limiter allowing `max` requests in flight (at least 1).
     pub fn new(max: usize) -> Self {
+        Self::starting_at(max, None)
+    }
+
+    /// A limiter allowing `max` requests in flight that starts at `start` when that is
+    /// lower (a limit remembered from an earlier client, see [`Aimd::remembered`]).
+    pub fn starting_at(max: usize, start: Option<usize>) -> Self {
+        let aimd = match start {
+            Some(start) => Aimd::remembered(max, start, Instant::now()),
+            None => Aimd::new(max),
+        };
         Limiter {
             inner: Mutex::new(Inner {
-                aimd: Aimd::new(max),
+                aimd,
                 inflight: 0,
                 paused_until: None,
             }),
@@ -291,6 +343,11 @@ impl Limiter {
     pub fn limits(&self) -> (usize, usize) {
         let g = self.lock();
         (g.aimd.limit(), g.aimd.max())
+    }
+
+    /// What this client learned of the server's limit ([`Aimd::learned`]).
+    pub fn learned(&self) -> Option<usize> {
+        self.lock().aimd.learned()
     }
 
     /// The limit when the server has made the client slow down below its configuration.
@@ -499,6 +556,56 @@ mod tests {
     }
 
     #[test]
+    fn a_remembered_limit_starts_low_and_still_probes_upward() {
+        let now = t0();
+        let mut a = Aimd::remembered(8, 2, now);
+        assert_eq!((a.limit(), a.max()), (2, 8));
+        assert_eq!(a.learned(), None, "remembered, not learned again");
+        // A scan's --concurrency does not lift it.
+        a.set_max(8);
+        assert_eq!(a.limit(), 2);
+        let e = a.epoch();
+        for _ in 0..50 {
+            a.succeeded(e, now + Duration::from_secs(1));
+        }
+        assert_eq!(a.limit(), 2, "holds for the probe wait");
+        assert_eq!(a.learned(), None);
+        // After it, a server that raised its limit is found one step a window at a time.
+        let later = now + PROBE_AFTER;
+        for _ in 0..100 {
+            a.succeeded(e, later);
+        }
+        assert_eq!(a.limit(), 8);
+        assert_eq!(a.learned(), Some(8), "the server takes all it is asked");
+    }
+
+    #[test]
+    fn a_remembered_limit_at_or_above_the_configured_one_changes_nothing() {
+        let a = Aimd::remembered(2, 4, t0());
+        assert_eq!(a, Aimd::new(2));
+        let a = Aimd::remembered(4, 0, t0());
+        assert_eq!(a.limit(), 1, "never below one");
+    }
+
+    #[test]
+    fn what_a_cut_teaches_is_the_limit_the_server_took() {
+        let now = t0();
+        let mut a = Aimd::new(8);
+        assert_eq!(a.learned(), None);
+        let burst = a.epoch();
+        a.throttled(burst, 3, now);
+        assert_eq!(a.learned(), Some(4));
+        a.succeeded(burst, now);
+        a.succeeded(burst, now);
+        a.throttled(burst, 0, now);
+        assert_eq!(a.learned(), Some(2), "settled at what the server took");
+        // A refused probe from a remembered limit teaches it again.
+        let mut r = Aimd::remembered(8, 3, now);
+        r.throttled(r.epoch(), 0, now);
+        assert_eq!(r.learned(), Some(2));
+    }
+
+    #[test]
     fn backoff_doubles_from_the_base_up_to_the_cap() {
         let b = |n| backoff(n, BACKOFF_BASE, BACKOFF_CAP);
         assert_eq!(b(0), Duration::from_millis(200));
@@ -546,6 +653,19 @@ mod tests {
             "{waited:?}"
         );
         assert_eq!(l.reduced(), Some(1));
+        assert_eq!(l.learned(), Some(1));
         drop(c);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_limiter_started_at_a_remembered_limit_holds_to_it() {
+        let l = Limiter::starting_at(8, Some(2));
+        assert_eq!(l.limits(), (2, 8));
+        let _a = l.acquire().await;
+        let _b = l.acquire().await;
+        let third = tokio::time::timeout(Duration::from_millis(10), l.acquire()).await;
+        assert!(third.is_err(), "only the two remembered");
+        assert_eq!(l.learned(), None);
+        assert_eq!(Limiter::starting_at(8, None).limits(), (8, 8));
     }
 }

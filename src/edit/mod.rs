@@ -8,6 +8,7 @@ pub mod conflict;
 pub mod draft;
 pub mod history;
 pub mod journal;
+pub mod limits;
 pub mod toml_doc;
 
 use serde_json::Value;

@@ -53,7 +53,7 @@ impl Reading {
 
 /// Reads `value` as a phone number, national numbers in `region`.
 pub fn read(value: &str, region: Option<Region>) -> Reading {
-    match parsed(value, region) {
+    let reading = match parsed(value, region) {
         Ok(n) => {
             let e164 = format_e164(&n);
             if phonenumber::is_valid(&n) {
@@ -63,7 +63,9 @@ pub fn read(value: &str, region: Option<Region>) -> Reading {
             }
         }
         Err(reading) => reading,
-    }
+    };
+    shrink_new_patterns();
+    reading
 }
 
 /// The parsed number, or the reading that says why there is none.
@@ -105,6 +107,48 @@ fn widen_regex_cache() {
     });
 }
 
+/// The lazy DFA memory each metadata pattern may keep (the `regex` crate's default is 2 MiB a
+/// pattern). Every pattern libphonenumber compiles keeps a cache of the states it met, and over
+/// a million numbers the hundreds of patterns of a few regions grew to about 100 MB, a third
+/// of `check`'s memory. The patterns match numbers of at most 17 digits: a small cache holds
+/// what they need.
+const PATTERN_DFA_BYTES: usize = 64 * 1024;
+
+/// Recompiles the patterns the metadata cache gained since the last call with
+/// [`PATTERN_DFA_BYTES`], exactly as `phonenumber` compiles them otherwise (its metadata
+/// patterns are all built with `ignore_whitespace`; the cache is keyed by the pattern).
+fn shrink_new_patterns() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static SHRUNK: AtomicUsize = AtomicUsize::new(0);
+    static DONE: std::sync::Mutex<Option<std::collections::HashSet<String>>> =
+        std::sync::Mutex::new(None);
+    let cache = phonenumber::metadata::DATABASE.cache();
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if cache.len() == SHRUNK.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut done = DONE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let done = done.get_or_insert_with(Default::default);
+    for (source, re) in cache.iter_mut() {
+        if done.contains(source) {
+            continue;
+        }
+        if let Ok(small) = regex::RegexBuilder::new(source)
+            .ignore_whitespace(true)
+            .dfa_size_limit(PATTERN_DFA_BYTES)
+            .build()
+        {
+            *re = small;
+        }
+        done.insert(source.clone());
+    }
+    SHRUNK.store(cache.len(), Ordering::Relaxed);
+}
+
 fn format_e164(n: &PhoneNumber) -> String {
     n.format().mode(Mode::E164).to_string()
 }
@@ -136,7 +180,9 @@ pub fn warning(value: &str, region: Option<Region>) -> Option<String> {
 /// Whether the number is valid for its region is not asked (the `phone-invalid` rule's
 /// question, and most of the time a reading takes): the step writes either as E.164.
 pub fn to_e164(value: &str, region: Option<Region>) -> Result<String, String> {
-    match parsed(value, region) {
+    let number = parsed(value, region);
+    shrink_new_patterns();
+    match number {
         Ok(n) => Ok(format_e164(&n)),
         Err(Reading::NeedsRegion) => Err(format!(
             "{value:?} is a national number and no region is set (e164(\"GB\") or default_region)"

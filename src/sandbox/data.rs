@@ -122,27 +122,60 @@ pub fn generate(count: usize, seed: u64) -> Vec<Prospect> {
 fn make_unique(records: &mut [Prospect]) {
     let mut phones = HashSet::new();
     let mut ids = HashSet::new();
+    // Tails found all taken, per kind: (number without them, their width).
+    let (mut full_phones, mut full_ids) = (HashSet::new(), HashSet::new());
     for (i, p) in records.iter_mut().enumerate() {
         // Phone numbers are compared by their digits, as `check` compares them.
         let digits = |v: &str| v.chars().filter(char::is_ascii_digit).collect::<String>();
         let same = |v: &str| v.to_string();
-        for (value, seen, key) in [
+        for (value, seen, key, full) in [
             (
                 &mut p.phone_number,
                 &mut phones,
                 &digits as &dyn Fn(&str) -> String,
+                &mut full_phones,
             ),
-            (&mut p.identification_number, &mut ids, &same),
+            (&mut p.identification_number, &mut ids, &same, &mut full_ids),
         ] {
             let Some(v) = value else { continue };
-            let mut bump = i;
-            while !seen.insert(key(v)) {
-                // Replace the last four characters with digits until the number is new.
-                let keep = v.char_indices().rev().nth(3).map_or(0, |(at, _)| at);
-                *v = format!("{}{:04}", &v[..keep], bump % 10_000);
-                bump += 1;
+            if !seen.insert(key(v)) {
+                *v = new_tail(v, i, seen, key, full);
             }
         }
+    }
+}
+
+/// `v` with its last four characters replaced by digits (counting up from `start`) until
+/// its key is new; when every four-digit tail is taken (a range of only 10,000 numbers, as
+/// New York's `+1212555####` at a million records), five digits, and so on. Each width of
+/// each number is searched once: a million records take seconds, not forever.
+fn new_tail(
+    v: &str,
+    start: usize,
+    seen: &mut HashSet<String>,
+    key: &dyn Fn(&str) -> String,
+    full: &mut HashSet<(String, usize)>,
+) -> String {
+    let mut width = 4;
+    loop {
+        let keep = v
+            .char_indices()
+            .rev()
+            .nth(width - 1)
+            .map_or(0, |(at, _)| at);
+        let prefix = &v[..keep];
+        let tails = 10usize.saturating_pow(width as u32);
+        if !full.contains(&(prefix.to_string(), width)) {
+            for attempt in 0..tails {
+                let n = start.wrapping_add(attempt) % tails;
+                let candidate = format!("{prefix}{n:0width$}");
+                if seen.insert(key(&candidate)) {
+                    return candidate;
+                }
+            }
+            full.insert((prefix.to_string(), width));
+        }
+        width += 1;
     }
 }
 
@@ -428,6 +461,29 @@ fn special(i: usize, mut p: Prospect) -> Prospect {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_range_whose_four_digit_tails_are_all_taken_gets_a_fifth_digit() {
+        let digits = |v: &str| v.chars().filter(char::is_ascii_digit).collect::<String>();
+        let mut seen: HashSet<String> = (0..10_000).map(|n| format!("1212555{n:04}")).collect();
+        let mut full = HashSet::new();
+        let got = new_tail("+12125550042", 42, &mut seen, &digits, &mut full);
+        assert_eq!(got, "+12125500042");
+        assert!(full.contains(&("+1212555".to_string(), 4)));
+        // The next one skips the full range at once.
+        let next = new_tail("+12125550042", 42, &mut seen, &digits, &mut full);
+        assert_eq!(next, "+12125500043");
+        // A free tail is taken as before: the number counted up from `start`.
+        let mut seen: HashSet<String> = ["AB1230007".to_string()].into();
+        let got = new_tail(
+            "AB123456C",
+            7,
+            &mut seen,
+            &|v: &str| v.to_string(),
+            &mut HashSet::new(),
+        );
+        assert_eq!(got, "AB1230008");
+    }
 
     #[test]
     fn same_seed_same_data_and_prefix_stable() {

@@ -72,13 +72,8 @@ impl FacetField {
     }
 }
 
-/// One group of a facet: how many records, and (for a grouping other than `exact`) each
-/// spelling met in it with its count.
-#[derive(Debug, Clone, Default)]
-struct Group {
-    count: u64,
-    spellings: HashMap<Box<str>, u64>,
-}
+/// The spellings met in each group of a grouping other than `exact`, with their counts.
+type Spellings = HashMap<Box<str>, HashMap<Box<str>, u64>>;
 
 /// The counts of one field over the records seen so far.
 #[derive(Debug, Clone)]
@@ -89,7 +84,12 @@ pub struct Facet {
     empty: u64,
     /// How many records had an unmodelled key at all.
     present: u64,
-    groups: HashMap<Box<str>, Group>,
+    /// Records per group (per exact value when grouped `exact`). Kept apart from the
+    /// spellings so a group costs one key and one count: 1,000,000 distinct emails stay
+    /// within issue 16's memory bound.
+    groups: HashMap<Box<str>, u64>,
+    /// Per group, each spelling and its count (empty when grouped `exact`).
+    spellings: Spellings,
     /// With `keep_ids`: the ids of the records holding each exact value.
     ids: Option<HashMap<Box<str>, Vec<Box<str>>>>,
 }
@@ -143,6 +143,7 @@ impl Facet {
             empty: 0,
             present: 0,
             groups: HashMap::new(),
+            spellings: HashMap::new(),
             ids: keep_ids.then(HashMap::new),
         }
     }
@@ -167,10 +168,31 @@ impl Facet {
             self.empty += 1;
             return;
         }
-        let group = self.groups.entry(key.into_boxed_str()).or_default();
-        group.count += 1;
-        if self.by != By::Exact {
-            *group.spellings.entry(value.into_boxed_str()).or_default() += 1;
+        if self.by == By::Exact {
+            // The key is the value itself: one allocation, and none when it is known.
+            match self.groups.get_mut(key.as_str()) {
+                Some(c) => *c += 1,
+                None => {
+                    self.groups.insert(key.into_boxed_str(), 1);
+                }
+            }
+            return;
+        }
+        let spellings = match self.groups.get_mut(key.as_str()) {
+            Some(c) => {
+                *c += 1;
+                self.spellings.entry(key.into_boxed_str()).or_default()
+            }
+            None => {
+                self.groups.insert(key.clone().into_boxed_str(), 1);
+                self.spellings.entry(key.into_boxed_str()).or_default()
+            }
+        };
+        match spellings.get_mut(value.as_str()) {
+            Some(c) => *c += 1,
+            None => {
+                spellings.insert(value.into_boxed_str(), 1);
+            }
         }
     }
 
@@ -195,54 +217,77 @@ impl Facet {
 
     /// The report: the `top` most common values (0: all), and a count of the rest.
     pub fn report(&self, top: usize) -> FacetReport {
-        let mut rows: Vec<FacetRow> = self
+        // Each group as (its shown value, count, key), borrowed: only the rows shown are
+        // built, so a facet of a million distinct values sorts references, not copies.
+        let mut order: Vec<(Option<&str>, u64, &str)> = self
             .groups
             .iter()
-            .map(|(key, g)| {
-                let mut spellings: Vec<Spelling> = g
+            .map(|(key, &count)| {
+                let shown = self
                     .spellings
-                    .iter()
-                    .map(|(v, c)| Spelling {
-                        value: v.to_string(),
-                        count: *c,
+                    .get(key)
+                    .and_then(|s| {
+                        s.iter()
+                            .min_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)))
+                            .map(|(v, _)| &**v)
                     })
-                    .collect();
+                    .unwrap_or(key);
+                (Some(shown), count, &**key)
+            })
+            .collect();
+        if self.empty > 0 {
+            order.push((None, self.empty, ""));
+        }
+        // Most common first; the empty ones after the values of the same count. Shown values
+        // are distinct (a spelling belongs to one group), so this order is total.
+        let cmp = |a: &(Option<&str>, u64, &str), b: &(Option<&str>, u64, &str)| {
+            b.1.cmp(&a.1)
+                .then(a.0.is_none().cmp(&b.0.is_none()))
+                .then(a.0.cmp(&b.0))
+        };
+        let distinct = order.len() as u64;
+        let rest = (top > 0 && order.len() > top).then(|| {
+            order.select_nth_unstable_by(top, cmp);
+            let cut = order.split_off(top);
+            Rest {
+                values: cut.len() as u64,
+                records: cut.iter().map(|r| r.1).sum(),
+            }
+        });
+        order.sort_unstable_by(cmp);
+        let rows = order
+            .into_iter()
+            .map(|(shown, count, key)| {
+                let Some(value) = shown else {
+                    return FacetRow {
+                        value: None,
+                        count,
+                        spellings: Vec::new(),
+                    };
+                };
+                let mut spellings: Vec<Spelling> = self
+                    .spellings
+                    .get(key)
+                    .map(|s| {
+                        s.iter()
+                            .map(|(v, c)| Spelling {
+                                value: v.to_string(),
+                                count: *c,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 spellings.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
-                let value = spellings
-                    .first()
-                    .map_or_else(|| key.to_string(), |s| s.value.clone());
                 if spellings.len() < 2 {
                     spellings.clear();
                 }
                 FacetRow {
-                    value: Some(value),
-                    count: g.count,
+                    value: Some(value.to_string()),
+                    count,
                     spellings,
                 }
             })
             .collect();
-        if self.empty > 0 {
-            rows.push(FacetRow {
-                value: None,
-                count: self.empty,
-                spellings: Vec::new(),
-            });
-        }
-        // Most common first; the empty ones after the values of the same count.
-        rows.sort_by(|a, b| {
-            b.count
-                .cmp(&a.count)
-                .then(a.value.is_none().cmp(&b.value.is_none()))
-                .then(a.value.cmp(&b.value))
-        });
-        let distinct = rows.len() as u64;
-        let rest = (top > 0 && rows.len() > top).then(|| {
-            let cut = rows.split_off(top);
-            Rest {
-                values: cut.len() as u64,
-                records: cut.iter().map(|r| r.count).sum(),
-            }
-        });
         FacetReport {
             field: self.field.name(),
             by: self.by.name(),
@@ -255,10 +300,7 @@ impl Facet {
 
     /// The exact values and their counts (a facet grouped `exact`), for clustering.
     pub fn exact_counts(&self) -> Vec<(&str, u64)> {
-        self.groups
-            .iter()
-            .map(|(k, g)| (k.as_ref(), g.count))
-            .collect()
+        self.groups.iter().map(|(k, c)| (k.as_ref(), *c)).collect()
     }
 
     /// The ids of the records holding `value` (with `keep_ids`).

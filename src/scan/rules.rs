@@ -197,7 +197,9 @@ impl RuleSet {
             add(Rule::EmailInvalid, email, m);
         }
         let phone = FieldRef::scalar(Field::PhoneNumber);
-        if let Some(v) = phone.get(p) {
+        if (self.has(Rule::PhoneFormat) || self.has(Rule::PhoneInvalid))
+            && let Some(v) = phone.get(p)
+        {
             let reading = phone::read(v, self.region);
             if self.has(Rule::PhoneFormat)
                 && let Err(m) = phone_problem(v, &reading)

@@ -289,3 +289,101 @@ async fn a_listing_the_client_knows_is_incomplete_exits_6() {
     );
     task.abort();
 }
+
+/// The 429s the server sent to GETs since its record was last cleared.
+fn refused_gets(sb: &Sandbox) -> usize {
+    statuses(&sb.requests(), "GET")
+        .get(&429)
+        .copied()
+        .unwrap_or(0)
+}
+
+fn limits_file(home: &Path) -> std::path::PathBuf {
+    home.join("state").join("prospect").join("limits.json")
+}
+
+const LIST_8: [&str; 6] = ["list", "--all", "--output", "ndjson", "--concurrency", "8"];
+
+/// A sandbox of 2,000 records that serves 2 requests at a time, 15 ms each.
+async fn limited_to_2() -> Sandbox {
+    common::sandbox_with(SandboxOptions {
+        count: 2_000,
+        max_inflight: 2,
+        latency_ms: 15,
+        ..Default::default()
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_run_starts_at_the_limit_the_first_learned_and_meets_no_429() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = limited_to_2().await;
+    let first = run(home.path(), &sb, &LIST_8).await;
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    assert!(refused_gets(&sb) >= 1, "the first run meets the limit");
+    // Remembered by base URL, in a file only its owner reads.
+    let file = limits_file(home.path());
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let base = sb.base_url();
+    let entry = &saved[base.trim_end_matches('/')];
+    assert_eq!(entry["limit"], 2, "{saved}");
+    assert!(entry["learned_at"].is_string(), "{saved}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    sb.clear_requests();
+    let second = run(home.path(), &sb, &LIST_8).await;
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+    assert_eq!(ids(&second), expected_ids(2_000));
+    assert_eq!(
+        refused_gets(&sb),
+        0,
+        "{:?}",
+        statuses(&sb.requests(), "GET")
+    );
+    assert!(
+        !text(&second.stderr).contains("Rate limited"),
+        "{}",
+        text(&second.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_or_corrupt_limits_file_is_ignored() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = limited_to_2().await;
+    let file = limits_file(home.path());
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    // Learned two hours ago: no longer used.
+    let old = (chrono::Utc::now() - chrono::TimeDelta::hours(2)).to_rfc3339();
+    let expired = json!({ sb.base_url().trim_end_matches('/'): { "limit": 2, "learned_at": old } });
+    std::fs::write(&file, expired.to_string()).unwrap();
+    let o = run(home.path(), &sb, &LIST_8).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(refused_gets(&sb) >= 1, "an expired entry is not used");
+
+    // A corrupt file: a warning, the command runs, and the file is written anew.
+    std::fs::write(&file, "{ not json").unwrap();
+    sb.clear_requests();
+    let o = run(home.path(), &sb, &LIST_8).await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(ids(&o), expected_ids(2_000));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("warning: ignoring the remembered server limits in")
+            && err.contains("limits.json"),
+        "{err}"
+    );
+    assert!(refused_gets(&sb) >= 1);
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        saved[sb.base_url().trim_end_matches('/')]["limit"],
+        2,
+        "{saved}"
+    );
+}
