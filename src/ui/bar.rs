@@ -219,6 +219,15 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
     {
         hints.retain(|(_, w)| *w != "changes");
     }
+    // `u` undoes one change: not on the batches (`R` reverts a whole one there).
+    if state.view() == crate::app::screens::View::Screen(Screen::Journal)
+        && state
+            .journal
+            .as_ref()
+            .is_some_and(|j| j.scope == crate::app::change_views::HistoryScope::Batches)
+    {
+        hints.retain(|(_, w)| *w != "undo");
+    }
     // `P` matters once something is staged (staging says so in the status line).
     if state.staged.is_empty() && !state.showing(Screen::Pending) {
         hints.retain(|(_, w)| *w != "pending");
