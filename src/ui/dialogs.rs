@@ -110,6 +110,21 @@ fn review(state: &State, body: &PatchBody, base_id: &str, checked: bool, cols: u
             ]));
         }
     }
+    // A number that parses but is not valid for its region is sent (the metadata may lag new
+    // ranges), and said again here, where the send is decided.
+    let phone_warning = body
+        .get("phoneNumber")
+        .and_then(Value::as_str)
+        .and_then(|v| crate::patch::phone::warning(v, state.region));
+    if let Some(w) = phone_warning {
+        lines.push(Line::default());
+        wrapped(
+            &mut lines,
+            &format!("⚠ {w}"),
+            cols,
+            Style::new().fg(state.theme.get(Role::Warning)),
+        );
+    }
     lines.push(Line::default());
     if !checked {
         wrapped(

@@ -81,6 +81,18 @@ fn review_dialog_80x24() {
 }
 
 #[test]
+fn review_repeats_that_a_number_is_not_valid_for_its_region_80x24() {
+    let mut s = form();
+    to_field(&mut s, 4);
+    // Parses (+44 and digits) but no UK number is that short: sent, with a warning.
+    retype(&mut s, "+4412345");
+    update(&mut s, ctrl('s'));
+    let text = crate::runtime::harness::buffer_text(frame(&s, NARROW).backend().buffer());
+    assert!(text.contains("not a valid number for its region"), "{text}");
+    insta::assert_snapshot!(frame(&s, NARROW).backend());
+}
+
+#[test]
 fn review_dialog_140x40() {
     let mut s = changed();
     update(&mut s, ctrl('s'));
