@@ -93,38 +93,10 @@ impl Planned {
         let Some(before) = &self.before else {
             return Vec::new();
         };
-        let mut out = Vec::new();
-        for (k, after) in &self.body {
-            let was = patch::current_value(before, k);
-            if k == "address" {
-                let part = |v: &Value, p: &str| match v.get(p) {
-                    Some(Value::String(s)) if s.is_empty() => Value::Null,
-                    Some(v) => v.clone(),
-                    None => Value::Null,
-                };
-                let parts: Vec<_> = patch::AddressPart::ALL
-                    .iter()
-                    .map(|p| (p.key(), part(&was, p.key()), part(after, p.key())))
-                    .filter(|(_, b, a)| b != a)
-                    .collect();
-                if !parts.is_empty() {
-                    for (p, b, a) in parts {
-                        out.push((
-                            format!("address.{p}"),
-                            patch::display_value(&b),
-                            patch::display_value(&a),
-                        ));
-                    }
-                    continue;
-                }
-            }
-            out.push((
-                k.clone(),
-                patch::display_value(&was),
-                patch::display_value(after),
-            ));
-        }
-        out
+        self.body
+            .iter()
+            .flat_map(|(k, after)| patch::change_lines(k, &patch::current_value(before, k), after))
+            .collect()
     }
 }
 

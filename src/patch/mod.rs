@@ -219,6 +219,29 @@ pub fn display_value(v: &Value) -> String {
     }
 }
 
+/// One PATCH key's change as people read it: (field, before, after), values shown as
+/// [`display_value`]. An address is split into the parts that changed (`address.country`),
+/// so a changed country is not two whole addresses side by side.
+pub fn change_lines(key: &str, before: &Value, after: &Value) -> Vec<(String, String, String)> {
+    if key == "address" {
+        let part = |v: &Value, p: &str| match v.get(p) {
+            Some(Value::String(s)) if s.is_empty() => Value::Null,
+            Some(v) => v.clone(),
+            None => Value::Null,
+        };
+        let parts: Vec<_> = AddressPart::ALL
+            .iter()
+            .map(|p| (p.key(), part(before, p.key()), part(after, p.key())))
+            .filter(|(_, b, a)| b != a)
+            .map(|(p, b, a)| (format!("address.{p}"), display_value(&b), display_value(&a)))
+            .collect();
+        if !parts.is_empty() {
+            return parts;
+        }
+    }
+    vec![(key.to_string(), display_value(before), display_value(after))]
+}
+
 /// The current value of a patchable key in a record, as JSON (for before → after views).
 pub fn current_value(p: &Prospect, key: &str) -> Value {
     if key == "address" {

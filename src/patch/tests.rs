@@ -196,3 +196,26 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_address_change_reads_as_the_parts_that_changed() {
+    let before = serde_json::json!({"type": "STRUCTURED", "line1": "1 High St", "postcode": "", "country": "gb"});
+    let after = serde_json::json!({"type": "STRUCTURED", "line1": "1 High St", "postcode": null, "country": "GBR"});
+    assert_eq!(
+        super::change_lines("address", &before, &after),
+        vec![(
+            "address.country".to_string(),
+            "gb".to_string(),
+            "GBR".to_string()
+        )]
+    );
+    // Any other key is one line, as the values are shown.
+    assert_eq!(
+        super::change_lines(
+            "email",
+            &serde_json::json!("a@b.c"),
+            &serde_json::Value::Null
+        ),
+        vec![("email".to_string(), "a@b.c".to_string(), "—".to_string())]
+    );
+}

@@ -344,12 +344,15 @@ fn change_item(state: &State, e: &crate::edit::journal::JournalEntry, who: bool)
             head.push_str(&clean(r));
         }
     }
+    // An address change shows the parts that changed, as the plan does.
     let lines = e
         .body
         .iter()
-        .map(|(k, after)| {
+        .flat_map(|(k, after)| {
             let before = e.previous.get(k).cloned().unwrap_or_default();
-            let (b, a) = (patch::display_value(&before), patch::display_value(after));
+            patch::change_lines(k, &before, after)
+        })
+        .map(|(k, b, a)| {
             let (b, a) = if k == "identificationNumber" {
                 (mask(&b), mask(&a))
             } else {

@@ -161,6 +161,35 @@ fn journal_of_one_prospect_80x24() {
 }
 
 #[test]
+fn journal_shows_an_address_change_by_the_parts_that_changed() {
+    let mut s = list();
+    let mut entries = journal();
+    let address = |country: &str| {
+        serde_json::json!({"type": "STRUCTURED", "line1": "1 High Street", "line2": null,
+            "line3": null, "postcode": "AB1 2CD", "country": country})
+    };
+    let e = &mut entries[3];
+    e.body.clear();
+    e.body.insert("address".into(), address("GBR"));
+    e.previous.clear();
+    e.previous.insert("address".into(), address("gb"));
+    send(
+        &mut s,
+        [
+            key(KeyCode::Enter),
+            ch('H'),
+            Msg::JournalLoaded(Ok(entries)),
+        ],
+    );
+    let text = crate::runtime::harness::buffer_text(frame(&s, WIDE).backend().buffer());
+    assert!(text.contains("~ address.country: gb → GBR"), "{text}");
+    assert!(
+        !text.contains("High Street"),
+        "only the part that changed: {text}"
+    );
+}
+
+#[test]
 fn quit_with_staged_changes_asks_80x24() {
     let mut s = staged_three();
     send(&mut s, [ch('q')]);
