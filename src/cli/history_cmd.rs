@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::args::{HistoryArgs, HistoryOutput};
 use super::failure::Failure;
@@ -108,22 +108,14 @@ fn print(a: &HistoryArgs, id: Option<String>) -> Result<(), Failure> {
 }
 
 fn changes(e: &JournalEntry) -> Vec<(String, String, String)> {
-    let none = Map::new();
     e.body
         .iter()
-        .map(|(k, after)| {
-            let before = e
-                .previous
-                .get(k)
-                .or(none.get(k))
-                .cloned()
-                .unwrap_or(Value::Null);
-            // A value may be megabytes long: cut as other server text is.
-            (
-                k.clone(),
-                cut_server_text(&patch::display_value(&before)),
-                cut_server_text(&patch::display_value(after)),
-            )
+        .flat_map(|(k, after)| {
+            let before = e.previous.get(k).cloned().unwrap_or(Value::Null);
+            // An address by the parts that changed, as the plan and the TUI show it.
+            patch::change_lines(k, &before, after)
         })
+        // A value may be megabytes long: cut as other server text is.
+        .map(|(k, before, after)| (k, cut_server_text(&before), cut_server_text(&after)))
         .collect()
 }

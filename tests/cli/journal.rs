@@ -60,6 +60,32 @@ async fn a_patch_is_journaled_and_shows_in_history() {
     assert_eq!(entries[0].batch, None);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn history_shows_an_address_change_by_the_part_that_changed() {
+    let home = tempfile::tempdir().unwrap();
+    let sb = common::sandbox(20).await;
+    let r = records(&sb, 20);
+    let p = r
+        .iter()
+        .find(|p| p.address.as_ref().and_then(|a| a.line1.as_ref()).is_some())
+        .expect("a record with an address");
+    let line1 = p.address.as_ref().and_then(|a| a.line1.clone()).unwrap();
+    let o = run(
+        home.path(),
+        &sb,
+        &["patch", &p.id, "--set", "address.postcode=ZZ9 9ZZ", "--yes"],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(home.path(), &sb, &["history", "--id", &p.id]).await;
+    let out = stdout(&o);
+    assert!(
+        out.contains("address.postcode") && out.contains("ZZ9 9ZZ"),
+        "{out}"
+    );
+    assert!(!out.contains(&line1), "only the part that changed: {out}");
+}
+
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread")]
 async fn with_the_journal_unwritable_apply_sends_nothing_and_exits_1() {
