@@ -239,6 +239,18 @@ fn expr_rows(
     pipeline: &crate::expr::Pipeline,
     limit: usize,
 ) -> Vec<set_expr::Row> {
+    // On a facet value or cluster: one row per value (its records all hold it).
+    if let Some(values) = &s.members {
+        return values
+            .iter()
+            .take(limit)
+            .map(|v| set_expr::Row {
+                id: String::new(),
+                label: v.clone().unwrap_or_else(|| "(empty)".into()),
+                result: set_expr::outcome(pipeline, field, Some(v.clone()), state.region),
+            })
+            .collect();
+    }
     let matches = matches_by_id(state);
     s.targets
         .iter()
@@ -307,9 +319,8 @@ fn expr_submitted(
         Some(Err(e)) => return refuse_value(state, s, text, e),
         None => return,
     };
-    if s.members.is_some() {
-        let why = "An expression applies to marked records: Enter lists the value's records, V there marks them".to_string();
-        return refuse_value(state, s, text, why);
+    if let Some(values) = s.members {
+        return super::facet_scan::stage_expr(state, field, &pipeline, text, values, fx);
     }
     let rows = expr_rows(state, &s, field, &pipeline, usize::MAX);
     let mut first_skip = None;

@@ -27,11 +27,26 @@ pub struct Member {
 pub enum MembersFor {
     /// `V`: mark them.
     Mark,
-    /// `A` / `S` on a cluster: stage `field` set to `to` on each.
+    /// `A` / `S` on a value or a cluster: stage `field` on each record, its new value by its
+    /// current one (`changes`: value → new value); `what` says it in the status line
+    /// (`= "GBR"`, `(e164)`).
     Stage {
         field: crate::patch::FieldPath,
-        to: Option<String>,
+        changes: Vec<(Option<String>, Option<String>)>,
+        what: String,
     },
+}
+
+impl MembersFor {
+    /// The values whose records the scan looks for.
+    pub fn values(&self) -> Option<Vec<Option<String>>> {
+        match self {
+            MembersFor::Mark => None,
+            MembersFor::Stage { changes, .. } => {
+                Some(changes.iter().map(|(from, _)| from.clone()).collect())
+            }
+        }
+    }
 }
 
 /// The clusters of the facet's field, once `c` asked for them.

@@ -158,11 +158,7 @@ fn accept_cluster(state: &mut State, fx: &mut Vec<Effect>) {
         .collect();
     match settable(state) {
         Ok(field) => {
-            let purpose = MembersFor::Stage {
-                field,
-                to: Some(winner),
-            };
-            members(state, purpose, Some(others), fx);
+            facet_scan::stage_typed(state, field, Some(winner), others, fx);
         }
         Err(e) => state.set_status(StatusKind::Error, e),
     }

@@ -111,12 +111,67 @@ pub(super) fn stage_typed(
     values: Vec<Option<String>>,
     fx: &mut Vec<Effect>,
 ) {
-    let values: Vec<Option<String>> = values.into_iter().filter(|v| *v != to).collect();
-    if values.is_empty() {
+    let what = to
+        .as_deref()
+        .map_or("(empty)".to_string(), |v| format!("= {v:?}"));
+    let changes = values
+        .into_iter()
+        .filter(|v| *v != to)
+        .map(|v| (v, to.clone()))
+        .collect();
+    stage(state, field, changes, what, fx);
+}
+
+/// An expression typed for `S` on a facet value or cluster: computed once per value (each
+/// value's records all hold it), checked with the form's rules; the records of the values it
+/// changes are found by a scan and staged.
+pub(super) fn stage_expr(
+    state: &mut State,
+    field: FieldPath,
+    pipeline: &crate::expr::Pipeline,
+    text: &str,
+    values: Vec<Option<String>>,
+    fx: &mut Vec<Effect>,
+) {
+    use super::set_expr::{Result1, outcome};
+    let mut skipped = Vec::new();
+    let mut changes = Vec::new();
+    for v in values {
+        match outcome(pipeline, field, Some(v.clone()), state.region) {
+            Result1::Change { after, .. } => changes.push((v, after)),
+            Result1::Skipped(why) => skipped.push(why),
+            Result1::Same | Result1::Unknown => {}
+        }
+    }
+    if changes.is_empty() {
+        let text = match skipped.first() {
+            Some(why) => format!("Nothing staged: {why}"),
+            None => format!("Nothing staged: {field} does not change"),
+        };
+        return state.set_status(StatusKind::Error, text);
+    }
+    let what = format!("({})", text.trim_start_matches('='));
+    stage(state, field, changes, what, fx);
+}
+
+fn stage(
+    state: &mut State,
+    field: FieldPath,
+    changes: Vec<(Option<String>, Option<String>)>,
+    what: String,
+    fx: &mut Vec<Effect>,
+) {
+    if changes.is_empty() {
         let text = format!("Nothing staged: {field} is already that on every record");
         return state.set_status(StatusKind::Info, text);
     }
-    members(state, MembersFor::Stage { field, to }, Some(values), fx);
+    let purpose = MembersFor::Stage {
+        field,
+        changes,
+        what,
+    };
+    let values = purpose.values();
+    members(state, purpose, values, fx);
 }
 
 /// The clusters were computed.
@@ -157,8 +212,12 @@ pub(super) fn members_answered(
                         done += usize::from(state.marks.insert(m.id, m.label).is_none());
                     }
                 }
-                MembersFor::Stage { field, to } => {
+                MembersFor::Stage { field, changes, .. } => {
                     for m in found {
+                        let Some((_, to)) = changes.iter().find(|(from, _)| *from == m.value)
+                        else {
+                            continue;
+                        };
                         let before = Some(m.value.clone());
                         let label = m.label.as_str();
                         done += usize::from(state.staged.stage(
@@ -199,10 +258,8 @@ pub(super) fn members_answered(
                     plural(n),
                     state.marks.len()
                 ),
-                (MembersFor::Stage { field, to }, Ok(_)) => format!(
-                    "Staged {field} = {} on {n} record{} ({} staged in all) — {key} reviews and sends",
-                    to.as_deref()
-                        .map_or("(empty)".to_string(), |v| format!("{v:?}")),
+                (MembersFor::Stage { field, what, .. }, Ok(_)) => format!(
+                    "Staged {field} {what} on {n} record{} ({} staged in all) — {key} reviews and sends",
                     plural(n),
                     state.staged.len()
                 ),

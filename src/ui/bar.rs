@@ -294,7 +294,8 @@ pub fn render_preview(state: &State, area: Rect, buf: &mut Buffer) {
             Line::raw(truncate(&format!("{label}: {what}"), cols))
         })
         .collect();
-    let more = s.targets.len().saturating_sub(rows.len());
+    let total = s.members.as_ref().map_or(s.targets.len(), Vec::len);
+    let more = total.saturating_sub(rows.len());
     if more > 0 {
         lines.push(Line::styled(
             format!("… and {more} more (Enter computes every one)"),

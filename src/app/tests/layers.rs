@@ -323,3 +323,51 @@ fn an_expression_for_s_is_previewed_as_typed_and_staged_per_record() {
         "{status}"
     );
 }
+
+#[test]
+fn an_expression_on_a_facet_value_is_computed_once_per_value_and_staged_on_its_records() {
+    let (mut s, req) = faceting();
+    s.region = crate::patch::phone::Region::parse("GB").ok();
+    let counts = counts_of(&[Some("07123 456789"), Some("07123 456789"), Some("+441")]);
+    let part = Reply::Scanned {
+        progress: progress(3, 3),
+        part: ScanPart::Counts(counts),
+    };
+    send(&mut s, [answer(req, part)]);
+    // `S` on the first value (07123 456789, two records), `=e164`: previewed per value.
+    send(&mut s, [ch('S')]);
+    type_text(&mut s, "=e164");
+    let rows = match s.set_field.as_ref().and_then(|f| f.preview.clone()) {
+        Some(Ok(rows)) => rows,
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        matches!(&rows[0].result, Result1::Change { after: Some(a), .. } if a == "+447123456789"),
+        "{rows:?}"
+    );
+    let fx = send(&mut s, [key(KeyCode::Enter)]);
+    let (mreq, values) = members_request(&fx);
+    assert_eq!(values, vec![Some("07123 456789".to_string())]);
+    send(
+        &mut s,
+        [answer(
+            mreq,
+            found("id-3", "Cy Dee · CRM-3", "07123 456789"),
+        )],
+    );
+    let change = &s.staged.records["id-3"].fields["phoneNumber"];
+    assert_eq!(change.after.as_deref(), Some("+447123456789"));
+    send(
+        &mut s,
+        [answer(mreq, Reply::ScanEnded(Ok(ScanSummary::default())))],
+    );
+    let status = s
+        .status
+        .as_ref()
+        .map(|st| st.text.clone())
+        .unwrap_or_default();
+    assert!(
+        status.starts_with("Staged phoneNumber (e164) on 1 record"),
+        "{status}"
+    );
+}
