@@ -244,10 +244,17 @@ fn expr_rows(
         return values
             .iter()
             .take(limit)
-            .map(|v| set_expr::Row {
-                id: String::new(),
-                label: v.clone().unwrap_or_else(|| "(empty)".into()),
-                result: set_expr::outcome(pipeline, field, Some(v.clone()), state.region),
+            .map(|v| {
+                let n = state
+                    .facet
+                    .as_ref()
+                    .and_then(|f| f.rows().iter().find(|r| r.value == *v))
+                    .map_or(0, |r| r.count);
+                set_expr::Row {
+                    id: String::new(),
+                    label: format!("{n} record{}", if n == 1 { "" } else { "s" }),
+                    result: set_expr::outcome(pipeline, field, Some(v.clone()), state.region),
+                }
             })
             .collect();
     }
