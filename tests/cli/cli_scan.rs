@@ -228,12 +228,7 @@ fn findings_by_index(o: &Output, records: &[Prospect]) -> BTreeSet<(usize, Strin
 #[tokio::test(flavor = "multi_thread")]
 async fn check_finds_every_planted_defect_and_exits_6() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 300,
-        problems: true,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::problems_sandbox(300).await;
     let mut records = generate(300, 42);
     plant(&mut records);
     let o = run(
@@ -343,12 +338,7 @@ async fn check_on_clean_data_fires_only_on_the_deliberate_records() {
 #[tokio::test(flavor = "multi_thread")]
 async fn check_output_formats_mask_identification_numbers_unless_revealed() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 60,
-        problems: true,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::problems_sandbox(60).await;
     let args = |fmt: &'static str| {
         vec![
             "check",
@@ -422,12 +412,7 @@ async fn check_output_formats_mask_identification_numbers_unless_revealed() {
 #[tokio::test(flavor = "multi_thread")]
 async fn check_fix_writes_corrections_that_make_the_problems_go_away() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 100,
-        problems: true,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::problems_sandbox(100).await;
     let fixes = home.path().join("fixes.csv");
     let o = run(
         home.path(),

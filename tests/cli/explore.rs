@@ -5,18 +5,13 @@ use std::collections::HashMap;
 
 use crate::common::{self, run_on as run, text};
 use prospect::sandbox::problems::{COUNTRY_GROUP, plant};
-use prospect::sandbox::{Sandbox, SandboxOptions, generate};
+use prospect::sandbox::{Sandbox, generate};
 use serde_json::Value;
 
 const COUNT: usize = 300;
 
 async fn planted() -> Sandbox {
-    common::sandbox_with(SandboxOptions {
-        count: COUNT,
-        problems: true,
-        ..Default::default()
-    })
-    .await
+    common::problems_sandbox(COUNT).await
 }
 
 /// The countries of the planted records, counted here from the same generator.

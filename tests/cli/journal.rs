@@ -8,7 +8,6 @@ use crate::common::{patches, records, stderr, stdout};
 use std::path::{Path, PathBuf};
 
 use prospect::edit::journal;
-use prospect::sandbox::SandboxOptions;
 
 use crate::common::run_on as run;
 
@@ -312,12 +311,7 @@ async fn history_runs_without_credentials_and_cuts_long_values() {
 #[tokio::test(flavor = "multi_thread")]
 async fn reverting_a_batch_that_fixed_invalid_data_plans_the_originals_invalid() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 100,
-        problems: true,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::problems_sandbox(100).await;
     let fixes = home.path().join("fixes.csv");
     let o = run(
         home.path(),

@@ -8,7 +8,7 @@ use crate::common::stderr;
 use std::path::Path;
 use std::process::Output;
 
-use prospect::sandbox::{Sandbox, SandboxOptions};
+use prospect::sandbox::Sandbox;
 use serde_json::Value;
 
 async fn run(home: &Path, sb: &Sandbox, args: &[&str]) -> Output {
@@ -23,12 +23,7 @@ fn patches(sb: &Sandbox) -> usize {
 #[tokio::test(flavor = "multi_thread")]
 async fn check_fix_escapes_control_characters_and_apply_reads_them_back_exactly() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 100,
-        problems: true,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::problems_sandbox(100).await;
     let fixes = home.path().join("fixes.csv");
     let o = run(
         home.path(),
@@ -82,12 +77,7 @@ async fn check_fix_escapes_control_characters_and_apply_reads_them_back_exactly(
 #[tokio::test(flavor = "multi_thread")]
 async fn an_exported_csv_edited_and_applied_sends_only_the_edit() {
     let home = tempfile::tempdir().unwrap();
-    let sb = common::sandbox_with(SandboxOptions {
-        count: 30,
-        problems: true,
-        ..Default::default()
-    })
-    .await;
+    let sb = common::problems_sandbox(30).await;
     let o = run(home.path(), &sb, &["list", "--all", "-o", "csv"]).await;
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let export = String::from_utf8(o.stdout).unwrap();

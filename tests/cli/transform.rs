@@ -11,12 +11,7 @@ use serde_json::Value;
 const COUNT: usize = 300;
 
 async fn planted() -> Sandbox {
-    common::sandbox_with(SandboxOptions {
-        count: COUNT,
-        problems: true,
-        ..Default::default()
-    })
-    .await
+    common::problems_sandbox(COUNT).await
 }
 
 /// A config whose profile `gb` reads national numbers as British (`default_region`).

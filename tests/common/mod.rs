@@ -21,6 +21,16 @@ pub async fn sandbox(count: usize) -> Sandbox {
     .await
 }
 
+/// A sandbox of `count` prospects with the planted problems (`--problems`).
+pub async fn problems_sandbox(count: usize) -> Sandbox {
+    sandbox_with(SandboxOptions {
+        count,
+        problems: true,
+        ..SandboxOptions::default()
+    })
+    .await
+}
+
 /// A sandbox set up with `opts` (faults, planted problems, clock skew…) on a free loopback port.
 pub async fn sandbox_with(opts: SandboxOptions) -> Sandbox {
     Sandbox::start(opts).await.expect("the sandbox starts")

@@ -18,6 +18,14 @@ use crate::scan::fields::FieldRef;
 use crate::scan::keys::By;
 use crate::scan::{Progress, ScanSummary};
 
+/// The status line's text (empty when there is none).
+fn status(s: &State) -> String {
+    s.status
+        .as_ref()
+        .map(|st| st.text.clone())
+        .unwrap_or_default()
+}
+
 fn answer(req: RequestId, reply: Reply) -> Msg {
     Msg::Api { req, reply }
 }
@@ -266,11 +274,7 @@ fn c_clusters_the_values_and_a_stages_the_most_common_spelling_on_the_others() {
     assert_eq!(change.before, Some(Some("acme ltd.".to_string())));
     let end = Reply::ScanEnded(Ok(ScanSummary::default()));
     send(&mut s, [answer(mreq, end)]);
-    let status = s
-        .status
-        .as_ref()
-        .map(|st| st.text.clone())
-        .unwrap_or_default();
+    let status = status(&s);
     assert!(
         status.starts_with("Staged phoneNumber = \"ACME Ltd\" on 1 record (1 staged in all)"),
         "{status}"
@@ -313,11 +317,7 @@ fn an_expression_for_s_is_previewed_as_typed_and_staged_per_record() {
     let id = s.list.rows[0].id.clone();
     let change = &s.staged.records[&id].fields["phoneNumber"];
     assert_eq!(change.after.as_deref(), Some("+447123456789"));
-    let status = s
-        .status
-        .as_ref()
-        .map(|st| st.text.clone())
-        .unwrap_or_default();
+    let status = status(&s);
     assert!(
         status.contains("changed 1 · unchanged 1 · skipped 1"),
         "{status}"
@@ -361,11 +361,7 @@ fn an_expression_on_a_facet_value_is_computed_once_per_value_and_staged_on_its_r
         &mut s,
         [answer(mreq, Reply::ScanEnded(Ok(ScanSummary::default())))],
     );
-    let status = s
-        .status
-        .as_ref()
-        .map(|st| st.text.clone())
-        .unwrap_or_default();
+    let status = status(&s);
     assert!(
         status.starts_with("Staged phoneNumber (e164) on 1 record"),
         "{status}"
