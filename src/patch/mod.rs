@@ -6,6 +6,7 @@
 pub mod field;
 pub mod field_path;
 pub mod phone;
+pub mod phone_meta;
 pub mod validate;
 
 use serde_json::{Map, Value};

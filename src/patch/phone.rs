@@ -53,23 +53,42 @@ impl Reading {
 
 /// Reads `value` as a phone number, national numbers in `region`.
 pub fn read(value: &str, region: Option<Region>) -> Reading {
-    let reading = match parsed(value, region) {
-        Ok(n) => {
-            let e164 = format_e164(&n);
-            if phonenumber::is_valid(&n) {
-                Reading::Valid(e164)
-            } else {
-                Reading::Invalid(e164)
+    match parsed(value, region) {
+        Ok(n) if n.is_valid() => Reading::Valid(n.e164()),
+        Ok(n) => Reading::Invalid(n.e164()),
+        Err(reading) => reading,
+    }
+}
+
+/// A number that parsed: by [`phone_meta`](super::phone_meta) for text in digits only (most
+/// stored numbers), by the crate for every other shape.
+enum Parsed {
+    Digits(super::phone_meta::Digits),
+    Crate(PhoneNumber),
+}
+
+impl Parsed {
+    fn e164(&self) -> String {
+        match self {
+            Parsed::Digits(d) => d.e164(),
+            Parsed::Crate(n) => n.format().mode(Mode::E164).to_string(),
+        }
+    }
+
+    fn is_valid(&self) -> bool {
+        match self {
+            Parsed::Digits(d) => d.is_valid(),
+            Parsed::Crate(n) => {
+                let valid = phonenumber::is_valid(n);
+                shrink_new_patterns();
+                valid
             }
         }
-        Err(reading) => reading,
-    };
-    shrink_new_patterns();
-    reading
+    }
 }
 
 /// The parsed number, or the reading that says why there is none.
-fn parsed(value: &str, region: Option<Region>) -> Result<PhoneNumber, Reading> {
+fn parsed(value: &str, region: Option<Region>) -> Result<Parsed, Reading> {
     let v = value.trim();
     if !v.chars().any(|c| c.is_ascii_digit()) {
         return Err(Reading::NotANumber(format!("{value:?} holds no digits")));
@@ -82,9 +101,14 @@ fn parsed(value: &str, region: Option<Region>) -> Result<PhoneNumber, Reading> {
     if !v.starts_with('+') && region.is_none() {
         return Err(Reading::NeedsRegion);
     }
+    if let Some(digits) = super::phone_meta::read(v, region.as_ref().map(Region::code)) {
+        return Ok(Parsed::Digits(digits));
+    }
     widen_regex_cache();
-    phonenumber::parse(region.map(|r| r.0), v)
-        .map_err(|e| Reading::NotANumber(format!("{value:?} is not a phone number ({e})")))
+    let number = phonenumber::parse(region.map(|r| r.0), v)
+        .map_err(|e| Reading::NotANumber(format!("{value:?} is not a phone number ({e})")));
+    shrink_new_patterns();
+    number.map(Parsed::Crate)
 }
 
 /// How many compiled patterns libphonenumber's metadata may keep. The `phonenumber` crate
@@ -149,10 +173,6 @@ fn shrink_new_patterns() {
     SHRUNK.store(cache.len(), Ordering::Relaxed);
 }
 
-fn format_e164(n: &PhoneNumber) -> String {
-    n.format().mode(Mode::E164).to_string()
-}
-
 /// The value to send for a phone number typed in the form or `patch --set`: the E.164 form
 /// when it parses, the text as typed otherwise (the API's own rule then judges it).
 pub fn for_api(value: &str, region: Option<Region>) -> String {
@@ -180,10 +200,8 @@ pub fn warning(value: &str, region: Option<Region>) -> Option<String> {
 /// Whether the number is valid for its region is not asked (the `phone-invalid` rule's
 /// question, and most of the time a reading takes): the step writes either as E.164.
 pub fn to_e164(value: &str, region: Option<Region>) -> Result<String, String> {
-    let number = parsed(value, region);
-    shrink_new_patterns();
-    match number {
-        Ok(n) => Ok(format_e164(&n)),
+    match parsed(value, region) {
+        Ok(n) => Ok(n.e164()),
         Err(Reading::NeedsRegion) => Err(format!(
             "{value:?} is a national number and no region is set (e164(\"GB\") or default_region)"
         )),
