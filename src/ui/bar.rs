@@ -68,23 +68,60 @@ pub fn render_status(state: &State, area: Rect, buf: &mut Buffer) -> Option<Posi
             StatusKind::Info => ("", fg(state, Role::Success)),
         };
         Line::styled(truncate(&format!("{mark}{}", status.text), cols), style).render(area, buf);
-    } else if let Some(doing) = state.form.as_ref().and_then(|f| match f.stage {
-        Stage::Checking { .. } => Some("checking the server's current version…"),
-        Stage::Sending { .. } => Some("saving…"),
-        Stage::Verifying { .. } => Some("checking whether the change was applied…"),
-        _ => None,
-    }) {
+    } else if let Some(doing) = form_doing(state) {
         Line::styled(format!("{} {doing}", state.spinner()), dim()).render(area, buf);
-    } else if let Some(crate::app::change_views::Work::Sending { done, total, .. }) =
-        state.pending.work
-    {
+    } else if let Some((done, total)) = batch_sending(state) {
         // The batch goes on while the view is closed: its progress stays in sight.
         let text = format!("{} Saving {done} of {total}…", state.spinner());
         Line::styled(text, dim()).render(area, buf);
     } else if state.busy() {
         Line::styled(format!("{} loading…", state.spinner()), dim()).render(area, buf);
+    } else if let Some(text) = staged_reminder(state) {
+        Line::styled(truncate(&text, cols), dim()).render(area, buf);
     }
     None
+}
+
+/// What the form is doing with the server, while it is.
+fn form_doing(state: &State) -> Option<&'static str> {
+    state.form.as_ref().and_then(|f| match f.stage {
+        Stage::Checking { .. } => Some("checking the server's current version…"),
+        Stage::Sending { .. } => Some("saving…"),
+        Stage::Verifying { .. } => Some("checking whether the change was applied…"),
+        _ => None,
+    })
+}
+
+/// A batch being sent: (done, total).
+fn batch_sending(state: &State) -> Option<(usize, usize)> {
+    match state.pending.work {
+        Some(crate::app::change_views::Work::Sending { done, total, .. }) => Some((done, total)),
+        _ => None,
+    }
+}
+
+/// What the status line says when it has nothing else to say and changes are staged: how
+/// many records, and the key that reviews and sends them. While it shows, the footer may leave
+/// out that key when the line is short.
+fn staged_reminder(state: &State) -> Option<String> {
+    let n = state.staged.records.len();
+    if n == 0
+        || state.showing(Screen::Pending)
+        || state.prompt.is_some()
+        || state.status.is_some()
+        || form_doing(state).is_some()
+        || batch_sending(state).is_some()
+        || state.busy()
+    {
+        return None;
+    }
+    let key = state
+        .keys
+        .first_key_label(Context::List, crate::app::keys::Action::Pending);
+    let s = if n == 1 { "" } else { "s" };
+    Some(format!(
+        "{n} record{s} with staged changes, not sent — {key} reviews and sends"
+    ))
 }
 
 /// The longest end of `s` that fits in `cols` columns.
@@ -243,6 +280,12 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
             break;
         }
         hints.retain(|(_, w)| w != &word);
+    }
+    // Still too long: the key that reviews staged changes is on the status line already.
+    if hints.iter().map(cost).sum::<usize>().saturating_sub(2) > room
+        && staged_reminder(state).is_some()
+    {
+        hints.retain(|(_, w)| *w != "pending");
     }
     let mut spans = Vec::new();
     let mut used = 0;

@@ -34,6 +34,27 @@ fn list_with_marks_and_staged_changes_80x24() {
     insta::assert_snapshot!(frame(&marked_and_staged(), NARROW).backend());
 }
 
+/// Once the staging news fades, the status line keeps the staged changes and their key in
+/// sight, so an 80-column footer has room for `H history` (it dropped off the end before).
+#[test]
+fn staged_changes_stay_in_sight_after_the_news_fades_80x24() {
+    let mut s = marked_and_staged();
+    let later = s.now + crate::app::state::STATUS_FADE_MS + 1;
+    send(&mut s, [crate::app::Msg::Tick(later)]);
+    assert!(s.status.is_none());
+    let frame = frame(&s, NARROW);
+    let text = crate::runtime::harness::buffer_text(frame.backend().buffer());
+    let rows: Vec<&str> = text.lines().collect();
+    let (status, footer) = (rows[22], rows[23]);
+    assert!(
+        status.contains("3 records with staged changes, not sent — P reviews and sends"),
+        "{status}"
+    );
+    assert!(footer.contains("H history"), "{footer}");
+    assert!(footer.contains("q quit"), "{footer}");
+    insta::assert_snapshot!(frame.backend());
+}
+
 #[test]
 fn list_with_marks_and_staged_changes_no_color() {
     let s = no_color(marked_and_staged());
