@@ -10,7 +10,7 @@ use super::style::{dim, fg, key};
 use super::text::{clean, truncate, width};
 use crate::app::State;
 use crate::app::form::Stage;
-use crate::app::keys::Context;
+use crate::app::keys::{Action, Context};
 use crate::app::screens::{Overlay, Screen, Top};
 use crate::app::set_expr::Result1;
 use crate::app::state::{PromptKind, StatusKind};
@@ -264,6 +264,26 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
             .is_some_and(|j| j.scope == crate::app::change_views::HistoryScope::Batches)
     {
         hints.retain(|(_, w)| *w != "undo");
+    }
+    // The facet view's own steps after `Enter`: `V` marks the value's (or the cluster's)
+    // records, and on the clusters `A` stages each group's most common value.
+    if state.view() == crate::app::screens::View::Screen(Screen::Facet)
+        && let Some(facet) = &state.facet
+    {
+        let at = hints
+            .iter()
+            .position(|(_, w)| *w == "records")
+            .map_or(hints.len(), |i| i + 1);
+        let mark = state.keys.first_key_label(Context::Facet, Action::MarkAll);
+        let mut own = vec![(mark, "mark")];
+        if facet.clusters.is_some() && !state.read_only {
+            let merge = state
+                .keys
+                .first_key_label(Context::Facet, Action::AcceptRule);
+            own.push((merge, "merge"));
+        }
+        own.retain(|(k, _)| !k.is_empty());
+        hints.splice(at..at, own);
     }
     // `P` matters once something is staged (staging says so in the status line).
     if state.staged.is_empty() && !state.showing(Screen::Pending) {
