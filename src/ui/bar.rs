@@ -276,7 +276,12 @@ pub fn render_footer(state: &State, area: Rect, buf: &mut Buffer) {
             .map_or(hints.len(), |i| i + 1);
         let mark = state.keys.first_key_label(Context::Facet, Action::MarkAll);
         let mut own = vec![(mark, "mark")];
-        if facet.clusters.is_some() && !state.read_only {
+        let groups = facet
+            .clusters
+            .as_ref()
+            .and_then(|c| c.list.as_ref())
+            .is_some_and(|l| !l.is_empty());
+        if groups && !state.read_only {
             let merge = state
                 .keys
                 .first_key_label(Context::Facet, Action::AcceptRule);
