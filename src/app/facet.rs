@@ -76,6 +76,9 @@ pub struct FacetView {
     pub selected: usize,
     /// Shown instead of the values when `c` was pressed.
     pub clusters: Option<Clusters>,
+    /// Records saved since they were counted whose value of the field changed: the counts
+    /// are as they were (the title says so; `r` counts again).
+    pub changed_since: u64,
 }
 
 impl FacetView {
@@ -89,6 +92,15 @@ impl FacetView {
             counts: None,
             selected: 0,
             clusters: None,
+            changed_since: 0,
+        }
+    }
+
+    /// A record was saved (from the form or a batch): when its value of the field changed,
+    /// the counts are out of date.
+    pub fn record_saved(&mut self, before: &crate::api::Prospect, after: &crate::api::Prospect) {
+        if self.field.value(before) != self.field.value(after) {
+            self.changed_since += 1;
         }
     }
 
@@ -156,8 +168,13 @@ impl FacetView {
                 format!("{} value{}", thousands(n), if n == 1 { "" } else { "s" })
             }
         };
+        let changed = match self.changed_since {
+            0 => String::new(),
+            1 => " · 1 record changed since (r counts again)".to_string(),
+            n => format!(" · {} records changed since (r counts again)", thousands(n)),
+        };
         format!(
-            "Facet {}{scope} · {what} · {}",
+            "Facet {}{scope} · {what} · {}{changed}",
             self.field.name(),
             self.scan.text()
         )

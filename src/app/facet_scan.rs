@@ -46,6 +46,7 @@ pub(super) fn run(state: &mut State, mut view: FacetView, fx: &mut Vec<Effect>) 
     view.counts = None;
     view.clusters = None;
     view.selected = 0;
+    view.changed_since = 0;
     state.facet = Some(view);
     state.focus = Focus::List;
     state.show(Screen::Facet);

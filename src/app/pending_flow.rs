@@ -246,6 +246,9 @@ pub(super) fn answered(state: &mut State, req: RequestId, reply: Reply, fx: &mut
                 if let Some(f) = state.filter.as_mut() {
                     f.record_saved(&after);
                 }
+                if let (Some(f), Some(before)) = (state.facet.as_mut(), r.before.as_ref()) {
+                    f.record_saved(before, &after);
+                }
             }
             if state.pending.revert.is_none() {
                 // What landed leaves the set; what did not stays staged with its reason.

@@ -329,6 +329,9 @@ fn saved(
     if let Some(f) = state.filter.as_mut() {
         f.record_saved(&after);
     }
+    if let Some(f) = state.facet.as_mut() {
+        f.record_saved(base, &after);
+    }
     state.last_save = Some(SavedChange { entry, after });
     state.form = None;
     state.set_status(StatusKind::Info, text);

@@ -367,3 +367,75 @@ fn an_expression_on_a_facet_value_is_computed_once_per_value_and_staged_on_its_r
         "{status}"
     );
 }
+
+/// A batch sent from over the facet view that changes the field's value on a record: the
+/// title says the counts are out of date until `r` counts again; a change to another field
+/// does not.
+#[test]
+fn a_sent_change_to_the_field_marks_the_counts_out_of_date() {
+    let (mut s, req) = faceting();
+    let counts = counts_of(&[Some("07123 456789"), Some("+441")]);
+    let end = Reply::ScanEnded(Ok(ScanSummary {
+        records: 2,
+        ..ScanSummary::default()
+    }));
+    let part = Reply::Scanned {
+        progress: progress(2, 2),
+        part: ScanPart::Counts(counts),
+    };
+    send(&mut s, [answer(req, part), answer(req, end)]);
+    let mut national = prospect(0);
+    national.phone_number = Some("07123 456789".into());
+    let named = prospect(1);
+    let phone = crate::patch::field_path::FieldPath::parse("phoneNumber").expect("a field");
+    let first = crate::patch::field_path::FieldPath::parse("firstName").expect("a field");
+    s.staged.stage(
+        &national.id,
+        "national",
+        phone,
+        Some("+447123456789".into()),
+        Some(national.phone_number.clone()),
+    );
+    s.staged.stage(
+        &named.id,
+        "named",
+        first,
+        Some("Renamed".into()),
+        Some(named.first_name.clone()),
+    );
+    let fx = send(&mut s, [ch('P'), key(KeyCode::Enter), ch('y')]);
+    let (batch, _) = requests(&fx)
+        .into_iter()
+        .find(|(_, r)| matches!(r, ApiRequest::SendBatch { .. }))
+        .expect("the batch is sent");
+    let mut to_e164 = super::changes::planned(&national.id, crate::batch::Outcome::Applied, "");
+    to_e164.before = Some(national);
+    to_e164
+        .body
+        .insert("phoneNumber".into(), "+447123456789".into());
+    let mut renamed = super::changes::planned(&named.id, crate::batch::Outcome::Applied, "");
+    renamed.before = Some(named);
+    renamed.body.insert("firstName".into(), "Renamed".into());
+    send(
+        &mut s,
+        [answer(
+            batch,
+            Reply::Sent {
+                batch: "B".into(),
+                rows: vec![to_e164, renamed],
+                error: None,
+            },
+        )],
+    );
+    send(&mut s, [key(KeyCode::Esc)]);
+    assert_eq!(s.view(), View::Screen(Screen::Facet));
+    let title = s.facet.as_ref().expect("the view").title();
+    assert!(
+        title.ends_with(" · 1 record changed since (r counts again)"),
+        "{title}"
+    );
+    // Counting again starts over.
+    send(&mut s, [ch('r')]);
+    let title = s.facet.as_ref().expect("the view").title();
+    assert!(!title.contains("changed since"), "{title}");
+}
