@@ -5,9 +5,11 @@
 use std::collections::HashMap;
 
 use super::changes::{ChangeSet, check_value, label_of};
-use super::effect::{Effect, Local};
+use super::effect::{ApiRequest, Effect, Local};
+use super::facet::MembersFor;
 use super::filter::MatchRow;
 use super::keys::{Action, Context};
+use super::requests::Purpose;
 use super::set_expr;
 use super::state::{Focus, Prompt, PromptKind, State, StatusKind};
 use super::{change_views::SetField, input::LineInput};
@@ -344,26 +346,45 @@ fn expr_submitted(
             _ => {}
         }
     }
-    let (changed, ..) = set_expr::counts(&rows);
+    let (changed, .., unknown) = set_expr::counts(&rows);
     let key = state.keys.first_key_label(Context::List, Action::Pending);
-    let mut text = format!(
+    let mut line = format!(
         "Staged {field} ({}): {}",
         text.trim_start_matches('='),
         set_expr::summary(&rows)
     );
     if let Some(skip) = first_skip {
-        text.push_str(&format!("; first skipped: {skip}"));
+        line.push_str(&format!("; first skipped: {skip}"));
     }
     if changed > 0 {
-        text.push_str(&format!(" — {key} reviews and sends"));
+        line.push_str(&format!(" — {key} reviews and sends"));
         state.staged_changed(fx);
     }
-    let kind = if changed == 0 {
+    // The records whose value the screen does not hold are fetched, and the expression
+    // computed on each as they come (`facet_scan::members_answered`).
+    if unknown > 0 {
+        let ids = rows
+            .iter()
+            .filter(|r| r.result == set_expr::Result1::Unknown)
+            .map(|r| r.id.clone())
+            .collect();
+        let purpose = Purpose::Members(MembersFor::Expr {
+            field,
+            text: text.to_string(),
+        });
+        let request = ApiRequest::Fetch {
+            ids,
+            field,
+            concurrency: state.concurrency,
+        };
+        state.requests.start(purpose, request, fx);
+    }
+    let kind = if changed == 0 && unknown == 0 {
         StatusKind::Error
     } else {
         StatusKind::Info
     };
-    state.set_status(kind, text);
+    state.set_status(kind, line);
 }
 
 /// The value typed for `S`: checked with the form's rules, then staged on every target. An

@@ -79,6 +79,15 @@ pub enum ApiRequest {
         field: FacetField,
         values: Vec<Option<String>>,
     },
+    /// Fetch the records `ids` one by one (as many at once as the client's limit allows) for
+    /// their value of `field`: `Reply::Scanned` parts of members (a record gone since is left
+    /// out), then `Reply::ScanEnded`. For `S =EXPR` on marked records whose value the screen
+    /// does not hold.
+    Fetch {
+        ids: Vec<String>,
+        field: crate::patch::FieldPath,
+        concurrency: usize,
+    },
     /// Not HTTP: cluster a facet's values off the UI thread; answers `Reply::Clustered`.
     Cluster {
         values: Vec<(String, u64)>,

@@ -35,13 +35,29 @@ pub enum MembersFor {
         changes: Vec<(Option<String>, Option<String>)>,
         what: String,
     },
+    /// `S =EXPR` on marked records whose value the screen did not hold: fetched, the
+    /// expression (`text`, `=` first) computed on each and the changes staged.
+    Expr {
+        field: crate::patch::FieldPath,
+        text: String,
+    },
+}
+
+/// What a members scan or fetch has done so far: records marked or staged, and for an
+/// expression those it left as they were and those it skipped (the first one's reason).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Found {
+    pub done: usize,
+    pub same: usize,
+    pub skipped: usize,
+    pub first_skip: Option<String>,
 }
 
 impl MembersFor {
     /// The values whose records the scan looks for.
     pub fn values(&self) -> Option<Vec<Option<String>>> {
         match self {
-            MembersFor::Mark => None,
+            MembersFor::Mark | MembersFor::Expr { .. } => None,
             MembersFor::Stage { changes, .. } => {
                 Some(changes.iter().map(|(from, _)| from.clone()).collect())
             }

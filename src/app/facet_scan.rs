@@ -10,6 +10,7 @@ use super::msg::{Reply, ScanPart};
 use super::requests::Purpose;
 use super::scan_view::{Coverage, ScanKind};
 use super::screens::{Screen, View};
+use super::set_expr;
 use super::state::{Focus, State, StatusKind};
 use crate::patch::FieldPath;
 use crate::scan::facet::FacetField;
@@ -97,7 +98,9 @@ pub(super) fn members(
     };
     let doing = match &purpose {
         MembersFor::Mark => "Marking the records of the value…".to_string(),
-        MembersFor::Stage { field, .. } => format!("Staging {field} on the records…"),
+        MembersFor::Stage { field, .. } | MembersFor::Expr { field, .. } => {
+            format!("Staging {field} on the records…")
+        }
     };
     state.requests.start(Purpose::Members(purpose), request, fx);
     state.set_status(StatusKind::Info, doing);
@@ -206,11 +209,12 @@ pub(super) fn members_answered(
             part: ScanPart::Members(found),
             ..
         } => {
-            let mut done = 0;
+            let mut tally = state.members_found.remove(&req).unwrap_or_default();
+            let before = tally.done;
             match purpose {
                 MembersFor::Mark => {
                     for m in found {
-                        done += usize::from(state.marks.insert(m.id, m.label).is_none());
+                        tally.done += usize::from(state.marks.insert(m.id, m.label).is_none());
                     }
                 }
                 MembersFor::Stage { field, changes, .. } => {
@@ -221,7 +225,7 @@ pub(super) fn members_answered(
                         };
                         let before = Some(m.value.clone());
                         let label = m.label.as_str();
-                        done += usize::from(state.staged.stage(
+                        tally.done += usize::from(state.staged.stage(
                             &m.id,
                             label,
                             *field,
@@ -229,17 +233,43 @@ pub(super) fn members_answered(
                             before,
                         ));
                     }
-                    if done > 0 {
-                        state.staged_changed(fx);
+                }
+                MembersFor::Expr { field, text } => {
+                    if let Some(Ok(pipeline)) = set_expr::parse(text) {
+                        for m in found {
+                            match set_expr::outcome(&pipeline, *field, Some(m.value), state.region)
+                            {
+                                set_expr::Result1::Change { before, after } => {
+                                    tally.done += usize::from(state.staged.stage(
+                                        &m.id,
+                                        &m.label,
+                                        *field,
+                                        after,
+                                        Some(before),
+                                    ));
+                                }
+                                set_expr::Result1::Skipped(why) => {
+                                    tally.skipped += 1;
+                                    if tally.first_skip.is_none() {
+                                        tally.first_skip = Some(format!("{}: {why}", m.label));
+                                    }
+                                }
+                                set_expr::Result1::Same | set_expr::Result1::Unknown => {
+                                    tally.same += 1;
+                                }
+                            }
+                        }
                     }
                 }
             }
-            let n = state.members_found.entry(req).or_default();
-            *n += done;
-            let n = *n;
+            if tally.done > before && !matches!(purpose, MembersFor::Mark) {
+                state.staged_changed(fx);
+            }
+            let n = tally.done;
+            state.members_found.insert(req, tally);
             let doing = match purpose {
                 MembersFor::Mark => "Marking",
-                MembersFor::Stage { .. } => "Staging",
+                MembersFor::Stage { .. } | MembersFor::Expr { .. } => "Staging",
             };
             state.set_status(
                 StatusKind::Info,
@@ -247,7 +277,8 @@ pub(super) fn members_answered(
             );
         }
         Reply::ScanEnded(result) => {
-            let n = state.members_found.remove(&req).unwrap_or(0);
+            let tally = state.members_found.remove(&req).unwrap_or_default();
+            let n = tally.done;
             let key = state.keys.first_key_label(Context::List, Action::Pending);
             let text = match (purpose, result) {
                 (_, Err(e)) => {
@@ -264,6 +295,24 @@ pub(super) fn members_answered(
                     plural(n),
                     state.staged.len()
                 ),
+                (MembersFor::Expr { field, text }, Ok(summary)) => {
+                    let mut line = format!(
+                        "Fetched {} record{}: staged {field} ({}) on {n} ({} staged in all) · unchanged {} · skipped {}",
+                        summary.records,
+                        plural(usize::try_from(summary.records).unwrap_or(usize::MAX)),
+                        text.trim_start_matches('='),
+                        state.staged.len(),
+                        tally.same,
+                        tally.skipped,
+                    );
+                    if let Some(skip) = &tally.first_skip {
+                        line.push_str(&format!("; first skipped: {skip}"));
+                    }
+                    if n > 0 {
+                        line.push_str(&format!(" — {key} reviews and sends"));
+                    }
+                    line
+                }
             };
             state.set_status(StatusKind::Info, text);
         }

@@ -82,14 +82,13 @@ pub fn counts(rows: &[Row]) -> (usize, usize, usize, usize) {
 }
 
 /// The summary line, as `transform` words it: `changed 3 · unchanged 1 · skipped 1`, and
-/// `· not known here 2` when the screen did not hold some records' values.
+/// `· fetching 2 not held here…` when the screen did not hold some records' values (they are
+/// fetched, and computed as they come).
 pub fn summary(rows: &[Row]) -> String {
     let (changed, same, skipped, unknown) = counts(rows);
     let mut text = format!("changed {changed} · unchanged {same} · skipped {skipped}");
     if unknown > 0 {
-        text.push_str(&format!(
-            " · not known here {unknown} (open or filter them first)"
-        ));
+        text.push_str(&format!(" · fetching {unknown} not held here…"));
     }
     text
 }

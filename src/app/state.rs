@@ -330,7 +330,7 @@ pub struct State {
     /// The facet view (`%`), once a field was picked.
     pub facet: Option<super::facet::FacetView>,
     /// How many records each members scan (`V`, `A`, `S` in the facet view) marked or staged.
-    pub members_found: BTreeMap<RequestId, usize>,
+    pub members_found: BTreeMap<RequestId, super::facet::Found>,
     /// The rows marked for a change set (`space`, `V`): id → label.
     pub marks: BTreeMap<String, String>,
     /// The changes staged and not sent yet.

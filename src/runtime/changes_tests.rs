@@ -264,3 +264,74 @@ async fn a_journal_that_cannot_be_written_sends_nothing_and_keeps_the_set_staged
         assert_ne!(now.as_deref(), Some(PHONE));
     }
 }
+
+/// `F` over every record, `V` marks all 60 matches (some never loaded), `S firstName =upper`:
+/// the records the list holds are staged at once, the others fetched from a server that fails
+/// every 7th request and serves 2 at a time, and each is staged as its name in capitals.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expression_on_marks_not_held_fetches_them_under_faults() {
+    let setup = Setup {
+        sandbox: crate::sandbox::SandboxOptions {
+            count: 60,
+            fail_every: 7,
+            max_inflight: 2,
+            ..crate::sandbox::SandboxOptions::default()
+        },
+        ..Setup::default()
+    };
+    let mut h = Harness::start(setup, |_| {}).await;
+    h.first_page().await;
+    h.press(KeyCode::Char('F'));
+    h.type_text("email~@");
+    h.press(KeyCode::Enter);
+    h.until("every match", |s, _| {
+        s.filter.as_ref().is_some_and(|f| f.scan.ended.is_some())
+    })
+    .await;
+    h.press(KeyCode::Char('V'));
+    assert_eq!(h.state().marks.len(), 60, "{}", h.screen());
+    let first = FieldPath::parse("firstName").expect("a field");
+    let row = FieldPath::all()
+        .iter()
+        .position(|f| *f == first)
+        .expect("listed");
+    h.press(KeyCode::Char('S'));
+    for _ in 0..row {
+        h.press(KeyCode::Char('j'));
+    }
+    h.press(KeyCode::Enter);
+    h.retype_prompt("=upper");
+    h.press(KeyCode::Enter);
+    h.until("the fetched records computed", |s, _| {
+        s.status
+            .as_ref()
+            .is_some_and(|st| st.text.starts_with("Fetched"))
+    })
+    .await;
+    let status = h.state().status.as_ref().map(|s| s.text.clone());
+    let status = status.unwrap_or_default();
+    // The list holds its first pages (20 rows each, one read ahead); the rest came by fetch.
+    let fetched: usize = status
+        .strip_prefix("Fetched ")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(fetched >= 20, "{status}");
+    assert!(status.contains("staged firstName (upper)"), "{status}");
+    // Every record whose first name is not in capitals already is staged, as that name in
+    // capitals, whether it was held or fetched.
+    let ids: Vec<String> = h.state().marks.keys().cloned().collect();
+    let mut want = 0;
+    for id in &ids {
+        let name = h.sandbox.get_record(id).and_then(|p| p.first_name);
+        let upper = name.as_ref().map(|n| n.to_uppercase());
+        if name.as_deref().is_some_and(|n| !n.is_empty()) && upper != name {
+            want += 1;
+            let staged = h.state().staged.records.get(id).expect("staged");
+            let after = staged.fields.values().next().and_then(|c| c.after.clone());
+            assert_eq!(after, upper, "{id}");
+        }
+    }
+    assert!(want > 40, "most names change: {want}");
+    assert_eq!(h.state().staged.len(), want);
+}

@@ -146,6 +146,68 @@ pub(super) async fn members(
     .await
 }
 
+/// How many fetched records a part carries (a part also goes when `COUNTS_EVERY` passed).
+const FETCHED_PER_PART: usize = 50;
+
+/// Fetches the records `ids`, `concurrency` at a time (the client's limiter and retries as
+/// for every request), and sends each one's value of `field` as members; a record not found
+/// (deleted since) is left out. Any other failure ends the fetch with what was sent so far.
+pub(super) async fn fetch(
+    client: &ApiClient,
+    req: RequestId,
+    ids: Vec<String>,
+    field: crate::patch::FieldPath,
+    concurrency: usize,
+    msgs: &UnboundedSender<Msg>,
+) -> Reply {
+    use futures::StreamExt;
+    let total = ids.len() as u64;
+    let mut answers = futures::stream::iter(ids)
+        .map(|id| async move { client.get(&id).await })
+        .buffer_unordered(concurrency.max(1));
+    let mut found = Vec::new();
+    let mut done: u64 = 0;
+    let mut last_sent = Instant::now();
+    let send = |found: &mut Vec<Member>, done: u64| {
+        let progress = crate::scan::Progress {
+            scanned: done,
+            total,
+            pages: done,
+            server_limit: client.limiter().reduced(),
+        };
+        let part = ScanPart::Members(std::mem::take(found));
+        let _ = msgs.send(Msg::Api {
+            req,
+            reply: Reply::Scanned { progress, part },
+        });
+    };
+    while let Some(answer) = answers.next().await {
+        done += 1;
+        match answer {
+            Ok(p) => found.push(Member {
+                id: p.id.clone(),
+                label: label(&p),
+                value: field.get(&p).filter(|v| !v.trim().is_empty()),
+            }),
+            Err(ApiError::NotFound { .. }) => {}
+            Err(source) => {
+                send(&mut found, done);
+                return Reply::ScanEnded(Err(ScanError { page: done, source }));
+            }
+        }
+        if found.len() >= FETCHED_PER_PART || last_sent.elapsed() >= COUNTS_EVERY {
+            send(&mut found, done);
+            last_sent = Instant::now();
+        }
+    }
+    send(&mut found, done);
+    Reply::ScanEnded(Ok(crate::scan::ScanSummary {
+        records: done,
+        pages: done,
+        ..crate::scan::ScanSummary::default()
+    }))
+}
+
 /// Clusters `values` on a blocking thread (n-gram keys over many values take a while).
 pub(super) async fn cluster(values: Vec<(String, u64)>, method: Method) -> Reply {
     let work = tokio::task::spawn_blocking(move || {

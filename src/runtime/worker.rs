@@ -158,6 +158,11 @@ async fn perform(
             field,
             values,
         } => explore::members(client, req, scan(search), filter, field, values, msgs).await,
+        ApiRequest::Fetch {
+            ids,
+            field,
+            concurrency,
+        } => explore::fetch(client, req, ids, field, concurrency, msgs).await,
         ApiRequest::Cluster { values, method } => explore::cluster(values, method).await,
         ApiRequest::Page {
             search,

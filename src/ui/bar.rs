@@ -357,7 +357,7 @@ pub fn render_preview(state: &State, area: Rect, buf: &mut Buffer) {
                 ),
                 Result1::Same => "unchanged".to_string(),
                 Result1::Skipped(why) => format!("skipped: {}", clean(why)),
-                Result1::Unknown => "value not known here (open or filter it first)".to_string(),
+                Result1::Unknown => "not held here: fetched on Enter".to_string(),
             };
             Line::raw(truncate(&format!("{label}: {what}"), cols))
         })

@@ -575,3 +575,85 @@ fn an_applied_suggestion_leaves_the_problems_view() {
     let p = s.problems.as_ref().expect("the view");
     assert!(p.findings.iter().all(|f| f.id != prospect(1).id));
 }
+
+/// `S =EXPR` on marked records the screen does not hold (marked by a scan, never loaded):
+/// the held one is staged at once, the others are fetched and computed as they come, and the
+/// status says what came of them.
+#[test]
+fn an_expression_fetches_the_marked_records_the_screen_does_not_hold() {
+    use crate::app::facet::Member;
+    use crate::app::msg::ScanPart;
+    let mut s = list();
+    let held = prospect(0);
+    s.marks.insert(held.id.clone(), "held".into());
+    let far = [
+        "00000000-0000-4000-8000-00000000f001",
+        "00000000-0000-4000-8000-00000000f002",
+    ];
+    for id in far {
+        s.marks.insert(id.into(), format!("far {id}"));
+    }
+    let first = FieldPath::all()
+        .iter()
+        .position(|f| *f == field("firstName"))
+        .expect("listed");
+    pick(&mut s, first);
+    let fx = enter_value(&mut s, "=upper");
+    assert_eq!(s.staged.len(), 1, "the held record at once");
+    assert!(
+        status(&s).contains("fetching 2 not held here"),
+        "{}",
+        status(&s)
+    );
+    let (req, ids) = requests(&fx)
+        .into_iter()
+        .find_map(|(req, r)| match r {
+            ApiRequest::Fetch { ids, field: f, .. } => {
+                assert_eq!(f, field("firstName"));
+                Some((req, ids))
+            }
+            _ => None,
+        })
+        .expect("the others are fetched");
+    let mut want: Vec<String> = far.iter().map(|id| id.to_string()).collect();
+    want.sort();
+    let mut got = ids.clone();
+    got.sort();
+    assert_eq!(got, want);
+    // One comes back lower-case, one already upper-case; neither was held.
+    let part = Reply::Scanned {
+        progress: crate::scan::Progress {
+            scanned: 2,
+            total: 2,
+            pages: 2,
+            server_limit: None,
+        },
+        part: ScanPart::Members(vec![
+            Member {
+                id: far[0].into(),
+                label: "Ann · F1".into(),
+                value: Some("ann".into()),
+            },
+            Member {
+                id: far[1].into(),
+                label: "BOB · F2".into(),
+                value: Some("BOB".into()),
+            },
+        ]),
+    };
+    let end = Reply::ScanEnded(Ok(crate::scan::ScanSummary {
+        records: 2,
+        ..crate::scan::ScanSummary::default()
+    }));
+    send(
+        &mut s,
+        [Msg::Api { req, reply: part }, Msg::Api { req, reply: end }],
+    );
+    assert_eq!(s.staged.len(), 2, "ann → ANN staged; BOB unchanged");
+    assert!(s.staged.records.contains_key(far[0]));
+    let text = status(&s);
+    assert!(
+        text.starts_with("Fetched 2 records: staged firstName (upper) on 1 (2 staged in all) · unchanged 1 · skipped 0"),
+        "{text}"
+    );
+}
