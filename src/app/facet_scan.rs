@@ -295,15 +295,14 @@ pub(super) fn members_answered(
                     plural(n),
                     state.staged.len()
                 ),
-                (MembersFor::Expr { field, text }, Ok(summary)) => {
+                (MembersFor::Expr { .. }, Ok(summary)) => {
                     let mut line = format!(
-                        "Fetched {} record{}: staged {field} ({}) on {n} ({} staged in all) · unchanged {} · skipped {}",
+                        "Fetched {} record{}: changed {n} · unchanged {} · skipped {} ({} staged in all)",
                         summary.records,
                         plural(usize::try_from(summary.records).unwrap_or(usize::MAX)),
-                        text.trim_start_matches('='),
-                        state.staged.len(),
                         tally.same,
                         tally.skipped,
+                        state.staged.len(),
                     );
                     if let Some(skip) = &tally.first_skip {
                         line.push_str(&format!("; first skipped: {skip}"));

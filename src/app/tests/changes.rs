@@ -653,7 +653,9 @@ fn an_expression_fetches_the_marked_records_the_screen_does_not_hold() {
     assert!(s.staged.records.contains_key(far[0]));
     let text = status(&s);
     assert!(
-        text.starts_with("Fetched 2 records: staged firstName (upper) on 1 (2 staged in all) · unchanged 1 · skipped 0"),
+        text.starts_with(
+            "Fetched 2 records: changed 1 · unchanged 1 · skipped 0 (2 staged in all) — P reviews"
+        ),
         "{text}"
     );
 }
