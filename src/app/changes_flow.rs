@@ -261,21 +261,43 @@ fn expr_rows(
             .collect();
     }
     let matches = matches_by_id(state);
-    s.targets
-        .iter()
-        .take(limit)
-        .map(|(id, label)| set_expr::Row {
-            id: id.clone(),
-            label: label.clone(),
-            result: set_expr::outcome(
-                pipeline,
-                field,
-                known_value(state, &matches, id, field),
-                state.region,
-            ),
-        })
-        .collect()
+    let row = |(id, label): &(String, String)| set_expr::Row {
+        id: id.clone(),
+        label: label.clone(),
+        result: set_expr::outcome(
+            pipeline,
+            field,
+            known_value(state, &matches, id, field),
+            state.region,
+        ),
+    };
+    if limit == usize::MAX {
+        return s.targets.iter().map(row).collect();
+    }
+    // The preview: records whose value is held first (they show a before → after), looked
+    // for among the first few hundred targets; then those fetched on Enter.
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for target in s.targets.iter().take(PREVIEW_LOOKS) {
+        let r = row(target);
+        if r.result == set_expr::Result1::Unknown {
+            if unknown.len() < limit {
+                unknown.push(r);
+            }
+        } else {
+            known.push(r);
+            if known.len() == limit {
+                break;
+            }
+        }
+    }
+    known.extend(unknown);
+    known.truncate(limit);
+    known
 }
+
+/// How many targets the preview looks through for records whose value is held.
+const PREVIEW_LOOKS: usize = 500;
 
 /// The `S` prompt's text changed: an expression is previewed on the first few targets.
 pub(super) fn refresh_preview(state: &mut State) {

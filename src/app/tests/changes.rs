@@ -598,6 +598,16 @@ fn an_expression_fetches_the_marked_records_the_screen_does_not_hold() {
         .position(|f| *f == field("firstName"))
         .expect("listed");
     pick(&mut s, first);
+    // The preview shows the held record's before → after first, then the others.
+    type_text(&mut s, "=upper");
+    let preview = s.set_field.as_ref().and_then(|f| f.preview.clone());
+    let rows = preview.expect("a preview").expect("it parses");
+    assert_eq!(rows[0].label, "held");
+    assert!(matches!(
+        rows[0].result,
+        crate::app::set_expr::Result1::Change { .. }
+    ));
+    assert_eq!(rows[1].result, crate::app::set_expr::Result1::Unknown);
     let fx = enter_value(&mut s, "=upper");
     assert_eq!(s.staged.len(), 1, "the held record at once");
     assert!(
