@@ -296,6 +296,22 @@ fn expr_rows(
     known
 }
 
+/// Whether `n` records are found sooner by scanning every page (100 a page) than by a GET
+/// each: when the list, unsearched, says how many records there are and `n` is more than
+/// its pages.
+fn fetch_by_scan(state: &State, n: usize) -> bool {
+    let Some(meta) = state
+        .list
+        .meta
+        .as_ref()
+        .filter(|_| state.list.search.is_empty())
+    else {
+        return false;
+    };
+    let pages = meta.total_items.div_ceil(100);
+    u64::try_from(n).unwrap_or(u64::MAX) > pages
+}
+
 /// How many targets the preview looks through for records whose value is held.
 const PREVIEW_LOOKS: usize = 500;
 
@@ -395,6 +411,7 @@ fn expr_submitted(
             text: text.to_string(),
         });
         let request = ApiRequest::Fetch {
+            by_scan: fetch_by_scan(state, unknown),
             ids,
             field,
             concurrency: state.concurrency,

@@ -79,14 +79,17 @@ pub enum ApiRequest {
         field: FacetField,
         values: Vec<Option<String>>,
     },
-    /// Fetch the records `ids` one by one (as many at once as the client's limit allows) for
-    /// their value of `field`: `Reply::Scanned` parts of members (a record gone since is left
+    /// Fetch the records `ids` one by one (as many at once as the client's limit allows), or
+    /// find them in a scan of every page, for their value of `field`: `Reply::Scanned` parts of members (a record gone since is left
     /// out), then `Reply::ScanEnded`. For `S =EXPR` on marked records whose value the screen
     /// does not hold.
     Fetch {
         ids: Vec<String>,
         field: crate::patch::FieldPath,
         concurrency: usize,
+        /// Find them by scanning every page instead (fewer requests when there are more
+        /// records to fetch than pages of 100 to scan).
+        by_scan: bool,
     },
     /// Not HTTP: cluster a facet's values off the UI thread; answers `Reply::Clustered`.
     Cluster {

@@ -208,6 +208,32 @@ pub(super) async fn fetch(
     }))
 }
 
+/// The records `ids` found by a scan of every page (cheaper than a GET each when they are
+/// many), each one's value of `field` sent as members as its page comes.
+pub(super) async fn find_ids(
+    client: &ApiClient,
+    req: RequestId,
+    opts: ScanOptions,
+    ids: Vec<String>,
+    field: crate::patch::FieldPath,
+    msgs: &UnboundedSender<Msg>,
+) -> Reply {
+    let wanted: HashSet<String> = ids.into_iter().collect();
+    stream_pages(client, req, opts, msgs, |items| {
+        let found = items
+            .iter()
+            .filter(|p| wanted.contains(&p.id))
+            .map(|p| Member {
+                id: p.id.clone(),
+                label: label(p),
+                value: field.get(p).filter(|v| !v.trim().is_empty()),
+            })
+            .collect();
+        ScanPart::Members(found)
+    })
+    .await
+}
+
 /// Clusters `values` on a blocking thread (n-gram keys over many values take a while).
 pub(super) async fn cluster(values: Vec<(String, u64)>, method: Method) -> Reply {
     let work = tokio::task::spawn_blocking(move || {

@@ -161,7 +161,14 @@ async fn perform(
         ApiRequest::Fetch {
             ids,
             field,
+            by_scan: true,
+            ..
+        } => explore::find_ids(client, req, scan(None), ids, field, msgs).await,
+        ApiRequest::Fetch {
+            ids,
+            field,
             concurrency,
+            by_scan: false,
         } => explore::fetch(client, req, ids, field, concurrency, msgs).await,
         ApiRequest::Cluster { values, method } => explore::cluster(values, method).await,
         ApiRequest::Page {

@@ -618,8 +618,15 @@ fn an_expression_fetches_the_marked_records_the_screen_does_not_hold() {
     let (req, ids) = requests(&fx)
         .into_iter()
         .find_map(|(req, r)| match r {
-            ApiRequest::Fetch { ids, field: f, .. } => {
+            ApiRequest::Fetch {
+                ids,
+                field: f,
+                by_scan,
+                ..
+            } => {
                 assert_eq!(f, field("firstName"));
+                // 2 records to fetch, and the 45 the list counts fit on one page of 100.
+                assert!(by_scan);
                 Some((req, ids))
             }
             _ => None,
@@ -668,4 +675,33 @@ fn an_expression_fetches_the_marked_records_the_screen_does_not_hold() {
         ),
         "{text}"
     );
+}
+
+/// Few records to fetch, or a list whose count does not cover them (searched): one GET each.
+#[test]
+fn few_records_or_a_searched_list_are_fetched_by_id() {
+    let first = FieldPath::all()
+        .iter()
+        .position(|f| *f == field("firstName"))
+        .expect("listed");
+    for (total, search) in [(45_000, ""), (45, "ann")] {
+        let mut s = list();
+        if let Some(meta) = s.list.meta.as_mut() {
+            meta.total_items = total;
+        }
+        s.list.search = search.into();
+        for id in [
+            "00000000-0000-4000-8000-00000000f001",
+            "00000000-0000-4000-8000-00000000f002",
+        ] {
+            s.marks.insert(id.into(), "far".into());
+        }
+        pick(&mut s, first);
+        let fx = enter_value(&mut s, "=upper");
+        let by_scan = requests(&fx).into_iter().find_map(|(_, r)| match r {
+            ApiRequest::Fetch { by_scan, .. } => Some(by_scan),
+            _ => None,
+        });
+        assert_eq!(by_scan, Some(false), "{total} records, search {search:?}");
+    }
 }
