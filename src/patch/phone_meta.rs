@@ -11,7 +11,8 @@
 //! `helper::national_number`, `validator::{source_for, number_type, length}` of
 //! `phonenumber` 0.3.10 — with each pattern compiled once, with the crate's options.
 //!
-//! It answers only for text that is a `+` and digits, or digits and a region; for anything else,
+//! It answers only for text that is a `+` and digits, or digits and a region, together or with
+//! spaces (brackets, dashes and dots allowed among them); for anything else,
 //! or wherever the crate would fail, it answers `None` and the caller asks the crate, so an error
 //! is always the crate's own. The test `agrees_with_the_crate` holds the two to the same answer
 //! over every country code and region.
@@ -46,21 +47,45 @@ impl Digits {
     }
 }
 
-/// The crate's `parse(region, text)` for a `+` and digits, or digits with a region; `None` when
-/// the text has another shape, or wherever the crate would give an error (its caller then asks
-/// the crate, for the crate's own error).
+/// The crate's `parse(region, text)` for a `+` and digits, or digits with a region, written
+/// together or with spaces (`+44 7123 456789`, `+44 (0)7123 456789`, `(0)20 7946-0958`);
+/// `None` when the text has another shape, or wherever the crate would give an error (its
+/// caller then asks the crate, for the crate's own error).
 pub fn read(text: &str, region: Option<&str>) -> Option<Digits> {
-    let t = table();
-    let (plus, digits) = match text.strip_prefix('+') {
+    let (plus, rest) = match text.strip_prefix('+') {
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    // Three digits at least: shorter text fails the crate's `is_viable` or its length checks.
-    if digits.len() < 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if rest.bytes().all(|b| b.is_ascii_digit()) {
+        return read_digits(plus, rest, region);
+    }
+    // Written with spaces (and brackets, dashes or dots among them): the crate reads it as
+    // its digits. A space keeps it from the crate's RFC 3966 reading (`+44-7123-456789` is
+    // read as `tel:` there, the country code up to the first dash), none of these characters
+    // can start an extension, and the crate's normalisation drops them.
+    let spaced = rest.contains(' ')
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'(' | b')' | b'-' | b'.'));
+    if !spaced {
         return None;
     }
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    read_digits(plus, &digits, region)
+}
+
+/// [`read`] for a `+` (when `plus`) and `digits`, all ASCII digits.
+fn read_digits(plus: bool, digits: &str, region: Option<&str>) -> Option<Digits> {
+    let t = table();
+    // Three digits at least: shorter text fails the crate's `is_viable` or its length checks.
+    if digits.len() < 3 {
+        return None;
+    }
+    // A region is an alpha-2 code (`Region` allows nothing else); `001` and the like are the
+    // crate's to answer.
     let region_meta = match region {
-        Some(id) => Some(DATABASE.by_id(id)?),
+        Some(id) if id.len() == 2 => Some(DATABASE.by_id(id)?),
+        Some(_) => return None,
         None => None,
     };
     if !plus && region_meta.is_none() {
@@ -446,6 +471,30 @@ mod tests {
         }
     }
 
+    /// `text` written with spaces as people write numbers: grouped in threes and fours, the
+    /// first group bracketed and the rest dashed, dotted.
+    fn written(text: &str, rng: &mut Lcg) -> Vec<String> {
+        let (plus, digits) = match text.strip_prefix('+') {
+            Some(d) => ("+", d),
+            None => ("", text),
+        };
+        if digits.len() < 4 {
+            return Vec::new();
+        }
+        let cut = 1 + (rng.next() as usize) % (digits.len() - 2);
+        let (head, tail) = digits.split_at(cut);
+        let grouped: Vec<String> = tail
+            .as_bytes()
+            .chunks(3 + (rng.next() as usize) % 2)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect();
+        vec![
+            format!("{plus}{head} {}", grouped.join(" ")),
+            format!("{plus}({head}) {}", grouped.join("-")),
+            format!("{plus} {head}. {}", grouped.join(".")),
+        ]
+    }
+
     #[test]
     fn agrees_with_the_crate() {
         let mut rng = Lcg(16);
@@ -512,6 +561,24 @@ mod tests {
                     tried += 1;
                     check(&international, region, &mut answered);
                 }
+                for text in written(&international, &mut rng)
+                    .into_iter()
+                    .chain(written(national, &mut rng))
+                {
+                    let own = Some(metas[0].id()).filter(|id| id.len() == 2);
+                    for region in [None, Some("GB"), own] {
+                        tried += 1;
+                        check(&text, region, &mut answered);
+                    }
+                }
+                if let Some(prefix) = metas[0].national_prefix() {
+                    tried += 1;
+                    check(
+                        &format!("+{code} ({prefix}){national}"),
+                        None,
+                        &mut answered,
+                    );
+                }
                 let random_region = regions[(rng.next() as usize) % regions.len()];
                 tried += 1;
                 check(&international, Some(random_region), &mut answered);
@@ -540,8 +607,11 @@ mod tests {
     #[test]
     fn other_shapes_go_to_the_crate() {
         for (text, region) in [
-            ("+44 7123 456789", None),
-            ("07123 456789", Some("GB")),
+            ("+44-7123-456789", None),
+            ("(0)7123-456789", Some("GB")),
+            ("+44 7123 456789 ext. 12", None),
+            ("+44 7123 456789#", None),
+            ("07123 456789", None),
             ("07123456789", None),
             ("+44", None),
             ("+0447123456789", None),
@@ -552,6 +622,11 @@ mod tests {
         }
         let gb = read("07123456789", Some("GB")).expect("answered");
         assert_eq!(gb.e164(), "+447123456789");
+        for spaced in ["+44 7123 456789", "+44 (0)7123 456789", "(07123) 456-789"] {
+            let region = (!spaced.starts_with('+')).then_some("GB");
+            let n = read(spaced, region).expect("answered");
+            assert_eq!(n.e164(), "+447123456789", "{spaced}");
+        }
         assert!(gb.is_valid());
         assert!(!read("+447700900123", None).expect("answered").is_valid());
     }
