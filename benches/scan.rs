@@ -260,7 +260,10 @@ fn expressions() {
     // with default_region GB the national numbers (written with a space) are read too.
     let gb = prospect::patch::phone::Region::parse("GB").ok();
     for (label, region) in [
-        ("phone::read (check's phone rules), 100k phone numbers", None),
+        (
+            "phone::read (check's phone rules), 100k phone numbers",
+            None,
+        ),
         ("phone::read, default_region GB, 100k phone numbers", gb),
     ] {
         let mut times = Vec::new();

@@ -51,9 +51,14 @@ pub(crate) fn enter_value(s: &mut State, text: &str) -> Vec<Effect> {
 
 /// The index of `phoneNumber` in the picker.
 pub(crate) fn phone_row() -> usize {
+    row_of("phoneNumber")
+}
+
+/// The index of the field `name` in the picker.
+pub(crate) fn row_of(name: &str) -> usize {
     FieldPath::all()
         .iter()
-        .position(|f| *f == field("phoneNumber"))
+        .position(|f| *f == field(name))
         .expect("listed")
 }
 
@@ -204,10 +209,7 @@ fn an_empty_value_clears_a_nullable_field_but_never_the_email() {
         s.staged.get(&id).expect("staged").fields["phoneNumber"].after,
         None
     );
-    let email_row = FieldPath::all()
-        .iter()
-        .position(|f| *f == field("email"))
-        .expect("listed");
+    let email_row = row_of("email");
     pick(&mut s, email_row);
     enter_value(&mut s, "");
     assert!(s.prompt.is_some(), "the email cannot be cleared");
@@ -593,10 +595,7 @@ fn an_expression_fetches_the_marked_records_the_screen_does_not_hold() {
     for id in far {
         s.marks.insert(id.into(), format!("far {id}"));
     }
-    let first = FieldPath::all()
-        .iter()
-        .position(|f| *f == field("firstName"))
-        .expect("listed");
+    let first = row_of("firstName");
     pick(&mut s, first);
     // The preview shows the held record's before → after first, then the others.
     type_text(&mut s, "=upper");
@@ -680,10 +679,7 @@ fn an_expression_fetches_the_marked_records_the_screen_does_not_hold() {
 /// Few records to fetch, or a list whose count does not cover them (searched): one GET each.
 #[test]
 fn few_records_or_a_searched_list_are_fetched_by_id() {
-    let first = FieldPath::all()
-        .iter()
-        .position(|f| *f == field("firstName"))
-        .expect("listed");
+    let first = row_of("firstName");
     for (total, search) in [(45_000, ""), (45, "ann")] {
         let mut s = list();
         if let Some(meta) = s.list.meta.as_mut() {

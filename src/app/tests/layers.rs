@@ -135,6 +135,20 @@ fn counts_of(phones: &[Option<&str>]) -> crate::app::facet::FacetCounts {
     facet.report(0)
 }
 
+/// The count of `req` over `phones`, every record counted: its one part and its end.
+fn counted_all(s: &mut State, req: RequestId, phones: &[Option<&str>]) {
+    let n = phones.len() as u64;
+    let end = Reply::ScanEnded(Ok(ScanSummary {
+        records: n,
+        ..ScanSummary::default()
+    }));
+    let part = Reply::Scanned {
+        progress: progress(n, n),
+        part: ScanPart::Counts(counts_of(phones)),
+    };
+    send(s, [answer(req, part), answer(req, end)]);
+}
+
 fn progress(scanned: u64, total: u64) -> Progress {
     Progress {
         scanned,
@@ -192,16 +206,11 @@ fn percent_counts_a_fields_values_as_they_stream_in_and_esc_keeps_them() {
 #[test]
 fn enter_on_a_value_lists_its_records_exactly_and_v_marks_them() {
     let (mut s, req) = faceting();
-    let counts = counts_of(&[Some("07123 456789"), Some("+441"), Some("07123 456789")]);
-    let end = Reply::ScanEnded(Ok(ScanSummary {
-        records: 3,
-        ..ScanSummary::default()
-    }));
-    let part = Reply::Scanned {
-        progress: progress(3, 3),
-        part: ScanPart::Counts(counts),
-    };
-    send(&mut s, [answer(req, part), answer(req, end)]);
+    counted_all(
+        &mut s,
+        req,
+        &[Some("07123 456789"), Some("+441"), Some("07123 456789")],
+    );
     let fx = send(&mut s, [key(KeyCode::Enter)]);
     let filter = requests(&fx)
         .into_iter()
@@ -374,16 +383,7 @@ fn an_expression_on_a_facet_value_is_computed_once_per_value_and_staged_on_its_r
 #[test]
 fn a_sent_change_to_the_field_marks_the_counts_out_of_date() {
     let (mut s, req) = faceting();
-    let counts = counts_of(&[Some("07123 456789"), Some("+441")]);
-    let end = Reply::ScanEnded(Ok(ScanSummary {
-        records: 2,
-        ..ScanSummary::default()
-    }));
-    let part = Reply::Scanned {
-        progress: progress(2, 2),
-        part: ScanPart::Counts(counts),
-    };
-    send(&mut s, [answer(req, part), answer(req, end)]);
+    counted_all(&mut s, req, &[Some("07123 456789"), Some("+441")]);
     let mut national = prospect(0);
     national.phone_number = Some("07123 456789".into());
     let named = prospect(1);
