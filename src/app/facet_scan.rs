@@ -281,8 +281,15 @@ pub(super) fn members_answered(
             let n = tally.done;
             let key = state.keys.first_key_label(Context::List, Action::Pending);
             let text = match (purpose, result) {
-                (_, Err(e)) => {
-                    let text = format!("The scan for the records stopped after {n}: {e}");
+                (purpose, Err(e)) => {
+                    let what = match purpose {
+                        MembersFor::Mark => "The scan for the records stopped after marking",
+                        MembersFor::Stage { .. } => {
+                            "The scan for the records stopped after staging"
+                        }
+                        MembersFor::Expr { .. } => "Fetching the records stopped after staging",
+                    };
+                    let text = format!("{what} {n}: {e}");
                     return state.set_status(StatusKind::Error, text);
                 }
                 (MembersFor::Mark, Ok(_)) => format!(

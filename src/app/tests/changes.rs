@@ -701,3 +701,52 @@ fn few_records_or_a_searched_list_are_fetched_by_id() {
         assert_eq!(by_scan, Some(false), "{total} records, search {search:?}");
     }
 }
+
+/// A fetch that fails part-way keeps what it staged and says so, as an error.
+#[test]
+fn a_fetch_that_fails_keeps_what_it_staged_and_says_why() {
+    use crate::app::facet::Member;
+    use crate::app::msg::ScanPart;
+    let mut s = list();
+    let far = [
+        "00000000-0000-4000-8000-00000000f001",
+        "00000000-0000-4000-8000-00000000f002",
+    ];
+    for id in far {
+        s.marks.insert(id.into(), "far".into());
+    }
+    pick(&mut s, row_of("firstName"));
+    let fx = enter_value(&mut s, "=upper");
+    let req = requests(&fx)
+        .into_iter()
+        .find_map(|(req, r)| matches!(r, ApiRequest::Fetch { .. }).then_some(req))
+        .expect("a fetch");
+    let part = Reply::Scanned {
+        progress: crate::scan::Progress::default(),
+        part: ScanPart::Members(vec![Member {
+            id: far[0].into(),
+            label: "Ann".into(),
+            value: Some("ann".into()),
+        }]),
+    };
+    let failed = Reply::ScanEnded(Err(crate::scan::ScanError {
+        page: 2,
+        source: crate::api::ApiError::Config("the server went away".into()),
+    }));
+    send(
+        &mut s,
+        [
+            Msg::Api { req, reply: part },
+            Msg::Api { req, reply: failed },
+        ],
+    );
+    assert_eq!(s.staged.len(), 1);
+    let st = s.status.as_ref().expect("a status");
+    assert_eq!(st.kind, crate::app::state::StatusKind::Error);
+    assert!(
+        st.text
+            .starts_with("Fetching the records stopped after staging 1: "),
+        "{}",
+        st.text
+    );
+}
