@@ -520,11 +520,18 @@ pub(super) fn accept(state: &mut State, whole_rule: bool, fx: &mut Vec<Effect>) 
             staged += 1;
         }
     }
+    let key = state.keys.first_key_label(Context::List, Action::Pending);
     let text = match (staged, without) {
         (0, 0) => "No finding selected: Enter lists a rule's findings".to_string(),
         (0, _) => "No suggestion to stage: fix it in the form (e)".to_string(),
-        (n, 0) => format!("Staged {n} suggestion{}", plural(n)),
-        (n, w) => format!("Staged {n} suggestion{}; {w} without one", plural(n)),
+        (n, 0) => format!(
+            "Staged {n} suggestion{} — {key} reviews and sends",
+            plural(n)
+        ),
+        (n, w) => format!(
+            "Staged {n} suggestion{}; {w} without one — {key} reviews and sends",
+            plural(n)
+        ),
     };
     let kind = if staged == 0 {
         StatusKind::Error
