@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::style::{border_style, dim, fg};
-use super::text::{clean, fit, truncate};
+use super::text::{clean, fit, truncate, width, wrap};
 use crate::app::State;
 use crate::app::change_views::{HistoryScope, HistoryView, Work};
 use crate::app::changes::{StagedField, StagedRecord};
@@ -52,9 +52,11 @@ fn outcome_role(o: Outcome) -> Role {
     }
 }
 
-/// One record of the view: its head line and its change lines.
+/// One record of the view: its head line, why it is as planned (at the end of the head when
+/// it fits, on lines of its own under it when not), and its change lines.
 struct Item {
     head: Vec<Span<'static>>,
+    message: Option<String>,
     lines: Vec<Line<'static>>,
 }
 
@@ -72,15 +74,15 @@ fn plan_lines(r: &Planned) -> Vec<Line<'static>> {
         .collect()
 }
 
-fn outcome_spans(state: &State, r: &Planned) -> Vec<Span<'static>> {
-    let mut spans = vec![Span::styled(
+fn outcome_span(state: &State, r: &Planned) -> Span<'static> {
+    Span::styled(
         format!("[{}]", r.outcome.word()),
         fg(state, outcome_role(r.outcome)).add_modifier(Modifier::BOLD),
-    )];
-    if !r.message.is_empty() {
-        spans.push(Span::raw(format!(" {}", clean(&r.message))));
-    }
-    spans
+    )
+}
+
+fn outcome_message(r: &Planned) -> Option<String> {
+    (!r.message.is_empty()).then(|| clean(&r.message).into_owned())
 }
 
 fn staged_item(state: &State, id: &str, s: &StagedRecord) -> Item {
@@ -92,9 +94,11 @@ fn staged_item(state: &State, id: &str, s: &StagedRecord) -> Item {
         .as_ref()
         .and_then(|plan| plan.iter().find(|r| r.id.as_deref() == Some(id)));
     let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut message = None;
     match planned {
         Some(r) => {
-            head.extend(outcome_spans(state, r));
+            head.push(outcome_span(state, r));
+            message = outcome_message(r);
             lines = plan_lines(r);
         }
         None => {
@@ -113,7 +117,11 @@ fn staged_item(state: &State, id: &str, s: &StagedRecord) -> Item {
             .map(|(k, f)| Line::from(format!("    {}", staged_line(k, f, None, false))))
             .collect();
     }
-    Item { head, lines }
+    Item {
+        head,
+        message,
+        lines,
+    }
 }
 
 fn plan_item(state: &State, r: &Planned) -> Item {
@@ -122,10 +130,9 @@ fn plan_item(state: &State, r: &Planned) -> Item {
         Some(p) => format!("{}  ", clean(&crate::app::changes::label_of(p))),
         None => format!("{}  ", clean(&id)),
     };
-    let mut head = vec![Span::raw(head)];
-    head.extend(outcome_spans(state, r));
     Item {
-        head,
+        head: vec![Span::raw(head), outcome_span(state, r)],
+        message: outcome_message(r),
         lines: plan_lines(r),
     }
 }
@@ -212,25 +219,37 @@ pub fn render_pending(state: &State, area: Rect, buf: &mut Buffer) {
 /// Draws records with their lines, the selected one marked `›` and kept in view.
 fn draw_items(state: &State, items: &[Item], selected: usize, area: Rect, buf: &mut Buffer) {
     let mut lines: Vec<(usize, Line<'static>)> = Vec::new();
+    let cols = usize::from(area.width);
     for (i, item) in items.iter().enumerate() {
+        // The reason ends the head line when it fits; on a narrow screen it goes under it,
+        // whole, rather than cut off at the edge.
+        let head_width: usize = 2 + item.head.iter().map(|s| width(&s.content)).sum::<usize>();
+        let mut head = item.head.clone();
+        let mut under = Vec::new();
+        if let Some(m) = &item.message {
+            if head_width + 1 + width(m) <= cols {
+                head.push(Span::raw(format!(" {m}")));
+            } else {
+                under = wrap(m, cols.saturating_sub(6))
+                    .into_iter()
+                    .map(|l| Line::from(format!("      {l}")))
+                    .collect();
+            }
+        }
         let line = if i == selected {
             // The selection's colours win over the head's (an outcome's colour on the
             // selection's background would be unreadable); the words stay.
             let style = super::style::selection(state, true);
             let mut spans = vec![Span::styled("› ", style)];
-            spans.extend(
-                item.head
-                    .iter()
-                    .map(|s| Span::styled(s.content.clone(), style)),
-            );
+            spans.extend(head.iter().map(|s| Span::styled(s.content.clone(), style)));
             Line::from(spans).style(style)
         } else {
             let mut spans = vec![Span::raw("  ")];
-            spans.extend(item.head.iter().cloned());
+            spans.extend(head);
             Line::from(spans)
         };
         lines.push((i, line));
-        for l in &item.lines {
+        for l in under.iter().chain(&item.lines) {
             lines.push((i, l.clone()));
         }
     }
@@ -303,6 +322,7 @@ pub fn render_history(state: &State, view: &HistoryView, area: Rect, buf: &mut B
                     if b.changes == 1 { " " } else { "s" },
                     truncate(&clean(b.reason.as_deref().unwrap_or("")), cols / 2)
                 ))],
+                message: None,
                 lines: Vec::new(),
             })
             .collect(),
@@ -363,6 +383,7 @@ fn change_item(state: &State, e: &crate::edit::journal::JournalEntry, who: bool)
         .collect();
     Item {
         head: vec![Span::raw(head)],
+        message: None,
         lines,
     }
 }

@@ -119,6 +119,39 @@ fn pending_view_planned_with_a_conflict_140x40() {
     insta::assert_snapshot!(frame(&s, WIDE).backend());
 }
 
+/// On a narrow screen a row's reason does not fit beside it: it goes, whole and wrapped,
+/// under the row instead of being cut off at the edge.
+#[test]
+fn a_long_reason_goes_under_its_row_on_a_narrow_screen_60x20() {
+    let mut s = staged_three();
+    send(&mut s, [ch('P'), ctrl('s')]);
+    let req = s.requests.find(|_| true).expect("the plan");
+    let ids: Vec<String> = s.staged.records.keys().cloned().collect();
+    let why = "the previous value +44 (0)7123 456781 is refused by the form's rules: phoneNumber must be in E.164 form";
+    let plan = vec![
+        planned(&ids[0], Outcome::Invalid, why),
+        planned(&ids[1], Outcome::Change, ""),
+        planned(&ids[2], Outcome::Change, ""),
+    ];
+    send(
+        &mut s,
+        [Msg::Api {
+            req,
+            reply: Reply::Planned(plan),
+        }],
+    );
+    let frame = frame(&s, (60, 20));
+    let text = crate::runtime::harness::buffer_text(frame.backend().buffer());
+    let shown: String = text
+        .lines()
+        .filter(|l| l.starts_with("│      "))
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(shown.contains(why), "{text}");
+    insta::assert_snapshot!(frame.backend());
+}
+
 #[test]
 fn pending_view_sending_80x24() {
     let mut s = staged_three();
