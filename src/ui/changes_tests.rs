@@ -9,7 +9,7 @@ use crossterm::event::KeyCode;
 use crate::app::State;
 use crate::app::tests::changes::{journal, list, planned, staged_three};
 use crate::app::tests::fixtures::*;
-use crate::batch::Outcome;
+use crate::batch::{Outcome, Planned};
 use crate::runtime::harness::frame;
 
 const NARROW: (u16, u16) = (80, 24);
@@ -91,31 +91,33 @@ fn pending_view_staged_140x40() {
     insta::assert_snapshot!(frame(&s, WIDE).backend());
 }
 
-#[test]
-fn pending_view_planned_with_a_conflict_140x40() {
+/// Three rows staged, `P`, ctrl-s: the plan answered with what `plan` makes of their ids.
+fn planned_three(plan: impl FnOnce(&[String]) -> Vec<Planned>) -> State {
     let mut s = staged_three();
     let fx = send(&mut s, [ch('P'), ctrl('s')]);
-    let req = s.requests.find(|_| true).expect("the plan");
     assert!(!fx.is_empty());
+    let req = s.requests.find(|_| true).expect("the plan");
     let ids: Vec<String> = s.staged.records.keys().cloned().collect();
-    let mut conflict = planned(
-        &ids[1],
-        Outcome::Conflict,
-        "phoneNumber is \"+1\" on the server",
-    );
-    conflict.before = Some(prospect(1));
-    let plan = vec![
-        planned(&ids[0], Outcome::Change, ""),
-        conflict,
-        planned(&ids[2], Outcome::Change, ""),
-    ];
-    send(
-        &mut s,
-        [Msg::Api {
-            req,
-            reply: Reply::Planned(plan),
-        }],
-    );
+    let reply = Reply::Planned(plan(&ids));
+    send(&mut s, [Msg::Api { req, reply }]);
+    s
+}
+
+#[test]
+fn pending_view_planned_with_a_conflict_140x40() {
+    let s = planned_three(|ids| {
+        let mut conflict = planned(
+            &ids[1],
+            Outcome::Conflict,
+            "phoneNumber is \"+1\" on the server",
+        );
+        conflict.before = Some(prospect(1));
+        vec![
+            planned(&ids[0], Outcome::Change, ""),
+            conflict,
+            planned(&ids[2], Outcome::Change, ""),
+        ]
+    });
     insta::assert_snapshot!(frame(&s, WIDE).backend());
 }
 
@@ -123,23 +125,14 @@ fn pending_view_planned_with_a_conflict_140x40() {
 /// under the row instead of being cut off at the edge.
 #[test]
 fn a_long_reason_goes_under_its_row_on_a_narrow_screen_60x20() {
-    let mut s = staged_three();
-    send(&mut s, [ch('P'), ctrl('s')]);
-    let req = s.requests.find(|_| true).expect("the plan");
-    let ids: Vec<String> = s.staged.records.keys().cloned().collect();
     let why = "the previous value +44 (0)7123 456781 is refused by the form's rules: phoneNumber must be in E.164 form";
-    let plan = vec![
-        planned(&ids[0], Outcome::Invalid, why),
-        planned(&ids[1], Outcome::Change, ""),
-        planned(&ids[2], Outcome::Change, ""),
-    ];
-    send(
-        &mut s,
-        [Msg::Api {
-            req,
-            reply: Reply::Planned(plan),
-        }],
-    );
+    let s = planned_three(|ids| {
+        vec![
+            planned(&ids[0], Outcome::Invalid, why),
+            planned(&ids[1], Outcome::Change, ""),
+            planned(&ids[2], Outcome::Change, ""),
+        ]
+    });
     let frame = frame(&s, (60, 20));
     let text = crate::runtime::harness::buffer_text(frame.backend().buffer());
     let shown: String = text
