@@ -42,16 +42,7 @@ fn main() {
     let mut state = State::new("bench", None, false, 50);
     app::update(&mut state, Msg::Resize(140, 40));
     let fx = app::update(&mut state, key('!'));
-    let req = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Api(ApiCall {
-                req,
-                request: ApiRequest::Check { .. },
-            }) => Some(*req),
-            _ => None,
-        })
-        .expect("! starts a check");
+    let req = started(&fx, |r| matches!(r, ApiRequest::Check { .. })).expect("! starts a check");
     stream(&mut state, req, &records, "", |n, chunk| Reply::Scanned {
         progress: progress(n),
         part: ScanPart::Findings {
@@ -76,16 +67,7 @@ fn facet_view(records: &[Prospect]) {
     }
     let enter = Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
     let fx = app::update(&mut state, enter);
-    let req = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Api(ApiCall {
-                req,
-                request: ApiRequest::Facet { .. },
-            }) => Some(*req),
-            _ => None,
-        })
-        .expect("% starts a count");
+    let req = started(&fx, |r| matches!(r, ApiRequest::Facet { .. })).expect("% starts a count");
     let field = FacetField::parse("email").expect("a field");
     let mut facet = Facet::new(field, prospect::scan::keys::By::Exact, false);
     let (mut parts, mut keys, mut counting) = (Vec::new(), Vec::new(), Vec::new());
@@ -118,6 +100,14 @@ fn facet_view(records: &[Prospect]) {
     frames(&state, "%: frame 140x40 with 100,000 values");
 }
 
+/// The request among `fx` that `is` picks.
+fn started(fx: &[Effect], is: impl Fn(&ApiRequest) -> bool) -> Option<prospect::app::RequestId> {
+    fx.iter().find_map(|e| match e {
+        Effect::Api(ApiCall { req, request }) if is(request) => Some(*req),
+        _ => None,
+    })
+}
+
 /// `F` with every record matching, fed in parts as the worker sends them.
 fn filter_view(records: &[prospect::api::Prospect]) {
     use prospect::app::filter::MatchRow;
@@ -129,16 +119,7 @@ fn filter_view(records: &[prospect::api::Prospect]) {
     }
     let enter = Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
     let fx = app::update(&mut state, enter);
-    let req = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Api(ApiCall {
-                req,
-                request: ApiRequest::Filter { .. },
-            }) => Some(*req),
-            _ => None,
-        })
-        .expect("F starts a scan");
+    let req = started(&fx, |r| matches!(r, ApiRequest::Filter { .. })).expect("F starts a scan");
     stream(&mut state, req, records, "F: ", |n, chunk| Reply::Scanned {
         progress: progress(n),
         part: ScanPart::Matches(chunk.iter().map(MatchRow::of).collect()),
